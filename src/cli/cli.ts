@@ -1,0 +1,71 @@
+// The `vlt` command line: every command registered, parse errors as one line on stderr.
+import { Builtins, Cli } from 'clipanion';
+import type { VltContext } from './base.js';
+import { ConfigGetCommand } from './commands/config/get.js';
+import { ConfigListCommand } from './commands/config/list.js';
+import { ConfigSetCommand } from './commands/config/set.js';
+import { InitCommand } from './commands/init.js';
+import { ThreadLinkCommand } from './commands/thread/link.js';
+import { ThreadListCommand } from './commands/thread/list.js';
+import { ThreadMoveCommand } from './commands/thread/move.js';
+import { ThreadNewCommand } from './commands/thread/new.js';
+import { ThreadPushCommand } from './commands/thread/push.js';
+import { ThreadReadCommand } from './commands/thread/read.js';
+import { ThreadSeekCommand } from './commands/thread/seek.js';
+import { ThreadStatusCommand } from './commands/thread/status.js';
+import { ThreadTagCommand } from './commands/thread/tag.js';
+
+export const VERSION = '0.1.0';
+
+export const COMMANDS = [
+  InitCommand,
+  ThreadNewCommand,
+  ThreadPushCommand,
+  ThreadReadCommand,
+  ThreadListCommand,
+  ThreadSeekCommand,
+  ThreadTagCommand,
+  ThreadLinkCommand,
+  ThreadMoveCommand,
+  ThreadStatusCommand,
+  ConfigGetCommand,
+  ConfigSetCommand,
+  ConfigListCommand,
+];
+
+export function buildCli(): Cli<VltContext> {
+  const cli = new Cli<VltContext>({
+    binaryLabel: 'vlt: long-term memory for developers and AI coding agents',
+    binaryName: 'vlt',
+    binaryVersion: VERSION,
+  });
+  for (const command of COMMANDS) cli.register(command);
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  return cli;
+}
+
+/** Runs vlt with `args` (without the binary) and returns the exit status. */
+export async function runCli(args: string[], context: VltContext): Promise<number> {
+  const cli = buildCli();
+  if (args.length === 0) {
+    context.stdout.write(cli.usage(null));
+    return 0;
+  }
+  let command;
+  try {
+    command = cli.process(args, context);
+  } catch (error) {
+    // Clipanion's own report is several lines on stdout; ours is one on stderr.
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const words = args.filter((a) => !a.startsWith('-'));
+    if (first.startsWith('Command not found')) {
+      context.stderr.write(`vlt: unknown command '${words.slice(0, 2).join(' ')}': see \`vlt --help\`\n`);
+    } else {
+      const message = first.replace(/[.:]+$/, '').replace(/^./, (c) => c.toLowerCase());
+      context.stderr.write(`vlt: ${message}: see \`vlt ${words.slice(0, 2).join(' ')} --help\`\n`);
+    }
+    return 2;
+  }
+  return cli.run(command, context);
+}

@@ -1,0 +1,34 @@
+import { Command, Option } from 'clipanion';
+import { usageError } from '../../../shared/errors.js';
+import { VltCommand } from '../../base.js';
+
+export class ThreadLinkCommand extends VltCommand {
+  static override paths = [['thread', 'link']];
+  static override usage = Command.Usage({
+    category: 'Threads',
+    description: 'Link an entry to a thread it refers to',
+    details: `
+      Records that an entry refers to another thread, with an optional note. The entry is its id, a
+      unique id prefix, or \`thread#seq\`. Linking the same pair again replaces the note.
+    `,
+    examples: [['Point a decision at the thread that explains it', '$0 thread link auth-refactor#4 infra/secrets --note "key rotation"']],
+  });
+
+  entry = Option.String({ name: 'entry-id' });
+  thread = Option.String({ name: 'thread' });
+  note = Option.String('--note', { description: 'Why the entry refers to the thread' });
+
+  run(): void {
+    if (this.note !== undefined && this.note.length > 1000) {
+      throw usageError('--note is over 1000 characters: keep it short, or push an entry instead');
+    }
+    const target = this.threadRef(this.thread);
+    const vault = this.requireVault();
+    const entry = vault.resolveEntry(this.entry, this.project?.id);
+    const targetThread = vault.requireThread(target.project, target.thread);
+    vault.linkEntry(entry.pk, targetThread, this.note);
+    const to = `${target.project}/${target.thread}`;
+    if (this.json) this.printJson({ entryId: entry.id, entry: entry.label, target: to, note: this.note ?? null });
+    else this.print(`LINKED: ${entry.label} → ${to}`);
+  }
+}

@@ -1,0 +1,65 @@
+import { Command, Option } from 'clipanion';
+import { VltCommand } from '../../base.js';
+import { entryLines, renderHighlight } from '../../output.js';
+
+export class ThreadReadCommand extends VltCommand {
+  static override paths = [['thread', 'read']];
+  static override usage = Command.Usage({
+    category: 'Threads',
+    description: "Show a thread's entries",
+    details: `
+      Prints the last 5 entries, oldest first, as \`seq  time  [author]  content\`; \`--all\` prints every
+      entry. \`--search\` keeps only entries that match the words (matches between ** marks, bold on a
+      terminal). \`--sync-status\` adds a line on how far the server has the thread.
+    `,
+    examples: [
+      ['The latest entries', '$0 thread read auth-refactor'],
+      ['Everything, as JSON', '$0 thread read auth-refactor --all --json'],
+      ['Entries about tokens', '$0 thread read auth-refactor --search "token expiry"'],
+    ],
+  });
+
+  thread = Option.String({ name: 'thread' });
+  all = Option.Boolean('--all', false, { description: 'Every entry, not only the last 5' });
+  search = Option.String('--search', { description: 'Only entries matching these words' });
+  syncStatus = Option.Boolean('--sync-status', false, { description: 'Show local vs server sequence' });
+
+  run(): void {
+    const ref = this.threadRef(this.thread);
+    const { vault, thread } = this.requireThread(ref);
+    const entries = vault.readEntries(thread, {
+      ...(this.all ? {} : { limit: 5 }),
+      ...(this.search === undefined ? {} : { search: this.search }),
+    });
+    const serverSeq = vault.serverSeq(thread.pk);
+    const sync = { localSeq: thread.lastSeq, serverSeq, pending: thread.lastSeq - Math.max(serverSeq, -1) };
+    if (this.json) {
+      this.printJson({
+        project: ref.project,
+        thread: ref.thread,
+        status: thread.status,
+        entries,
+        ...(this.syncStatus ? { sync } : {}),
+      });
+      return;
+    }
+    const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
+    for (const line of entryLines(entries.map((e) => ({ ...e, content: e.highlight ?? e.content })))) {
+      this.print(renderHighlight(line, tty));
+    }
+    if (entries.length === 0 && this.search !== undefined) {
+      this.context.stderr.write(`no entries in ${ref.project}/${ref.thread} match "${this.search}"\n`);
+    }
+    if (!this.all && this.search === undefined && thread.lastSeq + 1 > entries.length) {
+      this.context.stderr.write(`(${thread.lastSeq + 1 - entries.length} earlier entries: --all shows them)\n`);
+    }
+    if (this.syncStatus) {
+      this.print(
+        serverSeq < 0
+          ? `sync: local #${sync.localSeq}, never synced (${sync.pending} pending)`
+          : `sync: local #${sync.localSeq}, server #${serverSeq} (${sync.pending} pending)`,
+      );
+    }
+  }
+
+}

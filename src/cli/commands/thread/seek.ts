@@ -1,0 +1,61 @@
+import { Command, Option } from 'clipanion';
+import { usageError } from '../../../shared/errors.js';
+import { checkProjectId } from '../../../shared/names.js';
+import { VltCommand } from '../../base.js';
+import { renderHighlight } from '../../output.js';
+
+export const MAX_SEEK_LIMIT = 100;
+
+export class ThreadSeekCommand extends VltCommand {
+  static override paths = [['thread', 'seek']];
+  static override usage = Command.Usage({
+    category: 'Threads',
+    description: 'Search every thread in the local vault',
+    details: `
+      Ranked full-text search (bm25, English stemming) across all projects, best first, with a snippet
+      around the match (matched words between ** marks, bold on a terminal). Entries holding all the
+      words come first; if none does, entries holding any of them. \`--project\` restricts the search;
+      \`--limit\` sets how many results (default 10, at most 100). A higher score is a better match.
+    `,
+    examples: [
+      ['Where did we talk about rate limits?', '$0 thread seek "rate limit"'],
+      ['Only in one project', '$0 thread seek jwt --project my-app --limit 3'],
+    ],
+  });
+
+  query = Option.String({ name: 'query' });
+  projectOption = Option.String('--project', { description: 'Only this project' });
+  limit = Option.String('--limit', '10', { description: 'How many results (1-100, default 10)' });
+
+  run(): void {
+    const limit = Number(this.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEEK_LIMIT) {
+      throw usageError(`--limit must be a whole number from 1 to ${MAX_SEEK_LIMIT}, not '${this.limit}'`);
+    }
+    const project = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
+    if (this.query.trim() === '') throw usageError('the search is empty: give it some words');
+    const results = this.openVault({ create: false })?.seek(this.query, { project, limit }) ?? [];
+    if (this.json) {
+      this.printJson({
+        results: results.map(({ project, thread, entryId, seq, snippet, score }) => ({
+          project,
+          thread,
+          entryId,
+          seq,
+          snippet,
+          score,
+        })),
+      });
+      return;
+    }
+    if (results.length === 0) {
+      this.context.stderr.write(`no entries match "${this.query}"\n`);
+      return;
+    }
+    const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
+    for (const r of results) {
+      this.print(`${r.project}/${r.thread}#${r.seq}  ${r.score.toFixed(2)}  [${r.author}]`);
+      this.print(`  ${renderHighlight(r.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);
+    }
+  }
+}

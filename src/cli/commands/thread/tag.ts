@@ -1,0 +1,32 @@
+import { Command, Option } from 'clipanion';
+import { checkTag } from '../../../shared/names.js';
+import { VltCommand } from '../../base.js';
+
+export class ThreadTagCommand extends VltCommand {
+  static override paths = [['thread', 'tag']];
+  static override usage = Command.Usage({
+    category: 'Threads',
+    description: 'Tag an entry',
+    details: `
+      The entry is its id (or a unique prefix of at least 6 characters), or \`thread#seq\` /
+      \`project/thread#seq\`. Tags are lower-case; tagging twice changes nothing. Tags show in
+      \`vlt thread read --json\`.
+    `,
+    examples: [
+      ['Tag entry 3 of a thread', '$0 thread tag auth-refactor#3 decision'],
+      ['By entry id', '$0 thread tag 019ab2c4-7f4e-7a31-9c1d-2b8e5f6a7c90 bug'],
+    ],
+  });
+
+  entry = Option.String({ name: 'entry-id' });
+  tag = Option.String({ name: 'tag' });
+
+  run(): void {
+    const tag = checkTag(this.tag);
+    const vault = this.requireVault();
+    const entry = vault.resolveEntry(this.entry, this.project?.id);
+    const added = vault.tagEntry(entry.pk, tag);
+    if (this.json) this.printJson({ entryId: entry.id, entry: entry.label, tag, added });
+    else this.print(added ? `TAGGED: ${entry.label} #${tag}` : `already tagged: ${entry.label} #${tag}`);
+  }
+}

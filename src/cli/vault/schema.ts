@@ -1,0 +1,153 @@
+// The local vault's tables (drizzle). The FTS5 index and its triggers live in a custom migration.
+import { relations, sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () =>
+  text('created_at')
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+
+export const projects = sqliteTable('projects', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const threads = sqliteTable(
+  'threads',
+  {
+    // A surrogate key, so that `vlt thread move` changes one row and no entry.
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    slug: text('slug').notNull(),
+    status: text('status', { enum: ['active', 'archived', 'blocked'] })
+      .notNull()
+      .default('active'),
+    /** Highest sequence written; the next entry takes lastSeq + 1. */
+    lastSeq: integer('last_seq').notNull().default(-1),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('threads_project_slug').on(t.projectId, t.slug),
+    index('threads_updated').on(t.updatedAt),
+  ],
+);
+
+export const entries = sqliteTable(
+  'entries',
+  {
+    // INTEGER PRIMARY KEY is the rowid, stable across VACUUM: the FTS index keys on it.
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    threadPk: integer('thread_pk')
+      .notNull()
+      .references(() => threads.pk),
+    seq: integer('seq').notNull(),
+    prevId: text('prev_id'),
+    content: text('content').notNull(),
+    author: text('author').notNull(),
+    timestamp: text('timestamp').notNull(),
+  },
+  (t) => [uniqueIndex('entries_thread_seq').on(t.threadPk, t.seq)],
+);
+
+export const tags = sqliteTable('tags', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+});
+
+export const entryTags = sqliteTable(
+  'entry_tags',
+  {
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.entryPk, t.tagId] }), index('entry_tags_tag').on(t.tagId)],
+);
+
+/** A link from an entry to a thread it is about ("see auth-refactor"). */
+export const references = sqliteTable(
+  'references',
+  {
+    id: text('id').primaryKey(),
+    sourceEntryPk: integer('source_entry_pk')
+      .notNull()
+      .references(() => entries.pk),
+    targetThreadPk: integer('target_thread_pk')
+      .notNull()
+      .references(() => threads.pk),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('references_source_target').on(t.sourceEntryPk, t.targetThreadPk),
+    index('references_target').on(t.targetThreadPk),
+  ],
+);
+
+/** Summaries of a thread or a project up to a head entry (the seed's State). */
+export const states = sqliteTable(
+  'states',
+  {
+    id: text('id').primaryKey(),
+    targetType: text('target_type', { enum: ['thread', 'project'] }).notNull(),
+    targetId: text('target_id').notNull(),
+    summary: text('summary').notNull(),
+    headEntryId: text('head_entry_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('states_target').on(t.targetType, t.targetId)],
+);
+
+/** Entries not yet acknowledged by the server. Written in the same transaction as the entry. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    entryPk: integer('entry_pk')
+      .primaryKey()
+      .references(() => entries.pk),
+    threadPk: integer('thread_pk')
+      .notNull()
+      .references(() => threads.pk),
+    state: text('state', { enum: ['pending', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: text('next_attempt_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('outbox_thread').on(t.threadPk, t.state)],
+);
+
+/** Per thread: the server's contiguous watermark as last seen. */
+export const syncWatermarks = sqliteTable('sync_watermarks', {
+  threadPk: integer('thread_pk')
+    .primaryKey()
+    .references(() => threads.pk),
+  serverSeq: integer('server_seq').notNull().default(-1),
+  lastSyncAt: text('last_sync_at'),
+  lastError: text('last_error'),
+});
+
+export const projectsRelations = relations(projects, ({ many }) => ({ threads: many(threads) }));
+export const threadsRelations = relations(threads, ({ one, many }) => ({
+  project: one(projects, { fields: [threads.projectId], references: [projects.id] }),
+  entries: many(entries),
+}));
+export const entriesRelations = relations(entries, ({ one, many }) => ({
+  thread: one(threads, { fields: [entries.threadPk], references: [threads.pk] }),
+  tags: many(entryTags),
+}));
+export const entryTagsRelations = relations(entryTags, ({ one }) => ({
+  entry: one(entries, { fields: [entryTags.entryPk], references: [entries.pk] }),
+  tag: one(tags, { fields: [entryTags.tagId], references: [tags.id] }),
+}));

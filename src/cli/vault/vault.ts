@@ -1,0 +1,432 @@
+// The local vault's domain operations: threads, entries, tags, links, search. No CLI code here.
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { VltError } from '../../shared/errors.js';
+import type { ThreadStatus } from '../../shared/names.js';
+import { buildFtsQuery } from '../../shared/search-query.js';
+import { uuidv7 } from '../../shared/uuidv7.js';
+import type { Sqlite } from './open.js';
+import * as schema from './schema.js';
+import { entries, entryTags, outbox, projects, references, syncWatermarks, tags, threads } from './schema.js';
+
+export type ThreadRow = typeof threads.$inferSelect;
+
+export interface EntryView {
+  id: string;
+  seq: number;
+  author: string;
+  content: string;
+  timestamp: string;
+  synced: boolean;
+  tags: string[];
+  /** With a search: the content with the matched words between ** marks. */
+  highlight?: string;
+}
+
+export interface ThreadSummary {
+  project: string;
+  thread: string;
+  status: ThreadStatus;
+  entries: number;
+  lastActivity: string;
+  syncedSeq: number;
+  localSeq: number;
+  pending: number;
+  failed: number;
+}
+
+export interface SeekResult {
+  project: string;
+  thread: string;
+  entryId: string;
+  seq: number;
+  snippet: string;
+  score: number;
+  author: string;
+  timestamp: string;
+}
+
+export interface WrittenEntry {
+  project: string;
+  thread: string;
+  entryId: string;
+  seq: number;
+  timestamp: string;
+}
+
+export const HIGHLIGHT_OPEN = '**';
+export const HIGHLIGHT_CLOSE = '**';
+
+const threadName = (project: string, slug: string) => `${project}/${slug}`;
+
+export const unknownThread = (project: string, slug: string): VltError =>
+  new VltError(
+    `no thread '${threadName(project, slug)}': see \`vlt thread list --all\`, or create it with \`vlt thread new ${slug} "first entry"\``,
+  );
+
+export class Vault {
+  readonly orm: BetterSQLite3Database<typeof schema>;
+
+  constructor(readonly sqlite: Sqlite) {
+    this.orm = drizzle(sqlite, { schema });
+  }
+
+  close(): void {
+    this.sqlite.close();
+  }
+
+  ensureProject(id: string, name: string): void {
+    this.orm.insert(projects).values({ id, name }).onConflictDoNothing().run();
+  }
+
+  findThread(project: string, slug: string): ThreadRow | undefined {
+    return this.orm
+      .select()
+      .from(threads)
+      .where(and(eq(threads.projectId, project), eq(threads.slug, slug)))
+      .get();
+  }
+
+  requireThread(project: string, slug: string): ThreadRow {
+    const thread = this.findThread(project, slug);
+    if (!thread) throw unknownThread(project, slug);
+    return thread;
+  }
+
+  /** Creates the thread with its entry 0 and the entry's outbox row, in one transaction. */
+  createThread(input: {
+    project: string;
+    projectName: string;
+    slug: string;
+    content: string;
+    author: string;
+  }): WrittenEntry {
+    return this.orm.transaction(
+      (tx) => {
+        tx.insert(projects)
+          .values({ id: input.project, name: input.projectName })
+          .onConflictDoNothing()
+          .run();
+        if (this.findThread(input.project, input.slug)) {
+          throw new VltError(
+            `thread '${threadName(input.project, input.slug)}' already exists: add to it with \`vlt thread push ${input.slug} "…"\``,
+          );
+        }
+        const timestamp = new Date().toISOString();
+        const thread = tx
+          .insert(threads)
+          .values({ projectId: input.project, slug: input.slug, updatedAt: timestamp })
+          .returning({ pk: threads.pk })
+          .get();
+        return this.appendEntry(tx, { pk: thread.pk, lastSeq: -1, lastEntryId: null }, input, timestamp);
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  /**
+   * Appends an entry. BEGIN IMMEDIATE takes the write lock before the sequence is read, so
+   * concurrent pushes queue on the lock (busy_timeout) and each gets the next sequence.
+   */
+  pushEntry(input: { project: string; slug: string; content: string; author: string }): WrittenEntry {
+    return this.orm.transaction(
+      (tx) => {
+        const thread = this.requireThread(input.project, input.slug);
+        const last = tx
+          .select({ id: entries.id })
+          .from(entries)
+          .where(and(eq(entries.threadPk, thread.pk), eq(entries.seq, thread.lastSeq)))
+          .get();
+        const timestamp = new Date().toISOString();
+        return this.appendEntry(
+          tx,
+          { pk: thread.pk, lastSeq: thread.lastSeq, lastEntryId: last?.id ?? null },
+          input,
+          timestamp,
+        );
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  private appendEntry(
+    tx: Pick<BetterSQLite3Database<typeof schema>, 'insert' | 'update'>,
+    thread: { pk: number; lastSeq: number; lastEntryId: string | null },
+    input: { project: string; slug: string; content: string; author: string },
+    timestamp: string,
+  ): WrittenEntry {
+    const seq = thread.lastSeq + 1;
+    const id = uuidv7();
+    const entry = tx
+      .insert(entries)
+      .values({
+        id,
+        threadPk: thread.pk,
+        seq,
+        prevId: thread.lastEntryId,
+        content: input.content,
+        author: input.author,
+        timestamp,
+      })
+      .returning({ pk: entries.pk })
+      .get();
+    tx.update(threads).set({ lastSeq: seq, updatedAt: timestamp }).where(eq(threads.pk, thread.pk)).run();
+    tx.insert(outbox).values({ entryPk: entry.pk, threadPk: thread.pk, createdAt: timestamp }).run();
+    return { project: input.project, thread: input.slug, entryId: id, seq, timestamp };
+  }
+
+  serverSeq(threadPk: number): number {
+    return (
+      this.orm
+        .select({ serverSeq: syncWatermarks.serverSeq })
+        .from(syncWatermarks)
+        .where(eq(syncWatermarks.threadPk, threadPk))
+        .get()?.serverSeq ?? -1
+    );
+  }
+
+  /** The last `limit` entries (or all), oldest first; with `search`, only the matching ones. */
+  readEntries(thread: ThreadRow, options: { limit?: number; search?: string }): EntryView[] {
+    const watermark = this.serverSeq(thread.pk);
+    type Row = { pk: number; id: string; seq: number; author: string; content: string; timestamp: string };
+    let rows: (Row & { highlight?: string })[];
+    if (options.search !== undefined) {
+      const query = buildFtsQuery(options.search);
+      if (!query) throw new VltError('the search has no words to look for: give it some words');
+      rows = this.matchInThread(thread.pk, query.all);
+      if (rows.length === 0 && query.terms.length > 1) rows = this.matchInThread(thread.pk, query.any);
+      if (options.limit !== undefined) rows = rows.slice(-options.limit);
+    } else {
+      const base = this.orm
+        .select({
+          pk: entries.pk,
+          id: entries.id,
+          seq: entries.seq,
+          author: entries.author,
+          content: entries.content,
+          timestamp: entries.timestamp,
+        })
+        .from(entries)
+        .where(eq(entries.threadPk, thread.pk));
+      rows =
+        options.limit === undefined
+          ? base.orderBy(asc(entries.seq)).all()
+          : base.orderBy(desc(entries.seq)).limit(options.limit).all().reverse();
+    }
+    const tagsByEntry = this.tagsFor(rows.map((r) => r.pk));
+    return rows.map((r) => ({
+      id: r.id,
+      seq: r.seq,
+      author: r.author,
+      content: r.content,
+      timestamp: r.timestamp,
+      synced: r.seq <= watermark,
+      tags: tagsByEntry.get(r.pk) ?? [],
+      ...(r.highlight === undefined ? {} : { highlight: r.highlight }),
+    }));
+  }
+
+  private matchInThread(threadPk: number, match: string) {
+    return this.orm.all<{
+      pk: number;
+      id: string;
+      seq: number;
+      author: string;
+      content: string;
+      timestamp: string;
+      highlight: string;
+    }>(sql`
+      WITH hits AS (
+        SELECT rowid AS pk, highlight(entries_fts, 0, ${HIGHLIGHT_OPEN}, ${HIGHLIGHT_CLOSE}) AS highlight
+        FROM entries_fts WHERE entries_fts MATCH ${match} AND thread_pk = ${threadPk}
+      )
+      SELECT e.pk, e.id, e.seq, e.author, e.content, e.timestamp, hits.highlight
+      FROM hits JOIN entries e ON e.pk = hits.pk ORDER BY e.seq`);
+  }
+
+  private tagsFor(entryPks: number[]): Map<number, string[]> {
+    const byEntry = new Map<number, string[]>();
+    if (entryPks.length === 0) return byEntry;
+    const rows = this.orm
+      .select({ entryPk: entryTags.entryPk, name: tags.name })
+      .from(entryTags)
+      .innerJoin(tags, eq(tags.id, entryTags.tagId))
+      .where(sql`${entryTags.entryPk} IN (SELECT value FROM json_each(${JSON.stringify(entryPks)}))`)
+      .orderBy(asc(tags.name))
+      .all();
+    for (const row of rows) {
+      const list = byEntry.get(row.entryPk) ?? [];
+      list.push(row.name);
+      byEntry.set(row.entryPk, list);
+    }
+    return byEntry;
+  }
+
+  listThreads(filter: { project?: string | undefined; status?: ThreadStatus | undefined }): ThreadSummary[] {
+    const conditions: SQL[] = [];
+    if (filter.project !== undefined) conditions.push(eq(threads.projectId, filter.project));
+    if (filter.status !== undefined) conditions.push(eq(threads.status, filter.status));
+    const rows = this.orm
+      .select({
+        project: threads.projectId,
+        thread: threads.slug,
+        status: threads.status,
+        localSeq: threads.lastSeq,
+        lastActivity: threads.updatedAt,
+        syncedSeq: sql<number>`coalesce(${syncWatermarks.serverSeq}, -1)`,
+        pending: sql<number>`(SELECT count(*) FROM ${outbox} o WHERE o.thread_pk = ${threads.pk} AND o.state = 'pending')`,
+        failed: sql<number>`(SELECT count(*) FROM ${outbox} o WHERE o.thread_pk = ${threads.pk} AND o.state = 'failed')`,
+      })
+      .from(threads)
+      .leftJoin(syncWatermarks, eq(syncWatermarks.threadPk, threads.pk))
+      .where(and(...conditions))
+      .orderBy(desc(threads.updatedAt), asc(threads.projectId), asc(threads.slug))
+      .all();
+    return rows.map((r) => ({ ...r, entries: r.localSeq + 1 }));
+  }
+
+  /** Ranked full-text search (bm25) with snippets; all words first, any word if that finds nothing. */
+  seek(text: string, options: { project?: string | undefined; limit: number }): SeekResult[] {
+    const query = buildFtsQuery(text);
+    if (!query) throw new VltError('the search has no words to look for: give it some words');
+    let results = this.rank(query.all, options);
+    if (results.length === 0 && query.terms.length > 1) results = this.rank(query.any, options);
+    return results;
+  }
+
+  private rank(match: string, options: { project?: string | undefined; limit: number }): SeekResult[] {
+    const projectFilter = options.project === undefined ? sql`` : sql`AND project_id = ${options.project}`;
+    // FTS5 consumes ORDER BY rank itself, so snippet() runs only for the rows kept by LIMIT.
+    const rows = this.orm.all<{
+      rank: number;
+      snippet: string;
+      id: string;
+      seq: number;
+      author: string;
+      timestamp: string;
+      slug: string;
+      project: string;
+    }>(sql`
+      WITH hits AS (
+        SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT_OPEN}, ${HIGHLIGHT_CLOSE}, '…', 16) AS snippet
+        FROM entries_fts WHERE entries_fts MATCH ${match} ${projectFilter}
+        ORDER BY rank LIMIT ${options.limit}
+      )
+      SELECT hits.rank, hits.snippet, e.id, e.seq, e.author, e.timestamp, t.slug, t.project_id AS project
+      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
+      ORDER BY hits.rank`);
+    return rows.map((row) => ({
+      project: row.project,
+      thread: row.slug,
+      entryId: row.id,
+      seq: row.seq,
+      snippet: row.snippet,
+      score: Number((-row.rank).toPrecision(6)),
+      author: row.author,
+      timestamp: row.timestamp,
+    }));
+  }
+
+  /**
+   * An entry by id, by a unique id prefix (at least 6 characters), or as `thread#seq` /
+   * `project/thread#seq` (the current project applies to the short form).
+   */
+  resolveEntry(ref: string, currentProject: string | undefined): { pk: number; id: string; label: string } {
+    const bySeq = /^(?:([a-z0-9][a-z0-9-]{0,63})\/)?([a-z0-9][a-z0-9-]{0,127})#(\d+)$/.exec(ref);
+    if (bySeq) {
+      const project = bySeq[1] ?? currentProject;
+      if (!project) {
+        throw new VltError(`no project for '${ref}': write it as project/thread#seq, or run \`vlt init\``);
+      }
+      const thread = this.requireThread(project, bySeq[2] ?? '');
+      const entry = this.orm
+        .select({ pk: entries.pk, id: entries.id })
+        .from(entries)
+        .where(and(eq(entries.threadPk, thread.pk), eq(entries.seq, Number(bySeq[3]))))
+        .get();
+      if (!entry) throw new VltError(`no entry ${ref}: the thread has entries #0 to #${thread.lastSeq}`);
+      return { ...entry, label: `${project}/${thread.slug}#${bySeq[3]}` };
+    }
+    const prefix = ref.toLowerCase();
+    if (!/^[0-9a-f-]{6,36}$/.test(prefix)) {
+      throw new VltError(
+        `'${ref}' is not an entry: give its id (see \`vlt thread read <thread> --json\`) or thread#seq`,
+      );
+    }
+    const matches = this.orm
+      .select({ pk: entries.pk, id: entries.id, seq: entries.seq, slug: threads.slug, project: threads.projectId })
+      .from(entries)
+      .innerJoin(threads, eq(threads.pk, entries.threadPk))
+      .where(sql`${entries.id} GLOB ${prefix + '*'}`)
+      .limit(2)
+      .all();
+    const [match] = matches;
+    if (!match) throw new VltError(`no entry with id ${ref}: check the id with \`vlt thread read <thread> --json\``);
+    if (matches.length > 1) throw new VltError(`entry id prefix ${ref} is ambiguous: give more of the id`);
+    return { pk: match.pk, id: match.id, label: `${match.project}/${match.slug}#${match.seq}` };
+  }
+
+  /** Tags an entry; tagging twice is a no-op. Returns false when the tag was already there. */
+  tagEntry(entryPk: number, tag: string): boolean {
+    return this.orm.transaction(
+      (tx) => {
+        tx.insert(tags).values({ name: tag }).onConflictDoNothing().run();
+        const tagRow = tx.select({ id: tags.id }).from(tags).where(eq(tags.name, tag)).get();
+        if (!tagRow) throw new Error(`tag ${tag} vanished inside its transaction`);
+        const result = tx.insert(entryTags).values({ entryPk, tagId: tagRow.id }).onConflictDoNothing().run();
+        return result.changes > 0;
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  /** Links an entry to a thread with an optional note; linking again replaces the note. */
+  linkEntry(entryPk: number, target: ThreadRow, note: string | undefined): void {
+    this.orm
+      .insert(references)
+      .values({ id: uuidv7(), sourceEntryPk: entryPk, targetThreadPk: target.pk, note: note ?? null })
+      .onConflictDoUpdate({
+        target: [references.sourceEntryPk, references.targetThreadPk],
+        set: { note: note ?? null },
+      })
+      .run();
+  }
+
+  moveThread(thread: ThreadRow, toProject: string): void {
+    this.orm.transaction(
+      (tx) => {
+        tx.insert(projects).values({ id: toProject, name: toProject }).onConflictDoNothing().run();
+        if (this.findThread(toProject, thread.slug)) {
+          throw new VltError(
+            `project '${toProject}' already has a thread '${thread.slug}': rename one of them first`,
+          );
+        }
+        tx.update(threads).set({ projectId: toProject }).where(eq(threads.pk, thread.pk)).run();
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  setStatus(thread: ThreadRow, status: ThreadStatus): void {
+    this.orm.update(threads).set({ status }).where(eq(threads.pk, thread.pk)).run();
+  }
+
+  /** Outgoing links of the given entries, for `thread read`. */
+  linksFrom(entryIds: string[]): Map<string, { project: string; thread: string; note: string | null }[]> {
+    const byEntry = new Map<string, { project: string; thread: string; note: string | null }[]>();
+    if (entryIds.length === 0) return byEntry;
+    const rows = this.orm
+      .select({ entryId: entries.id, project: threads.projectId, thread: threads.slug, note: references.note })
+      .from(references)
+      .innerJoin(entries, eq(entries.pk, references.sourceEntryPk))
+      .innerJoin(threads, eq(threads.pk, references.targetThreadPk))
+      .where(sql`${entries.id} IN (SELECT value FROM json_each(${JSON.stringify(entryIds)}))`)
+      .all();
+    for (const row of rows) {
+      const list = byEntry.get(row.entryId) ?? [];
+      list.push({ project: row.project, thread: row.thread, note: row.note });
+      byEntry.set(row.entryId, list);
+    }
+    return byEntry;
+  }
+}

@@ -1,0 +1,112 @@
+// Identifiers and limits of the contract (SPEC "Names and identities"), as pure checks.
+import { usageError } from './errors.js';
+
+export const PROJECT_ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const THREAD_ID_RE = /^[a-z0-9][a-z0-9-]{0,127}$/;
+export const TAG_RE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+export const MAX_CONTENT_BYTES = 100_000;
+export const MAX_AUTHOR_CHARS = 64;
+export const THREAD_STATUSES = ['active', 'archived', 'blocked'] as const;
+export type ThreadStatus = (typeof THREAD_STATUSES)[number];
+
+/** "My App" → "my-app": lower case, runs of anything else become one hyphen. */
+export function slugify(name: string, maxLength = 64): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, maxLength)
+    .replace(/-+$/, '');
+}
+
+export function checkProjectId(id: string): string {
+  if (!PROJECT_ID_RE.test(id)) {
+    throw usageError(
+      `invalid project id '${id}': use 1-64 lower-case letters, digits and hyphens, starting with a letter or digit`,
+    );
+  }
+  return id;
+}
+
+export function checkThreadId(id: string): string {
+  if (!THREAD_ID_RE.test(id)) {
+    throw usageError(
+      `invalid thread name '${id}': use 1-128 lower-case letters, digits and hyphens, starting with a letter or digit (e.g. auth-refactor)`,
+    );
+  }
+  return id;
+}
+
+export interface ThreadRef {
+  /** Undefined when the reference named only the thread: the current project applies. */
+  project: string | undefined;
+  thread: string;
+}
+
+/** Parses `thread` or `project/thread` as typed on the command line. */
+export function parseThreadRef(ref: string): ThreadRef {
+  const parts = ref.split('/');
+  if (parts.length === 1) return { project: undefined, thread: checkThreadId(ref) };
+  if (parts.length === 2) {
+    return { project: checkProjectId(parts[0] ?? ''), thread: checkThreadId(parts[1] ?? '') };
+  }
+  throw usageError(`invalid thread '${ref}': write it as 'thread' or 'project/thread'`);
+}
+
+export function checkStatus(status: string): ThreadStatus {
+  if (!(THREAD_STATUSES as readonly string[]).includes(status)) {
+    throw usageError(`invalid status '${status}': use one of ${THREAD_STATUSES.join(', ')}`);
+  }
+  return status as ThreadStatus;
+}
+
+export function utf8Length(text: string): number {
+  // TextEncoder is in every runtime this code targets; counting avoids a Buffer dependency.
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export function checkContent(content: string): string {
+  if (content.trim().length === 0) {
+    throw usageError('entry content is empty: write some text, or pass - to read it from stdin');
+  }
+  const bytes = utf8Length(content);
+  if (bytes > MAX_CONTENT_BYTES) {
+    throw usageError(
+      `entry content is ${bytes} bytes, over the limit of ${MAX_CONTENT_BYTES} bytes: split it into several entries`,
+    );
+  }
+  return content;
+}
+
+export function checkAuthor(author: string): string {
+  const trimmed = author.trim();
+  if (trimmed.length === 0 || [...trimmed].length > MAX_AUTHOR_CHARS || /[\r\n]/.test(trimmed)) {
+    throw usageError(`invalid author '${author}': use 1-${MAX_AUTHOR_CHARS} characters on one line`);
+  }
+  return trimmed;
+}
+
+export function checkTag(tag: string): string {
+  const normalized = tag.replace(/^#/, '').toLowerCase();
+  if (!TAG_RE.test(normalized)) {
+    throw usageError(
+      `invalid tag '${tag}': use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit`,
+    );
+  }
+  return normalized;
+}
