@@ -13,8 +13,9 @@ import {
   type Resolved,
   type UserConfig,
 } from './settings.js';
-import { openVault } from './vault/open.js';
-import { unknownThread, Vault, type ThreadRow } from './vault/vault.js';
+import { unknownThread } from './vault/append.js';
+import { openVault, type Sqlite } from './vault/open.js';
+import type { ThreadRow, Vault } from './vault/vault.js';
 
 export interface VltContext extends BaseContext {
   cwd: string;
@@ -23,7 +24,7 @@ export interface VltContext extends BaseContext {
 export abstract class VltCommand extends Command<VltContext> {
   json = Option.Boolean('--json', false, { description: 'Print one JSON document on stdout' });
 
-  private vault: Vault | undefined;
+  private db: Sqlite | undefined;
   private projectFile: ProjectFile | undefined | null = null;
   private userConfig: UserConfig | undefined;
 
@@ -35,7 +36,7 @@ export abstract class VltCommand extends Command<VltContext> {
     } catch (error) {
       return reportError(this.context, error);
     } finally {
-      this.vault?.close();
+      this.db?.close();
     }
   }
 
@@ -71,31 +72,39 @@ export abstract class VltCommand extends Command<VltContext> {
     return { project: this.currentProject(parsed.project ?? projectFlag), thread: parsed.thread };
   }
 
-  /** The vault, created on first write; for reads, undefined when there is no vault yet. */
-  openVault(options: { create: true }): Vault;
-  openVault(options: { create: false }): Vault | undefined;
-  openVault({ create }: { create: boolean }): Vault | undefined {
-    if (this.vault) return this.vault;
+  /** The vault's connection, created on first write; for reads, undefined when there is none. */
+  sqlite(options: { create: true }): Sqlite;
+  sqlite(options: { create: false }): Sqlite | undefined;
+  sqlite({ create }: { create: boolean }): Sqlite | undefined {
+    if (this.db) return this.db;
     if (create) ensureHome(this.context.env);
-    const sqlite = openVault(vaultPath(this.context.env), { create });
-    if (sqlite) this.vault = new Vault(sqlite);
-    return this.vault;
+    this.db = openVault(vaultPath(this.context.env), { create });
+    return this.db;
   }
 
-  /** The vault for commands that act on existing entries: never created by them. */
-  requireVault(): Vault {
-    const vault = this.openVault({ create: false });
-    if (!vault) {
+  /**
+   * The vault's query layer (drizzle), loaded on demand: the push path never pays for it.
+   * Commands that act on existing entries never create a vault.
+   */
+  async requireVault(): Promise<Vault> {
+    const db = this.sqlite({ create: false });
+    if (!db) {
       throw new VltError(
         `there is no vault at ${vaultPath(this.context.env)} yet: start a thread with \`vlt thread new\``,
       );
     }
-    return vault;
+    const { Vault } = await import('./vault/vault.js');
+    return new Vault(db);
+  }
+
+  /** The vault if it exists (undefined otherwise), for listings that show nothing then. */
+  async optionalVault(): Promise<Vault | undefined> {
+    return this.sqlite({ create: false }) ? this.requireVault() : undefined;
   }
 
   /** An existing thread, without creating a vault for a read-only command. */
-  requireThread(ref: { project: string; thread: string }): { vault: Vault; thread: ThreadRow } {
-    const vault = this.openVault({ create: false });
+  async requireThread(ref: { project: string; thread: string }): Promise<{ vault: Vault; thread: ThreadRow }> {
+    const vault = await this.optionalVault();
     const thread = vault?.findThread(ref.project, ref.thread);
     if (!vault || !thread) throw unknownThread(ref.project, ref.thread);
     return { vault, thread };

@@ -33,13 +33,24 @@ export const COMMANDS = [
   ConfigListCommand,
 ];
 
-export function buildCli(): Cli<VltContext> {
+/**
+ * The command the arguments name, when they name exactly one: registering only it keeps clipanion
+ * from compiling its parser for every command on each start (the push path is measured).
+ */
+function commandsFor(args: string[]): typeof COMMANDS {
+  const named = COMMANDS.filter((command) =>
+    command.paths?.some((path) => path.length > 0 && path.every((word, i) => args[i] === word)),
+  );
+  return named.length === 1 ? named : COMMANDS;
+}
+
+export function buildCli(args: string[] = []): Cli<VltContext> {
   const cli = new Cli<VltContext>({
     binaryLabel: 'vlt: long-term memory for developers and AI coding agents',
     binaryName: 'vlt',
     binaryVersion: VERSION,
   });
-  for (const command of COMMANDS) cli.register(command);
+  for (const command of commandsFor(args)) cli.register(command);
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli;
@@ -47,7 +58,7 @@ export function buildCli(): Cli<VltContext> {
 
 /** Runs vlt with `args` (without the binary) and returns the exit status. */
 export async function runCli(args: string[], context: VltContext): Promise<number> {
-  const cli = buildCli();
+  const cli = buildCli(args);
   if (args.length === 0) {
     context.stdout.write(cli.usage(null));
     return 0;

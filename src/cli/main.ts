@@ -2,5 +2,6 @@
 import { Cli } from 'clipanion';
 import { runCli } from './cli.js';
 
-const code = await runCli(process.argv.slice(2), { ...Cli.defaultContext, cwd: process.cwd() });
-process.exitCode = code;
+void runCli(process.argv.slice(2), { ...Cli.defaultContext, cwd: process.cwd() }).then((code) => {
+  process.exitCode = code;
+});

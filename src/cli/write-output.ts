@@ -1,6 +1,6 @@
 // What `thread new` and `thread push` print once the entry is committed.
 import type { VltCommand } from './base.js';
-import type { WrittenEntry } from './vault/vault.js';
+import type { WrittenEntry } from './vault/append.js';
 
 export interface SyncOutcome {
   state: 'synced' | 'queued';

@@ -35,8 +35,7 @@ export class InitCommand extends VltCommand {
     if (existing && existing.path === here && existing.id !== id) {
       throw new VltError(`${here} already names project '${existing.id}': edit or remove it to change project`);
     }
-    const vault = this.openVault({ create: true });
-    vault.ensureProject(id, name);
+    this.sqlite({ create: true }).prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(id, name);
     const created = existing?.path !== here;
     const path = created ? writeProjectFile(this.context.cwd, id, name) : here;
     if (this.json) {

@@ -1,11 +1,16 @@
 // Opens the local vault: pragmas for safe concurrent use, then migrations from drizzle/vault.
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VltError } from '../../shared/errors.js';
 
-export type Sqlite = Database.Database;
+// Loaded through require(): importing a CommonJS package from ESM costs the ESM loader a parse
+// of its exports on every start, and this is the push path.
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+
+export type Sqlite = BetterSqlite3.Database;
 
 const NOT_A_VAULT = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
 

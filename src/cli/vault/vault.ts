@@ -5,9 +5,12 @@ import { VltError } from '../../shared/errors.js';
 import type { ThreadStatus } from '../../shared/names.js';
 import { buildFtsQuery } from '../../shared/search-query.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
+import { unknownThread } from './append.js';
 import type { Sqlite } from './open.js';
 import * as schema from './schema.js';
 import { entries, entryTags, outbox, projects, references, syncWatermarks, tags, threads } from './schema.js';
+
+export { unknownThread };
 
 export type ThreadRow = typeof threads.$inferSelect;
 
@@ -46,23 +49,8 @@ export interface SeekResult {
   timestamp: string;
 }
 
-export interface WrittenEntry {
-  project: string;
-  thread: string;
-  entryId: string;
-  seq: number;
-  timestamp: string;
-}
-
 export const HIGHLIGHT_OPEN = '**';
 export const HIGHLIGHT_CLOSE = '**';
-
-const threadName = (project: string, slug: string) => `${project}/${slug}`;
-
-export const unknownThread = (project: string, slug: string): VltError =>
-  new VltError(
-    `no thread '${threadName(project, slug)}': see \`vlt thread list --all\`, or create it with \`vlt thread new ${slug} "first entry"\``,
-  );
 
 export class Vault {
   readonly orm: BetterSQLite3Database<typeof schema>;
@@ -73,10 +61,6 @@ export class Vault {
 
   close(): void {
     this.sqlite.close();
-  }
-
-  ensureProject(id: string, name: string): void {
-    this.orm.insert(projects).values({ id, name }).onConflictDoNothing().run();
   }
 
   findThread(project: string, slug: string): ThreadRow | undefined {
@@ -91,88 +75,6 @@ export class Vault {
     const thread = this.findThread(project, slug);
     if (!thread) throw unknownThread(project, slug);
     return thread;
-  }
-
-  /** Creates the thread with its entry 0 and the entry's outbox row, in one transaction. */
-  createThread(input: {
-    project: string;
-    projectName: string;
-    slug: string;
-    content: string;
-    author: string;
-  }): WrittenEntry {
-    return this.orm.transaction(
-      (tx) => {
-        tx.insert(projects)
-          .values({ id: input.project, name: input.projectName })
-          .onConflictDoNothing()
-          .run();
-        if (this.findThread(input.project, input.slug)) {
-          throw new VltError(
-            `thread '${threadName(input.project, input.slug)}' already exists: add to it with \`vlt thread push ${input.slug} "…"\``,
-          );
-        }
-        const timestamp = new Date().toISOString();
-        const thread = tx
-          .insert(threads)
-          .values({ projectId: input.project, slug: input.slug, updatedAt: timestamp })
-          .returning({ pk: threads.pk })
-          .get();
-        return this.appendEntry(tx, { pk: thread.pk, lastSeq: -1, lastEntryId: null }, input, timestamp);
-      },
-      { behavior: 'immediate' },
-    );
-  }
-
-  /**
-   * Appends an entry. BEGIN IMMEDIATE takes the write lock before the sequence is read, so
-   * concurrent pushes queue on the lock (busy_timeout) and each gets the next sequence.
-   */
-  pushEntry(input: { project: string; slug: string; content: string; author: string }): WrittenEntry {
-    return this.orm.transaction(
-      (tx) => {
-        const thread = this.requireThread(input.project, input.slug);
-        const last = tx
-          .select({ id: entries.id })
-          .from(entries)
-          .where(and(eq(entries.threadPk, thread.pk), eq(entries.seq, thread.lastSeq)))
-          .get();
-        const timestamp = new Date().toISOString();
-        return this.appendEntry(
-          tx,
-          { pk: thread.pk, lastSeq: thread.lastSeq, lastEntryId: last?.id ?? null },
-          input,
-          timestamp,
-        );
-      },
-      { behavior: 'immediate' },
-    );
-  }
-
-  private appendEntry(
-    tx: Pick<BetterSQLite3Database<typeof schema>, 'insert' | 'update'>,
-    thread: { pk: number; lastSeq: number; lastEntryId: string | null },
-    input: { project: string; slug: string; content: string; author: string },
-    timestamp: string,
-  ): WrittenEntry {
-    const seq = thread.lastSeq + 1;
-    const id = uuidv7();
-    const entry = tx
-      .insert(entries)
-      .values({
-        id,
-        threadPk: thread.pk,
-        seq,
-        prevId: thread.lastEntryId,
-        content: input.content,
-        author: input.author,
-        timestamp,
-      })
-      .returning({ pk: entries.pk })
-      .get();
-    tx.update(threads).set({ lastSeq: seq, updatedAt: timestamp }).where(eq(threads.pk, thread.pk)).run();
-    tx.insert(outbox).values({ entryPk: entry.pk, threadPk: thread.pk, createdAt: timestamp }).run();
-    return { project: input.project, thread: input.slug, entryId: id, seq, timestamp };
   }
 
   serverSeq(threadPk: number): number {

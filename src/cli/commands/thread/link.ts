@@ -18,12 +18,12 @@ export class ThreadLinkCommand extends VltCommand {
   thread = Option.String({ name: 'thread' });
   note = Option.String('--note', { description: 'Why the entry refers to the thread' });
 
-  run(): void {
+  async run(): Promise<void> {
     if (this.note !== undefined && this.note.length > 1000) {
       throw usageError('--note is over 1000 characters: keep it short, or push an entry instead');
     }
     const target = this.threadRef(this.thread);
-    const vault = this.requireVault();
+    const vault = await this.requireVault();
     const entry = vault.resolveEntry(this.entry, this.project?.id);
     const targetThread = vault.requireThread(target.project, target.thread);
     vault.linkEntry(entry.pk, targetThread, this.note);

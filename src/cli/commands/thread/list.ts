@@ -23,7 +23,7 @@ export class ThreadListCommand extends VltCommand {
   status = Option.String('--status', { description: 'Only threads in this state: active, archived, blocked' });
   allProjects = Option.Boolean('--all', false, { description: 'Threads of every project' });
 
-  run(): void {
+  async run(): Promise<void> {
     const status = this.status === undefined ? undefined : checkStatus(this.status);
     const project =
       this.projectOption !== undefined
@@ -31,7 +31,7 @@ export class ThreadListCommand extends VltCommand {
         : this.allProjects
           ? undefined
           : this.project?.id;
-    const threads = this.openVault({ create: false })?.listThreads({ project, status }) ?? [];
+    const threads = (await this.optionalVault())?.listThreads({ project, status }) ?? [];
     if (this.json) {
       this.printJson({
         threads: threads.map(({ project, thread, status, entries, lastActivity, syncedSeq, localSeq, pending, failed }) => ({

@@ -17,10 +17,10 @@ export class ThreadMoveCommand extends VltCommand {
   thread = Option.String({ name: 'thread' });
   toProject = Option.String({ name: 'project' });
 
-  run(): void {
+  async run(): Promise<void> {
     const ref = this.threadRef(this.thread);
     const target = checkProjectId(this.toProject);
-    const { vault, thread } = this.requireThread(ref);
+    const { vault, thread } = await this.requireThread(ref);
     const from = `${ref.project}/${ref.thread}`;
     const to = `${target}/${ref.thread}`;
     if (ref.project !== target) vault.moveThread(thread, target);

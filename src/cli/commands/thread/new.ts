@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { checkAuthor, checkContent } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
+import { createThread } from '../../vault/append.js';
 import { reportWrite } from '../../write-output.js';
 
 export class ThreadNewCommand extends VltCommand {
@@ -30,8 +31,13 @@ export class ThreadNewCommand extends VltCommand {
     const author = checkAuthor(this.setting('author', this.author).value ?? 'user');
     const content = checkContent(await this.readContent(this.content));
     const projectName = this.project?.id === ref.project ? this.project.name : ref.project;
-    const vault = this.openVault({ create: true });
-    const written = vault.createThread({ project: ref.project, projectName, slug: ref.thread, content, author });
+    const written = createThread(this.sqlite({ create: true }), {
+      project: ref.project,
+      projectName,
+      slug: ref.thread,
+      content,
+      author,
+    });
     await reportWrite(this, written, `CREATED: ${written.project}/${written.thread}`);
   }
 }

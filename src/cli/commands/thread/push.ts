@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { checkAuthor, checkContent } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
+import { pushEntry } from '../../vault/append.js';
 import { reportWrite } from '../../write-output.js';
 
 export class ThreadPushCommand extends VltCommand {
@@ -28,7 +29,7 @@ export class ThreadPushCommand extends VltCommand {
     const ref = this.threadRef(this.thread);
     const author = checkAuthor(this.setting('author', this.author).value ?? 'user');
     const content = checkContent(await this.readContent(this.content));
-    const written = this.openVault({ create: true }).pushEntry({
+    const written = pushEntry(this.sqlite({ create: true }), {
       project: ref.project,
       slug: ref.thread,
       content,

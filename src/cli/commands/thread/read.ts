@@ -24,9 +24,9 @@ export class ThreadReadCommand extends VltCommand {
   search = Option.String('--search', { description: 'Only entries matching these words' });
   syncStatus = Option.Boolean('--sync-status', false, { description: 'Show local vs server sequence' });
 
-  run(): void {
+  async run(): Promise<void> {
     const ref = this.threadRef(this.thread);
-    const { vault, thread } = this.requireThread(ref);
+    const { vault, thread } = await this.requireThread(ref);
     const entries = vault.readEntries(thread, {
       ...(this.all ? {} : { limit: 5 }),
       ...(this.search === undefined ? {} : { search: this.search }),

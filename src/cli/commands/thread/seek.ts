@@ -27,14 +27,14 @@ export class ThreadSeekCommand extends VltCommand {
   projectOption = Option.String('--project', { description: 'Only this project' });
   limit = Option.String('--limit', '10', { description: 'How many results (1-100, default 10)' });
 
-  run(): void {
+  async run(): Promise<void> {
     const limit = Number(this.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEEK_LIMIT) {
       throw usageError(`--limit must be a whole number from 1 to ${MAX_SEEK_LIMIT}, not '${this.limit}'`);
     }
     const project = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
     if (this.query.trim() === '') throw usageError('the search is empty: give it some words');
-    const results = this.openVault({ create: false })?.seek(this.query, { project, limit }) ?? [];
+    const results = (await this.optionalVault())?.seek(this.query, { project, limit }) ?? [];
     if (this.json) {
       this.printJson({
         results: results.map(({ project, thread, entryId, seq, snippet, score }) => ({

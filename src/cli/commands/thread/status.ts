@@ -20,10 +20,10 @@ export class ThreadStatusCommand extends VltCommand {
   thread = Option.String({ name: 'thread' });
   status = Option.String({ name: 'active|archived|blocked' });
 
-  run(): void {
+  async run(): Promise<void> {
     const ref = this.threadRef(this.thread);
     const status = checkStatus(this.status);
-    const { vault, thread } = this.requireThread(ref);
+    const { vault, thread } = await this.requireThread(ref);
     vault.setStatus(thread, status);
     if (this.json) this.printJson({ project: ref.project, thread: ref.thread, status, previous: thread.status });
     else this.print(`STATUS: ${ref.project}/${ref.thread} ${status}`);

@@ -21,9 +21,9 @@ export class ThreadTagCommand extends VltCommand {
   entry = Option.String({ name: 'entry-id' });
   tag = Option.String({ name: 'tag' });
 
-  run(): void {
+  async run(): Promise<void> {
     const tag = checkTag(this.tag);
-    const vault = this.requireVault();
+    const vault = await this.requireVault();
     const entry = vault.resolveEntry(this.entry, this.project?.id);
     const added = vault.tagEntry(entry.pk, tag);
     if (this.json) this.printJson({ entryId: entry.id, entry: entry.label, tag, added });

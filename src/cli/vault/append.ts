@@ -1,0 +1,86 @@
+// The write hot path: creating a thread and appending an entry, in plain prepared SQL so that
+// `vlt thread push` does not load the query builder. Tables are those of schema.ts.
+import { VltError } from '../../shared/errors.js';
+import { uuidv7 } from '../../shared/uuidv7.js';
+import type { Sqlite } from './open.js';
+
+export interface WrittenEntry {
+  project: string;
+  thread: string;
+  entryId: string;
+  seq: number;
+  timestamp: string;
+}
+
+interface EntryInput {
+  project: string;
+  slug: string;
+  content: string;
+  author: string;
+}
+
+export const unknownThread = (project: string, slug: string): VltError =>
+  new VltError(
+    `no thread '${project}/${slug}': see \`vlt thread list --all\`, or create it with \`vlt thread new ${slug} "first entry"\``,
+  );
+
+interface ThreadHead {
+  pk: number;
+  last_seq: number;
+  last_id: string | null;
+}
+
+const HEAD_SQL = `SELECT t.pk, t.last_seq, e.id AS last_id FROM threads t
+  LEFT JOIN entries e ON e.thread_pk = t.pk AND e.seq = t.last_seq
+  WHERE t.project_id = ? AND t.slug = ?`;
+
+function append(db: Sqlite, head: ThreadHead, input: EntryInput, timestamp: string): WrittenEntry {
+  const seq = head.last_seq + 1;
+  const id = uuidv7();
+  const { lastInsertRowid } = db
+    .prepare(
+      'INSERT INTO entries (id, thread_pk, seq, prev_id, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(id, head.pk, seq, head.last_id, input.content, input.author, timestamp);
+  db.prepare('UPDATE threads SET last_seq = ?, updated_at = ? WHERE pk = ?').run(seq, timestamp, head.pk);
+  db.prepare('INSERT INTO outbox (entry_pk, thread_pk, created_at) VALUES (?, ?, ?)').run(
+    lastInsertRowid,
+    head.pk,
+    timestamp,
+  );
+  return { project: input.project, thread: input.slug, entryId: id, seq, timestamp };
+}
+
+/**
+ * Appends an entry and its outbox row in one transaction. BEGIN IMMEDIATE takes the write lock
+ * before the sequence is read, so concurrent pushes wait on the lock (busy_timeout) and each
+ * gets the next sequence; the unique (thread, seq) index is the last guard.
+ */
+export function pushEntry(db: Sqlite, input: EntryInput): WrittenEntry {
+  return db
+    .transaction(() => {
+      const head = db.prepare(HEAD_SQL).get(input.project, input.slug) as ThreadHead | undefined;
+      if (!head) throw unknownThread(input.project, input.slug);
+      return append(db, head, input, new Date().toISOString());
+    })
+    .immediate();
+}
+
+/** Creates the thread (and its project if new) with entry 0, in one transaction. */
+export function createThread(db: Sqlite, input: EntryInput & { projectName: string }): WrittenEntry {
+  return db
+    .transaction(() => {
+      db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(input.project, input.projectName);
+      if (db.prepare(HEAD_SQL).get(input.project, input.slug)) {
+        throw new VltError(
+          `thread '${input.project}/${input.slug}' already exists: add to it with \`vlt thread push ${input.slug} "…"\``,
+        );
+      }
+      const timestamp = new Date().toISOString();
+      const { lastInsertRowid } = db
+        .prepare('INSERT INTO threads (project_id, slug, updated_at) VALUES (?, ?, ?)')
+        .run(input.project, input.slug, timestamp);
+      return append(db, { pk: Number(lastInsertRowid), last_seq: -1, last_id: null }, input, timestamp);
+    })
+    .immediate();
+}
