@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
+    // clipanion's ESM build imports a directory, which Node's loader refuses: let Vite resolve it.
+    server: { deps: { inline: ['clipanion'] } },
   },
 });

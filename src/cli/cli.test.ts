@@ -1,0 +1,196 @@
+// The commands run in-process with a captured context: output, JSON shapes, exit codes.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isOneLineError, sandbox, vltInProcess, type Sandbox } from '../../test/helpers.js';
+
+let box: Sandbox;
+const run = (...args: string[]) => vltInProcess(box, args);
+
+beforeEach(() => {
+  box = sandbox();
+});
+afterEach(() => box.cleanup());
+
+describe('init', () => {
+  it('slugs the project name, writes vlt.toml and creates the vault', async () => {
+    const result = await run('init', '--project', 'My App');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Initialized project my-app (My App)');
+    expect(readFileSync(join(box.cwd, 'vlt.toml'), 'utf8')).toMatch(/\[project\]\s+id = "my-app"\s+name = "My App"/);
+    expect(statSync(join(box.home, 'vault.db')).isFile()).toBe(true);
+    expect((await run('init', '--project', 'my-app')).stdout).toContain('Already initialized');
+    const other = await run('init', '--project', 'other');
+    expect(isOneLineError(other)).toBe(true);
+    expect(other.stderr).toContain("already names project 'my-app'");
+  });
+
+  it('defaults to the directory name and reports JSON', async () => {
+    const result = await run('init', '--json');
+    expect(JSON.parse(result.stdout)).toMatchObject({ project: 'work', name: 'work', created: true });
+  });
+});
+
+describe('threads', () => {
+  beforeEach(async () => {
+    await run('init', '--project', 'app');
+  });
+
+  it('creates, pushes and reads a thread per the JSON contract', async () => {
+    const created = await run('thread', 'new', 'auth', 'Goal: JWT sessions');
+    expect(created.stdout.split('\n')[0]).toBe('CREATED: app/auth');
+    expect(created.stdout.split('\n')[1]).toMatch(/^queued: /);
+    const pushed = await run('thread', 'push', 'auth', 'Tried cookies', '--author', 'claude');
+    expect(pushed.stdout).toMatch(/^OK: auth\/1\nqueued: /);
+    await vltInProcess(box, ['thread', 'push', 'app/auth', '-'], 'from stdin\nsecond line');
+    const read = JSON.parse((await run('thread', 'read', 'auth', '--all', '--json')).stdout);
+    expect(read).toMatchObject({ project: 'app', thread: 'auth', status: 'active' });
+    expect(read.entries.map((e: { seq: number; author: string; content: string }) => [e.seq, e.author, e.content])).toEqual([
+      [0, 'user', 'Goal: JWT sessions'],
+      [1, 'claude', 'Tried cookies'],
+      [2, 'user', 'from stdin\nsecond line'],
+    ]);
+    for (const e of read.entries) {
+      expect(Object.keys(e)).toEqual(expect.arrayContaining(['id', 'seq', 'author', 'content', 'timestamp', 'synced']));
+      expect(new Date(e.timestamp).toISOString()).toBe(e.timestamp);
+      expect(e.synced).toBe(false);
+    }
+  });
+
+  it('prints the last 5 entries as `seq  time  [author]  content`', async () => {
+    await run('thread', 'new', 'log', 'entry 0');
+    for (let i = 1; i < 8; i++) await run('thread', 'push', 'log', `entry ${i}`);
+    const read = await run('thread', 'read', 'log');
+    const lines = read.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^3 {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}\[user\] {2}entry 3$/);
+    expect(read.stderr).toContain('3 earlier entries');
+    expect((await run('thread', 'read', 'log', '--all')).stdout.trimEnd().split('\n')).toHaveLength(8);
+    const status = await run('thread', 'read', 'log', '--sync-status');
+    expect(status.stdout).toContain('sync: local #7, never synced (8 pending)');
+  });
+
+  it('lists threads with counts, status and sync state', async () => {
+    await run('thread', 'new', 'auth', 'one');
+    await run('thread', 'push', 'auth', 'two');
+    await run('thread', 'new', 'other/ci', 'elsewhere');
+    await run('thread', 'status', 'auth', 'blocked');
+    const here = JSON.parse((await run('thread', 'list', '--json')).stdout);
+    expect(here.threads).toEqual([
+      expect.objectContaining({ project: 'app', thread: 'auth', status: 'blocked', entries: 2, localSeq: 1, syncedSeq: -1 }),
+    ]);
+    const all = JSON.parse((await run('thread', 'list', '--all', '--json')).stdout);
+    expect(all.threads.map((t: { thread: string }) => t.thread).sort()).toEqual(['auth', 'ci']);
+    const blocked = JSON.parse((await run('thread', 'list', '--all', '--status', 'active', '--json')).stdout);
+    expect(blocked.threads.map((t: { thread: string }) => t.thread)).toEqual(['ci']);
+    const table = await run('thread', 'list');
+    expect(table.stdout).toMatch(/THREAD\s+STATUS\s+ENTRIES\s+LAST ACTIVITY\s+SYNC\napp\/auth\s+blocked\s+2\s+just now\s+2 pending/);
+  });
+
+  it('seeks across projects with ranked snippets, and --project restricts', async () => {
+    await run('thread', 'new', 'auth', 'JWT expiry set to 90 days after review');
+    await run('thread', 'new', 'other/keys', 'Key rotation: JWT signing keys rotate monthly');
+    const all = JSON.parse((await run('thread', 'seek', 'jwt', '--json')).stdout);
+    expect(all.results).toHaveLength(2);
+    expect(Object.keys(all.results[0]).sort()).toEqual(['entryId', 'project', 'score', 'seq', 'snippet', 'thread']);
+    expect(all.results[0].snippet).toContain('**JWT**');
+    const scoped = JSON.parse((await run('thread', 'seek', 'jwt', '--project', 'other', '--json')).stdout);
+    expect(scoped.results.map((r: { thread: string }) => r.thread)).toEqual(['keys']);
+    const human = await run('thread', 'seek', 'rotation');
+    expect(human.stdout).toMatch(/^other\/keys#0 {2}\d+\.\d\d {2}\[user\]\n {2}Key \*\*rotation\*\*/);
+    const none = await run('thread', 'seek', 'zebra');
+    expect(none.code).toBe(0);
+    expect(none.stderr).toContain('no entries match');
+  });
+
+  it('tags, links, moves and sets status', async () => {
+    await run('thread', 'new', 'auth', 'decided JWT');
+    await run('thread', 'new', 'infra', 'secrets live in vault');
+    expect((await run('thread', 'tag', 'auth#0', 'Decision')).stdout).toBe('TAGGED: app/auth#0 #decision\n');
+    expect((await run('thread', 'tag', 'auth#0', 'decision')).stdout).toContain('already tagged');
+    expect((await run('thread', 'link', 'auth#0', 'infra', '--note', 'keys')).stdout).toBe('LINKED: app/auth#0 → app/infra\n');
+    expect((await run('thread', 'move', 'infra', 'ops')).stdout).toBe('MOVED: app/infra → ops/infra\n');
+    expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe('STATUS: ops/infra archived\n');
+    const read = JSON.parse((await run('thread', 'read', 'auth', '--json')).stdout);
+    expect(read.entries[0].tags).toEqual(['decision']);
+    const ops = JSON.parse((await run('thread', 'list', '--project', 'ops', '--json')).stdout);
+    expect(ops.threads).toMatchObject([{ thread: 'infra', status: 'archived' }]);
+  });
+
+  it('takes the author from the flag, then VLT_AUTHOR, then config', async () => {
+    await run('config', 'set', 'author', 'from-config');
+    await run('thread', 'new', 'a', 'one');
+    box.env.VLT_AUTHOR = 'from-env';
+    await run('thread', 'push', 'a', 'two');
+    await run('thread', 'push', 'a', 'three', '--author', 'from-flag');
+    const read = JSON.parse((await run('thread', 'read', 'a', '--json')).stdout);
+    expect(read.entries.map((e: { author: string }) => e.author)).toEqual(['from-config', 'from-env', 'from-flag']);
+  });
+});
+
+describe('config', () => {
+  it('sets, gets and lists with sources, storing config.toml with mode 0600', async () => {
+    expect((await run('config', 'get', 'server.url')).stdout).toBe('http://localhost:8000\n');
+    expect((await run('config', 'set', 'server.url', 'https://vlt.example.com/')).stdout).toBe(
+      'SET: server.url = https://vlt.example.com\n',
+    );
+    expect((await run('config', 'set', 'sync.token', 'secret-token-123456')).stdout).toBe('SET: sync.token = secr…3456\n');
+    expect(statSync(join(box.home, 'config.toml')).mode & 0o777).toBe(0o600);
+    const list = JSON.parse((await run('config', 'list', '--json')).stdout);
+    expect(list.settings).toEqual([
+      { key: 'server.url', value: 'https://vlt.example.com', source: 'config.toml' },
+      { key: 'sync.token', value: 'secr…3456', source: 'config.toml' },
+      { key: 'author', value: 'user', source: 'default' },
+    ]);
+    expect((await run('config', 'list')).stdout).not.toContain('secret-token-123456');
+    box.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+    expect(JSON.parse((await run('config', 'get', 'server.url', '--json')).stdout)).toEqual({
+      key: 'server.url',
+      value: 'http://127.0.0.1:9',
+      source: 'env',
+    });
+  });
+
+  it('lets vlt.toml name the server for its project', async () => {
+    writeFileSync(join(box.cwd, 'vlt.toml'), '[project]\nid = "app"\n[oracle]\nvault_url = "http://127.0.0.2:8000"\n');
+    await run('config', 'set', 'server.url', 'http://config.example:8000');
+    expect((await run('config', 'get', 'server.url')).stdout).toBe('http://127.0.0.2:8000\n');
+  });
+
+  it('refuses unknown keys and bad values, writing nothing', async () => {
+    for (const args of [
+      ['config', 'set', 'colour', 'blue'],
+      ['config', 'set', 'server.url', 'not a url'],
+      ['config', 'set', 'server.url', 'ftp://x'],
+      ['config', 'set', 'author', ''],
+      ['config', 'set', 'sync.token', 'has space'],
+      ['config', 'get', 'sync.token'],
+    ]) {
+      const result = await run(...args);
+      expect(isOneLineError(result), `${args.join(' ')}: ${result.stderr}`).toBe(true);
+    }
+    expect(() => statSync(join(box.home, 'config.toml'))).toThrow();
+  });
+});
+
+describe('usage errors', () => {
+  it('reports parse errors as one line on stderr with a pointer to --help', async () => {
+    const missing = await run('thread', 'push');
+    expect(missing).toMatchObject({ code: 2, stdout: '' });
+    expect(missing.stderr).toBe('vlt: not enough positional arguments: see `vlt thread push --help`\n');
+    const unknown = await run('thread', 'frobnicate');
+    expect(isOneLineError(unknown)).toBe(true);
+    expect(unknown.stderr).toContain('unknown command');
+    const option = await run('thread', 'list', '--bogus');
+    expect(isOneLineError(option)).toBe(true);
+  });
+
+  it('shows help and version', async () => {
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    for (const command of ['thread push', 'thread seek', 'config set', 'init']) expect(help.stdout).toContain(command);
+    expect((await run('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const pushHelp = await run('thread', 'push', '--help');
+    expect(pushHelp.stdout).toContain('--no-sync');
+  });
+});

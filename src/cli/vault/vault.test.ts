@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createThread, pushEntry } from './append.js';
+import { openVault, type Sqlite } from './open.js';
+import { Vault } from './vault.js';
+
+let dir: string;
+let db: Sqlite;
+let vault: Vault;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vlt-vault-'));
+  db = openVault(join(dir, 'vault.db'), { create: true })!;
+  vault = new Vault(db);
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const entry = (project: string, slug: string, content: string, author = 'user') => ({
+  project,
+  slug,
+  content,
+  author,
+});
+
+describe('opening', () => {
+  it('sets WAL, foreign keys, a busy timeout and applies every migration once', () => {
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(30000);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    const again = openVault(join(dir, 'vault.db'), { create: false })!;
+    expect(again.pragma('user_version', { simple: true })).toBe(2);
+    again.close();
+  });
+
+  it('does not create a vault for readers', () => {
+    expect(openVault(join(dir, 'absent.db'), { create: false })).toBeUndefined();
+  });
+
+  it('names a file that is not a vault', () => {
+    const bogus = join(dir, 'bogus.db');
+    writeFileSync(bogus, 'this is not sqlite at all, just text that is long enough to have a header');
+    expect(() => openVault(bogus, { create: false })).toThrow(/is not a vlt vault \(SQLITE_NOTADB\)/);
+  });
+});
+
+describe('threads and entries', () => {
+  it('numbers entries 0, 1, 2 and links each to the previous one', () => {
+    const first = createThread(db, { ...entry('app', 'auth', 'goal: JWT'), projectName: 'App' });
+    const second = pushEntry(db, entry('app', 'auth', 'tried cookies'));
+    const third = pushEntry(db, entry('app', 'auth', 'decided 90 days', 'claude'));
+    expect([first.seq, second.seq, third.seq]).toEqual([0, 1, 2]);
+    const thread = vault.requireThread('app', 'auth');
+    const rows = db.prepare('SELECT id, seq, prev_id FROM entries WHERE thread_pk = ? ORDER BY seq').all(thread.pk);
+    expect(rows).toEqual([
+      { id: first.entryId, seq: 0, prev_id: null },
+      { id: second.entryId, seq: 1, prev_id: first.entryId },
+      { id: third.entryId, seq: 2, prev_id: second.entryId },
+    ]);
+    const read = vault.readEntries(thread, { limit: 2 });
+    expect(read.map((e) => [e.seq, e.author, e.content, e.synced])).toEqual([
+      [1, 'user', 'tried cookies', false],
+      [2, 'claude', 'decided 90 days', false],
+    ]);
+  });
+
+  it('queues every written entry in the outbox in the same transaction', () => {
+    createThread(db, { ...entry('app', 'auth', 'one'), projectName: 'app' });
+    pushEntry(db, entry('app', 'auth', 'two'));
+    expect(db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending'").get()).toEqual({ n: 2 });
+    expect(vault.listThreads({})).toMatchObject([{ project: 'app', thread: 'auth', entries: 2, pending: 2 }]);
+  });
+
+  it('refuses unknown and duplicate threads without writing', () => {
+    expect(() => pushEntry(db, entry('app', 'nope', 'x'))).toThrow(/no thread 'app\/nope'.*vlt thread new nope/);
+    createThread(db, { ...entry('app', 'auth', 'one'), projectName: 'app' });
+    expect(() => createThread(db, { ...entry('app', 'auth', 'again'), projectName: 'app' })).toThrow(
+      /already exists/,
+    );
+    expect(db.prepare('SELECT count(*) AS n FROM entries').get()).toEqual({ n: 1 });
+  });
+
+  it('moves a thread, keeping its entries searchable under the new project', () => {
+    createThread(db, { ...entry('app', 'ci', 'flaky cache on runners'), projectName: 'app' });
+    createThread(db, { ...entry('infra', 'ci', 'other'), projectName: 'infra' });
+    expect(() => vault.moveThread(vault.requireThread('app', 'ci'), 'infra')).toThrow(/already has a thread 'ci'/);
+    vault.moveThread(vault.requireThread('app', 'ci'), 'ops');
+    expect(vault.findThread('app', 'ci')).toBeUndefined();
+    expect(vault.seek('flaky', { project: 'ops', limit: 5 })).toMatchObject([{ project: 'ops', thread: 'ci' }]);
+    expect(vault.seek('flaky', { project: 'app', limit: 5 })).toEqual([]);
+  });
+});
+
+describe('search', () => {
+  beforeEach(() => {
+    createThread(db, { ...entry('app', 'auth', 'Decided: JWT tokens have an expiry of 90 days'), projectName: 'app' });
+    pushEntry(db, entry('app', 'auth', 'Refresh tokens live in an httpOnly cookie'));
+    pushEntry(db, entry('app', 'auth', 'Unrelated: lunch was good'));
+    createThread(db, { ...entry('infra', 'deploy', 'Token rotation runs nightly; expiry alerts go to #ops'), projectName: 'infra' });
+  });
+
+  it('ranks by bm25 across projects with highlighted snippets, all words first', () => {
+    const results = vault.seek('token expiry', { limit: 10 });
+    expect(results.map((r) => `${r.project}/${r.thread}#${r.seq}`).sort()).toEqual(['app/auth#0', 'infra/deploy#0']);
+    expect(results[0]!.score).toBeGreaterThanOrEqual(results[1]!.score);
+    expect(results.every((r) => /\*\*token/i.test(r.snippet))).toBe(true);
+  });
+
+  it('falls back to any word, restricts to a project, and treats FTS syntax as words', () => {
+    expect(vault.seek('cookie zebra', { limit: 10 }).map((r) => r.seq)).toEqual([1]);
+    expect(vault.seek('token', { project: 'infra', limit: 10 }).map((r) => r.project)).toEqual(['infra']);
+    expect(vault.seek('token" OR (NEAR', { limit: 10 }).length).toBeGreaterThan(0);
+    expect(() => vault.seek('"()"', { limit: 10 })).toThrow(/no words/);
+  });
+
+  it('searches inside one thread for `thread read --search`', () => {
+    const thread = vault.requireThread('app', 'auth');
+    const hits = vault.readEntries(thread, { search: 'tokens' });
+    expect(hits.map((h) => h.seq)).toEqual([0, 1]);
+    expect(hits[1]!.highlight).toBe('Refresh **tokens** live in an httpOnly cookie');
+  });
+});
+
+describe('tags, links and entry references', () => {
+  it('resolves ids, prefixes and thread#seq, and tags idempotently', () => {
+    const written = createThread(db, { ...entry('app', 'auth', 'first'), projectName: 'app' });
+    pushEntry(db, entry('app', 'auth', 'second'));
+    const byId = vault.resolveEntry(written.entryId, undefined);
+    expect(byId.label).toBe('app/auth#0');
+    expect(vault.resolveEntry(written.entryId.slice(0, 30), undefined).id).toBe(written.entryId);
+    expect(vault.resolveEntry('auth#1', 'app').label).toBe('app/auth#1');
+    expect(() => vault.resolveEntry('auth#7', 'app')).toThrow(/entries #0 to #1/);
+    expect(() => vault.resolveEntry('zz', 'app')).toThrow(/is not an entry/);
+    expect(vault.tagEntry(byId.pk, 'decision')).toBe(true);
+    expect(vault.tagEntry(byId.pk, 'decision')).toBe(false);
+    const thread = vault.requireThread('app', 'auth');
+    expect(vault.readEntries(thread, {}).map((e) => e.tags)).toEqual([['decision'], []]);
+  });
+
+  it('links an entry to a thread and replaces the note on a second link', () => {
+    const written = createThread(db, { ...entry('app', 'auth', 'see infra'), projectName: 'app' });
+    createThread(db, { ...entry('infra', 'secrets', 'rotation'), projectName: 'infra' });
+    const source = vault.resolveEntry(written.entryId, undefined);
+    vault.linkEntry(source.pk, vault.requireThread('infra', 'secrets'), 'first note');
+    vault.linkEntry(source.pk, vault.requireThread('infra', 'secrets'), 'second note');
+    expect(vault.linksFrom([written.entryId]).get(written.entryId)).toEqual([
+      { project: 'infra', thread: 'secrets', note: 'second note' },
+    ]);
+  });
+});

@@ -1,0 +1,215 @@
+// The real `vlt` bundle as child processes: the acceptance flow, concurrency, SIGKILL, bad input.
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isOneLineError, sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
+
+let box: Sandbox;
+beforeEach(() => {
+  box = sandbox();
+});
+afterEach(() => box.cleanup());
+
+const ok = (result: { code: number; stderr: string }) => {
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+};
+
+function readAll(thread: string) {
+  const result = vlt(box, ['thread', 'read', thread, '--all', '--json']);
+  ok(result);
+  return JSON.parse(result.stdout) as { entries: { seq: number; content: string; id: string }[] };
+}
+
+describe('vlt as a process', () => {
+  it('init, thread new, three pushes and read --all --json give sequences 0-3 in order', () => {
+    ok(vlt(box, ['init', '--project', 'My App']));
+    const created = vlt(box, ['thread', 'new', 'auth-refactor', 'Goal: JWT']);
+    ok(created);
+    expect(created.stdout).toMatch(/^CREATED: my-app\/auth-refactor\nqueued: .+\n$/);
+    for (const n of [1, 2, 3]) {
+      const pushed = vlt(box, ['thread', 'push', 'auth-refactor', `finding ${n}`]);
+      ok(pushed);
+      expect(pushed.stdout.split('\n')[0]).toBe(`OK: auth-refactor/${n}`);
+    }
+    const read = readAll('auth-refactor');
+    expect(read).toMatchObject({ project: 'my-app', thread: 'auth-refactor', status: 'active' });
+    expect(read.entries.map((e) => [e.seq, e.content])).toEqual([
+      [0, 'Goal: JWT'],
+      [1, 'finding 1'],
+      [2, 'finding 2'],
+      [3, 'finding 3'],
+    ]);
+  });
+
+  it('100 pushes started at once on one thread all succeed with sequences exactly 0..100', async () => {
+    ok(vlt(box, ['init', '--project', 'race']));
+    ok(vlt(box, ['thread', 'new', 'hot', 'entry zero']));
+    const runs = Array.from({ length: 100 }, (_, i) => vltAsync(box, ['thread', 'push', 'hot', `push ${i}`, '--no-sync']));
+    const results = await Promise.all(runs.map((r) => r.done));
+    for (const result of results) {
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    }
+    const read = readAll('hot');
+    expect(read.entries.map((e) => e.seq)).toEqual(Array.from({ length: 101 }, (_, i) => i));
+    expect(new Set(read.entries.map((e) => e.content)).size).toBe(101);
+    const printed = results.map((r) => Number(/^OK: hot\/(\d+)$/m.exec(r.stdout)?.[1])).sort((a, b) => a - b);
+    expect(printed).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it('a push killed with SIGKILL at any moment leaves a valid vault holding every acknowledged entry', async () => {
+    ok(vlt(box, ['init', '--project', 'kill']));
+    ok(vlt(box, ['thread', 'new', 'victim', 'entry zero']));
+    const acknowledged: { seq: number; content: string }[] = [];
+    let killedBeforeOk = 0;
+    for (let round = 0; round < 8; round++) {
+      const batch = Array.from({ length: 5 }, (_, i) => {
+        const content = `round ${round} push ${i}`;
+        const run = vltAsync(box, ['thread', 'push', 'victim', content, '--no-sync']);
+        const delay = Math.floor(Math.random() * 250);
+        setTimeout(() => run.child.kill('SIGKILL'), delay);
+        return { run, content };
+      });
+      for (const { run, content } of batch) {
+        const result = await run.done;
+        const match = /^OK: victim\/(\d+)$/m.exec(result.stdout);
+        if (match) acknowledged.push({ seq: Number(match[1]), content });
+        else killedBeforeOk++;
+      }
+    }
+    const db = new Database(join(box.home, 'vault.db'));
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare("SELECT count(*) AS n FROM entries_fts WHERE entries_fts MATCH 'round'").get()).toEqual(
+      db.prepare("SELECT count(*) AS n FROM entries WHERE content LIKE 'round %'").get(),
+    );
+    db.close();
+    const stored = new Map(readAll('victim').entries.map((e) => [e.content, e.seq]));
+    for (const entry of acknowledged) expect(stored.get(entry.content)).toBe(entry.seq);
+    const seqs = [...stored.values()].sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i));
+    // Both outcomes occurred, so the kills really landed at different moments.
+    expect(acknowledged.length + killedBeforeOk).toBe(40);
+  });
+});
+
+describe('bad input', () => {
+  /** A fingerprint of everything under VLT_HOME and the project, to prove nothing was written. */
+  function snapshot(): string {
+    const hash = createHash('sha256');
+    for (const dir of [box.home, box.cwd]) {
+      if (!existsSync(dir)) continue;
+      for (const name of readdirSync(dir).sort()) {
+        const path = join(dir, name);
+        hash.update(name);
+        try {
+          hash.update(readFileSync(path));
+        } catch {
+          hash.update('<dir>');
+        }
+      }
+    }
+    return hash.digest('hex');
+  }
+
+  function entryCount(): number {
+    const db = new Database(join(box.home, 'vault.db'), { readonly: true });
+    const { n } = db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number };
+    db.close();
+    return n;
+  }
+
+  beforeEach(() => {
+    ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(box, ['thread', 'new', 'auth', 'first']));
+  });
+
+  const cases: [string, string[], string | Buffer | undefined, RegExp][] = [
+    ['unknown thread', ['thread', 'push', 'nope', 'x'], undefined, /no thread 'app\/nope'.*vlt thread new/],
+    ['unknown thread (read)', ['thread', 'read', 'nope'], undefined, /no thread 'app\/nope'/],
+    ['invalid slug', ['thread', 'new', 'Bad Name', 'x'], undefined, /invalid thread name 'Bad Name'/],
+    ['invalid project', ['thread', 'push', 'Bad!/auth', 'x'], undefined, /invalid project id 'Bad!'/],
+    ['empty content', ['thread', 'push', 'auth', ''], undefined, /entry content is empty/],
+    ['blank stdin', ['thread', 'push', 'auth', '-'], '  \n', /entry content is empty/],
+    ['content over the limit', ['thread', 'push', 'auth', 'x'.repeat(100_001)], undefined, /100001 bytes, over the limit of 100000/],
+    ['stdin over the limit', ['thread', 'push', 'auth', '-'], 'é'.repeat(60_000), /120000 bytes, over the limit/],
+    ['stdin not UTF-8', ['thread', 'push', 'auth', '-'], Buffer.from([0x66, 0xff, 0xfe, 0x67]), /not valid UTF-8/],
+    ['bad status', ['thread', 'status', 'auth', 'done'], undefined, /use one of active, archived, blocked/],
+    ['bad limit', ['thread', 'seek', 'x', '--limit', '0'], undefined, /--limit must be a whole number from 1 to 100/],
+    ['bad tag', ['thread', 'tag', 'auth#0', 'two words'], undefined, /invalid tag/],
+    ['unknown entry', ['thread', 'tag', 'auth#9', 'x'], undefined, /no entry auth#9/],
+    ['bad author', ['thread', 'push', 'auth', 'x', '--author', ''], undefined, /invalid author/],
+  ];
+
+  it.each(cases)('%s: one line on stderr, non-zero exit, nothing written', (_name, args, input, message) => {
+    const before = entryCount();
+    const result = vlt(box, args, input);
+    expect(isOneLineError(result), result.stderr).toBe(true);
+    expect(result.stderr).toMatch(message);
+    expect(entryCount()).toBe(before);
+  });
+
+  it('a malformed or unreadable vlt.toml is named, and nothing is written', () => {
+    const sub = join(box.cwd, 'sub');
+    mkdirSync(join(sub, 'vlt.toml'), { recursive: true });
+    writeFileSync(join(box.cwd, 'vlt.toml'), '[project\nid = "app"');
+    const before = snapshot();
+    const malformed = vlt(box, ['thread', 'push', 'auth', 'x']);
+    expect(isOneLineError(malformed)).toBe(true);
+    expect(malformed.stderr).toMatch(/vlt\.toml is not valid TOML \(line 1: .*\): fix it or remove it/);
+    writeFileSync(join(box.cwd, 'vlt.toml'), '[project]\nid = "Not A Slug"\n');
+    expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(/vlt\.toml: invalid project id 'Not A Slug'/);
+    writeFileSync(join(box.cwd, 'vlt.toml'), 'project = 3\n');
+    expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(/\[project\] must be a table/);
+    const unreadable = vlt({ ...box, cwd: sub }, ['thread', 'push', 'auth', 'x']);
+    expect(isOneLineError(unreadable)).toBe(true);
+    expect(unreadable.stderr).toMatch(/cannot read project file .*vlt\.toml \(EISDIR\)/);
+    writeFileSync(join(box.cwd, 'vlt.toml'), '[project\nid = "app"');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('a malformed config.toml is named, and nothing is written', () => {
+    writeFileSync(join(box.home, 'config.toml'), 'author = "unterminated\n');
+    const before = snapshot();
+    for (const args of [['thread', 'push', 'auth', 'x'], ['config', 'list'], ['config', 'set', 'author', 'me']]) {
+      const result = vlt(box, args);
+      expect(isOneLineError(result), `${args.join(' ')}: ${result.stderr}`).toBe(true);
+      expect(result.stderr).toMatch(/config\.toml is not valid TOML/);
+    }
+    writeFileSync(join(box.home, 'config.toml'), 'author = 42\n');
+    expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(/config\.toml: author must be a string/);
+    writeFileSync(join(box.home, 'config.toml'), 'author = "unterminated\n');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('a vault file that is not SQLite is named and left as it was', () => {
+    const fresh = sandbox();
+    try {
+      mkdirSync(fresh.home);
+      const junk = Buffer.from('not a database, just some bytes '.repeat(200));
+      writeFileSync(join(fresh.home, 'vault.db'), junk);
+      for (const args of [['thread', 'new', 'app/auth', 'x'], ['thread', 'list', '--all'], ['thread', 'seek', 'x']]) {
+        const result = vlt(fresh, args);
+        expect(isOneLineError(result), `${args.join(' ')}: ${result.stderr}`).toBe(true);
+        expect(result.stderr).toMatch(/vault\.db is not a vlt vault \(SQLITE_NOTADB\): move it away/);
+      }
+      expect(readFileSync(join(fresh.home, 'vault.db')).equals(junk)).toBe(true);
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
+  it('read-only commands on a fresh VLT_HOME leave no vault behind', () => {
+    const fresh = sandbox();
+    try {
+      expect(vlt(fresh, ['thread', 'list', '--all']).code).toBe(0);
+      expect(vlt(fresh, ['thread', 'seek', 'anything']).code).toBe(0);
+      expect(isOneLineError(vlt(fresh, ['thread', 'read', 'app/auth']))).toBe(true);
+      expect(existsSync(join(fresh.home, 'vault.db'))).toBe(false);
+    } finally {
+      fresh.cleanup();
+    }
+  });
+});
