@@ -21,7 +21,12 @@ timed([VLT, 'thread', 'push', 'bench-push', 'warm-up', '--no-sync'], { cwd, env 
 for (let i = 0; i < runs; i++) {
   node.push(timed(['-e', '0'], { cwd, env }));
   floor.push(timed([floorScript, vault], { cwd, env }));
-  push.push(timed([VLT, 'thread', 'push', 'bench-push', `entry ${i} of the push benchmark`, '--no-sync'], { cwd, env }));
+  push.push(
+    timed([VLT, 'thread', 'push', 'bench-push', `entry ${i} of the push benchmark`, '--no-sync'], {
+      cwd,
+      env,
+    }),
+  );
 }
 const result = {
   runs,

@@ -9,7 +9,7 @@ const threadsCount = 200;
 
 // A deterministic corpus: Zipf-distributed words from a fixed vocabulary, plus planted rare terms.
 let state = 42;
-const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
 const vocabulary = [];
 for (let i = 0; i < 5000; i++) vocabulary.push(`w${i.toString(36)}`);
 const common = ['token', 'cache', 'deploy', 'error', 'retry', 'schema', 'session', 'build', 'test', 'sync'];
@@ -37,16 +37,26 @@ db.transaction(() => {
     for (let seq = 0; seq < count; seq++, written++) {
       const words = [];
       const length = 8 + Math.floor(random() * 30);
-      for (let w = 0; w < length; w++) words.push(random() < 0.08 ? common[Math.floor(random() * common.length)] : zipf());
+      for (let w = 0; w < length; w++)
+        words.push(random() < 0.08 ? common[Math.floor(random() * common.length)] : zipf());
       if (written % 20000 === 7) words.push('zanzibar');
       const id = `00000000-0000-7000-8000-${written.toString(16).padStart(12, '0')}`;
-      insertEntry.run(id, lastInsertRowid, seq, words.join(' '), 'bench', new Date(1e12 + written * 1000).toISOString());
+      insertEntry.run(
+        id,
+        lastInsertRowid,
+        seq,
+        words.join(' '),
+        'bench',
+        new Date(1e12 + written * 1000).toISOString(),
+      );
     }
     if (t % 40 === 39) process.stderr.write(`\rbuilding vault: ${written}/${total} entries`);
   }
 })();
 db.close();
-process.stderr.write(`\rbuilt a vault of ${written} entries in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stderr.write(
+  `\rbuilt a vault of ${written} entries in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+);
 
 const push = [];
 const rare = [];

@@ -47,7 +47,9 @@ describe('vlt as a process', () => {
   it('100 pushes started at once on one thread all succeed with sequences exactly 0..100', async () => {
     ok(vlt(box, ['init', '--project', 'race']));
     ok(vlt(box, ['thread', 'new', 'hot', 'entry zero']));
-    const runs = Array.from({ length: 100 }, (_, i) => vltAsync(box, ['thread', 'push', 'hot', `push ${i}`, '--no-sync']));
+    const runs = Array.from({ length: 100 }, (_, i) =>
+      vltAsync(box, ['thread', 'push', 'hot', `push ${i}`, '--no-sync']),
+    );
     const results = await Promise.all(runs.map((r) => r.done));
     for (const result of results) {
       expect(result.stderr).toBe('');
@@ -133,11 +135,31 @@ describe('bad input', () => {
     ['invalid project', ['thread', 'push', 'Bad!/auth', 'x'], undefined, /invalid project id 'Bad!'/],
     ['empty content', ['thread', 'push', 'auth', ''], undefined, /entry content is empty/],
     ['blank stdin', ['thread', 'push', 'auth', '-'], '  \n', /entry content is empty/],
-    ['content over the limit', ['thread', 'push', 'auth', 'x'.repeat(100_001)], undefined, /100001 bytes, over the limit of 100000/],
-    ['stdin over the limit', ['thread', 'push', 'auth', '-'], 'é'.repeat(60_000), /120000 bytes, over the limit/],
-    ['stdin not UTF-8', ['thread', 'push', 'auth', '-'], Buffer.from([0x66, 0xff, 0xfe, 0x67]), /not valid UTF-8/],
+    [
+      'content over the limit',
+      ['thread', 'push', 'auth', 'x'.repeat(100_001)],
+      undefined,
+      /100001 bytes, over the limit of 100000/,
+    ],
+    [
+      'stdin over the limit',
+      ['thread', 'push', 'auth', '-'],
+      'é'.repeat(60_000),
+      /120000 bytes, over the limit/,
+    ],
+    [
+      'stdin not UTF-8',
+      ['thread', 'push', 'auth', '-'],
+      Buffer.from([0x66, 0xff, 0xfe, 0x67]),
+      /not valid UTF-8/,
+    ],
     ['bad status', ['thread', 'status', 'auth', 'done'], undefined, /use one of active, archived, blocked/],
-    ['bad limit', ['thread', 'seek', 'x', '--limit', '0'], undefined, /--limit must be a whole number from 1 to 100/],
+    [
+      'bad limit',
+      ['thread', 'seek', 'x', '--limit', '0'],
+      undefined,
+      /--limit must be a whole number from 1 to 100/,
+    ],
     ['bad tag', ['thread', 'tag', 'auth#0', 'two words'], undefined, /invalid tag/],
     ['unknown entry', ['thread', 'tag', 'auth#9', 'x'], undefined, /no entry auth#9/],
     ['bad author', ['thread', 'push', 'auth', 'x', '--author', ''], undefined, /invalid author/],
@@ -160,7 +182,9 @@ describe('bad input', () => {
     expect(isOneLineError(malformed)).toBe(true);
     expect(malformed.stderr).toMatch(/vlt\.toml is not valid TOML \(line 1: .*\): fix it or remove it/);
     writeFileSync(join(box.cwd, 'vlt.toml'), '[project]\nid = "Not A Slug"\n');
-    expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(/vlt\.toml: invalid project id 'Not A Slug'/);
+    expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(
+      /vlt\.toml: invalid project id 'Not A Slug'/,
+    );
     writeFileSync(join(box.cwd, 'vlt.toml'), 'project = 3\n');
     expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(/\[project\] must be a table/);
     const unreadable = vlt({ ...box, cwd: sub }, ['thread', 'push', 'auth', 'x']);
@@ -173,7 +197,11 @@ describe('bad input', () => {
   it('a malformed config.toml is named, and nothing is written', () => {
     writeFileSync(join(box.home, 'config.toml'), 'author = "unterminated\n');
     const before = snapshot();
-    for (const args of [['thread', 'push', 'auth', 'x'], ['config', 'list'], ['config', 'set', 'author', 'me']]) {
+    for (const args of [
+      ['thread', 'push', 'auth', 'x'],
+      ['config', 'list'],
+      ['config', 'set', 'author', 'me'],
+    ]) {
       const result = vlt(box, args);
       expect(isOneLineError(result), `${args.join(' ')}: ${result.stderr}`).toBe(true);
       expect(result.stderr).toMatch(/config\.toml is not valid TOML/);
@@ -190,7 +218,11 @@ describe('bad input', () => {
       mkdirSync(fresh.home);
       const junk = Buffer.from('not a database, just some bytes '.repeat(200));
       writeFileSync(join(fresh.home, 'vault.db'), junk);
-      for (const args of [['thread', 'new', 'app/auth', 'x'], ['thread', 'list', '--all'], ['thread', 'seek', 'x']]) {
+      for (const args of [
+        ['thread', 'new', 'app/auth', 'x'],
+        ['thread', 'list', '--all'],
+        ['thread', 'seek', 'x'],
+      ]) {
         const result = vlt(fresh, args);
         expect(isOneLineError(result), `${args.join(' ')}: ${result.stderr}`).toBe(true);
         expect(result.stderr).toMatch(/vault\.db is not a vlt vault \(SQLITE_NOTADB\): move it away/);

@@ -103,7 +103,10 @@ export abstract class VltCommand extends Command<VltContext> {
   }
 
   /** An existing thread, without creating a vault for a read-only command. */
-  async requireThread(ref: { project: string; thread: string }): Promise<{ vault: Vault; thread: ThreadRow }> {
+  async requireThread(ref: {
+    project: string;
+    thread: string;
+  }): Promise<{ vault: Vault; thread: ThreadRow }> {
     const vault = await this.optionalVault();
     const thread = vault?.findThread(ref.project, ref.thread);
     if (!vault || !thread) throw unknownThread(ref.project, ref.thread);
@@ -142,6 +145,7 @@ export function reportError(context: Pick<BaseContext, 'stderr' | 'env'>, error:
   context.stderr.write(
     `vlt: internal error: ${message.split('\n')[0]} (please report it; VLT_DEBUG=1 shows details)\n`,
   );
-  if (context.env.VLT_DEBUG && error instanceof Error && error.stack) context.stderr.write(`${error.stack}\n`);
+  if (context.env.VLT_DEBUG && error instanceof Error && error.stack)
+    context.stderr.write(`${error.stack}\n`);
   return 70;
 }

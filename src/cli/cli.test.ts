@@ -17,7 +17,9 @@ describe('init', () => {
     const result = await run('init', '--project', 'My App');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Initialized project my-app (My App)');
-    expect(readFileSync(join(box.cwd, 'vlt.toml'), 'utf8')).toMatch(/\[project\]\s+id = "my-app"\s+name = "My App"/);
+    expect(readFileSync(join(box.cwd, 'vlt.toml'), 'utf8')).toMatch(
+      /\[project\]\s+id = "my-app"\s+name = "My App"/,
+    );
     expect(statSync(join(box.home, 'vault.db')).isFile()).toBe(true);
     expect((await run('init', '--project', 'my-app')).stdout).toContain('Already initialized');
     const other = await run('init', '--project', 'other');
@@ -45,13 +47,17 @@ describe('threads', () => {
     await vltInProcess(box, ['thread', 'push', 'app/auth', '-'], 'from stdin\nsecond line');
     const read = JSON.parse((await run('thread', 'read', 'auth', '--all', '--json')).stdout);
     expect(read).toMatchObject({ project: 'app', thread: 'auth', status: 'active' });
-    expect(read.entries.map((e: { seq: number; author: string; content: string }) => [e.seq, e.author, e.content])).toEqual([
+    expect(
+      read.entries.map((e: { seq: number; author: string; content: string }) => [e.seq, e.author, e.content]),
+    ).toEqual([
       [0, 'user', 'Goal: JWT sessions'],
       [1, 'claude', 'Tried cookies'],
       [2, 'user', 'from stdin\nsecond line'],
     ]);
     for (const e of read.entries) {
-      expect(Object.keys(e)).toEqual(expect.arrayContaining(['id', 'seq', 'author', 'content', 'timestamp', 'synced']));
+      expect(Object.keys(e)).toEqual(
+        expect.arrayContaining(['id', 'seq', 'author', 'content', 'timestamp', 'synced']),
+      );
       expect(new Date(e.timestamp).toISOString()).toBe(e.timestamp);
       expect(e.synced).toBe(false);
     }
@@ -77,14 +83,23 @@ describe('threads', () => {
     await run('thread', 'status', 'auth', 'blocked');
     const here = JSON.parse((await run('thread', 'list', '--json')).stdout);
     expect(here.threads).toEqual([
-      expect.objectContaining({ project: 'app', thread: 'auth', status: 'blocked', entries: 2, localSeq: 1, syncedSeq: -1 }),
+      expect.objectContaining({
+        project: 'app',
+        thread: 'auth',
+        status: 'blocked',
+        entries: 2,
+        localSeq: 1,
+        syncedSeq: -1,
+      }),
     ]);
     const all = JSON.parse((await run('thread', 'list', '--all', '--json')).stdout);
     expect(all.threads.map((t: { thread: string }) => t.thread).sort()).toEqual(['auth', 'ci']);
     const blocked = JSON.parse((await run('thread', 'list', '--all', '--status', 'active', '--json')).stdout);
     expect(blocked.threads.map((t: { thread: string }) => t.thread)).toEqual(['ci']);
     const table = await run('thread', 'list');
-    expect(table.stdout).toMatch(/THREAD\s+STATUS\s+ENTRIES\s+LAST ACTIVITY\s+SYNC\napp\/auth\s+blocked\s+2\s+just now\s+2 pending/);
+    expect(table.stdout).toMatch(
+      /THREAD\s+STATUS\s+ENTRIES\s+LAST ACTIVITY\s+SYNC\napp\/auth\s+blocked\s+2\s+just now\s+2 pending/,
+    );
   });
 
   it('seeks across projects with ranked snippets, and --project restricts', async () => {
@@ -92,7 +107,14 @@ describe('threads', () => {
     await run('thread', 'new', 'other/keys', 'Key rotation: JWT signing keys rotate monthly');
     const all = JSON.parse((await run('thread', 'seek', 'jwt', '--json')).stdout);
     expect(all.results).toHaveLength(2);
-    expect(Object.keys(all.results[0]).sort()).toEqual(['entryId', 'project', 'score', 'seq', 'snippet', 'thread']);
+    expect(Object.keys(all.results[0]).sort()).toEqual([
+      'entryId',
+      'project',
+      'score',
+      'seq',
+      'snippet',
+      'thread',
+    ]);
     expect(all.results[0].snippet).toContain('**JWT**');
     const scoped = JSON.parse((await run('thread', 'seek', 'jwt', '--project', 'other', '--json')).stdout);
     expect(scoped.results.map((r: { thread: string }) => r.thread)).toEqual(['keys']);
@@ -108,9 +130,13 @@ describe('threads', () => {
     await run('thread', 'new', 'infra', 'secrets live in vault');
     expect((await run('thread', 'tag', 'auth#0', 'Decision')).stdout).toBe('TAGGED: app/auth#0 #decision\n');
     expect((await run('thread', 'tag', 'auth#0', 'decision')).stdout).toContain('already tagged');
-    expect((await run('thread', 'link', 'auth#0', 'infra', '--note', 'keys')).stdout).toBe('LINKED: app/auth#0 → app/infra\n');
+    expect((await run('thread', 'link', 'auth#0', 'infra', '--note', 'keys')).stdout).toBe(
+      'LINKED: app/auth#0 → app/infra\n',
+    );
     expect((await run('thread', 'move', 'infra', 'ops')).stdout).toBe('MOVED: app/infra → ops/infra\n');
-    expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe('STATUS: ops/infra archived\n');
+    expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe(
+      'STATUS: ops/infra archived\n',
+    );
     const read = JSON.parse((await run('thread', 'read', 'auth', '--json')).stdout);
     expect(read.entries[0].tags).toEqual(['decision']);
     const ops = JSON.parse((await run('thread', 'list', '--project', 'ops', '--json')).stdout);
@@ -124,7 +150,11 @@ describe('threads', () => {
     await run('thread', 'push', 'a', 'two');
     await run('thread', 'push', 'a', 'three', '--author', 'from-flag');
     const read = JSON.parse((await run('thread', 'read', 'a', '--json')).stdout);
-    expect(read.entries.map((e: { author: string }) => e.author)).toEqual(['from-config', 'from-env', 'from-flag']);
+    expect(read.entries.map((e: { author: string }) => e.author)).toEqual([
+      'from-config',
+      'from-env',
+      'from-flag',
+    ]);
   });
 });
 
@@ -134,7 +164,9 @@ describe('config', () => {
     expect((await run('config', 'set', 'server.url', 'https://vlt.example.com/')).stdout).toBe(
       'SET: server.url = https://vlt.example.com\n',
     );
-    expect((await run('config', 'set', 'sync.token', 'secret-token-123456')).stdout).toBe('SET: sync.token = secr…3456\n');
+    expect((await run('config', 'set', 'sync.token', 'secret-token-123456')).stdout).toBe(
+      'SET: sync.token = secr…3456\n',
+    );
     expect(statSync(join(box.home, 'config.toml')).mode & 0o777).toBe(0o600);
     const list = JSON.parse((await run('config', 'list', '--json')).stdout);
     expect(list.settings).toEqual([
@@ -152,7 +184,10 @@ describe('config', () => {
   });
 
   it('lets vlt.toml name the server for its project', async () => {
-    writeFileSync(join(box.cwd, 'vlt.toml'), '[project]\nid = "app"\n[oracle]\nvault_url = "http://127.0.0.2:8000"\n');
+    writeFileSync(
+      join(box.cwd, 'vlt.toml'),
+      '[project]\nid = "app"\n[oracle]\nvault_url = "http://127.0.0.2:8000"\n',
+    );
     await run('config', 'set', 'server.url', 'http://config.example:8000');
     expect((await run('config', 'get', 'server.url')).stdout).toBe('http://127.0.0.2:8000\n');
   });
@@ -188,7 +223,8 @@ describe('usage errors', () => {
   it('shows help and version', async () => {
     const help = await run('--help');
     expect(help.code).toBe(0);
-    for (const command of ['thread push', 'thread seek', 'config set', 'init']) expect(help.stdout).toContain(command);
+    for (const command of ['thread push', 'thread seek', 'config set', 'init'])
+      expect(help.stdout).toContain(command);
     expect((await run('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const pushHelp = await run('thread', 'push', '--help');
     expect(pushHelp.stdout).toContain('--no-sync');

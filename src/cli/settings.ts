@@ -29,7 +29,9 @@ function readToml(path: string, what: string): TomlTable | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    throw new VltError(`cannot read ${what} ${path} (${code ?? String(error)}): check that it is a readable file`);
+    throw new VltError(
+      `cannot read ${what} ${path} (${code ?? String(error)}): check that it is a readable file`,
+    );
   }
   try {
     return parse(text) as TomlTable;
@@ -186,9 +188,13 @@ function projectFromToml(doc: TomlTable, path: string): ProjectFile {
 export function writeProjectFile(dir: string, id: string, name: string): string {
   const path = join(dir, PROJECT_FILE);
   const body = stringify({ project: { id, name } });
-  writeFileSync(path, `# vlt project file: threads pushed under this directory belong to this project\n${body}\n`, {
-    flag: 'wx',
-  });
+  writeFileSync(
+    path,
+    `# vlt project file: threads pushed under this directory belong to this project\n${body}\n`,
+    {
+      flag: 'wx',
+    },
+  );
   return path;
 }
 
@@ -217,7 +223,8 @@ export function resolveSetting(
   if (fromEnv !== undefined && fromEnv !== '') {
     return { value: checkConfigValue(key, fromEnv, envName), source: 'env' };
   }
-  if (key === 'server.url' && ctx.project?.serverUrl) return { value: ctx.project.serverUrl, source: 'vlt.toml' };
+  if (key === 'server.url' && ctx.project?.serverUrl)
+    return { value: ctx.project.serverUrl, source: 'vlt.toml' };
   const fromConfig = ctx.config[key];
   if (fromConfig !== undefined) {
     return { value: checkConfigValue(key, fromConfig, `config.toml ${key}`), source: 'config.toml' };

@@ -63,6 +63,8 @@ describe('content', () => {
     expect(checkContent('é'.repeat(MAX_CONTENT_BYTES / 2))).toHaveLength(MAX_CONTENT_BYTES / 2);
     expect(() => checkContent('')).toThrow(/empty/);
     expect(() => checkContent(' \n\t')).toThrow(/empty/);
-    expect(() => checkContent('é'.repeat(MAX_CONTENT_BYTES / 2) + 'x')).toThrow(/100001 bytes, over the limit/);
+    expect(() => checkContent('é'.repeat(MAX_CONTENT_BYTES / 2) + 'x')).toThrow(
+      /100001 bytes, over the limit/,
+    );
   });
 });

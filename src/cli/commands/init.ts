@@ -26,22 +26,29 @@ export class InitCommand extends VltCommand {
   run(): void {
     const raw = this.projectOption ?? basename(this.context.cwd);
     const id = PROJECT_ID_RE.test(raw) ? raw : slugify(raw);
-    if (!id) throw usageError(`cannot make a project id from '${raw}': pass --project with letters or digits`);
+    if (!id)
+      throw usageError(`cannot make a project id from '${raw}': pass --project with letters or digits`);
     checkProjectId(id);
     const name = (this.name ?? raw).trim() || id;
 
     const existing = findProjectFile(this.context.cwd);
     const here = join(this.context.cwd, PROJECT_FILE);
     if (existing && existing.path === here && existing.id !== id) {
-      throw new VltError(`${here} already names project '${existing.id}': edit or remove it to change project`);
+      throw new VltError(
+        `${here} already names project '${existing.id}': edit or remove it to change project`,
+      );
     }
-    this.sqlite({ create: true }).prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(id, name);
+    this.sqlite({ create: true })
+      .prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)')
+      .run(id, name);
     const created = existing?.path !== here;
     const path = created ? writeProjectFile(this.context.cwd, id, name) : here;
     if (this.json) {
       this.printJson({ project: id, name, projectFile: path, vault: vaultPath(this.context.env), created });
     } else {
-      this.print(created ? `Initialized project ${id} (${name}) in ${path}` : `Already initialized: project ${id}`);
+      this.print(
+        created ? `Initialized project ${id} (${name}) in ${path}` : `Already initialized: project ${id}`,
+      );
       this.print(`Vault: ${vaultPath(this.context.env)}`);
     }
   }

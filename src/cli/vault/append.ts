@@ -70,7 +70,10 @@ export function pushEntry(db: Sqlite, input: EntryInput): WrittenEntry {
 export function createThread(db: Sqlite, input: EntryInput & { projectName: string }): WrittenEntry {
   return db
     .transaction(() => {
-      db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(input.project, input.projectName);
+      db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(
+        input.project,
+        input.projectName,
+      );
       if (db.prepare(HEAD_SQL).get(input.project, input.slug)) {
         throw new VltError(
           `thread '${input.project}/${input.slug}' already exists: add to it with \`vlt thread push ${input.slug} "…"\``,

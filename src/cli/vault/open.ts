@@ -50,7 +50,9 @@ function vaultError(path: string, error: unknown): Error {
     );
   }
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
-    return new VltError(`cannot open the vault ${path} (${code}): check that it and its directory are writable`);
+    return new VltError(
+      `cannot open the vault ${path} (${code}): check that it and its directory are writable`,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }

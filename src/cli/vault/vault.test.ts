@@ -56,7 +56,9 @@ describe('threads and entries', () => {
     const third = pushEntry(db, entry('app', 'auth', 'decided 90 days', 'claude'));
     expect([first.seq, second.seq, third.seq]).toEqual([0, 1, 2]);
     const thread = vault.requireThread('app', 'auth');
-    const rows = db.prepare('SELECT id, seq, prev_id FROM entries WHERE thread_pk = ? ORDER BY seq').all(thread.pk);
+    const rows = db
+      .prepare('SELECT id, seq, prev_id FROM entries WHERE thread_pk = ? ORDER BY seq')
+      .all(thread.pk);
     expect(rows).toEqual([
       { id: first.entryId, seq: 0, prev_id: null },
       { id: second.entryId, seq: 1, prev_id: first.entryId },
@@ -77,7 +79,9 @@ describe('threads and entries', () => {
   });
 
   it('refuses unknown and duplicate threads without writing', () => {
-    expect(() => pushEntry(db, entry('app', 'nope', 'x'))).toThrow(/no thread 'app\/nope'.*vlt thread new nope/);
+    expect(() => pushEntry(db, entry('app', 'nope', 'x'))).toThrow(
+      /no thread 'app\/nope'.*vlt thread new nope/,
+    );
     createThread(db, { ...entry('app', 'auth', 'one'), projectName: 'app' });
     expect(() => createThread(db, { ...entry('app', 'auth', 'again'), projectName: 'app' })).toThrow(
       /already exists/,
@@ -88,25 +92,38 @@ describe('threads and entries', () => {
   it('moves a thread, keeping its entries searchable under the new project', () => {
     createThread(db, { ...entry('app', 'ci', 'flaky cache on runners'), projectName: 'app' });
     createThread(db, { ...entry('infra', 'ci', 'other'), projectName: 'infra' });
-    expect(() => vault.moveThread(vault.requireThread('app', 'ci'), 'infra')).toThrow(/already has a thread 'ci'/);
+    expect(() => vault.moveThread(vault.requireThread('app', 'ci'), 'infra')).toThrow(
+      /already has a thread 'ci'/,
+    );
     vault.moveThread(vault.requireThread('app', 'ci'), 'ops');
     expect(vault.findThread('app', 'ci')).toBeUndefined();
-    expect(vault.seek('flaky', { project: 'ops', limit: 5 })).toMatchObject([{ project: 'ops', thread: 'ci' }]);
+    expect(vault.seek('flaky', { project: 'ops', limit: 5 })).toMatchObject([
+      { project: 'ops', thread: 'ci' },
+    ]);
     expect(vault.seek('flaky', { project: 'app', limit: 5 })).toEqual([]);
   });
 });
 
 describe('search', () => {
   beforeEach(() => {
-    createThread(db, { ...entry('app', 'auth', 'Decided: JWT tokens have an expiry of 90 days'), projectName: 'app' });
+    createThread(db, {
+      ...entry('app', 'auth', 'Decided: JWT tokens have an expiry of 90 days'),
+      projectName: 'app',
+    });
     pushEntry(db, entry('app', 'auth', 'Refresh tokens live in an httpOnly cookie'));
     pushEntry(db, entry('app', 'auth', 'Unrelated: lunch was good'));
-    createThread(db, { ...entry('infra', 'deploy', 'Token rotation runs nightly; expiry alerts go to #ops'), projectName: 'infra' });
+    createThread(db, {
+      ...entry('infra', 'deploy', 'Token rotation runs nightly; expiry alerts go to #ops'),
+      projectName: 'infra',
+    });
   });
 
   it('ranks by bm25 across projects with highlighted snippets, all words first', () => {
     const results = vault.seek('token expiry', { limit: 10 });
-    expect(results.map((r) => `${r.project}/${r.thread}#${r.seq}`).sort()).toEqual(['app/auth#0', 'infra/deploy#0']);
+    expect(results.map((r) => `${r.project}/${r.thread}#${r.seq}`).sort()).toEqual([
+      'app/auth#0',
+      'infra/deploy#0',
+    ]);
     expect(results[0]!.score).toBeGreaterThanOrEqual(results[1]!.score);
     expect(results.every((r) => /\*\*token/i.test(r.snippet))).toBe(true);
   });

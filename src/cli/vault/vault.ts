@@ -256,14 +256,21 @@ export class Vault {
       );
     }
     const matches = this.orm
-      .select({ pk: entries.pk, id: entries.id, seq: entries.seq, slug: threads.slug, project: threads.projectId })
+      .select({
+        pk: entries.pk,
+        id: entries.id,
+        seq: entries.seq,
+        slug: threads.slug,
+        project: threads.projectId,
+      })
       .from(entries)
       .innerJoin(threads, eq(threads.pk, entries.threadPk))
       .where(sql`${entries.id} GLOB ${prefix + '*'}`)
       .limit(2)
       .all();
     const [match] = matches;
-    if (!match) throw new VltError(`no entry with id ${ref}: check the id with \`vlt thread read <thread> --json\``);
+    if (!match)
+      throw new VltError(`no entry with id ${ref}: check the id with \`vlt thread read <thread> --json\``);
     if (matches.length > 1) throw new VltError(`entry id prefix ${ref} is ambiguous: give more of the id`);
     return { pk: match.pk, id: match.id, label: `${match.project}/${match.slug}#${match.seq}` };
   }
@@ -318,7 +325,12 @@ export class Vault {
     const byEntry = new Map<string, { project: string; thread: string; note: string | null }[]>();
     if (entryIds.length === 0) return byEntry;
     const rows = this.orm
-      .select({ entryId: entries.id, project: threads.projectId, thread: threads.slug, note: references.note })
+      .select({
+        entryId: entries.id,
+        project: threads.projectId,
+        thread: threads.slug,
+        note: references.note,
+      })
       .from(references)
       .innerJoin(entries, eq(entries.pk, references.sourceEntryPk))
       .innerJoin(threads, eq(threads.pk, references.targetThreadPk))

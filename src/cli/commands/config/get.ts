@@ -28,7 +28,8 @@ export class ConfigGetCommand extends VltCommand {
       this.printJson({ key, value: value ?? null, source });
       return;
     }
-    if (value === undefined) throw new VltError(`${key} is not set: set it with \`vlt config set ${key} <value>\``);
+    if (value === undefined)
+      throw new VltError(`${key} is not set: set it with \`vlt config set ${key} <value>\``);
     this.print(value);
   }
 }

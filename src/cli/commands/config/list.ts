@@ -14,7 +14,11 @@ export class ConfigListCommand extends VltCommand {
   run(): void {
     const settings = CONFIG_KEYS.map((key) => {
       const { value, source } = this.setting(key);
-      return { key, value: value === undefined ? null : key === 'sync.token' ? maskToken(value) : value, source };
+      return {
+        key,
+        value: value === undefined ? null : key === 'sync.token' ? maskToken(value) : value,
+        source,
+      };
     });
     if (this.json) {
       this.printJson({ settings });

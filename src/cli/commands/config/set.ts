@@ -1,6 +1,13 @@
 import { Command, Option } from 'clipanion';
 import { VltCommand } from '../../base.js';
-import { checkConfigKey, checkConfigValue, CONFIG_KEYS, configPath, maskToken, writeUserConfig } from '../../settings.js';
+import {
+  checkConfigKey,
+  checkConfigValue,
+  CONFIG_KEYS,
+  configPath,
+  maskToken,
+  writeUserConfig,
+} from '../../settings.js';
 
 export class ConfigSetCommand extends VltCommand {
   static override paths = [['config', 'set']];

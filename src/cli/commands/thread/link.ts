@@ -11,7 +11,12 @@ export class ThreadLinkCommand extends VltCommand {
       Records that an entry refers to another thread, with an optional note. The entry is its id, a
       unique id prefix, or \`thread#seq\`. Linking the same pair again replaces the note.
     `,
-    examples: [['Point a decision at the thread that explains it', '$0 thread link auth-refactor#4 infra/secrets --note "key rotation"']],
+    examples: [
+      [
+        'Point a decision at the thread that explains it',
+        '$0 thread link auth-refactor#4 infra/secrets --note "key rotation"',
+      ],
+    ],
   });
 
   entry = Option.String({ name: 'entry-id' });
@@ -28,7 +33,8 @@ export class ThreadLinkCommand extends VltCommand {
     const targetThread = vault.requireThread(target.project, target.thread);
     vault.linkEntry(entry.pk, targetThread, this.note);
     const to = `${target.project}/${target.thread}`;
-    if (this.json) this.printJson({ entryId: entry.id, entry: entry.label, target: to, note: this.note ?? null });
+    if (this.json)
+      this.printJson({ entryId: entry.id, entry: entry.label, target: to, note: this.note ?? null });
     else this.print(`LINKED: ${entry.label} → ${to}`);
   }
 }

@@ -20,7 +20,9 @@ export class ThreadListCommand extends VltCommand {
   });
 
   projectOption = Option.String('--project', { description: 'Only this project' });
-  status = Option.String('--status', { description: 'Only threads in this state: active, archived, blocked' });
+  status = Option.String('--status', {
+    description: 'Only threads in this state: active, archived, blocked',
+  });
   allProjects = Option.Boolean('--all', false, { description: 'Threads of every project' });
 
   async run(): Promise<void> {
@@ -34,30 +36,44 @@ export class ThreadListCommand extends VltCommand {
     const threads = (await this.optionalVault())?.listThreads({ project, status }) ?? [];
     if (this.json) {
       this.printJson({
-        threads: threads.map(({ project, thread, status, entries, lastActivity, syncedSeq, localSeq, pending, failed }) => ({
-          project,
-          thread,
-          status,
-          entries,
-          lastActivity,
-          syncedSeq,
-          localSeq,
-          pending,
-          failed,
-        })),
+        threads: threads.map(
+          ({ project, thread, status, entries, lastActivity, syncedSeq, localSeq, pending, failed }) => ({
+            project,
+            thread,
+            status,
+            entries,
+            lastActivity,
+            syncedSeq,
+            localSeq,
+            pending,
+            failed,
+          }),
+        ),
       });
       return;
     }
     if (threads.length === 0) {
       const where = project ? ` in project ${project}` : '';
-      this.context.stderr.write(`no threads${where}: start one with \`vlt thread new <thread> "first entry"\`\n`);
+      this.context.stderr.write(
+        `no threads${where}: start one with \`vlt thread new <thread> "first entry"\`\n`,
+      );
       return;
     }
     const rows = [['THREAD', 'STATUS', 'ENTRIES', 'LAST ACTIVITY', 'SYNC']];
     for (const t of threads) {
       const sync =
-        t.failed > 0 ? `${t.failed} failed` : t.syncedSeq >= t.localSeq ? 'synced' : `${t.localSeq - t.syncedSeq} pending`;
-      rows.push([`${t.project}/${t.thread}`, t.status, String(t.entries), formatRelative(t.lastActivity), sync]);
+        t.failed > 0
+          ? `${t.failed} failed`
+          : t.syncedSeq >= t.localSeq
+            ? 'synced'
+            : `${t.localSeq - t.syncedSeq} pending`;
+      rows.push([
+        `${t.project}/${t.thread}`,
+        t.status,
+        String(t.entries),
+        formatRelative(t.lastActivity),
+        sync,
+      ]);
     }
     for (const line of columns(rows)) this.print(line);
   }

@@ -51,7 +51,9 @@ export class ThreadReadCommand extends VltCommand {
       this.context.stderr.write(`no entries in ${ref.project}/${ref.thread} match "${this.search}"\n`);
     }
     if (!this.all && this.search === undefined && thread.lastSeq + 1 > entries.length) {
-      this.context.stderr.write(`(${thread.lastSeq + 1 - entries.length} earlier entries: --all shows them)\n`);
+      this.context.stderr.write(
+        `(${thread.lastSeq + 1 - entries.length} earlier entries: --all shows them)\n`,
+      );
     }
     if (this.syncStatus) {
       this.print(
@@ -61,5 +63,4 @@ export class ThreadReadCommand extends VltCommand {
       );
     }
   }
-
 }

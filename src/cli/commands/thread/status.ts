@@ -25,7 +25,8 @@ export class ThreadStatusCommand extends VltCommand {
     const status = checkStatus(this.status);
     const { vault, thread } = await this.requireThread(ref);
     vault.setStatus(thread, status);
-    if (this.json) this.printJson({ project: ref.project, thread: ref.thread, status, previous: thread.status });
+    if (this.json)
+      this.printJson({ project: ref.project, thread: ref.thread, status, previous: thread.status });
     else this.print(`STATUS: ${ref.project}/${ref.thread} ${status}`);
   }
 }
