@@ -121,7 +121,7 @@ export abstract class VltCommand extends Command<VltContext> {
     this.context.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   }
 
-  /** Content as given, or all of stdin for `-`, as strict UTF-8. */
+  /** Content as given, or all of stdin for `-` (strict UTF-8, trailing newlines dropped). */
   async readContent(content: string): Promise<string> {
     if (content !== '-') return content;
     const chunks: Buffer[] = [];
@@ -129,7 +129,7 @@ export abstract class VltCommand extends Command<VltContext> {
       chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
     }
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+      return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)).replace(/[\r\n]+$/, '');
     } catch {
       throw new VltError('stdin is not valid UTF-8 text: convert it to UTF-8 first');
     }

@@ -20,14 +20,16 @@ export function renderHighlight(text: string, tty: boolean): string {
   return tty ? text.replace(/\*\*(.+?)\*\*/g, '\x1b[1m$1\x1b[22m') : text;
 }
 
-/** `seq  time  [author]  content`, continuation lines indented under the content. */
+/** `seq  time  [author]  content`, columns aligned, continuation lines indented under the content. */
 export function entryLines(
   entries: { seq: number; timestamp: string; author: string; content: string }[],
 ): string[] {
   const seqWidth = Math.max(1, ...entries.map((e) => String(e.seq).length));
+  const authorWidth = Math.max(0, ...entries.map((e) => [...e.author].length));
+  const indent = ' '.repeat(seqWidth + 2 + 19 + 2 + authorWidth + 2 + 2);
   return entries.map((e) => {
-    const head = `${String(e.seq).padStart(seqWidth)}  ${formatLocalTime(e.timestamp)}  [${e.author}]  `;
-    const indent = ' '.repeat(seqWidth + 2 + 19 + 2);
+    const author = `[${e.author}]`.padEnd(authorWidth + 2);
+    const head = `${String(e.seq).padStart(seqWidth)}  ${formatLocalTime(e.timestamp)}  ${author}  `;
     return head + e.content.replace(/\r?\n/g, `\n${indent}`);
   });
 }

@@ -21,7 +21,7 @@ interface EntryInput {
 
 export const unknownThread = (project: string, slug: string): VltError =>
   new VltError(
-    `no thread '${project}/${slug}': see \`vlt thread list --all\`, or create it with \`vlt thread new ${slug} "first entry"\``,
+    `no thread '${project}/${slug}': see \`vlt thread list --all\`, or create it with \`vlt thread new ${project}/${slug} "first entry"\``,
   );
 
 interface ThreadHead {

@@ -80,7 +80,7 @@ describe('threads and entries', () => {
 
   it('refuses unknown and duplicate threads without writing', () => {
     expect(() => pushEntry(db, entry('app', 'nope', 'x'))).toThrow(
-      /no thread 'app\/nope'.*vlt thread new nope/,
+      /no thread 'app\/nope'.*vlt thread new app\/nope/,
     );
     createThread(db, { ...entry('app', 'auth', 'one'), projectName: 'app' });
     expect(() => createThread(db, { ...entry('app', 'auth', 'again'), projectName: 'app' })).toThrow(
