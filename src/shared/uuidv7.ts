@@ -4,9 +4,16 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 let lastMs = 0;
 let lastSeq = 0;
 
-export function uuidv7(now: number = Date.now()): string {
-  const bytes = new Uint8Array(16);
+/** Fills a buffer with random bytes; Web Crypto's by default. */
+export type RandomFill = (bytes: Uint8Array) => void;
+
+const webCryptoFill: RandomFill = (bytes) => {
   globalThis.crypto.getRandomValues(bytes);
+};
+
+export function uuidv7(now: number = Date.now(), fill: RandomFill = webCryptoFill): string {
+  const bytes = new Uint8Array(16);
+  fill(bytes);
   // Within one millisecond, a 12-bit counter in rand_a keeps ids from one process monotonic.
   if (now <= lastMs) {
     now = lastMs;

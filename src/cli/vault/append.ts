@@ -1,7 +1,8 @@
 // The write hot path: creating a thread and appending an entry, in plain prepared SQL so that
 // `vlt thread push` does not load the query builder. Tables are those of schema.ts.
 import { VltError } from '../../shared/errors.js';
-import { uuidv7 } from '../../shared/uuidv7.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { uuidv7, type RandomFill } from '../../shared/uuidv7.js';
 import type { Sqlite } from './open.js';
 
 export interface WrittenEntry {
@@ -24,6 +25,23 @@ export const unknownThread = (project: string, slug: string): VltError =>
     `no thread '${project}/${slug}': see \`vlt thread list --all\`, or create it with \`vlt thread new ${project}/${slug} "first entry"\``,
   );
 
+/**
+ * Entry ids take their random bits from /dev/urandom where there is one: loading Node's crypto
+ * costs a push about 6 ms of its start-up; the kernel's generator is the same source.
+ */
+const urandomFill: RandomFill = (bytes) => {
+  let fd: number | undefined;
+  try {
+    fd = openSync('/dev/urandom', 'r');
+    if (readSync(fd, bytes) === bytes.length) return;
+  } catch {
+    // No /dev/urandom (Windows): Web Crypto below.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  globalThis.crypto.getRandomValues(bytes);
+};
+
 interface ThreadHead {
   pk: number;
   last_seq: number;
@@ -36,7 +54,7 @@ const HEAD_SQL = `SELECT t.pk, t.last_seq, e.id AS last_id FROM threads t
 
 function append(db: Sqlite, head: ThreadHead, input: EntryInput, timestamp: string): WrittenEntry {
   const seq = head.last_seq + 1;
-  const id = uuidv7();
+  const id = uuidv7(Date.now(), urandomFill);
   const { lastInsertRowid } = db
     .prepare(
       'INSERT INTO entries (id, thread_pk, seq, prev_id, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
