@@ -11,7 +11,9 @@ let server: ChildProcess;
 let url: string;
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [SERVER_BIN, 'start', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, [SERVER_BIN, 'start', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   url = await new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout!.on('data', (chunk: Buffer) => {
@@ -37,14 +39,18 @@ describe('vlt-server', () => {
   });
 
   it('serves the router at /trpc to the typed client, with Dates intact', async () => {
-    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${url}/trpc`, transformer })] });
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${url}/trpc`, transformer })],
+    });
     const health = await client.health.query();
     expect(health.ok).toBe(true);
     expect(health.startedAt).toBeInstanceOf(Date);
   });
 
   it('exits cleanly on SIGTERM', async () => {
-    const other = spawn(process.execPath, [SERVER_BIN, 'start', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const other = spawn(process.execPath, [SERVER_BIN, 'start', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise((resolve) => other.stdout!.once('data', resolve));
     const exit = new Promise<number | null>((resolve) => other.once('exit', (code) => resolve(code)));
     other.kill('SIGTERM');
