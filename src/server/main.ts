@@ -1,44 +1,176 @@
-// Process entry of `vlt-server` (bundled into dist/server/vlt-server.mjs).
-import { Builtins, Cli, Command, Option } from 'clipanion';
+// Process entry of `vlt-server` (bundled into dist/server/vlt-server.mjs): start, user add, token issue.
+import { Builtins, Cli, Command, Option, type BaseContext } from 'clipanion';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { password as passwordSchema, username as usernameSchema } from '../shared/schemas.js';
 import { createApp } from './app.js';
+import { createDeps, type ServerDeps } from './context.js';
+import { openServerDb } from './db/index.js';
+import { readLimits } from './limits.js';
 
-class StartCommand extends Command {
+class ServerError extends Error {}
+
+const dataOption = () =>
+  Option.String('--data', { env: 'VLT_SERVER_DATA', description: 'Data directory (default ./data)' });
+
+/** Opens the data directory: the database and the server secret, both created on first use. */
+function openData(dir: string | undefined, env: Record<string, string | undefined>): ServerDeps {
+  const data = resolve(dir ?? './data');
+  try {
+    mkdirSync(data, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new ServerError(`cannot create the data directory ${data} (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const secretPath = join(data, 'secret');
+  if (!existsSync(secretPath)) {
+    writeFileSync(secretPath, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  chmodSync(secretPath, 0o600);
+  const secret = Buffer.from(readFileSync(secretPath, 'utf8').trim(), 'base64');
+  if (secret.length < 32) throw new ServerError(`${secretPath} is not a server secret: move it away to make a new one`);
+  let limits;
+  try {
+    limits = readLimits(env);
+  } catch (error) {
+    throw new ServerError((error as Error).message);
+  }
+  const db = openServerDb(join(data, 'vlt.db'));
+  return createDeps(db, limits, { secret, secureCookies: env.VLT_SERVER_SECURE_COOKIES === '1' });
+}
+
+async function readPassword(context: BaseContext, fromStdin: boolean): Promise<string> {
+  if (!fromStdin) throw new ServerError('pass the password on stdin with --password-stdin');
+  const chunks: Buffer[] = [];
+  for await (const chunk of context.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ServerError(`invalid ${what}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return result.data;
+}
+
+abstract class ServerCommand extends Command {
+  abstract run(): Promise<number | void>;
+  async execute(): Promise<number> {
+    try {
+      return (await this.run()) ?? 0;
+    } catch (error) {
+      const message = error instanceof ServerError ? error.message : `internal error: ${(error as Error).message}`;
+      this.context.stderr.write(`vlt-server: ${message}\n`);
+      return error instanceof ServerError ? 1 : 70;
+    }
+  }
+}
+
+class StartCommand extends ServerCommand {
   static override paths = [['start']];
   static override usage = Command.Usage({
-    description: 'Serve the router at /trpc and GET /healthz',
-    examples: [['On another port', '$0 start --port 8080']],
+    description: 'Serve the web UI at /, the router at /trpc and GET /healthz',
+    examples: [
+      ['With the defaults (127.0.0.1:8000, ./data)', '$0 start'],
+      ['On all interfaces, another port', '$0 start --host 0.0.0.0 --port 8080'],
+    ],
   });
 
   host = Option.String('--host', { env: 'VLT_SERVER_HOST', description: 'Address (default 127.0.0.1)' });
   port = Option.String('--port', { env: 'VLT_SERVER_PORT', description: 'Port (default 8000; 0 picks one)' });
-  data = Option.String('--data', { env: 'VLT_SERVER_DATA', description: 'Data directory (default ./data)' });
+  data = dataOption();
 
-  async execute(): Promise<number> {
+  async run(): Promise<void> {
     const host = this.host ?? '127.0.0.1';
     const port = Number(this.port ?? 8000);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      this.context.stderr.write(`vlt-server: --port must be 0-65535, not '${this.port}'\n`);
-      return 2;
+      throw new ServerError(`--port must be a whole number from 0 to 65535, not '${this.port}'`);
     }
-    const server = createServer(createApp({ startedAt: new Date() }));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, resolve);
+    const deps = openData(this.data, process.env);
+    const server = createServer(createApp(deps));
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new ServerError(`cannot listen on ${host}:${port} (${error.code}): pick another --port`)),
+      );
+      server.listen(port, host, resolveListen);
     });
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    this.context.stdout.write(`vlt-server listening on http://${host}:${actualPort}\n`);
-    const stop = () => server.close(() => process.exit(0));
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    await new Promise(() => {});
-    return 0;
+    this.context.stdout.write(`vlt-server listening on http://${host}:${actualPort} (data: ${resolve(this.data ?? './data')})\n`);
+    await new Promise<void>((resolveStop) => {
+      const stop = (signal: string) => {
+        this.context.stdout.write(`vlt-server: ${signal}, finishing requests in flight\n`);
+        // Stop accepting, let requests in flight finish, then close the database.
+        server.close(() => {
+          deps.db.close();
+          resolveStop();
+        });
+        server.closeIdleConnections();
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+  }
+}
+
+class UserAddCommand extends ServerCommand {
+  static override paths = [['user', 'add']];
+  static override usage = Command.Usage({
+    description: 'Create an account',
+    examples: [['Create alice, password from stdin', 'printf "%s" "$PASSWORD" | $0 user add alice --password-stdin']],
+  });
+
+  username = Option.String({ name: 'username' });
+  passwordStdin = Option.Boolean('--password-stdin', false, { description: 'Read the password from stdin' });
+  data = dataOption();
+
+  async run(): Promise<void> {
+    const username = parse(usernameSchema, this.username, 'username');
+    const password = parse(passwordSchema, await readPassword(this.context, this.passwordStdin), 'password');
+    const deps = openData(this.data, process.env);
+    try {
+      if (deps.accounts.userByName(username)) throw new ServerError(`the user '${username}' exists already`);
+      await deps.accounts.signup(username, password);
+      this.context.stdout.write(`created user ${username}\n`);
+    } finally {
+      deps.db.close();
+    }
+  }
+}
+
+class TokenIssueCommand extends ServerCommand {
+  static override paths = [['token', 'issue']];
+  static override usage = Command.Usage({
+    description: 'Print a new API token for a user, and only the token',
+    examples: [['A token for a CI agent, valid 90 days', '$0 token issue alice --name ci-agent --expires-days 90']],
+  });
+
+  username = Option.String({ name: 'username' });
+  name = Option.String('--name', 'cli', { description: 'Label shown in the token list' });
+  expiresDays = Option.String('--expires-days', { description: 'Days until it expires (default: never)' });
+  data = dataOption();
+
+  async run(): Promise<void> {
+    const username = parse(usernameSchema, this.username, 'username');
+    const days = this.expiresDays === undefined ? undefined : Number(this.expiresDays);
+    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
+      throw new ServerError(`--expires-days must be a whole number from 1 to 3650, not '${this.expiresDays}'`);
+    }
+    const name = parse(z.string().trim().min(1).max(64), this.name, 'token label');
+    const deps = openData(this.data, process.env);
+    try {
+      const user = deps.accounts.userByName(username);
+      if (!user) throw new ServerError(`no user '${username}': create it with \`vlt-server user add ${username}\``);
+      this.context.stdout.write(`${deps.accounts.createToken(user.id, name, days).token}\n`);
+    } finally {
+      deps.db.close();
+    }
   }
 }
 
 const cli = new Cli({ binaryName: 'vlt-server', binaryLabel: 'vlt server', binaryVersion: '0.1.0' });
-cli.register(StartCommand);
+for (const command of [StartCommand, UserAddCommand, TokenIssueCommand]) cli.register(command);
 cli.register(Builtins.HelpCommand);
 cli.register(Builtins.VersionCommand);
 process.exitCode = await cli.run(process.argv.slice(2));

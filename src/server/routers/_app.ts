@@ -1,8 +1,15 @@
-// The root router: every procedure of the API. The server's procedures arrive area by area.
-import { createCallerFactory, publicProcedure, router } from '../trpc.js';
+// The root router: every procedure of the API.
+import { createCallerFactory, router } from '../trpc.js';
+import { authRouter } from './auth.js';
+import { projectsRouter } from './projects.js';
+import { threadsRouter } from './threads.js';
+import { tokensRouter } from './tokens.js';
 
 export const appRouter = router({
-  health: publicProcedure.query(({ ctx }) => ({ ok: true as const, startedAt: ctx.startedAt })),
+  auth: authRouter,
+  tokens: tokensRouter,
+  threads: threadsRouter,
+  projects: projectsRouter,
 });
 
 export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,109 @@
+// The server's tables (drizzle, SQLite). Every row carries its user; every query is scoped by it.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  /** scrypt$N$r$p$salt$hash: never the password. */
+  passwordHash: text('password_hash').notNull(),
+  createdAt: text('created_at').notNull().default(now),
+});
+
+/** Web sessions; the cookie holds a random secret, this table only its SHA-256. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: text('created_at').notNull().default(now),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** API tokens for the CLI; only the SHA-256 of the secret part is stored. */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+    lastUsedAt: text('last_used_at'),
+    expiresAt: text('expires_at'),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('api_tokens_user').on(t.userId)],
+);
+
+export const projects = sqliteTable(
+  'projects',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.id] })],
+);
+
+export const threads = sqliteTable(
+  'threads',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    projectId: text('project_id').notNull(),
+    threadId: text('thread_id').notNull(),
+    status: text('status', { enum: ['active', 'archived', 'blocked'] })
+      .notNull()
+      .default('active'),
+    createdAt: text('created_at').notNull(),
+    /** Time of the newest entry (or creation): the list's order. */
+    lastActivityAt: text('last_activity_at').notNull(),
+    entryCount: integer('entry_count').notNull().default(0),
+    /** The contiguous watermark: entries 0..n are all stored; -1 when none is. */
+    lastSyncedSequence: integer('last_synced_sequence').notNull().default(-1),
+    lastSyncAt: text('last_sync_at'),
+    syncError: text('sync_error'),
+  },
+  (t) => [
+    uniqueIndex('threads_user_project_thread').on(t.userId, t.projectId, t.threadId),
+    index('threads_user_activity').on(t.userId, t.lastActivityAt, t.pk),
+  ],
+);
+
+export const entries = sqliteTable(
+  'entries',
+  {
+    // Also the change cursor of `threads.pull`: it only grows.
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    threadPk: integer('thread_pk')
+      .notNull()
+      .references(() => threads.pk, { onDelete: 'cascade' }),
+    entryId: text('entry_id').notNull(),
+    sequenceId: integer('sequence_id').notNull(),
+    content: text('content').notNull(),
+    author: text('author').notNull(),
+    timestamp: text('timestamp').notNull(),
+    receivedAt: text('received_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('entries_user_entry').on(t.userId, t.entryId),
+    uniqueIndex('entries_thread_sequence').on(t.threadPk, t.sequenceId),
+    index('entries_user_pk').on(t.userId, t.pk),
+  ],
+);

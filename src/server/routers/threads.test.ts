@@ -1,0 +1,181 @@
+// The router through a caller on an in-memory database: the SPEC's sync rules and listing.
+import { TRPCError } from '@trpc/server';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { entriesFor, memoryDeps, userCaller } from '../../../test/server-helpers.js';
+import type { ServerDeps } from '../context.js';
+
+let deps: ServerDeps;
+let alice: Awaited<ReturnType<typeof userCaller>>;
+const thread = { projectId: 'app', threadId: 'auth', status: 'active' as const, createdAt: new Date('2026-11-24T12:00:00Z') };
+
+beforeEach(async () => {
+  deps = memoryDeps();
+  alice = await userCaller(deps, 'alice');
+});
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    return error instanceof TRPCError ? error.code : String(error);
+  }
+}
+
+describe('threads.push', () => {
+  it('stores entries, is idempotent by entry id, and reports the contiguous watermark', async () => {
+    const batch = entriesFor(0, 4);
+    expect(await alice.caller.threads.push({ ...thread, entries: batch })).toEqual({
+      syncedCount: 5,
+      duplicateCount: 0,
+      lastSyncedSequence: 4,
+    });
+    expect(await alice.caller.threads.push({ ...thread, entries: batch })).toEqual({
+      syncedCount: 0,
+      duplicateCount: 5,
+      lastSyncedSequence: 4,
+    });
+    const got = await alice.caller.threads.get({ projectId: 'app', threadId: 'auth' });
+    expect(got.entries.map((e) => e.sequenceId)).toEqual([0, 1, 2, 3, 4]);
+    expect(got.entries[0]!.timestamp).toBeInstanceOf(Date);
+  });
+
+  it('keeps the watermark below a gap until the gap is filled', async () => {
+    const all = entriesFor(0, 5);
+    await alice.caller.threads.push({ ...thread, entries: [all[0]!, all[1]!, all[3]!, all[4]!] });
+    expect(await alice.caller.threads.syncStatus({ projectId: 'app', threadId: 'auth' })).toMatchObject({
+      lastSyncedSequence: 1,
+    });
+    const filled = await alice.caller.threads.push({ ...thread, entries: [all[2]!, all[5]!] });
+    expect(filled.lastSyncedSequence).toBe(5);
+  });
+
+  it('refuses a taken sequence with CONFLICT, naming the entry, and stores nothing of the batch', async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 1) });
+    const clash = entriesFor(1, 2, 'other machine');
+    const error = await alice.caller.threads.push({ ...thread, entries: clash }).catch((e: TRPCError) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe('CONFLICT');
+    expect((error as TRPCError).message).toMatch(/sequence 1 of app\/auth is taken.*pull/);
+    const got = await alice.caller.threads.get({ projectId: 'app', threadId: 'auth' });
+    expect(got.entries.map((e) => e.content)).toEqual(['entry 0', 'entry 1']);
+  });
+
+  it('treats the same entry id with other content as CONFLICT', async () => {
+    const [first] = entriesFor(0, 0);
+    await alice.caller.threads.push({ ...thread, entries: [first!] });
+    expect(await code(alice.caller.threads.push({ ...thread, entries: [{ ...first!, content: 'changed' }] }))).toBe(
+      'CONFLICT',
+    );
+  });
+
+  it('enforces batch, content and shape limits with errors that name them', async () => {
+    const small = memoryDeps({ batchEntries: 3, contentBytes: 10 });
+    const bob = await userCaller(small, 'bob');
+    const tooMany = await bob.caller.threads.push({ ...thread, entries: entriesFor(0, 3) }).catch((e: TRPCError) => e);
+    expect((tooMany as TRPCError).code).toBe('PAYLOAD_TOO_LARGE');
+    expect((tooMany as TRPCError).message).toMatch(/at most 3 entries, this one 4: split the batch/);
+    const [big] = entriesFor(0, 0);
+    const tooBig = await bob.caller.threads
+      .push({ ...thread, entries: [{ ...big!, content: 'x'.repeat(11) }] })
+      .catch((e: TRPCError) => e);
+    expect((tooBig as TRPCError).code).toBe('BAD_REQUEST');
+    expect((tooBig as TRPCError).message).toMatch(/11 bytes, over the content limit of 10 bytes/);
+    const badId = await alice.caller.threads
+      .push({ ...thread, entries: [{ ...big!, entryId: 'not-a-uuid' }] })
+      .catch((e: TRPCError) => e);
+    expect((badId as TRPCError).code).toBe('BAD_REQUEST');
+    expect(await code(alice.caller.threads.push({ ...thread, projectId: 'Bad Project', entries: entriesFor(0, 0) }))).toBe(
+      'BAD_REQUEST',
+    );
+    expect(await code(alice.caller.threads.push({ ...thread, entries: [] }))).toBe('BAD_REQUEST');
+    const twice = entriesFor(0, 0);
+    expect(await code(alice.caller.threads.push({ ...thread, entries: [twice[0]!, { ...twice[0]!, entryId: entriesFor(0, 0)[0]!.entryId }] }))).toBe(
+      'BAD_REQUEST',
+    );
+  });
+});
+
+describe('reading', () => {
+  it('lists threads newest first with counts, filters and a cursor', async () => {
+    for (let i = 0; i < 5; i++) {
+      await alice.caller.threads.push({
+        ...thread,
+        threadId: `t${i}`,
+        projectId: i % 2 ? 'odd' : 'even',
+        status: i === 4 ? 'blocked' : 'active',
+        entries: entriesFor(0, i).map((e) => ({ ...e, timestamp: new Date(Date.UTC(2026, 0, 1, i)) })),
+      });
+    }
+    const first = await alice.caller.threads.list({ limit: 2 });
+    expect(first.threads.map((t) => t.threadId)).toEqual(['t4', 't3']);
+    expect(first.threads[0]).toMatchObject({ entryCount: 5, status: 'blocked', lastSyncedSequence: 4 });
+    const second = await alice.caller.threads.list({ limit: 2, cursor: first.nextCursor! });
+    const third = await alice.caller.threads.list({ limit: 2, cursor: second.nextCursor! });
+    expect([...second.threads, ...third.threads].map((t) => t.threadId)).toEqual(['t2', 't1', 't0']);
+    expect(third.nextCursor).toBeNull();
+    expect((await alice.caller.threads.list({ projectId: 'odd' })).threads.map((t) => t.threadId)).toEqual(['t3', 't1']);
+    expect((await alice.caller.threads.list({ status: 'blocked' })).threads.map((t) => t.threadId)).toEqual(['t4']);
+    expect(await code(alice.caller.threads.list({ limit: 101 }))).toBe('BAD_REQUEST');
+    expect(await code(alice.caller.threads.list({ cursor: 'garbage' }))).toBe('BAD_REQUEST');
+    expect((await alice.caller.projects.list()).projects).toEqual([
+      expect.objectContaining({ projectId: 'even', threadCount: 3 }),
+      expect.objectContaining({ projectId: 'odd', threadCount: 2 }),
+    ]);
+  });
+
+  it('pages a thread in sequence order', async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 99) });
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(100, 149) });
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await alice.caller.threads.get({ projectId: 'app', threadId: 'auth', limit: 40, cursor });
+      seen.push(...page.entries.map((e) => e.sequenceId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(Array.from({ length: 150 }, (_, i) => i));
+  });
+
+  it('searches with bm25, highlights, filters, and takes FTS syntax as words', async () => {
+    await alice.caller.threads.push({
+      ...thread,
+      entries: [
+        { ...entriesFor(0, 0)[0]!, content: 'JWT access tokens expire after 15 minutes' },
+        { ...entriesFor(1, 1)[0]!, content: 'Lunch menu: soup' },
+      ],
+    });
+    await alice.caller.threads.push({
+      ...thread,
+      projectId: 'infra',
+      threadId: 'keys',
+      entries: [{ ...entriesFor(0, 0)[0]!, content: 'Rotate JWT signing keys monthly' }],
+    });
+    const all = await alice.caller.threads.search({ query: 'jwt' });
+    expect(all.results).toHaveLength(2);
+    expect(all.results[0]!.snippet).toContain('**JWT**');
+    expect((await alice.caller.threads.search({ query: 'jwt', projectId: 'infra' })).results.map((r) => r.threadId)).toEqual([
+      'keys',
+    ]);
+    expect((await alice.caller.threads.search({ query: 'jwt', threadId: 'auth' })).results.map((r) => r.sequenceId)).toEqual([0]);
+    for (const query of ['"jwt', 'jwt AND (', 'NEAR(jwt', 'col:jwt', '*', "jwt' OR 1=1 --"]) {
+      expect(await code(alice.caller.threads.search({ query })), query).toBe('OK');
+    }
+  });
+
+  it('pulls changes since a cursor, and deletes', async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 2) });
+    const first = await alice.caller.threads.pull({});
+    expect(first.entries.map((e) => [e.projectId, e.threadId, e.sequenceId])).toEqual([
+      ['app', 'auth', 0],
+      ['app', 'auth', 1],
+      ['app', 'auth', 2],
+    ]);
+    expect((await alice.caller.threads.pull({ cursor: first.cursor })).entries).toEqual([]);
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(3, 3) });
+    expect((await alice.caller.threads.pull({ cursor: first.cursor })).entries.map((e) => e.sequenceId)).toEqual([3]);
+    expect(await alice.caller.threads.delete({ projectId: 'app', threadId: 'auth' })).toEqual({ deleted: true, entries: 4 });
+    expect(await code(alice.caller.threads.get({ projectId: 'app', threadId: 'auth' }))).toBe('NOT_FOUND');
+    expect((await alice.caller.threads.search({ query: 'entry' })).results).toEqual([]);
+  });
+});

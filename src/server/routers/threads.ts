@@ -1,0 +1,25 @@
+// Threads: the sync endpoint, listing, reading, deleting, search and pull for other machines.
+import { getInput, listInput, pullInput, pushInput, searchInput, threadKey } from '../../shared/schemas.js';
+import { protectedProcedure, router } from '../trpc.js';
+
+export const threadsRouter = router({
+  push: protectedProcedure.input(pushInput).mutation(({ ctx, input }) => ctx.deps.threads.push(ctx.user.id, input)),
+
+  syncStatus: protectedProcedure
+    .input(threadKey)
+    .query(({ ctx, input }) => ctx.deps.threads.syncStatus(ctx.user.id, input.projectId, input.threadId)),
+
+  list: protectedProcedure.input(listInput).query(({ ctx, input }) => ctx.deps.threads.list(ctx.user.id, input)),
+
+  get: protectedProcedure.input(getInput).query(({ ctx, input }) => ctx.deps.threads.get(ctx.user.id, input)),
+
+  delete: protectedProcedure
+    .input(threadKey)
+    .mutation(({ ctx, input }) => ctx.deps.threads.delete(ctx.user.id, input.projectId, input.threadId)),
+
+  search: protectedProcedure
+    .input(searchInput)
+    .query(({ ctx, input }) => ctx.deps.threads.search(ctx.user.id, input)),
+
+  pull: protectedProcedure.input(pullInput).query(({ ctx, input }) => ctx.deps.threads.pull(ctx.user.id, input)),
+});
