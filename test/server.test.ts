@@ -1,59 +1,184 @@
 // The real vlt-server process on port 0, called over HTTP and through the typed tRPC client.
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/shared/router.js';
 import { transformer } from '../src/shared/transformer.js';
+import { entriesFor } from './server-helpers.js';
 
 const SERVER_BIN = join(import.meta.dirname, '..', 'dist', 'server', 'vlt-server.mjs');
-let server: ChildProcess;
-let url: string;
+const data = mkdtempSync(join(tmpdir(), 'vlt-server-test-'));
 
-beforeAll(async () => {
-  server = spawn(process.execPath, [SERVER_BIN, 'start', '--port', '0'], {
+function serverCli(args: string[], input = '') {
+  const result = spawnSync(process.execPath, [SERVER_BIN, ...args, '--data', data], {
+    input,
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function startServer(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [SERVER_BIN, 'start', '--port', '0', '--data', data], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match) resolve(match[1]!);
     });
-    server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
+  return { child, url, output: () => out };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+const clientFor = (url: string, token?: string) =>
+  createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${url}/trpc`,
+        transformer,
+        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      }),
+    ],
+  });
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let token: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  expect(serverCli(['user', 'add', 'alice', '--password-stdin'], 'correct horse battery\n')).toMatchObject({
+    code: 0,
+    stdout: 'created user alice\n',
+  });
+  const issued = serverCli(['token', 'issue', 'alice', '--name', 'ci', '--expires-days', '30']);
+  expect(issued.code).toBe(0);
+  token = issued.stdout.trim();
 });
 
 afterAll(async () => {
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
+  if (server.child.exitCode === null) await stop(server.child);
+  rmSync(data, { recursive: true, force: true });
 });
 
 describe('vlt-server', () => {
+  it('keeps its database and a 0600 secret in the data directory', () => {
+    expect(statSync(join(data, 'vlt.db')).isFile()).toBe(true);
+    expect(statSync(join(data, 'secret')).mode & 0o777).toBe(0o600);
+    expect(token).toMatch(/^vlt_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+  });
+
   it('answers /healthz', async () => {
-    const response = await fetch(`${url}/healthz`);
+    const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
   });
 
-  it('serves the router at /trpc to the typed client, with Dates intact', async () => {
-    const client = createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: `${url}/trpc`, transformer })],
+  it('serves the router to the typed client with a token, Dates intact', async () => {
+    const client = clientFor(server.url, token);
+    expect((await client.auth.me.query()).user.username).toBe('alice');
+    const pushed = await client.threads.push.mutate({
+      projectId: 'app',
+      threadId: 'auth',
+      status: 'active',
+      createdAt: new Date(),
+      entries: entriesFor(0, 9),
     });
-    const health = await client.health.query();
-    expect(health.ok).toBe(true);
-    expect(health.startedAt).toBeInstanceOf(Date);
+    expect(pushed).toEqual({ syncedCount: 10, duplicateCount: 0, lastSyncedSequence: 9 });
+    const got = await client.threads.get.query({ projectId: 'app', threadId: 'auth' });
+    expect(got.entries).toHaveLength(10);
+    expect(got.entries[0]!.timestamp).toBeInstanceOf(Date);
+    const unauthenticated = await clientFor(server.url)
+      .threads.list.query({})
+      .catch((e: unknown) => e);
+    expect(unauthenticated).toBeInstanceOf(TRPCClientError);
+    expect((unauthenticated as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
   });
 
-  it('exits cleanly on SIGTERM', async () => {
-    const other = spawn(process.execPath, [SERVER_BIN, 'start', '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+  it('refuses a body over 1 MiB with an error naming the limit', async () => {
+    const response = await fetch(`${server.url}/trpc/threads.push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { padding: 'x'.repeat(1024 * 1024 + 10) } }),
     });
-    await new Promise((resolve) => other.stdout!.once('data', resolve));
-    const exit = new Promise<number | null>((resolve) => other.once('exit', (code) => resolve(code)));
-    other.kill('SIGTERM');
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as {
+      error: { json: { message: string; data: { stack?: string } } };
+    };
+    expect(body.error.json.message).toMatch(/over the limit of 1048576 bytes/);
+    expect(body.error.json.data.stack ?? null).toBeNull();
+  });
+
+  it('signs a browser in with an httpOnly, SameSite=Lax cookie', async () => {
+    const response = await fetch(`${server.url}/trpc/auth.signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { username: 'webuser', password: 'long enough pw' } }),
+    });
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^vlt_session=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const me = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(
+      ((await me.json()) as { result: { data: { json: { user: { username: string } } } } }).result.data.json
+        .user.username,
+    ).toBe('webuser');
+  });
+
+  it('finishes a request in flight on SIGTERM, then exits 0; a restart keeps the data', async () => {
+    const url = new URL(server.url);
+    const body = JSON.stringify({ json: { name: 'made during shutdown' } });
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk.toString()));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    // Headers and half the body now, the rest after SIGTERM: the request is in flight.
+    socket.write(
+      `POST /trpc/tokens.create HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 4)}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const exit = stop(server.child);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.end(body.slice(4));
+    await closed;
     expect(await exit).toBe(0);
+    expect(response).toMatch(/^HTTP\/1\.1 200 /);
+    expect(response).toContain('made during shutdown');
+    expect(server.output()).toContain('finishing requests in flight');
+
+    server = await startServer();
+    const again = await clientFor(server.url, token).threads.get.query({
+      projectId: 'app',
+      threadId: 'auth',
+    });
+    expect(again.entries).toHaveLength(10);
+  });
+
+  it('explains bad server commands in one line', () => {
+    const noUser = serverCli(['token', 'issue', 'nobody']);
+    expect(noUser.code).toBe(1);
+    expect(noUser.stderr).toBe("vlt-server: no user 'nobody': create it with `vlt-server user add nobody`\n");
+    const weak = serverCli(['user', 'add', 'bob', '--password-stdin'], 'short\n');
+    expect(weak.stderr).toBe('vlt-server: invalid password: a password has at least 8 characters\n');
+    expect(serverCli(['user', 'add', 'alice', '--password-stdin'], 'long enough pw\n').stderr).toBe(
+      "vlt-server: the user 'alice' exists already\n",
+    );
   });
 });

@@ -102,7 +102,8 @@ export function contextFactory(deps: ServerDeps) {
       sessionSecret: readCookie(req.headers.cookie, SESSION_COOKIE),
       address: req.socket.remoteAddress ?? 'unknown',
       cookies: {
-        set: (secret) => res.cookie(SESSION_COOKIE, secret, { ...cookieOptions, maxAge: SESSION_DAYS * 86_400_000 }),
+        set: (secret) =>
+          res.cookie(SESSION_COOKIE, secret, { ...cookieOptions, maxAge: SESSION_DAYS * 86_400_000 }),
         clear: () => res.clearCookie(SESSION_COOKIE, cookieOptions),
       },
     });

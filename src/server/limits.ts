@@ -29,7 +29,9 @@ export function readLimits(env: Record<string, string | undefined>): Limits {
   const parsed = LimitsSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${String(issue?.path[0])}: ${issue?.message ?? 'invalid'}: set it to a positive whole number`);
+    throw new Error(
+      `${String(issue?.path[0])}: ${issue?.message ?? 'invalid'}: set it to a positive whole number`,
+    );
   }
   const e = parsed.data;
   return {

@@ -22,7 +22,9 @@ function openData(dir: string | undefined, env: Record<string, string | undefine
   try {
     mkdirSync(data, { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new ServerError(`cannot create the data directory ${data} (${(error as NodeJS.ErrnoException).code})`);
+    throw new ServerError(
+      `cannot create the data directory ${data} (${(error as NodeJS.ErrnoException).code})`,
+    );
   }
   const secretPath = join(data, 'secret');
   if (!existsSync(secretPath)) {
@@ -30,7 +32,8 @@ function openData(dir: string | undefined, env: Record<string, string | undefine
   }
   chmodSync(secretPath, 0o600);
   const secret = Buffer.from(readFileSync(secretPath, 'utf8').trim(), 'base64');
-  if (secret.length < 32) throw new ServerError(`${secretPath} is not a server secret: move it away to make a new one`);
+  if (secret.length < 32)
+    throw new ServerError(`${secretPath} is not a server secret: move it away to make a new one`);
   let limits;
   try {
     limits = readLimits(env);
@@ -45,12 +48,15 @@ async function readPassword(context: BaseContext, fromStdin: boolean): Promise<s
   if (!fromStdin) throw new ServerError('pass the password on stdin with --password-stdin');
   const chunks: Buffer[] = [];
   for await (const chunk of context.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ServerError(`invalid ${what}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  if (!result.success)
+    throw new ServerError(`invalid ${what}: ${result.error.issues[0]?.message ?? 'invalid'}`);
   return result.data;
 }
 
@@ -60,7 +66,8 @@ abstract class ServerCommand extends Command {
     try {
       return (await this.run()) ?? 0;
     } catch (error) {
-      const message = error instanceof ServerError ? error.message : `internal error: ${(error as Error).message}`;
+      const message =
+        error instanceof ServerError ? error.message : `internal error: ${(error as Error).message}`;
       this.context.stderr.write(`vlt-server: ${message}\n`);
       return error instanceof ServerError ? 1 : 70;
     }
@@ -97,7 +104,9 @@ class StartCommand extends ServerCommand {
     });
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    this.context.stdout.write(`vlt-server listening on http://${host}:${actualPort} (data: ${resolve(this.data ?? './data')})\n`);
+    this.context.stdout.write(
+      `vlt-server listening on http://${host}:${actualPort} (data: ${resolve(this.data ?? './data')})\n`,
+    );
     await new Promise<void>((resolveStop) => {
       const stop = (signal: string) => {
         this.context.stdout.write(`vlt-server: ${signal}, finishing requests in flight\n`);
@@ -118,7 +127,9 @@ class UserAddCommand extends ServerCommand {
   static override paths = [['user', 'add']];
   static override usage = Command.Usage({
     description: 'Create an account',
-    examples: [['Create alice, password from stdin', 'printf "%s" "$PASSWORD" | $0 user add alice --password-stdin']],
+    examples: [
+      ['Create alice, password from stdin', 'printf "%s" "$PASSWORD" | $0 user add alice --password-stdin'],
+    ],
   });
 
   username = Option.String({ name: 'username' });
@@ -143,7 +154,9 @@ class TokenIssueCommand extends ServerCommand {
   static override paths = [['token', 'issue']];
   static override usage = Command.Usage({
     description: 'Print a new API token for a user, and only the token',
-    examples: [['A token for a CI agent, valid 90 days', '$0 token issue alice --name ci-agent --expires-days 90']],
+    examples: [
+      ['A token for a CI agent, valid 90 days', '$0 token issue alice --name ci-agent --expires-days 90'],
+    ],
   });
 
   username = Option.String({ name: 'username' });
@@ -155,13 +168,16 @@ class TokenIssueCommand extends ServerCommand {
     const username = parse(usernameSchema, this.username, 'username');
     const days = this.expiresDays === undefined ? undefined : Number(this.expiresDays);
     if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
-      throw new ServerError(`--expires-days must be a whole number from 1 to 3650, not '${this.expiresDays}'`);
+      throw new ServerError(
+        `--expires-days must be a whole number from 1 to 3650, not '${this.expiresDays}'`,
+      );
     }
     const name = parse(z.string().trim().min(1).max(64), this.name, 'token label');
     const deps = openData(this.data, process.env);
     try {
       const user = deps.accounts.userByName(username);
-      if (!user) throw new ServerError(`no user '${username}': create it with \`vlt-server user add ${username}\``);
+      if (!user)
+        throw new ServerError(`no user '${username}': create it with \`vlt-server user add ${username}\``);
       this.context.stdout.write(`${deps.accounts.createToken(user.id, name, days).token}\n`);
     } finally {
       deps.db.close();

@@ -13,7 +13,9 @@ const t = initTRPC.context<Context>().create({
     let message = shape.message;
     // One readable line instead of zod's JSON dump: "entries.0.entryId: an entry id is a UUID".
     if (zodError) {
-      message = zodError.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+      message = zodError.issues
+        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+        .join('; ');
     } else if (error.code === 'PAYLOAD_TOO_LARGE' && message === 'PAYLOAD_TOO_LARGE') {
       const limit = ctx?.deps.limits.bodyBytes;
       message = `the request body is over the limit of ${limit ?? 'the server'} bytes: send fewer or smaller entries`;

@@ -4,8 +4,12 @@ import { PROJECT_ID_RE, THREAD_ID_RE, THREAD_STATUSES, MAX_AUTHOR_CHARS } from '
 
 export const USERNAME_RE = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
 
-export const projectId = z.string().regex(PROJECT_ID_RE, 'a project id is 1-64 lower-case letters, digits and hyphens');
-export const threadId = z.string().regex(THREAD_ID_RE, 'a thread id is 1-128 lower-case letters, digits and hyphens');
+export const projectId = z
+  .string()
+  .regex(PROJECT_ID_RE, 'a project id is 1-64 lower-case letters, digits and hyphens');
+export const threadId = z
+  .string()
+  .regex(THREAD_ID_RE, 'a thread id is 1-128 lower-case letters, digits and hyphens');
 export const threadStatus = z.enum(THREAD_STATUSES);
 export const username = z
   .string()

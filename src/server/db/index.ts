@@ -20,7 +20,8 @@ function migrationsFolder(): string {
     const candidate = join(dir, 'drizzle', 'server');
     if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('drizzle/server migrations not found beside the vlt-server installation');
+    if (parent === dir)
+      throw new Error('drizzle/server migrations not found beside the vlt-server installation');
     dir = parent;
   }
 }

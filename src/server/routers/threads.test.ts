@@ -6,7 +6,12 @@ import type { ServerDeps } from '../context.js';
 
 let deps: ServerDeps;
 let alice: Awaited<ReturnType<typeof userCaller>>;
-const thread = { projectId: 'app', threadId: 'auth', status: 'active' as const, createdAt: new Date('2026-11-24T12:00:00Z') };
+const thread = {
+  projectId: 'app',
+  threadId: 'auth',
+  status: 'active' as const,
+  createdAt: new Date('2026-11-24T12:00:00Z'),
+};
 
 beforeEach(async () => {
   deps = memoryDeps();
@@ -64,15 +69,17 @@ describe('threads.push', () => {
   it('treats the same entry id with other content as CONFLICT', async () => {
     const [first] = entriesFor(0, 0);
     await alice.caller.threads.push({ ...thread, entries: [first!] });
-    expect(await code(alice.caller.threads.push({ ...thread, entries: [{ ...first!, content: 'changed' }] }))).toBe(
-      'CONFLICT',
-    );
+    expect(
+      await code(alice.caller.threads.push({ ...thread, entries: [{ ...first!, content: 'changed' }] })),
+    ).toBe('CONFLICT');
   });
 
   it('enforces batch, content and shape limits with errors that name them', async () => {
     const small = memoryDeps({ batchEntries: 3, contentBytes: 10 });
     const bob = await userCaller(small, 'bob');
-    const tooMany = await bob.caller.threads.push({ ...thread, entries: entriesFor(0, 3) }).catch((e: TRPCError) => e);
+    const tooMany = await bob.caller.threads
+      .push({ ...thread, entries: entriesFor(0, 3) })
+      .catch((e: TRPCError) => e);
     expect((tooMany as TRPCError).code).toBe('PAYLOAD_TOO_LARGE');
     expect((tooMany as TRPCError).message).toMatch(/at most 3 entries, this one 4: split the batch/);
     const [big] = entriesFor(0, 0);
@@ -85,14 +92,21 @@ describe('threads.push', () => {
       .push({ ...thread, entries: [{ ...big!, entryId: 'not-a-uuid' }] })
       .catch((e: TRPCError) => e);
     expect((badId as TRPCError).code).toBe('BAD_REQUEST');
-    expect(await code(alice.caller.threads.push({ ...thread, projectId: 'Bad Project', entries: entriesFor(0, 0) }))).toBe(
-      'BAD_REQUEST',
-    );
+    expect(
+      await code(
+        alice.caller.threads.push({ ...thread, projectId: 'Bad Project', entries: entriesFor(0, 0) }),
+      ),
+    ).toBe('BAD_REQUEST');
     expect(await code(alice.caller.threads.push({ ...thread, entries: [] }))).toBe('BAD_REQUEST');
     const twice = entriesFor(0, 0);
-    expect(await code(alice.caller.threads.push({ ...thread, entries: [twice[0]!, { ...twice[0]!, entryId: entriesFor(0, 0)[0]!.entryId }] }))).toBe(
-      'BAD_REQUEST',
-    );
+    expect(
+      await code(
+        alice.caller.threads.push({
+          ...thread,
+          entries: [twice[0]!, { ...twice[0]!, entryId: entriesFor(0, 0)[0]!.entryId }],
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
   });
 });
 
@@ -114,8 +128,13 @@ describe('reading', () => {
     const third = await alice.caller.threads.list({ limit: 2, cursor: second.nextCursor! });
     expect([...second.threads, ...third.threads].map((t) => t.threadId)).toEqual(['t2', 't1', 't0']);
     expect(third.nextCursor).toBeNull();
-    expect((await alice.caller.threads.list({ projectId: 'odd' })).threads.map((t) => t.threadId)).toEqual(['t3', 't1']);
-    expect((await alice.caller.threads.list({ status: 'blocked' })).threads.map((t) => t.threadId)).toEqual(['t4']);
+    expect((await alice.caller.threads.list({ projectId: 'odd' })).threads.map((t) => t.threadId)).toEqual([
+      't3',
+      't1',
+    ]);
+    expect((await alice.caller.threads.list({ status: 'blocked' })).threads.map((t) => t.threadId)).toEqual([
+      't4',
+    ]);
     expect(await code(alice.caller.threads.list({ limit: 101 }))).toBe('BAD_REQUEST');
     expect(await code(alice.caller.threads.list({ cursor: 'garbage' }))).toBe('BAD_REQUEST');
     expect((await alice.caller.projects.list()).projects).toEqual([
@@ -154,10 +173,16 @@ describe('reading', () => {
     const all = await alice.caller.threads.search({ query: 'jwt' });
     expect(all.results).toHaveLength(2);
     expect(all.results[0]!.snippet).toContain('**JWT**');
-    expect((await alice.caller.threads.search({ query: 'jwt', projectId: 'infra' })).results.map((r) => r.threadId)).toEqual([
-      'keys',
-    ]);
-    expect((await alice.caller.threads.search({ query: 'jwt', threadId: 'auth' })).results.map((r) => r.sequenceId)).toEqual([0]);
+    expect(
+      (await alice.caller.threads.search({ query: 'jwt', projectId: 'infra' })).results.map(
+        (r) => r.threadId,
+      ),
+    ).toEqual(['keys']);
+    expect(
+      (await alice.caller.threads.search({ query: 'jwt', threadId: 'auth' })).results.map(
+        (r) => r.sequenceId,
+      ),
+    ).toEqual([0]);
     for (const query of ['"jwt', 'jwt AND (', 'NEAR(jwt', 'col:jwt', '*', "jwt' OR 1=1 --"]) {
       expect(await code(alice.caller.threads.search({ query })), query).toBe('OK');
     }
@@ -173,8 +198,13 @@ describe('reading', () => {
     ]);
     expect((await alice.caller.threads.pull({ cursor: first.cursor })).entries).toEqual([]);
     await alice.caller.threads.push({ ...thread, entries: entriesFor(3, 3) });
-    expect((await alice.caller.threads.pull({ cursor: first.cursor })).entries.map((e) => e.sequenceId)).toEqual([3]);
-    expect(await alice.caller.threads.delete({ projectId: 'app', threadId: 'auth' })).toEqual({ deleted: true, entries: 4 });
+    expect(
+      (await alice.caller.threads.pull({ cursor: first.cursor })).entries.map((e) => e.sequenceId),
+    ).toEqual([3]);
+    expect(await alice.caller.threads.delete({ projectId: 'app', threadId: 'auth' })).toEqual({
+      deleted: true,
+      entries: 4,
+    });
     expect(await code(alice.caller.threads.get({ projectId: 'app', threadId: 'auth' }))).toBe('NOT_FOUND');
     expect((await alice.caller.threads.search({ query: 'entry' })).results).toEqual([]);
   });

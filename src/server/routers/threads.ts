@@ -3,13 +3,17 @@ import { getInput, listInput, pullInput, pushInput, searchInput, threadKey } fro
 import { protectedProcedure, router } from '../trpc.js';
 
 export const threadsRouter = router({
-  push: protectedProcedure.input(pushInput).mutation(({ ctx, input }) => ctx.deps.threads.push(ctx.user.id, input)),
+  push: protectedProcedure
+    .input(pushInput)
+    .mutation(({ ctx, input }) => ctx.deps.threads.push(ctx.user.id, input)),
 
   syncStatus: protectedProcedure
     .input(threadKey)
     .query(({ ctx, input }) => ctx.deps.threads.syncStatus(ctx.user.id, input.projectId, input.threadId)),
 
-  list: protectedProcedure.input(listInput).query(({ ctx, input }) => ctx.deps.threads.list(ctx.user.id, input)),
+  list: protectedProcedure
+    .input(listInput)
+    .query(({ ctx, input }) => ctx.deps.threads.list(ctx.user.id, input)),
 
   get: protectedProcedure.input(getInput).query(({ ctx, input }) => ctx.deps.threads.get(ctx.user.id, input)),
 
@@ -21,5 +25,7 @@ export const threadsRouter = router({
     .input(searchInput)
     .query(({ ctx, input }) => ctx.deps.threads.search(ctx.user.id, input)),
 
-  pull: protectedProcedure.input(pullInput).query(({ ctx, input }) => ctx.deps.threads.pull(ctx.user.id, input)),
+  pull: protectedProcedure
+    .input(pullInput)
+    .query(({ ctx, input }) => ctx.deps.threads.pull(ctx.user.id, input)),
 });

@@ -70,7 +70,10 @@ export class Accounts {
       .returning({ id: users.id })
       .get();
     if (!inserted) {
-      throw new TRPCError({ code: 'CONFLICT', message: `the username '${username}' is taken: choose another` });
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: `the username '${username}' is taken: choose another`,
+      });
     }
     return { id, username };
   }
@@ -82,13 +85,18 @@ export class Accounts {
       await verifyPassword(password, await DUMMY_HASH);
       return undefined;
     }
-    return (await verifyPassword(password, user.passwordHash)) ? { id: user.id, username: user.username } : undefined;
+    return (await verifyPassword(password, user.passwordHash))
+      ? { id: user.id, username: user.username }
+      : undefined;
   }
 
   createSession(userId: string): { secret: string; expiresAt: string } {
     const secret = randomSecret();
     const expiresAt = isoIn(SESSION_DAYS);
-    this.db.orm.insert(sessions).values({ idHash: this.digest(secret), userId, expiresAt }).run();
+    this.db.orm
+      .insert(sessions)
+      .values({ idHash: this.digest(secret), userId, expiresAt })
+      .run();
     return { secret, expiresAt };
   }
 
@@ -104,12 +112,15 @@ export class Accounts {
   }
 
   deleteSession(secret: string): void {
-    this.db.orm.delete(sessions).where(eq(sessions.idHash, this.digest(secret))).run();
+    this.db.orm
+      .delete(sessions)
+      .where(eq(sessions.idHash, this.digest(secret)))
+      .run();
   }
 
   /** A new API token: `vlt_<id>_<secret>`, returned once. */
   createToken(userId: string, name: string, expiresDays?: number) {
-    const id = randomBytes(9).toString('base64url');
+    const id = randomBytes(6).toString('hex');
     const secret = randomSecret();
     const row = this.db.orm
       .insert(apiTokens)
@@ -146,7 +157,7 @@ export class Accounts {
 
   /** The user and token id for a bearer token, or undefined if it is unknown, revoked or expired. */
   userForToken(token: string): (AuthUser & { tokenId: string }) | undefined {
-    const match = /^vlt_([A-Za-z0-9_-]{12})_([A-Za-z0-9_-]{43})$/.exec(token);
+    const match = /^vlt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(token);
     if (!match) return undefined;
     const [, id, secret] = match as unknown as [string, string, string];
     const row = this.db.orm
@@ -182,7 +193,10 @@ export class Accounts {
   }
 
   pruneSessions(): void {
-    this.db.orm.delete(sessions).where(sql`${sessions.expiresAt} <= ${new Date().toISOString()}`).run();
+    this.db.orm
+      .delete(sessions)
+      .where(sql`${sessions.expiresAt} <= ${new Date().toISOString()}`)
+      .run();
   }
 }
 

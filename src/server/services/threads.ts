@@ -72,7 +72,9 @@ export class Threads {
     return this.db.orm
       .select()
       .from(threads)
-      .where(and(eq(threads.userId, userId), eq(threads.projectId, projectId), eq(threads.threadId, threadId)))
+      .where(
+        and(eq(threads.userId, userId), eq(threads.projectId, projectId), eq(threads.threadId, threadId)),
+      )
       .get();
   }
 
@@ -314,7 +316,8 @@ export class Threads {
     const run = (match: string) => {
       const filters = [sql`user_id = ${userId}`];
       if (input.projectId) filters.push(sql`project_id = ${input.projectId}`);
-      if (threadPks) filters.push(sql`thread_pk IN (SELECT value FROM json_each(${JSON.stringify(threadPks)}))`);
+      if (threadPks)
+        filters.push(sql`thread_pk IN (SELECT value FROM json_each(${JSON.stringify(threadPks)}))`);
       return this.db.orm.all<{
         rank: number;
         snippet: string;

@@ -1,0 +1,161 @@
+// Every procedure, called as user B against user A's data and as no one: nothing of A's is
+// returned or changed. A new procedure fails this test until it is listed here.
+import { TRPCError } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import { appRouter } from '../src/server/routers/_app.js';
+import { callerWith, entriesFor, memoryDeps, userCaller } from './server-helpers.js';
+
+const MARKER = 'alice-secret-marker';
+const A_THREAD = { projectId: 'secret-proj', threadId: 'plans' };
+
+async function world() {
+  const deps = memoryDeps();
+  const alice = await userCaller(deps, 'alice');
+  const bob = await userCaller(deps, 'bob');
+  const aliceEntries = entriesFor(0, 2, MARKER);
+  await alice.caller.threads.push({
+    ...A_THREAD,
+    status: 'active',
+    createdAt: new Date(),
+    entries: aliceEntries,
+  });
+  const anonymous = callerWith(deps);
+  const forged = callerWith(deps, { bearer: `vlt_${'0'.repeat(12)}_${'A'.repeat(43)}` });
+  /** A's thread, entries and token are exactly as they were. */
+  const aliceIntact = async () => {
+    const got = await callerWith(deps, { bearer: alice.token }).threads.get(A_THREAD);
+    expect(got.entries.map((e) => [e.entryId, e.content])).toEqual(
+      aliceEntries.map((e) => [e.entryId, e.content]),
+    );
+    expect((await callerWith(deps, { bearer: alice.token }).auth.me()).user.username).toBe('alice');
+  };
+  return { deps, alice, bob, aliceEntries, anonymous, forged, aliceIntact };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    return error instanceof TRPCError ? error.code : `not a TRPCError: ${String(error)}`;
+  }
+}
+
+/** What B can do to A's data with each procedure; each must leave A's data alone. */
+const asOtherUser: Record<string, (w: World) => Promise<void>> = {
+  'auth.signup': async (w) => {
+    expect(await codeOf(w.anonymous.auth.signup({ username: 'alice', password: 'takeover attempt' }))).toBe(
+      'CONFLICT',
+    );
+  },
+  'auth.login': async (w) => {
+    expect(await codeOf(w.anonymous.auth.login({ username: 'alice', password: 'guessing wrong' }))).toBe(
+      'UNAUTHORIZED',
+    );
+  },
+  'auth.logout': async (w) => {
+    await w.bob.caller.auth.logout();
+  },
+  'auth.me': async (w) => {
+    expect((await w.bob.caller.auth.me()).user.username).toBe('bob');
+  },
+  'tokens.create': async (w) => {
+    await w.bob.caller.tokens.create({ name: 'bob 2' });
+    const aliceTokens = await callerWith(w.deps, { bearer: w.alice.token }).tokens.list();
+    expect(aliceTokens.tokens.map((t) => t.name)).toEqual(['test']);
+  },
+  'tokens.list': async (w) => {
+    const { tokens } = await w.bob.caller.tokens.list();
+    expect(tokens.map((t) => t.id)).not.toContain(w.alice.tokenId);
+  },
+  'tokens.revoke': async (w) => {
+    expect(await codeOf(w.bob.caller.tokens.revoke({ id: w.alice.tokenId }))).toBe('NOT_FOUND');
+  },
+  'threads.push': async (w) => {
+    // Same names and even A's entry ids: B gets a thread of B's own.
+    const result = await w.bob.caller.threads.push({
+      ...A_THREAD,
+      status: 'archived',
+      createdAt: new Date(),
+      entries: w.aliceEntries.map((e) => ({ ...e, content: 'bob overwrites' })),
+    });
+    expect(result).toEqual({ syncedCount: 3, duplicateCount: 0, lastSyncedSequence: 2 });
+    const bobs = await w.bob.caller.threads.get(A_THREAD);
+    expect(bobs.entries.every((e) => e.content === 'bob overwrites')).toBe(true);
+    const alices = await callerWith(w.deps, { bearer: w.alice.token }).threads.list({});
+    expect(alices.threads[0]!.status).toBe('active');
+  },
+  'threads.syncStatus': async (w) => {
+    expect(await w.bob.caller.threads.syncStatus(A_THREAD)).toEqual({
+      lastSyncedSequence: -1,
+      lastSyncAt: null,
+      syncError: null,
+    });
+  },
+  'threads.list': async (w) => {
+    expect((await w.bob.caller.threads.list({})).threads).toEqual([]);
+    expect((await w.bob.caller.threads.list({ projectId: 'secret-proj' })).threads).toEqual([]);
+  },
+  'threads.get': async (w) => {
+    expect(await codeOf(w.bob.caller.threads.get(A_THREAD))).toBe('NOT_FOUND');
+  },
+  'threads.delete': async (w) => {
+    expect(await codeOf(w.bob.caller.threads.delete(A_THREAD))).toBe('NOT_FOUND');
+  },
+  'threads.search': async (w) => {
+    expect((await w.bob.caller.threads.search({ query: MARKER })).results).toEqual([]);
+    expect((await w.bob.caller.threads.search({ query: MARKER, ...A_THREAD })).results).toEqual([]);
+  },
+  'threads.pull': async (w) => {
+    expect((await w.bob.caller.threads.pull({})).entries).toEqual([]);
+  },
+  'projects.list': async (w) => {
+    expect((await w.bob.caller.projects.list()).projects).toEqual([]);
+  },
+};
+
+/** A call of each procedure with valid input, for the anonymous and forged-token cases. */
+const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
+  'auth.logout': (c) => c.auth.logout(),
+  'auth.me': (c) => c.auth.me(),
+  'tokens.create': (c) => c.tokens.create({ name: 'x' }),
+  'tokens.list': (c) => c.tokens.list(),
+  'tokens.revoke': (c) => c.tokens.revoke({ id: 'abc' }),
+  'threads.push': (c) =>
+    c.threads.push({ ...A_THREAD, status: 'active', createdAt: new Date(), entries: entriesFor(0, 0) }),
+  'threads.syncStatus': (c) => c.threads.syncStatus(A_THREAD),
+  'threads.list': (c) => c.threads.list({}),
+  'threads.get': (c) => c.threads.get(A_THREAD),
+  'threads.delete': (c) => c.threads.delete(A_THREAD),
+  'threads.search': (c) => c.threads.search({ query: MARKER }),
+  'threads.pull': (c) => c.threads.pull({}),
+  'projects.list': (c) => c.projects.list(),
+};
+const PUBLIC = ['auth.signup', 'auth.login'];
+
+describe('authorization', () => {
+  const procedures = Object.keys(appRouter._def.procedures).sort();
+
+  it('covers every procedure of the router', () => {
+    expect(Object.keys(asOtherUser).sort()).toEqual(procedures);
+    expect([...Object.keys(anyCall), ...PUBLIC].sort()).toEqual(procedures);
+  });
+
+  it.each(Object.keys(asOtherUser))(
+    '%s as another user returns and changes nothing of theirs',
+    async (name) => {
+      const w = await world();
+      await asOtherUser[name]!(w);
+      await w.aliceIntact();
+    },
+  );
+
+  it.each(Object.keys(anyCall))('%s with no credentials or a forged token is UNAUTHORIZED', async (name) => {
+    const w = await world();
+    expect(await codeOf(anyCall[name]!(w.anonymous))).toBe('UNAUTHORIZED');
+    expect(await codeOf(anyCall[name]!(w.forged))).toBe('UNAUTHORIZED');
+    await w.aliceIntact();
+  });
+});
