@@ -180,5 +180,14 @@ describe('vlt-server', () => {
     expect(serverCli(['user', 'add', 'alice', '--password-stdin'], 'long enough pw\n').stderr).toBe(
       "vlt-server: the user 'alice' exists already\n",
     );
+    const port = serverCli(['start', '--port', 'eighty']);
+    expect([port.code, port.stderr]).toEqual([
+      1,
+      "vlt-server: --port must be a whole number from 0 to 65535, not 'eighty'\n",
+    ]);
+    const unknown = serverCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toMatch(/^vlt-server: .+: see `vlt-server --help`\n$/);
   });
 });

@@ -189,4 +189,14 @@ const cli = new Cli({ binaryName: 'vlt-server', binaryLabel: 'vlt server', binar
 for (const command of [StartCommand, UserAddCommand, TokenIssueCommand]) cli.register(command);
 cli.register(Builtins.HelpCommand);
 cli.register(Builtins.VersionCommand);
-process.exitCode = await cli.run(process.argv.slice(2));
+const args = process.argv.slice(2);
+let parsed;
+try {
+  parsed = cli.process(args);
+} catch (error) {
+  // Clipanion reports parse errors on stdout, over several lines: one line on stderr instead.
+  const first = ((error as Error).message.split('\n')[0] ?? '').replace(/[.:;]+$/, '');
+  process.stderr.write(`vlt-server: ${first}: see \`vlt-server --help\`\n`);
+  process.exit(2);
+}
+process.exitCode = await cli.run(parsed);
