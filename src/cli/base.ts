@@ -19,6 +19,8 @@ import type { ThreadRow, Vault } from './vault/vault.js';
 
 export interface VltContext extends BaseContext {
   cwd: string;
+  /** The vlt script this process runs, to start the background retrier; unset in-process. */
+  entry?: string | undefined;
 }
 
 export abstract class VltCommand extends Command<VltContext> {
@@ -38,6 +40,12 @@ export abstract class VltCommand extends Command<VltContext> {
     } finally {
       this.db?.close();
     }
+  }
+
+  /** Forgets the settings read so far, so that the next use reads the files again. */
+  resetSettings(): void {
+    this.projectFile = null;
+    this.userConfig = undefined;
   }
 
   /** The project file found from the working directory, read once. */

@@ -1,10 +1,19 @@
 // The `vlt` command line: every command registered, parse errors as one line on stderr.
 import { Builtins, Cli } from 'clipanion';
 import type { VltContext } from './base.js';
+import { AuthLoginCommand } from './commands/auth/login.js';
+import { AuthLogoutCommand } from './commands/auth/logout.js';
+import { AuthWhoamiCommand } from './commands/auth/whoami.js';
 import { ConfigGetCommand } from './commands/config/get.js';
 import { ConfigListCommand } from './commands/config/list.js';
 import { ConfigSetCommand } from './commands/config/set.js';
 import { InitCommand } from './commands/init.js';
+import { SyncAllCommand } from './commands/sync/all.js';
+import { SyncPullCommand } from './commands/sync/pull.js';
+import { SyncQueueCommand } from './commands/sync/queue.js';
+import { SyncRetryCommand } from './commands/sync/retry.js';
+import { SyncStatusCommand } from './commands/sync/status.js';
+import { SyncThreadCommand } from './commands/sync/thread.js';
 import { ThreadLinkCommand } from './commands/thread/link.js';
 import { ThreadListCommand } from './commands/thread/list.js';
 import { ThreadMoveCommand } from './commands/thread/move.js';
@@ -28,6 +37,15 @@ export const COMMANDS = [
   ThreadLinkCommand,
   ThreadMoveCommand,
   ThreadStatusCommand,
+  SyncStatusCommand,
+  SyncRetryCommand,
+  SyncQueueCommand,
+  SyncThreadCommand,
+  SyncAllCommand,
+  SyncPullCommand,
+  AuthLoginCommand,
+  AuthLogoutCommand,
+  AuthWhoamiCommand,
   ConfigGetCommand,
   ConfigSetCommand,
   ConfigListCommand,

@@ -6,6 +6,7 @@ import { uuidv7, type RandomFill } from '../../shared/uuidv7.js';
 import type { Sqlite } from './open.js';
 
 export interface WrittenEntry {
+  threadPk: number;
   project: string;
   thread: string;
   entryId: string;
@@ -66,7 +67,7 @@ function append(db: Sqlite, head: ThreadHead, input: EntryInput, timestamp: stri
     head.pk,
     timestamp,
   );
-  return { project: input.project, thread: input.slug, entryId: id, seq, timestamp };
+  return { threadPk: head.pk, project: input.project, thread: input.slug, entryId: id, seq, timestamp };
 }
 
 /**

@@ -151,3 +151,9 @@ export const entryTagsRelations = relations(entryTags, ({ one }) => ({
   entry: one(entries, { fields: [entryTags.entryPk], references: [entries.pk] }),
   tag: one(tags, { fields: [entryTags.tagId], references: [tags.id] }),
 }));
+
+/** Small sync facts: the pull cursor per server (key `pull:<server url>`). */
+export const syncMeta = sqliteTable('sync_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,84 @@
+import { Command, Option } from 'clipanion';
+import { VltError } from '../../../shared/errors.js';
+import { checkProjectId } from '../../../shared/names.js';
+import { VltCommand } from '../../base.js';
+
+export class SyncAllCommand extends VltCommand {
+  static override paths = [['sync', 'all']];
+  static override usage = Command.Usage({
+    category: 'Sync',
+    description: 'Check every thread against the server and send whatever it lacks',
+    details: `
+      Asks the server how far it has each local thread (optionally of one project), queues the
+      entries above that point which are not queued already (say, after the server lost data), and
+      sends everything pending.
+    `,
+    examples: [
+      ['Reconcile everything', '$0 sync all'],
+      ['One project', '$0 sync all --project my-app'],
+    ],
+  });
+
+  projectOption = Option.String('--project', { description: 'Only this project' });
+
+  async run(): Promise<void> {
+    const projectId = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
+    const { api, callServer, connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } =
+      await import('../../sync/run.js');
+    const conn = connection(this);
+    if (!conn.token) throw new VltError(NOT_LOGGED_IN);
+    const db = this.sqlite({ create: false });
+    if (!db) {
+      this.print('Nothing to send.');
+      return;
+    }
+    const threads = db
+      .prepare(
+        `SELECT pk, project_id AS project, slug, last_seq AS lastSeq FROM threads ${projectId ? 'WHERE project_id = ?' : ''}`,
+      )
+      .all(...(projectId ? [projectId] : [])) as {
+      pk: number;
+      project: string;
+      slug: string;
+      lastSeq: number;
+    }[];
+    const client = api(conn, 30_000);
+    const statuses = await callServer(conn, () =>
+      Promise.all(
+        threads.map((t) => client.threads.syncStatus.query({ projectId: t.project, threadId: t.slug })),
+      ),
+    );
+    let queued = 0;
+    db.transaction(() => {
+      const now = new Date().toISOString();
+      threads.forEach((t, i) => {
+        const serverSeq = statuses[i]!.lastSyncedSequence;
+        if (serverSeq >= t.lastSeq) return;
+        queued += db
+          .prepare(
+            `INSERT OR IGNORE INTO outbox (entry_pk, thread_pk, created_at) SELECT pk, thread_pk, ? FROM entries WHERE thread_pk = ? AND seq > ?`,
+          )
+          .run(now, t.pk, serverSeq).changes;
+      });
+    }).immediate();
+    const result = await syncAndRetryLater(this, db, conn, {
+      threadPks: threads.map((t) => t.pk),
+      timeoutMs: 30_000,
+    });
+    const reason = stopReason(result);
+    if (this.json) {
+      this.printJson({
+        threads: threads.length,
+        requeued: queued,
+        sent: result.sent,
+        failed: result.failed,
+        ...(reason ? { stoppedBy: reason } : {}),
+      });
+    } else {
+      this.print(
+        `checked ${threads.length} threads; queued ${queued} the server lacked; sent ${result.sent}; ${result.failed} failed`,
+      );
+    }
+    if (reason) throw new VltError(`${reason}: the entries stay queued`);
+  }
+}

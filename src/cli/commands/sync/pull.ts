@@ -1,0 +1,59 @@
+import { Command, Option } from 'clipanion';
+import { VltError } from '../../../shared/errors.js';
+import { checkProjectId } from '../../../shared/names.js';
+import { VltCommand } from '../../base.js';
+
+export class SyncPullCommand extends VltCommand {
+  static override paths = [['sync', 'pull']];
+  static override usage = Command.Usage({
+    category: 'Sync',
+    description: "Bring threads from the server into this vault (a second machine's entries)",
+    details: `
+      Fetches every entry stored on the server since the last pull (from the start the first time).
+      Where this machine has entries the server has not acknowledged in the same thread, they are
+      renumbered after the server's and then pushed, so both machines end with the same entries in
+      the same order.
+    `,
+    examples: [
+      ['Catch up with the other machine', '$0 sync pull'],
+      ['One project only', '$0 sync pull --project my-app'],
+    ],
+  });
+
+  projectOption = Option.String('--project', { description: 'Only this project' });
+
+  async run(): Promise<void> {
+    const projectId = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
+    const { api, callServer, connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } =
+      await import('../../sync/run.js');
+    const { pullFromServer } = await import('../../sync/pull.js');
+    const conn = connection(this);
+    if (!conn.token) throw new VltError(NOT_LOGGED_IN);
+    const db = this.sqlite({ create: true });
+    const tty = Boolean((this.context.stderr as NodeJS.WriteStream).isTTY);
+    const pulled = await callServer(conn, () =>
+      pullFromServer(db, api(conn, 30_000), conn.serverUrl, {
+        ...(projectId ? { projectId } : {}),
+        onProgress: (n) => tty && this.context.stderr.write(`\rreceived ${n} entries`),
+      }),
+    );
+    if (tty) this.context.stderr.write('\n');
+    const pushed = await syncAndRetryLater(this, db, conn, { timeoutMs: 30_000 });
+    const reason = stopReason(pushed);
+    if (this.json) {
+      this.printJson({
+        ...pulled,
+        sent: pushed.sent,
+        failed: pushed.failed,
+        ...(reason ? { stoppedBy: reason } : {}),
+      });
+    } else {
+      this.print(
+        `pulled ${pulled.added} new entries into ${pulled.threads} threads` +
+          (pulled.renumbered ? `; renumbered ${pulled.renumbered} local entries after them` : '') +
+          `; sent ${pushed.sent}`,
+      );
+    }
+    if (reason) throw new VltError(`${reason}: the local entries stay queued`);
+  }
+}

@@ -1,0 +1,48 @@
+import { Command } from 'clipanion';
+import { VltCommand } from '../../base.js';
+import { columns } from '../../output.js';
+
+export class SyncQueueCommand extends VltCommand {
+  static override paths = [['sync', 'queue']];
+  static override usage = Command.Usage({
+    category: 'Sync',
+    description: 'List what is pending or failed, with attempts and the last error',
+    details: `
+      \`pending\` entries are sent by the next push, \`vlt sync retry\` or the background retrier.
+      \`failed\` entries were refused by the server for themselves (the reason says why); after
+      \`vlt sync pull\` resolves a conflict they are pending again.
+    `,
+    examples: [['What is waiting?', '$0 sync queue']],
+  });
+
+  run(): void {
+    const items = (this.sqlite({ create: false })
+      ?.prepare(
+        `SELECT t.project_id AS project, t.slug AS thread, e.id AS entryId, e.seq, o.attempts,
+                o.last_error AS lastError, o.state
+         FROM outbox o JOIN entries e ON e.pk = o.entry_pk JOIN threads t ON t.pk = o.thread_pk
+         ORDER BY o.state DESC, t.project_id, t.slug, e.seq`,
+      )
+      .all() ?? []) as {
+      project: string;
+      thread: string;
+      entryId: string;
+      seq: number;
+      attempts: number;
+      lastError: string | null;
+      state: string;
+    }[];
+    if (this.json) {
+      this.printJson({ items });
+      return;
+    }
+    if (items.length === 0) {
+      this.print('The queue is empty: everything is on the server.');
+      return;
+    }
+    const rows = [['STATE', 'ENTRY', 'ATTEMPTS', 'LAST ERROR']];
+    for (const i of items)
+      rows.push([i.state, `${i.project}/${i.thread}#${i.seq}`, String(i.attempts), i.lastError ?? '-']);
+    for (const line of columns(rows)) this.print(line);
+  }
+}

@@ -1,0 +1,110 @@
+import { Command } from 'clipanion';
+import { VltCommand } from '../../base.js';
+import { columns } from '../../output.js';
+
+interface ThreadRow {
+  pk: number;
+  project: string;
+  thread: string;
+  localSeq: number;
+  knownServerSeq: number;
+  pending: number;
+  failed: number;
+}
+
+export class SyncStatusCommand extends VltCommand {
+  static override paths = [['sync', 'status']];
+  static override usage = Command.Usage({
+    category: 'Sync',
+    description: 'Show the server, the user, the queue and each thread local vs server',
+    details: `
+      Asks the server who the token belongs to and, for every local thread, how far the server has
+      it (its contiguous watermark). When the server cannot be reached, the server column shows the
+      last known value. Also says whether the background retrier is running.
+    `,
+    examples: [['Is sync working?', '$0 sync status']],
+  });
+
+  async run(): Promise<void> {
+    const { api, connection } = await import('../../sync/run.js');
+    const { classify } = await import('../../sync/client.js');
+    const { retrierPid } = await import('../../sync/retrier.js');
+    const conn = connection(this);
+    const db = this.sqlite({ create: false });
+    const threads = (db
+      ?.prepare(
+        `SELECT t.pk, t.project_id AS project, t.slug AS thread, t.last_seq AS localSeq,
+              coalesce(w.server_seq, -1) AS knownServerSeq,
+              (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') AS pending,
+              (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'failed') AS failed
+       FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk ORDER BY t.project_id, t.slug`,
+      )
+      .all() ?? []) as ThreadRow[];
+
+    let reachable: boolean;
+    let user: string | null = null;
+    let problem: string | undefined = conn.token ? undefined : 'not logged in: run `vlt auth login`';
+    const serverSeqs = new Map<number, number>();
+    const client = api(conn, 5000);
+    try {
+      if (conn.token) {
+        user = (await client.auth.me.query()).user.username;
+        const answers = await Promise.all(
+          threads.map((t) => client.threads.syncStatus.query({ projectId: t.project, threadId: t.thread })),
+        );
+        threads.forEach((t, i) => serverSeqs.set(t.pk, answers[i]!.lastSyncedSequence));
+      } else {
+        await client.auth.me.query();
+      }
+      reachable = true;
+    } catch (error) {
+      const failure = classify(error);
+      reachable = failure.kind !== 'retryable';
+      if (conn.token || failure.kind === 'retryable') {
+        problem =
+          failure.kind === 'unauthorized'
+            ? 'the server refused the token: run `vlt auth login`'
+            : failure.message;
+      }
+    }
+    const pid = retrierPid(this.context.env);
+    const pending = threads.reduce((n, t) => n + t.pending, 0);
+    const failed = threads.reduce((n, t) => n + t.failed, 0);
+    const rows = threads.map((t) => ({
+      project: t.project,
+      thread: t.thread,
+      localSeq: t.localSeq,
+      serverSeq: serverSeqs.get(t.pk) ?? t.knownServerSeq,
+      serverSeqKnown: serverSeqs.has(t.pk),
+      pending: t.pending,
+      failed: t.failed,
+    }));
+    if (this.json) {
+      this.printJson({
+        server: { url: conn.serverUrl, reachable, user, ...(problem ? { problem } : {}) },
+        pending,
+        failed,
+        retrier: { running: pid !== undefined, pid: pid ?? null },
+        threads: rows,
+      });
+      return;
+    }
+    this.print(`server:   ${conn.serverUrl} (${reachable ? 'reachable' : 'unreachable'})`);
+    this.print(`user:     ${user ?? '-'}${problem ? `  (${problem})` : ''}`);
+    this.print(`queue:    ${pending} pending, ${failed} failed`);
+    this.print(`retrier:  ${pid ? `running (pid ${pid})` : 'not running'}`);
+    if (rows.length === 0) return;
+    this.print();
+    const table = [['THREAD', 'LOCAL', 'SERVER', 'PENDING', 'FAILED']];
+    for (const r of rows) {
+      table.push([
+        `${r.project}/${r.thread}`,
+        String(r.localSeq),
+        `${r.serverSeq}${r.serverSeqKnown ? '' : ' (last known)'}`,
+        String(r.pending),
+        String(r.failed),
+      ]);
+    }
+    for (const line of columns(table)) this.print(line);
+  }
+}

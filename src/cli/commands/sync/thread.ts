@@ -1,0 +1,59 @@
+import { Command, Option } from 'clipanion';
+import { VltError } from '../../../shared/errors.js';
+import { VltCommand } from '../../base.js';
+
+export class SyncThreadCommand extends VltCommand {
+  static override paths = [['sync', 'thread']];
+  static override usage = Command.Usage({
+    category: 'Sync',
+    description: 'Send one thread now; --force sends it again from entry 0',
+    details: `
+      Sends the thread's pending entries and tries its failed ones again. \`--force\` queues every
+      entry of the thread and sends them all: the server keeps what it has (duplicates are not
+      errors) and stores what it lacks.
+    `,
+    examples: [
+      ['Send one thread', '$0 sync thread auth-refactor'],
+      ['Send it all again', '$0 sync thread auth-refactor --force'],
+    ],
+  });
+
+  thread = Option.String({ name: 'thread' });
+  force = Option.Boolean('--force', false, { description: 'Send every entry again, from entry 0' });
+
+  async run(): Promise<void> {
+    const ref = this.threadRef(this.thread);
+    const { thread } = await this.requireThread(ref);
+    const db = this.sqlite({ create: false })!;
+    db.transaction(() => {
+      if (this.force) {
+        db.prepare(
+          `INSERT OR IGNORE INTO outbox (entry_pk, thread_pk, created_at) SELECT pk, thread_pk, ? FROM entries WHERE thread_pk = ?`,
+        ).run(new Date().toISOString(), thread.pk);
+      }
+      db.prepare(`UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE thread_pk = ?`).run(
+        thread.pk,
+      );
+    }).immediate();
+    const { connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
+    const conn = connection(this);
+    if (!conn.token) throw new VltError(NOT_LOGGED_IN);
+    const result = await syncAndRetryLater(this, db, conn, { threadPks: [thread.pk], timeoutMs: 30_000 });
+    const reason = stopReason(result);
+    if (this.json) {
+      this.printJson({
+        project: ref.project,
+        thread: ref.thread,
+        sent: result.sent,
+        duplicates: result.duplicates,
+        failed: result.failed,
+        ...(reason ? { stoppedBy: reason } : {}),
+      });
+    } else {
+      this.print(
+        `${ref.project}/${ref.thread}: sent ${result.sent}, ${result.duplicates} already there, ${result.failed} failed`,
+      );
+    }
+    if (reason) throw new VltError(`${reason}: the entries stay queued`);
+  }
+}

@@ -1,0 +1,169 @@
+// Drains the outbox to the server: per thread, pending entries in sequence order, in batches of
+// at most 100 entries and 1 MiB. The outbox row is deleted only once the server has the entry.
+import type { Sqlite } from '../vault/open.js';
+import { classify, type Api, type Failure } from './client.js';
+
+export const MAX_BATCH_ENTRIES = 100;
+/** Below the server's 1 MiB body limit, with room for the request's own JSON. */
+export const MAX_BATCH_BYTES = 1_000_000;
+const ENTRY_OVERHEAD_BYTES = 300;
+
+export interface SyncOptions {
+  /** Only these threads (by local pk); all threads with pending entries otherwise. */
+  threadPks?: number[];
+  /** Epoch ms after which no new request starts. */
+  deadline?: number;
+  onProgress?: (sent: number, total: number) => void;
+}
+
+export interface SyncResult {
+  sent: number;
+  duplicates: number;
+  failed: number;
+  threads: number;
+  /** Why it stopped before the outbox was empty, if it did. */
+  stop?: Failure | { kind: 'deadline'; message: string };
+}
+
+interface ThreadToSync {
+  pk: number;
+  project_id: string;
+  slug: string;
+  status: 'active' | 'archived' | 'blocked';
+  created_at: string;
+}
+
+interface PendingEntry {
+  entry_pk: number;
+  id: string;
+  seq: number;
+  content: string;
+  author: string;
+  timestamp: string;
+}
+
+/** Capped exponential backoff with jitter: about 1 s, 2 s, 4 s … up to 5 min. */
+export function backoffMs(attempts: number, random = Math.random): number {
+  const base = Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.5 + random()));
+}
+
+export function pendingCount(db: Sqlite, threadPks?: number[]): number {
+  const filter = threadPks ? `AND thread_pk IN (SELECT value FROM json_each(?))` : '';
+  const args = threadPks ? [JSON.stringify(threadPks)] : [];
+  return (
+    db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'pending' ${filter}`).get(...args) as {
+      n: number;
+    }
+  ).n;
+}
+
+export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}): Promise<SyncResult> {
+  const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0 };
+  const total = pendingCount(db, options.threadPks);
+  const filter = options.threadPks ? `AND t.pk IN (SELECT value FROM json_each(?))` : '';
+  const threads = db
+    .prepare(
+      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at FROM threads t
+       WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') ${filter}
+       ORDER BY t.updated_at`,
+    )
+    .all(...(options.threadPks ? [JSON.stringify(options.threadPks)] : [])) as ThreadToSync[];
+  const pending = db.prepare(
+    `SELECT o.entry_pk, e.id, e.seq, e.content, e.author, e.timestamp FROM outbox o
+     JOIN entries e ON e.pk = o.entry_pk WHERE o.thread_pk = ? AND o.state = 'pending' ORDER BY e.seq`,
+  );
+  const acknowledge = db.transaction((thread: ThreadToSync, batch: PendingEntry[], watermark: number) => {
+    const remove = db.prepare('DELETE FROM outbox WHERE entry_pk = ?');
+    for (const entry of batch) remove.run(entry.entry_pk);
+    db.prepare(
+      `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at, last_error) VALUES (?, ?, ?, NULL)
+       ON CONFLICT (thread_pk) DO UPDATE SET server_seq = excluded.server_seq, last_sync_at = excluded.last_sync_at, last_error = NULL`,
+    ).run(thread.pk, watermark, new Date().toISOString());
+  });
+  const setAside = db.prepare(
+    `UPDATE outbox SET state = 'failed', last_error = ?, attempts = attempts + 1 WHERE entry_pk = ?`,
+  );
+  const postpone = db.prepare(
+    `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE entry_pk = ?`,
+  );
+
+  for (const thread of threads) {
+    result.threads++;
+    let batchLimit = MAX_BATCH_ENTRIES;
+    for (;;) {
+      const entries = pending.all(thread.pk) as PendingEntry[];
+      if (entries.length === 0) break;
+      if (options.deadline !== undefined && Date.now() > options.deadline) {
+        result.stop = { kind: 'deadline', message: 'the time budget for this sync ran out' };
+        return result;
+      }
+      const batch = takeBatch(entries, batchLimit);
+      try {
+        const answer = await api.threads.push.mutate({
+          projectId: thread.project_id,
+          threadId: thread.slug,
+          status: thread.status,
+          createdAt: new Date(thread.created_at),
+          entries: batch.map((e) => ({
+            entryId: e.id,
+            sequenceId: e.seq,
+            content: e.content,
+            author: e.author,
+            timestamp: new Date(e.timestamp),
+          })),
+        });
+        acknowledge(thread, batch, answer.lastSyncedSequence);
+        result.sent += answer.syncedCount;
+        result.duplicates += answer.duplicateCount;
+        batchLimit = MAX_BATCH_ENTRIES;
+        options.onProgress?.(result.sent + result.duplicates, total);
+      } catch (error) {
+        const failure = classify(error);
+        if (failure.kind === 'too-large' && batch.length > 1) {
+          batchLimit = Math.ceil(batch.length / 2);
+          continue;
+        }
+        if (failure.kind === 'too-large' || failure.kind === 'rejected') {
+          // The server refuses one entry for itself: set it aside, send the rest.
+          const culprit =
+            failure.kind === 'rejected' && failure.entryId
+              ? batch.find((e) => e.id === failure.entryId)
+              : batch.length === 1
+                ? batch[0]
+                : undefined;
+          if (!culprit) {
+            batchLimit = Math.ceil(batch.length / 2);
+            continue;
+          }
+          const code = failure.kind === 'rejected' ? failure.code : 'PAYLOAD_TOO_LARGE';
+          setAside.run(`${code}: ${failure.message}`, culprit.entry_pk);
+          result.failed++;
+          continue;
+        }
+        const at = new Date().toISOString();
+        for (const entry of batch) {
+          const row = db.prepare('SELECT attempts FROM outbox WHERE entry_pk = ?').get(entry.entry_pk) as
+            { attempts: number } | undefined;
+          const next = new Date(Date.now() + backoffMs((row?.attempts ?? 0) + 1)).toISOString();
+          postpone.run(failure.message, failure.kind === 'unauthorized' ? at : next, entry.entry_pk);
+        }
+        result.stop = failure;
+        return result;
+      }
+    }
+  }
+  return result;
+}
+
+function takeBatch(entries: PendingEntry[], limit: number): PendingEntry[] {
+  const batch: PendingEntry[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(JSON.stringify(entry.content)) + ENTRY_OVERHEAD_BYTES;
+    if (batch.length > 0 && (batch.length >= limit || bytes + size > MAX_BATCH_BYTES)) break;
+    batch.push(entry);
+    bytes += size;
+  }
+  return batch;
+}

@@ -1,0 +1,147 @@
+// Brings the user's entries from the server into this vault. For a thread written on two machines,
+// local entries the server has not acknowledged are renumbered after the server's (safe: no one has
+// seen their numbers), and conflicts they met are cleared so the next sync sends them.
+import type { Sqlite } from '../vault/open.js';
+import type { Api } from './client.js';
+
+type PulledEntry = Awaited<ReturnType<Api['threads']['pull']['query']>>['entries'][number];
+
+export interface PullResult {
+  received: number;
+  added: number;
+  renumbered: number;
+  threads: number;
+}
+
+const cursorKey = (serverUrl: string, projectId?: string) => `pull:${serverUrl}:${projectId ?? '*'}`;
+
+export async function pullFromServer(
+  db: Sqlite,
+  api: Api,
+  serverUrl: string,
+  options: { projectId?: string; onProgress?: (received: number) => void } = {},
+): Promise<PullResult> {
+  const result: PullResult = { received: 0, added: 0, renumbered: 0, threads: 0 };
+  const key = cursorKey(serverUrl, options.projectId);
+  const touched = new Set<string>();
+  let cursor = (
+    db.prepare('SELECT value FROM sync_meta WHERE key = ?').get(key) as { value: string } | undefined
+  )?.value;
+  for (;;) {
+    const page = await api.threads.pull.query({
+      ...(cursor ? { cursor } : {}),
+      ...(options.projectId ? { projectId: options.projectId } : {}),
+    });
+    db.transaction(() => {
+      applyPage(db, page.entries, result, touched);
+      db.prepare(
+        'INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ).run(key, page.cursor);
+    }).immediate();
+    cursor = page.cursor;
+    result.received += page.entries.length;
+    options.onProgress?.(result.received);
+    if (!page.hasMore) break;
+  }
+  result.threads = touched.size;
+  return result;
+}
+
+function applyPage(db: Sqlite, entries: PulledEntry[], result: PullResult, touched: Set<string>): void {
+  const byThread = new Map<string, PulledEntry[]>();
+  for (const entry of entries) {
+    const name = `${entry.projectId}/${entry.threadId}`;
+    byThread.set(name, [...(byThread.get(name) ?? []), entry]);
+  }
+  for (const [name, incoming] of byThread) {
+    touched.add(name);
+    applyThread(db, incoming, result);
+  }
+}
+
+function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): void {
+  const first = incoming[0]!;
+  db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(first.projectId, first.projectId);
+  const now = new Date().toISOString();
+  db.prepare(
+    `INSERT OR IGNORE INTO threads (project_id, slug, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+  ).run(first.projectId, first.threadId, first.status, first.threadCreatedAt.toISOString(), now);
+  const { pk } = db
+    .prepare('SELECT pk FROM threads WHERE project_id = ? AND slug = ?')
+    .get(first.projectId, first.threadId) as {
+    pk: number;
+  };
+
+  // Local entries the server has not acknowledged, moved out of the way (seq -1 - seq) first.
+  const unsynced = db
+    .prepare(
+      `SELECT e.pk, e.id, e.seq FROM entries e JOIN outbox o ON o.entry_pk = e.pk WHERE e.thread_pk = ? ORDER BY e.seq`,
+    )
+    .all(pk) as { pk: number; id: string; seq: number }[];
+  const setSeq = db.prepare('UPDATE entries SET seq = ? WHERE pk = ?');
+  for (const entry of unsynced) setSeq.run(-1 - entry.seq, entry.pk);
+  const waiting = new Map(unsynced.map((e) => [e.id, e]));
+
+  const findById = db.prepare('SELECT pk FROM entries WHERE id = ?');
+  const occupied = db.prepare('SELECT 1 FROM entries WHERE thread_pk = ? AND seq = ?');
+  const insert = db.prepare(
+    'INSERT INTO entries (id, thread_pk, seq, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const dropOutbox = db.prepare('DELETE FROM outbox WHERE entry_pk = ?');
+  let latest = '';
+  for (const entry of [...incoming].sort((a, b) => a.sequenceId - b.sequenceId)) {
+    const timestamp = entry.timestamp.toISOString();
+    if (timestamp > latest) latest = timestamp;
+    const mine = waiting.get(entry.entryId);
+    if (mine) {
+      // The server stored it although this machine never heard back: take its place, done.
+      setSeq.run(entry.sequenceId, mine.pk);
+      dropOutbox.run(mine.pk);
+      waiting.delete(entry.entryId);
+      continue;
+    }
+    if (findById.get(entry.entryId) || occupied.get(pk, entry.sequenceId)) continue;
+    insert.run(entry.entryId, pk, entry.sequenceId, entry.content, entry.author, timestamp);
+    result.added++;
+  }
+
+  const { top } = db
+    .prepare('SELECT max(seq) AS top FROM entries WHERE thread_pk = ? AND seq >= 0')
+    .get(pk) as {
+    top: number | null;
+  };
+  let next = (top ?? -1) + 1;
+  for (const entry of waiting.values()) {
+    if (-1 - entry.seq !== next) result.renumbered++;
+    setSeq.run(next++, entry.pk);
+  }
+  // Conflicts were about the old numbers: those entries go again.
+  db.prepare(
+    `UPDATE outbox SET state = 'pending', last_error = NULL, next_attempt_at = NULL
+     WHERE thread_pk = ? AND state = 'failed' AND last_error LIKE 'CONFLICT%'`,
+  ).run(pk);
+  db.prepare(
+    `UPDATE entries SET prev_id = (SELECT p.id FROM entries p WHERE p.thread_pk = entries.thread_pk AND p.seq = entries.seq - 1)
+     WHERE thread_pk = ?`,
+  ).run(pk);
+  db.prepare(
+    `UPDATE threads SET last_seq = (SELECT coalesce(max(seq), -1) FROM entries WHERE thread_pk = threads.pk),
+       updated_at = max(updated_at, ?) WHERE pk = ?`,
+  ).run(latest || now, pk);
+  // The server has every entry without an outbox row, up to the first gap.
+  const seqs = db
+    .prepare(
+      `SELECT e.seq, o.entry_pk IS NOT NULL AS queued FROM entries e LEFT JOIN outbox o ON o.entry_pk = e.pk
+       WHERE e.thread_pk = ? ORDER BY e.seq`,
+    )
+    .all(pk) as { seq: number; queued: number }[];
+  let watermark = -1;
+  for (const row of seqs) {
+    if (row.seq !== watermark + 1 || row.queued) break;
+    watermark = row.seq;
+  }
+  db.prepare(
+    `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at) VALUES (?, ?, ?)
+     ON CONFLICT (thread_pk) DO UPDATE SET server_seq = max(server_seq, excluded.server_seq), last_sync_at = excluded.last_sync_at`,
+  ).run(pk, watermark, now);
+}

@@ -1,0 +1,114 @@
+// Real processes and real sockets for sync tests: the server on a chosen port, a loopback proxy.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const SERVER_BIN = join(import.meta.dirname, '..', 'dist', 'server', 'vlt-server.mjs');
+
+export interface RunningServer {
+  child: ChildProcess;
+  url: string;
+  port: number;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `vlt-server start` on `port` (0: any) with `data` as its data directory. */
+export async function startServer(data: string, port = 0): Promise<RunningServer> {
+  const child = spawn(process.execPath, [SERVER_BIN, 'start', '--port', String(port), '--data', data], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
+  return { child, url, port: Number(new URL(url).port), stop };
+}
+
+export function newDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'vlt-data-'));
+}
+
+/** Creates a user and returns an API token for them, through the server's own commands. */
+export function userWithToken(data: string, username: string, password = 'correct horse battery'): string {
+  const add = spawnSync(
+    process.execPath,
+    [SERVER_BIN, 'user', 'add', username, '--password-stdin', '--data', data],
+    {
+      input: `${password}\n`,
+      encoding: 'utf8',
+    },
+  );
+  if (add.status !== 0) throw new Error(add.stderr);
+  const issued = spawnSync(process.execPath, [SERVER_BIN, 'token', 'issue', username, '--data', data], {
+    encoding: 'utf8',
+  });
+  if (issued.status !== 0) throw new Error(issued.stderr);
+  return issued.stdout.trim();
+}
+
+/** A TCP proxy on loopback in front of `target`; `dropResponses` cuts the next N responses. */
+export class LoopbackProxy {
+  private server: Server | undefined;
+  dropResponses = 0;
+  dropped = 0;
+  port = 0;
+
+  constructor(private readonly targetPort: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((client: Socket) => {
+      const upstream = connect(this.targetPort, '127.0.0.1');
+      let drop = false;
+      client.on('data', (chunk) => upstream.write(chunk));
+      client.on('error', () => upstream.destroy());
+      client.on('end', () => upstream.end());
+      upstream.on('data', (chunk) => {
+        if (!drop && this.dropResponses > 0) {
+          this.dropResponses--;
+          this.dropped++;
+          drop = true;
+        }
+        // The server has done the work; the client never hears of it.
+        if (drop) client.destroy();
+        else client.write(chunk);
+      });
+      upstream.on('end', () => client.end());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.port = typeof address === 'object' && address ? address.port : 0;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+/** Ends a background retrier left in `home`, if any. */
+export function killRetrier(home: string): void {
+  try {
+    const pid = Number(readFileSync(join(home, 'retrier.lock'), 'utf8'));
+    if (pid > 0) process.kill(pid, 'SIGKILL');
+  } catch {
+    // None running.
+  }
+}

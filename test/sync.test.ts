@@ -1,0 +1,250 @@
+// Sync end to end: the real vlt-server process and the real vlt processes in temporary VLT_HOMEs.
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../src/shared/router.js';
+import { transformer } from '../src/shared/transformer.js';
+import { sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
+import {
+  killRetrier,
+  LoopbackProxy,
+  newDataDir,
+  startServer,
+  userWithToken,
+  type RunningServer,
+} from './net-helpers.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function world() {
+  const data = newDataDir();
+  const server = await startServer(data);
+  const token = userWithToken(data, 'alice');
+  cleanups.push(
+    () => rmSync(data, { recursive: true, force: true }),
+    () => server.stop(),
+  );
+  return { data, server, token };
+}
+
+function machine(serverUrl: string, token: string): Sandbox {
+  const box = sandbox();
+  box.env.VLT_SERVER_URL = serverUrl;
+  box.env.VLT_SYNC_TOKEN = token;
+  cleanups.push(() => {
+    killRetrier(box.home);
+    box.cleanup();
+  });
+  return box;
+}
+
+const api = (url: string, token: string) =>
+  createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
+    ],
+  });
+
+function ok(result: { code: number; stderr: string }) {
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+}
+
+const json = <T>(box: Sandbox, args: string[]): T => {
+  const result = vlt(box, [...args, '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T;
+};
+
+type ReadJson = { entries: { id: string; seq: number; content: string; synced: boolean }[] };
+
+describe('sync', () => {
+  it('pushes sync at once and say so; without a token they queue and say why', async () => {
+    const { server, token } = await world();
+    const box = machine(server.url, token);
+    ok(vlt(box, ['init', '--project', 'app']));
+    const created = vlt(box, ['thread', 'new', 'notes', 'first']);
+    ok(created);
+    expect(created.stdout).toBe('CREATED: app/notes\nsynced\n');
+    expect(vlt(box, ['thread', 'push', 'notes', 'second']).stdout).toBe('OK: notes/1\nsynced\n');
+    const pushed = json<{ sync: { state: string } }>(box, ['thread', 'push', 'notes', 'third']);
+    expect(pushed.sync).toEqual({ state: 'synced' });
+    const got = await api(server.url, token).threads.get.query({ projectId: 'app', threadId: 'notes' });
+    expect(got.entries.map((e) => e.content)).toEqual(['first', 'second', 'third']);
+    const read = json<ReadJson>(box, ['thread', 'read', 'notes', '--all']);
+    expect(read.entries.every((e) => e.synced)).toBe(true);
+
+    delete box.env.VLT_SYNC_TOKEN;
+    expect(vlt(box, ['thread', 'push', 'notes', 'no token']).stdout).toBe(
+      'OK: notes/3\nqueued: not logged in: run `vlt auth login`\n',
+    );
+    const status = json<{ pending: number; server: { problem: string } }>(box, ['sync', 'status']);
+    expect(status.pending).toBe(1);
+    expect(status.server.problem).toMatch(/not logged in/);
+  });
+
+  it('server down: 50 pushes queue; server up: sync retry sends them all, in order, once', async () => {
+    const { data, server, token } = await world();
+    const port = server.port;
+    await server.stop();
+    const box = machine(`http://127.0.0.1:${port}`, token);
+    ok(vlt(box, ['init', '--project', 'app']));
+    const created = vlt(box, ['thread', 'new', 'outage', 'entry 0']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^CREATED: app\/outage\nqueued: server unreachable/);
+    for (let i = 1; i < 50; i++) {
+      const pushed = vlt(box, ['thread', 'push', 'outage', `entry ${i}`]);
+      expect(pushed.code).toBe(0);
+      expect(pushed.stdout).toMatch(new RegExp(`^OK: outage/${i}\\nqueued: server unreachable`));
+    }
+    killRetrier(box.home);
+    const down = vlt(box, ['sync', 'retry']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^vlt: server unreachable.*stay queued/);
+    expect(json<{ pending: number }>(box, ['sync', 'status']).pending).toBe(50);
+
+    const again: RunningServer = await startServer(data, port);
+    cleanups.push(() => again.stop());
+    killRetrier(box.home);
+    const retry = vlt(box, ['sync', 'retry']);
+    ok(retry);
+    expect(retry.stdout).toMatch(/^sent 50 entries from 1 threads in [\d.]+ s; 0 still queued\n$/);
+    const got = await api(again.url, token).threads.get.query({ projectId: 'app', threadId: 'outage' });
+    expect(got.entries.map((e) => [e.sequenceId, e.content])).toEqual(
+      Array.from({ length: 50 }, (_, i) => [i, `entry ${i}`]),
+    );
+    const status = json<{ pending: number; threads: { localSeq: number; serverSeq: number }[] }>(box, [
+      'sync',
+      'status',
+    ]);
+    expect(status.pending).toBe(0);
+    expect(status.threads).toEqual([expect.objectContaining({ localSeq: 49, serverSeq: 49 })]);
+    expect(vlt(box, ['sync', 'retry']).stdout).toBe('Nothing to send.\n');
+  });
+
+  it('a response lost after the server stored the batch: the retry duplicates nothing', async () => {
+    const { server, token } = await world();
+    const proxy = new LoopbackProxy(server.port);
+    await proxy.start();
+    cleanups.push(() => proxy.stop());
+    const box = machine(proxy.url, token);
+    // This test does the retrying itself.
+    box.env.VLT_NO_RETRIER = '1';
+    ok(vlt(box, ['init', '--project', 'app']));
+    for (let i = 0; i < 5; i++) {
+      const args =
+        i === 0
+          ? ['thread', 'new', 'lossy', 'entry 0', '--no-sync']
+          : ['thread', 'push', 'lossy', `entry ${i}`, '--no-sync'];
+      ok(vlt(box, args));
+    }
+    proxy.dropResponses = 1;
+    // Not spawnSync: the proxy lives in this process and must keep running meanwhile.
+    const lost = await vltAsync(box, ['sync', 'retry']).done;
+    expect(lost.code).toBe(1);
+    expect(proxy.dropped).toBe(1);
+    // The server has them all, but the client never heard so.
+    const stored = await api(server.url, token).threads.get.query({ projectId: 'app', threadId: 'lossy' });
+    expect(stored.entries).toHaveLength(5);
+    const retried = await vltAsync(box, ['sync', 'retry', '--json']).done;
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ sent: 0, duplicates: 5, remaining: 0 });
+    const after = await api(server.url, token).threads.get.query({ projectId: 'app', threadId: 'lossy' });
+    expect(after.entries.map((e) => e.content)).toEqual([
+      'entry 0',
+      'entry 1',
+      'entry 2',
+      'entry 3',
+      'entry 4',
+    ]);
+  });
+
+  it('a token revoked mid-way: nothing is dropped, and after a new login everything arrives', async () => {
+    const { server, token } = await world();
+    const box = machine(server.url, token);
+    delete box.env.VLT_SYNC_TOKEN;
+    ok(vlt(box, ['init', '--project', 'app']));
+    const login = vlt(
+      box,
+      ['auth', 'login', '--username', 'alice', '--password-stdin'],
+      'correct horse battery\n',
+    );
+    ok(login);
+    expect(login.stdout).toMatch(/^Logged in to http:\/\/127\.0\.0\.1:\d+ as alice\n/);
+    expect(vlt(box, ['auth', 'whoami']).stdout).toMatch(/^alice on http/);
+    ok(vlt(box, ['thread', 'new', 'long', 'before']));
+    // Revoke every token of alice's on the server, as the web UI's Settings would.
+    const admin = api(server.url, token);
+    for (const t of (await admin.tokens.list.query()).tokens) await admin.tokens.revoke.mutate({ id: t.id });
+    const refused = vlt(box, ['thread', 'push', 'long', 'after revoke']);
+    expect(refused.code).toBe(0);
+    expect(refused.stdout).toBe('OK: long/1\nqueued: the server refused the token: run `vlt auth login`\n');
+    const whoami = vlt(box, ['auth', 'whoami']);
+    expect(whoami.code).toBe(1);
+    expect(whoami.stderr).toBe('vlt: the server refused the token: run `vlt auth login`\n');
+    expect(json<{ pending: number }>(box, ['sync', 'status']).pending).toBe(1);
+    ok(vlt(box, ['auth', 'login', '--username', 'alice', '--password-stdin'], 'correct horse battery\n'));
+    const retry = json<{ sent: number; remaining: number }>(box, ['sync', 'retry']);
+    expect(retry).toMatchObject({ sent: 1, remaining: 0 });
+    const fresh = vlt(box, ['config', 'get', 'sync.token']).stdout.trim();
+    const got = await api(server.url, fresh).threads.get.query({ projectId: 'app', threadId: 'long' });
+    expect(got.entries.map((e) => e.content)).toEqual(['before', 'after revoke']);
+    const logout = vlt(box, ['auth', 'logout']);
+    ok(logout);
+    const afterLogout = await api(server.url, fresh)
+      .auth.me.query()
+      .catch((e: Error) => e.message);
+    expect(afterLogout).toMatch(/revoked/);
+  });
+
+  it('two machines on one thread, pulling in both orders, end identical with nothing lost or doubled', async () => {
+    const { server, token } = await world();
+    const a = machine(server.url, token);
+    const b = machine(server.url, token);
+    for (const box of [a, b]) ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(a, ['thread', 'new', 'shared', 'a0']));
+    ok(vlt(a, ['thread', 'push', 'shared', 'a1']));
+    const firstPull = vlt(b, ['sync', 'pull']);
+    ok(firstPull);
+    expect(firstPull.stdout).toMatch(/^pulled 2 new entries into 1 threads; sent 0\n$/);
+    // Both write while apart: A offline, B online.
+    ok(vlt(a, ['thread', 'push', 'shared', 'a2', '--no-sync']));
+    ok(vlt(a, ['thread', 'push', 'shared', 'a3', '--no-sync']));
+    ok(vlt(b, ['thread', 'push', 'shared', 'b2']));
+    ok(vlt(b, ['thread', 'push', 'shared', 'b3']));
+    // A's sync meets the conflict, sets the entry aside, and a pull resolves it.
+    const conflicted = json<{ failed: number }>(a, ['sync', 'retry']);
+    expect(conflicted.failed).toBeGreaterThan(0);
+    const queue = json<{ items: { state: string; lastError: string }[] }>(a, ['sync', 'queue']);
+    expect(queue.items.some((i) => i.state === 'failed' && /^CONFLICT/.test(i.lastError))).toBe(true);
+    const resolved = vlt(a, ['sync', 'pull']);
+    ok(resolved);
+    expect(resolved.stdout).toMatch(
+      /pulled 2 new entries into 1 threads; renumbered 2 local entries after them; sent 2/,
+    );
+    ok(vlt(b, ['sync', 'pull']));
+
+    // The other order: B offline this time, and B pulls before it pushes.
+    ok(vlt(b, ['thread', 'push', 'shared', 'b4', '--no-sync']));
+    ok(vlt(a, ['thread', 'push', 'shared', 'a4']));
+    ok(vlt(b, ['sync', 'pull']));
+    ok(vlt(a, ['sync', 'pull']));
+
+    const readA = json<ReadJson>(a, ['thread', 'read', 'shared', '--all']).entries;
+    const readB = json<ReadJson>(b, ['thread', 'read', 'shared', '--all']).entries;
+    const view = (entries: ReadJson['entries']) => entries.map((e) => [e.seq, e.id, e.content]);
+    expect(view(readA)).toEqual(view(readB));
+    expect(readA.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(readA.map((e) => e.content).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'b2', 'b3', 'b4']);
+    const onServer = await api(server.url, token).threads.get.query({ projectId: 'app', threadId: 'shared' });
+    expect(onServer.entries.map((e) => [e.sequenceId, e.entryId, e.content])).toEqual(view(readA));
+    for (const box of [a, b])
+      expect(json<{ pending: number; failed: number }>(box, ['sync', 'status'])).toMatchObject({
+        pending: 0,
+        failed: 0,
+      });
+  });
+});
