@@ -15,9 +15,14 @@ export interface RunningServer {
 }
 
 /** Starts `vlt-server start` on `port` (0: any) with `data` as its data directory. */
-export async function startServer(data: string, port = 0): Promise<RunningServer> {
+export async function startServer(
+  data: string,
+  port = 0,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   const child = spawn(process.execPath, [SERVER_BIN, 'start', '--port', String(port), '--data', data], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {

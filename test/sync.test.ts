@@ -19,9 +19,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function world() {
+async function world(env: Record<string, string> = {}) {
   const data = newDataDir();
-  const server = await startServer(data);
+  const server = await startServer(data, 0, env);
   const token = userWithToken(data, 'alice');
   cleanups.push(
     () => rmSync(data, { recursive: true, force: true }),
@@ -246,5 +246,107 @@ describe('sync', () => {
         pending: 0,
         failed: 0,
       });
+  });
+
+  it('the background retrier delivers entries soon after the server comes back, with no command', async () => {
+    const { data, server, token } = await world();
+    const port = server.port;
+    await server.stop();
+    const box = machine(`http://127.0.0.1:${port}`, token);
+    ok(vlt(box, ['init', '--project', 'app']));
+    expect(vlt(box, ['thread', 'new', 'later', 'written while the server is down']).stdout).toMatch(
+      /queued: server unreachable/,
+    );
+    const status = json<{ retrier: { running: boolean } }>(box, ['sync', 'status']);
+    expect(status.retrier.running).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const back = await startServer(data, port);
+    cleanups.push(() => back.stop());
+    const client = api(back.url, token);
+    const deadline = Date.now() + 30_000;
+    let entries: unknown[] = [];
+    while (Date.now() < deadline) {
+      entries = (await client.threads.list.query({})).threads;
+      if (entries.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(entries).toHaveLength(1);
+    // Its work done, the retrier exits by itself.
+    for (
+      let i = 0;
+      i < 20 && json<{ retrier: { running: boolean } }>(box, ['sync', 'status']).retrier.running;
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(json<{ retrier: { running: boolean }; pending: number }>(box, ['sync', 'status'])).toMatchObject({
+      retrier: { running: false },
+      pending: 0,
+    });
+  });
+
+  it('splits batches the server finds too large and sets aside an entry it refuses, sending the rest', async () => {
+    const { server, token } = await world({
+      VLT_LIMIT_BATCH_ENTRIES: '10',
+      VLT_LIMIT_BODY_BYTES: '40000',
+      VLT_LIMIT_CONTENT_BYTES: '5000',
+    });
+    const box = machine(server.url, token);
+    box.env.VLT_NO_RETRIER = '1';
+    ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(box, ['thread', 'new', 'bulk', 'entry 0', '--no-sync']));
+    for (let i = 1; i < 40; i++) {
+      const content = i === 7 ? 'x'.repeat(6000) : `entry ${i} ${'y'.repeat(3000)}`;
+      ok(vlt(box, ['thread', 'push', 'bulk', content, '--no-sync']));
+    }
+    const result = json<{ sent: number; failed: number; remaining: number }>(box, ['sync', 'retry']);
+    expect(result).toMatchObject({ sent: 39, failed: 1, remaining: 0 });
+    const queue = json<{ items: { seq: number; state: string; lastError: string }[] }>(box, [
+      'sync',
+      'queue',
+    ]);
+    expect(queue.items).toEqual([
+      expect.objectContaining({
+        seq: 7,
+        state: 'failed',
+        lastError: expect.stringMatching(/^BAD_REQUEST: .*6000 bytes, over the content limit of 5000/),
+      }),
+    ]);
+    const stored = await api(server.url, token).threads.get.query({ projectId: 'app', threadId: 'bulk' });
+    expect(stored.entries.map((e) => e.sequenceId)).toEqual([...Array(40).keys()].filter((i) => i !== 7));
+    expect(
+      (await api(server.url, token).threads.syncStatus.query({ projectId: 'app', threadId: 'bulk' }))
+        .lastSyncedSequence,
+    ).toBe(6);
+  });
+
+  it('sync thread --force and sync all send again what the server lost', async () => {
+    const { server, token } = await world();
+    const box = machine(server.url, token);
+    ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(box, ['thread', 'new', 'one', 'a']));
+    ok(vlt(box, ['thread', 'push', 'one', 'b']));
+    ok(vlt(box, ['thread', 'new', 'two', 'c']));
+    // The server loses everything: a new data directory, the same account.
+    await server.stop();
+    const fresh = newDataDir();
+    cleanups.push(() => rmSync(fresh, { recursive: true, force: true }));
+    const restored = await startServer(fresh, server.port);
+    cleanups.push(() => restored.stop());
+    const newToken = userWithToken(fresh, 'alice');
+    box.env.VLT_SYNC_TOKEN = newToken;
+    const forced = json<{ sent: number }>(box, ['sync', 'thread', 'one', '--force']);
+    expect(forced.sent).toBe(2);
+    const all = json<{ requeued: number; sent: number }>(box, ['sync', 'all']);
+    expect(all).toMatchObject({ requeued: 1, sent: 1 });
+    const client = api(restored.url, newToken);
+    expect((await client.threads.list.query({})).threads.map((t) => t.threadId).sort()).toEqual([
+      'one',
+      'two',
+    ]);
+    expect(json<{ requeued: number; sent: number }>(box, ['sync', 'all'])).toMatchObject({
+      requeued: 0,
+      sent: 0,
+    });
   });
 });
