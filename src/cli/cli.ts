@@ -62,11 +62,12 @@ function commandsFor(args: string[]): typeof COMMANDS {
   return named.length === 1 ? named : COMMANDS;
 }
 
-export function buildCli(args: string[] = []): Cli<VltContext> {
+export function buildCli(args: string[] = [], colorDepth = 1): Cli<VltContext> {
   const cli = new Cli<VltContext>({
     binaryLabel: 'vlt: long-term memory for developers and AI coding agents',
     binaryName: 'vlt',
     binaryVersion: VERSION,
+    enableColors: colorDepth > 1,
   });
   for (const command of commandsFor(args)) cli.register(command);
   cli.register(Builtins.HelpCommand);
@@ -76,7 +77,7 @@ export function buildCli(args: string[] = []): Cli<VltContext> {
 
 /** Runs vlt with `args` (without the binary) and returns the exit status. */
 export async function runCli(args: string[], context: VltContext): Promise<number> {
-  const cli = buildCli(args);
+  const cli = buildCli(args, context.colorDepth);
   if (args.length === 0) {
     context.stdout.write(cli.usage(null));
     return 0;
