@@ -114,7 +114,23 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
   'projects.list': async (w) => {
     expect((await w.bob.caller.projects.list()).projects).toEqual([]);
   },
+  'oracle.ask': async (w) => {
+    const answer = await w.bob.caller.oracle.ask({ question: `what is the ${MARKER}?` });
+    expect(answer.sources).toEqual([]);
+    expect(JSON.stringify(answer)).not.toContain(MARKER.split('-')[1]);
+  },
+  'oracle.stream': async (w) => {
+    const events = await collect(await w.bob.caller.oracle.stream({ question: `what is the ${MARKER}?` }));
+    expect(JSON.stringify(events)).not.toMatch(/secret/);
+    expect(events.at(-1)).toMatchObject({ type: 'done', sources: [] });
+  },
 };
+
+async function collect(iterable: AsyncIterable<unknown>): Promise<unknown[]> {
+  const items: unknown[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
 
 /** A call of each procedure with valid input, for the anonymous and forged-token cases. */
 const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
@@ -132,6 +148,8 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'threads.search': (c) => c.threads.search({ query: MARKER }),
   'threads.pull': (c) => c.threads.pull({}),
   'projects.list': (c) => c.projects.list(),
+  'oracle.ask': (c) => c.oracle.ask({ question: 'anything?' }),
+  'oracle.stream': async (c) => collect(await c.oracle.stream({ question: 'anything?' })),
 };
 const PUBLIC = ['auth.signup', 'auth.login'];
 

@@ -4,6 +4,8 @@ import type { CreateExpressContextOptions } from '@trpc/server/adapters/express'
 import type { ServerDb } from './db/index.js';
 import type { Limits } from './limits.js';
 import { Accounts, SESSION_DAYS, type AuthUser } from './services/accounts.js';
+import type { LlmConfig } from './services/llm.js';
+import { Oracle } from './services/oracle.js';
 import { LoginLimiter } from './services/rate-limit.js';
 import { Threads } from './services/threads.js';
 
@@ -14,6 +16,7 @@ export interface ServerDeps {
   limits: Limits;
   accounts: Accounts;
   threads: Threads;
+  oracle: Oracle;
   loginLimiter: LoginLimiter;
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies: boolean;
@@ -22,13 +25,14 @@ export interface ServerDeps {
 export function createDeps(
   db: ServerDb,
   limits: Limits,
-  options: { secret: Buffer; secureCookies?: boolean },
+  options: { secret: Buffer; secureCookies?: boolean; llm?: LlmConfig | undefined },
 ): ServerDeps {
   return {
     db,
     limits,
     accounts: new Accounts(db, options.secret),
     threads: new Threads(db, limits),
+    oracle: new Oracle(db, limits, options.llm),
     loginLimiter: new LoginLimiter(limits.loginPerUser, limits.loginPerAddress, limits.loginWindowMs),
     secureCookies: options.secureCookies ?? false,
   };

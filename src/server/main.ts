@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { createDeps, type ServerDeps } from './context.js';
 import { openServerDb } from './db/index.js';
 import { readLimits } from './limits.js';
+import { llmConfigFromEnv } from './services/llm.js';
 
 class ServerError extends Error {}
 
@@ -41,7 +42,11 @@ function openData(dir: string | undefined, env: Record<string, string | undefine
     throw new ServerError((error as Error).message);
   }
   const db = openServerDb(join(data, 'vlt.db'));
-  return createDeps(db, limits, { secret, secureCookies: env.VLT_SERVER_SECURE_COOKIES === '1' });
+  return createDeps(db, limits, {
+    secret,
+    secureCookies: env.VLT_SERVER_SECURE_COOKIES === '1',
+    llm: llmConfigFromEnv(env),
+  });
 }
 
 async function readPassword(context: BaseContext, fromStdin: boolean): Promise<string> {

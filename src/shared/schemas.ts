@@ -72,3 +72,10 @@ export const searchInput = z.object({
 export const pullInput = z.object({ cursor, projectId: projectId.optional(), limit: pageLimit }).default({});
 
 export type PushInput = z.infer<typeof pushInput>;
+
+export const oracleInput = z.object({
+  // The character limit is the server's (configurable) and is checked there with a message naming it.
+  question: z.string().trim().min(1, 'ask a question'),
+  projectId: projectId.optional(),
+  limit: z.number().int().min(1).max(20).optional(),
+});

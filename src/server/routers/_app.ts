@@ -1,6 +1,7 @@
 // The root router: every procedure of the API.
 import { createCallerFactory, router } from '../trpc.js';
 import { authRouter } from './auth.js';
+import { oracleRouter } from './oracle.js';
 import { projectsRouter } from './projects.js';
 import { threadsRouter } from './threads.js';
 import { tokensRouter } from './tokens.js';
@@ -10,6 +11,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   threads: threadsRouter,
   projects: projectsRouter,
+  oracle: oracleRouter,
 });
 
 export const createCaller = createCallerFactory(appRouter);

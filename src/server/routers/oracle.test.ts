@@ -1,0 +1,134 @@
+// The Oracle through the router: extractive answers, and the LLM path against a real
+// OpenAI-compatible server on loopback (test/fake-llm.ts), including its failures.
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeLlm } from '../../../test/fake-llm.js';
+import { entriesFor, memoryDeps, userCaller } from '../../../test/server-helpers.js';
+import type { ServerDeps } from '../context.js';
+
+const llm = new FakeLlm();
+beforeAll(() => llm.start());
+afterAll(() => llm.stop());
+
+async function seed(deps: ServerDeps) {
+  const alice = await userCaller(deps, 'alice');
+  const notes: [string, string, string][] = [
+    [
+      'app',
+      'auth-refactor',
+      'Decided: access tokens expire after 15 minutes. Refresh tokens live 90 days in an httpOnly cookie.',
+    ],
+    ['app', 'auth-refactor', 'Tried storing tokens in localStorage: rejected because of XSS.'],
+    ['infra', 'ci-cache', 'The CI cache missed on every run because the lockfile hash included the date.'],
+    ['infra', 'lunch', 'Soup on Tuesdays.'],
+  ];
+  const seqs = new Map<string, number>();
+  for (const [projectId, threadId, content] of notes) {
+    const key = `${projectId}/${threadId}`;
+    const seq = seqs.get(key) ?? 0;
+    seqs.set(key, seq + 1);
+    await alice.caller.threads.push({
+      projectId,
+      threadId,
+      status: 'active',
+      createdAt: new Date(),
+      entries: [{ ...entriesFor(seq, seq)[0]!, content }],
+    });
+  }
+  return alice;
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+describe('oracle.ask without an LLM', () => {
+  let alice: Awaited<ReturnType<typeof seed>>;
+  beforeEach(async () => {
+    alice = await seed(memoryDeps());
+  });
+
+  it('answers extractively, citing the entries used', async () => {
+    const answer = await alice.caller.oracle.ask({ question: 'When do access tokens expire?' });
+    expect(answer.mode).toBe('extractive');
+    expect(answer.answer).toMatch(/access tokens expire after 15 minutes\. \[1\]/i);
+    expect(answer.sources[0]).toMatchObject({ project: 'app', thread: 'auth-refactor', seq: 0 });
+    expect(answer.sources[0]!.snippet).toContain('**');
+    expect(answer.sources[0]!.timestamp).toBeInstanceOf(Date);
+    expect(answer.sources[0]).not.toHaveProperty('content');
+  });
+
+  it('restricts to a project, and says when the threads hold no answer', async () => {
+    const scoped = await alice.caller.oracle.ask({ question: 'why did the cache miss?', projectId: 'app' });
+    expect(scoped.sources.every((s) => s.project === 'app')).toBe(true);
+    expect(scoped.answer).toBe('No confident answer in your threads.');
+    const none = await alice.caller.oracle.ask({ question: 'Which Kubernetes version runs production?' });
+    expect(none.answer).toBe('No confident answer in your threads.');
+  });
+
+  it('refuses a question over the limit, naming it', async () => {
+    const error = await alice.caller.oracle.ask({ question: 'why '.repeat(600) }).catch((e: TRPCError) => e);
+    expect((error as TRPCError).code).toBe('BAD_REQUEST');
+    expect((error as TRPCError).message).toMatch(/over the limit of 2000/);
+  });
+
+  it('streams the extractive answer, ending with the sources', async () => {
+    const events = await collect(
+      await alice.caller.oracle.stream({ question: 'When do access tokens expire?' }),
+    );
+    const done = events.at(-1)!;
+    expect(done.type).toBe('done');
+    const text = events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
+    if (done.type === 'done') expect(text.trim()).toBe(done.answer);
+  });
+});
+
+describe('oracle.ask with an LLM', () => {
+  const withLlm = (timeoutMs = 2000) =>
+    seed(memoryDeps({}, { baseUrl: llm.url, apiKey: 'sk-test', model: 'fake-model', timeoutMs }));
+
+  it('asks with numbered sources and keeps only citations that point somewhere', async () => {
+    llm.behaviour = 'cite';
+    llm.requests = [];
+    const alice = await withLlm();
+    const answer = await alice.caller.oracle.ask({ question: 'When do access tokens expire?' });
+    expect(answer.mode).toBe('llm');
+    expect(answer.answer).toMatch(
+      /^According to the notes, Decided: access tokens expire after 15 minutes\. \[1\]$/,
+    );
+    const request = llm.requests[0]!;
+    expect(request).toMatchObject({ model: 'fake-model', auth: 'Bearer sk-test', stream: false });
+    expect(request.messages[1]!.content).toMatch(/^Sources:\n\n\[1\] app\/auth-refactor#0/);
+    expect(request.messages[0]!.content).toMatch(/Cite every claim/);
+  });
+
+  it.each([
+    ['cite-nowhere', /the LLM cited no source/],
+    ['error', /HTTP 500/],
+    ['garbage', /no answer/],
+    ['slow', /did not answer within 500 ms/],
+  ] as const)('falls back to the extractive answer when the LLM %s, and says so', async (behaviour, note) => {
+    llm.behaviour = behaviour;
+    const alice = await withLlm(500);
+    const answer = await alice.caller.oracle.ask({ question: 'When do access tokens expire?' });
+    expect(answer.mode).toBe('extractive-fallback');
+    expect(answer.note).toMatch(note);
+    expect(answer.answer).toMatch(/15 minutes\. \[1\]/);
+  });
+
+  it('streams the LLM answer as it comes, then the sources', async () => {
+    llm.behaviour = 'cite';
+    const alice = await withLlm();
+    const events = await collect(
+      await alice.caller.oracle.stream({ question: 'When do access tokens expire?' }),
+    );
+    const pieces = events.filter((e) => e.type === 'text');
+    expect(pieces.length).toBeGreaterThan(3);
+    const done = events.at(-1)!;
+    expect(done).toMatchObject({ type: 'done', mode: 'llm' });
+    if (done.type === 'done') expect(done.answer).not.toContain('[7]');
+    expect(llm.requests.at(-1)!.stream).toBe(true);
+  });
+});

@@ -1,0 +1,105 @@
+// An OpenAI-compatible chat endpoint (VLT_LLM_BASE_URL, VLT_LLM_API_KEY, VLT_LLM_MODEL).
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string | undefined;
+  model: string;
+  timeoutMs: number;
+}
+
+export function llmConfigFromEnv(env: Record<string, string | undefined>): LlmConfig | undefined {
+  const baseUrl = env.VLT_LLM_BASE_URL?.trim();
+  const model = env.VLT_LLM_MODEL?.trim();
+  if (!baseUrl || !model) return undefined;
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey: env.VLT_LLM_API_KEY?.trim() || undefined,
+    model,
+    timeoutMs: Number(env.VLT_LLM_TIMEOUT_MS ?? 20_000) || 20_000,
+  };
+}
+
+export class LlmError extends Error {}
+
+function request(config: LlmConfig, messages: { role: string; content: string }[], stream: boolean) {
+  return fetch(`${config.baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+    },
+    body: JSON.stringify({ model: config.model, messages, temperature: 0, stream }),
+    signal: AbortSignal.timeout(config.timeoutMs),
+  });
+}
+
+export async function complete(config: LlmConfig, system: string, user: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await request(
+      config,
+      [
+        { role: 'system', content: system },
+        { role: 'user', content: user },
+      ],
+      false,
+    );
+  } catch (error) {
+    throw new LlmError(describe(error, config));
+  }
+  if (!response.ok) throw new LlmError(`the LLM answered HTTP ${response.status}`);
+  const body = (await response.json().catch(() => null)) as {
+    choices?: { message?: { content?: string } }[];
+  } | null;
+  const text = body?.choices?.[0]?.message?.content;
+  if (typeof text !== 'string' || text.trim() === '') throw new LlmError('the LLM returned no answer');
+  return text;
+}
+
+/** Streams the answer's text as it is produced (server-sent events of chat.completion.chunk). */
+export async function* completeStream(
+  config: LlmConfig,
+  system: string,
+  user: string,
+): AsyncGenerator<string> {
+  let response: Response;
+  try {
+    response = await request(
+      config,
+      [
+        { role: 'system', content: system },
+        { role: 'user', content: user },
+      ],
+      true,
+    );
+  } catch (error) {
+    throw new LlmError(describe(error, config));
+  }
+  if (!response.ok || !response.body) throw new LlmError(`the LLM answered HTTP ${response.status}`);
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (!line.startsWith('data:')) continue;
+        const data = line.slice(5).trim();
+        if (data === '[DONE]') return;
+        const parsed = JSON.parse(data) as { choices?: { delta?: { content?: string } }[] };
+        const text = parsed.choices?.[0]?.delta?.content;
+        if (text) yield text;
+      }
+    }
+  } catch (error) {
+    throw new LlmError(describe(error, config));
+  }
+}
+
+function describe(error: unknown, config: LlmConfig): string {
+  const name = (error as { name?: string }).name;
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return `the LLM did not answer within ${config.timeoutMs} ms`;
+  return `the LLM could not be reached (${(error as Error).message})`;
+}

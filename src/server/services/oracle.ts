@@ -1,0 +1,189 @@
+// The Oracle: retrieval over the user's entries (FTS5 bm25, re-ranked by how many of the
+// question's words an entry and its thread hold), then an extractive answer, or an LLM's answer
+// when one is configured, always with citations to the entries used.
+import { TRPCError } from '@trpc/server';
+import { sql } from 'drizzle-orm';
+import {
+  buildPrompt,
+  checkCitations,
+  composeExtractive,
+  matchedStems,
+  NO_ANSWER,
+  questionToQuery,
+  type OracleSource,
+} from '../../shared/oracle.js';
+import type { ServerDb } from '../db/index.js';
+import type { Limits } from '../limits.js';
+import { complete, completeStream, LlmError, type LlmConfig } from './llm.js';
+import { HIGHLIGHT } from './threads.js';
+
+export type OracleMode = 'extractive' | 'llm' | 'extractive-fallback';
+
+export interface OracleAnswer {
+  answer: string;
+  mode: OracleMode;
+  /** Why the mode is what it is, when that is worth saying (an LLM failure). */
+  note: string | null;
+  sources: Omit<OracleSource, 'content'>[];
+}
+
+const CANDIDATES = 40;
+
+export class Oracle {
+  constructor(
+    private readonly db: ServerDb,
+    private readonly limits: Limits,
+    private readonly llm: LlmConfig | undefined,
+  ) {}
+
+  private check(question: string, limit: number | undefined): number {
+    if ([...question].length > this.limits.questionChars) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: `the question is ${[...question].length} characters, over the limit of ${this.limits.questionChars}: shorten it`,
+      });
+    }
+    return Math.min(limit ?? 5, 20);
+  }
+
+  retrieve(userId: string, question: string, options: { projectId?: string; limit: number }) {
+    const query = questionToQuery(question);
+    if (!query) return { query, sources: [] as OracleSource[] };
+    const projectFilter = options.projectId ? sql`AND project_id = ${options.projectId}` : sql``;
+    const rows = this.db.orm.all<{
+      rank: number;
+      snippet: string;
+      content: string;
+      entryId: string;
+      seq: number;
+      author: string;
+      timestamp: string;
+      project: string;
+      thread: string;
+    }>(sql`
+      WITH hits AS (
+        SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT.open}, ${HIGHLIGHT.close}, '…', 20) AS snippet
+        FROM entries_fts WHERE entries_fts MATCH ${query.match} AND user_id = ${userId} ${projectFilter}
+        ORDER BY rank LIMIT ${CANDIDATES}
+      )
+      SELECT hits.rank, hits.snippet, e.content, e.entry_id AS entryId, e.sequence_id AS seq, e.author,
+             e.timestamp, t.project_id AS project, t.thread_id AS thread
+      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
+    const sources = rerank(rows, query.stems).slice(0, options.limit);
+    return { query, sources };
+  }
+
+  async ask(
+    userId: string,
+    input: { question: string; projectId?: string; limit?: number },
+  ): Promise<OracleAnswer> {
+    const limit = this.check(input.question, input.limit);
+    const { query, sources } = this.retrieve(userId, input.question, {
+      limit,
+      ...(input.projectId ? { projectId: input.projectId } : {}),
+    });
+    const extractive = (mode: OracleMode, note: string | null): OracleAnswer =>
+      withSources(composeExtractive(query?.stems ?? [], sources), mode, note, sources);
+    if (!this.llm || sources.length === 0) return extractive('extractive', null);
+    try {
+      const { system, user } = buildPrompt(input.question, sources);
+      const checked = checkCitations(await complete(this.llm, system, user), sources.length);
+      if (checked.cited.length === 0 && checked.answer !== NO_ANSWER) {
+        return extractive('extractive-fallback', 'the LLM cited no source');
+      }
+      return withSources(checked.answer, 'llm', null, sources);
+    } catch (error) {
+      if (error instanceof LlmError) return extractive('extractive-fallback', error.message);
+      throw error;
+    }
+  }
+
+  /** The answer as it is produced: text pieces, then the sources and the mode. */
+  async *stream(
+    userId: string,
+    input: { question: string; projectId?: string; limit?: number },
+  ): AsyncGenerator<{ type: 'text'; text: string } | ({ type: 'done' } & OracleAnswer)> {
+    const limit = this.check(input.question, input.limit);
+    const { query, sources } = this.retrieve(userId, input.question, {
+      limit,
+      ...(input.projectId ? { projectId: input.projectId } : {}),
+    });
+    if (this.llm && sources.length > 0) {
+      const { system, user } = buildPrompt(input.question, sources);
+      let text = '';
+      try {
+        for await (const piece of completeStream(this.llm, system, user)) {
+          text += piece;
+          yield { type: 'text', text: piece };
+        }
+        const checked = checkCitations(text, sources.length);
+        if (checked.cited.length > 0 || checked.answer === NO_ANSWER) {
+          yield { type: 'done', ...withSources(checked.answer, 'llm', null, sources) };
+          return;
+        }
+        yield { type: 'done', ...extractiveAnswer(query?.stems ?? [], sources, 'the LLM cited no source') };
+        return;
+      } catch (error) {
+        if (!(error instanceof LlmError)) throw error;
+        yield { type: 'done', ...extractiveAnswer(query?.stems ?? [], sources, error.message) };
+        return;
+      }
+    }
+    const answer = withSources(composeExtractive(query?.stems ?? [], sources), 'extractive', null, sources);
+    for (const sentence of answer.answer.split(/(?<=\])\s+/)) yield { type: 'text', text: `${sentence} ` };
+    yield { type: 'done', ...answer };
+  }
+}
+
+function extractiveAnswer(stems: string[], sources: OracleSource[], note: string): OracleAnswer {
+  return withSources(composeExtractive(stems, sources), 'extractive-fallback', note, sources);
+}
+
+function withSources(
+  answer: string,
+  mode: OracleMode,
+  note: string | null,
+  sources: OracleSource[],
+): OracleAnswer {
+  return {
+    answer,
+    mode,
+    note,
+    sources: sources.map(({ content: _content, ...source }) => source),
+  };
+}
+
+/** bm25 first, then the share of the question's words an entry (with its thread's name) holds. */
+export function rerank(
+  rows: {
+    rank: number;
+    snippet: string;
+    content: string;
+    entryId: string;
+    seq: number;
+    author: string;
+    timestamp: string;
+    project: string;
+    thread: string;
+  }[],
+  stems: string[],
+): OracleSource[] {
+  const best = Math.max(1e-9, ...rows.map((r) => -r.rank));
+  return rows
+    .map((r) => {
+      const coverage = matchedStems(`${r.thread.replace(/-/g, ' ')} ${r.content}`, stems).size / stems.length;
+      return { r, score: -r.rank / best + coverage };
+    })
+    .sort((a, b) => b.score - a.score)
+    .map(({ r, score }) => ({
+      project: r.project,
+      thread: r.thread,
+      entryId: r.entryId,
+      seq: r.seq,
+      snippet: r.snippet,
+      score: Number(score.toPrecision(4)),
+      author: r.author,
+      timestamp: new Date(r.timestamp),
+      content: r.content,
+    }));
+}

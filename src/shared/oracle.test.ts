@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkCitations,
+  composeExtractive,
+  NO_ANSWER,
+  questionToQuery,
+  splitSentences,
+  stem,
+  type OracleSource,
+} from './oracle.js';
+
+const source = (thread: string, content: string): OracleSource => ({
+  project: 'app',
+  thread,
+  entryId: `id-${thread}`,
+  seq: 0,
+  snippet: content,
+  score: 1,
+  author: 'user',
+  timestamp: new Date(0),
+  content,
+});
+
+describe('questionToQuery', () => {
+  it('drops stop words, stems, and ORs quoted prefixes so FTS syntax stays words', () => {
+    expect(questionToQuery('What did we decide about token expiry?')).toEqual({
+      match: '"token"* OR "expir"*',
+      stems: ['token', 'expir'],
+    });
+    expect(questionToQuery('NEAR("tokens" OR keys*) col:umn')?.match).toBe(
+      '"near"* OR "token"* OR "key"* OR "col"* OR "umn"*',
+    );
+    expect(questionToQuery('what is it?')).toBeUndefined();
+  });
+
+  it('stems so that expire and expiry meet', () => {
+    expect(stem('expiry')).toBe(stem('expires').slice(0, 5));
+  });
+});
+
+describe('composeExtractive', () => {
+  it('answers with the best sentences and their citations', () => {
+    const stems = questionToQuery('how long do access tokens last before expiry?')!.stems;
+    const answer = composeExtractive(stems, [
+      source('auth', 'We moved to JWT. Access tokens expire after 15 minutes; refresh tokens last 90 days.'),
+      source('lunch', 'Soup again.'),
+    ]);
+    expect(answer).toMatch(/Access tokens expire after 15 minutes\. \[1\]/);
+    expect(answer).not.toContain('[2]');
+  });
+
+  it('says plainly when the threads hold no answer', () => {
+    const stems = questionToQuery('which database did we pick for analytics?')!.stems;
+    expect(
+      composeExtractive(stems, [source('lunch', 'Soup again, and the pick of the day was bread.')]),
+    ).toBe(NO_ANSWER);
+    expect(composeExtractive(stems, [])).toBe(NO_ANSWER);
+  });
+
+  it('splits sentences on punctuation, lines and bullets', () => {
+    expect(splitSentences('One. Two!\n- three; four')).toEqual(['One.', 'Two!', 'three', 'four']);
+  });
+});
+
+describe('checkCitations', () => {
+  it('keeps citations to real sources and drops the rest', () => {
+    expect(checkCitations('Tokens last 15 min [1] [7]. Keys rotate [2, 9].', 2)).toEqual({
+      answer: 'Tokens last 15 min [1]. Keys rotate [2].',
+      cited: [1, 2],
+    });
+    expect(checkCitations('Made up [5].', 2)).toEqual({ answer: 'Made up.', cited: [] });
+  });
+});

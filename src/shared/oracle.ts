@@ -1,0 +1,147 @@
+// The Oracle's pure parts: a question turned into an FTS query, sentences picked from the best
+// entries with their citations, and the LLM prompt and its citations checked. Runs anywhere.
+
+export const STOP_WORDS = new Set(
+  `a about above after again against all am an and any are as at be because been before being below
+  between both but by can could did do does doing down during each few for from further had has have
+  having he her here hers herself him himself his how i if in into is it its itself just me more most
+  my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+  so some such than that the their theirs them themselves then there these they this those through to
+  too under until up very was we were what when where which while who whom why will with would you your
+  yours yourself yourselves did we us ever tell know anything something thing things said say decide
+  decided decision`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** A crude English stem, enough to match "expiry" with "expire" and "tokens" with "token". */
+export function stem(word: string): string {
+  let w = word.toLowerCase();
+  for (const suffix of ['ations', 'ation', 'ings', 'ing', 'ies', 'ied', 'ed', 'es', 's', 'y', 'e']) {
+    if (w.length - suffix.length >= 3 && w.endsWith(suffix)) {
+      w = w.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return w;
+}
+
+export interface OracleQuery {
+  /** For FTS5 MATCH: each term quoted, as a prefix of its stem, OR-ed. */
+  match: string;
+  /** The stems, for scoring sentences. */
+  stems: string[];
+}
+
+export function questionToQuery(question: string): OracleQuery | undefined {
+  const stems: string[] = [];
+  for (const [word] of question.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) {
+    if (word.length < 2 || STOP_WORDS.has(word)) continue;
+    const s = stem(word);
+    if (!stems.includes(s)) stems.push(s);
+  }
+  if (stems.length === 0) return undefined;
+  return { match: stems.map((s) => `"${s}"*`).join(' OR '), stems };
+}
+
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+|\n+|;\s+|\s+[-–—]\s+/)
+    .map((s) => s.trim().replace(/^[-*•]\s*/, ''))
+    .filter((s) => s.length > 0);
+}
+
+/** Distinct query stems that occur in the text. */
+export function matchedStems(text: string, stems: string[]): Set<string> {
+  const words = new Set<string>();
+  for (const [word] of text.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) words.add(stem(word));
+  const found = new Set<string>();
+  for (const s of stems) {
+    for (const w of words) {
+      if (w.startsWith(s) || s.startsWith(w)) {
+        if (Math.min(w.length, s.length) >= 3 || w === s) {
+          found.add(s);
+          break;
+        }
+      }
+    }
+  }
+  return found;
+}
+
+export interface OracleSource {
+  project: string;
+  thread: string;
+  entryId: string;
+  seq: number;
+  snippet: string;
+  score: number;
+  author: string;
+  timestamp: Date;
+  /** The full entry, used to compose the answer; not sent to clients. */
+  content: string;
+}
+
+export const NO_ANSWER = 'No confident answer in your threads.';
+
+/**
+ * Extractive answer: the sentences that hold most of the question's words, from the best entries,
+ * each followed by its citation [n] (n = position in `sources`, from 1). Below the threshold,
+ * the honest "no confident answer".
+ */
+export function composeExtractive(stems: string[], sources: OracleSource[], maxSentences = 3): string {
+  if (sources.length === 0 || stems.length === 0) return NO_ANSWER;
+  const needed = stems.length <= 2 ? 1 : Math.ceil(stems.length * 0.4);
+  type Candidate = { text: string; source: number; hits: number; order: number };
+  const candidates: Candidate[] = [];
+  sources.forEach((source, i) => {
+    const contextHits = matchedStems(`${source.thread.replace(/-/g, ' ')} ${source.content}`, stems);
+    for (const [order, sentence] of splitSentences(source.content).entries()) {
+      const own = matchedStems(sentence, stems).size;
+      if (own === 0) continue;
+      // Words found elsewhere in the entry or its thread's name count half.
+      const hits = own + (contextHits.size - own) * 0.5;
+      candidates.push({ text: sentence, source: i, hits: hits - i * 0.05, order });
+    }
+  });
+  candidates.sort((a, b) => b.hits - a.hits);
+  const best = candidates[0];
+  if (!best || best.hits + 0.25 < needed) return NO_ANSWER;
+  const chosen = candidates.filter((c) => c.hits >= Math.max(1, best.hits * 0.6)).slice(0, maxSentences);
+  chosen.sort((a, b) => a.source - b.source || a.order - b.order);
+  return chosen.map((c) => `${/[.!?]$/.test(c.text) ? c.text : `${c.text}.`} [${c.source + 1}]`).join(' ');
+}
+
+export function buildPrompt(question: string, sources: OracleSource[]): { system: string; user: string } {
+  const numbered = sources
+    .map(
+      (s, i) =>
+        `[${i + 1}] ${s.project}/${s.thread}#${s.seq} (${s.author}, ${s.timestamp.toISOString()}):\n${s.content}`,
+    )
+    .join('\n\n');
+  return {
+    system:
+      'You answer questions about a developer team\'s notes ("threads"). Use only the numbered sources. ' +
+      'Cite every claim with its source number in square brackets, like [2]. If the sources do not hold ' +
+      'the answer, say exactly: "No confident answer in your threads." Be brief.',
+    user: `Sources:\n\n${numbered}\n\nQuestion: ${question}`,
+  };
+}
+
+/** Drops citations that point to no source; returns the answer and the cited source numbers. */
+export function checkCitations(answer: string, sourceCount: number): { answer: string; cited: number[] } {
+  const cited = new Set<number>();
+  const cleaned = answer
+    .replace(/\[(\d+(?:\s*,\s*\d+)*)\]/g, (_all, list: string) => {
+      const valid = list
+        .split(',')
+        .map((n) => Number(n.trim()))
+        .filter((n) => Number.isInteger(n) && n >= 1 && n <= sourceCount);
+      for (const n of valid) cited.add(n);
+      return valid.length ? `[${valid.join(', ')}]` : '';
+    })
+    .replace(/\s+([.,;:])/g, '$1')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+  return { answer: cleaned, cited: [...cited].sort((a, b) => a - b) };
+}
