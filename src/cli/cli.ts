@@ -8,6 +8,7 @@ import { ConfigGetCommand } from './commands/config/get.js';
 import { ConfigListCommand } from './commands/config/list.js';
 import { ConfigSetCommand } from './commands/config/set.js';
 import { InitCommand } from './commands/init.js';
+import { OracleCommand } from './commands/oracle.js';
 import { SyncAllCommand } from './commands/sync/all.js';
 import { SyncPullCommand } from './commands/sync/pull.js';
 import { SyncQueueCommand } from './commands/sync/queue.js';
@@ -37,6 +38,7 @@ export const COMMANDS = [
   ThreadLinkCommand,
   ThreadMoveCommand,
   ThreadStatusCommand,
+  OracleCommand,
   SyncStatusCommand,
   SyncRetryCommand,
   SyncQueueCommand,

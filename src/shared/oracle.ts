@@ -145,3 +145,37 @@ export function checkCitations(answer: string, sourceCount: number): { answer: s
     .trim();
   return { answer: cleaned, cited: [...cited].sort((a, b) => a - b) };
 }
+
+export interface RetrievedRow {
+  rank: number;
+  snippet: string;
+  content: string;
+  entryId: string;
+  seq: number;
+  author: string;
+  timestamp: string;
+  project: string;
+  thread: string;
+}
+
+/** bm25 first, then the share of the question's words an entry (with its thread's name) holds. */
+export function rerank(rows: RetrievedRow[], stems: string[]): OracleSource[] {
+  const best = Math.max(1e-9, ...rows.map((r) => -r.rank));
+  return rows
+    .map((r) => {
+      const coverage = matchedStems(`${r.thread.replace(/-/g, ' ')} ${r.content}`, stems).size / stems.length;
+      return { r, score: -r.rank / best + coverage };
+    })
+    .sort((a, b) => b.score - a.score)
+    .map(({ r, score }) => ({
+      project: r.project,
+      thread: r.thread,
+      entryId: r.entryId,
+      seq: r.seq,
+      snippet: r.snippet,
+      score: Number(score.toPrecision(4)),
+      author: r.author,
+      timestamp: new Date(r.timestamp),
+      content: r.content,
+    }));
+}

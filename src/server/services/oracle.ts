@@ -7,10 +7,11 @@ import {
   buildPrompt,
   checkCitations,
   composeExtractive,
-  matchedStems,
   NO_ANSWER,
   questionToQuery,
+  rerank,
   type OracleSource,
+  type RetrievedRow,
 } from '../../shared/oracle.js';
 import type { ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
@@ -50,17 +51,7 @@ export class Oracle {
     const query = questionToQuery(question);
     if (!query) return { query, sources: [] as OracleSource[] };
     const projectFilter = options.projectId ? sql`AND project_id = ${options.projectId}` : sql``;
-    const rows = this.db.orm.all<{
-      rank: number;
-      snippet: string;
-      content: string;
-      entryId: string;
-      seq: number;
-      author: string;
-      timestamp: string;
-      project: string;
-      thread: string;
-    }>(sql`
+    const rows = this.db.orm.all<RetrievedRow>(sql`
       WITH hits AS (
         SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT.open}, ${HIGHLIGHT.close}, '…', 20) AS snippet
         FROM entries_fts WHERE entries_fts MATCH ${query.match} AND user_id = ${userId} ${projectFilter}
@@ -151,39 +142,4 @@ function withSources(
     note,
     sources: sources.map(({ content: _content, ...source }) => source),
   };
-}
-
-/** bm25 first, then the share of the question's words an entry (with its thread's name) holds. */
-export function rerank(
-  rows: {
-    rank: number;
-    snippet: string;
-    content: string;
-    entryId: string;
-    seq: number;
-    author: string;
-    timestamp: string;
-    project: string;
-    thread: string;
-  }[],
-  stems: string[],
-): OracleSource[] {
-  const best = Math.max(1e-9, ...rows.map((r) => -r.rank));
-  return rows
-    .map((r) => {
-      const coverage = matchedStems(`${r.thread.replace(/-/g, ' ')} ${r.content}`, stems).size / stems.length;
-      return { r, score: -r.rank / best + coverage };
-    })
-    .sort((a, b) => b.score - a.score)
-    .map(({ r, score }) => ({
-      project: r.project,
-      thread: r.thread,
-      entryId: r.entryId,
-      seq: r.seq,
-      snippet: r.snippet,
-      score: Number(score.toPrecision(4)),
-      author: r.author,
-      timestamp: new Date(r.timestamp),
-      content: r.content,
-    }));
 }

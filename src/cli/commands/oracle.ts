@@ -1,0 +1,112 @@
+import { Command, Option } from 'clipanion';
+import { usageError } from '../../shared/errors.js';
+import { formatLocalTime } from '../../shared/format.js';
+import { checkProjectId } from '../../shared/names.js';
+import { composeExtractive } from '../../shared/oracle.js';
+import { VltCommand } from '../base.js';
+import { renderHighlight } from '../output.js';
+
+interface Source {
+  project: string;
+  thread: string;
+  entryId: string;
+  seq: number;
+  snippet: string;
+  score: number;
+  author: string;
+  timestamp: Date;
+}
+
+export class OracleCommand extends VltCommand {
+  static override paths = [['oracle']];
+  static override usage = Command.Usage({
+    category: 'Oracle',
+    description: 'Ask a question; get an answer drawn from your threads, with citations',
+    details: `
+      Asks the server's Oracle. The answer cites the entries it used as [1], [2] …, listed under
+      Sources. With \`--local\`, or when the server cannot be reached (or you are not logged in), the
+      same retrieval and extractive answer run over the local vault, and the output says so.
+      \`--limit\` is how many entries to draw from (1-20, default 5).
+    `,
+    examples: [
+      ['Ask', '$0 oracle "what did we decide about token expiry?"'],
+      ['Offline, one project', '$0 oracle "why was CI slow?" --project infra --local'],
+    ],
+  });
+
+  question = Option.String({ name: 'question' });
+  projectOption = Option.String('--project', { description: 'Only this project' });
+  limit = Option.String('--limit', '5', { description: 'Entries to draw from (1-20, default 5)' });
+  local = Option.Boolean('--local', false, { description: 'Answer from the local vault' });
+
+  async run(): Promise<void> {
+    const limit = Number(this.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 20) {
+      throw usageError(`--limit must be a whole number from 1 to 20, not '${this.limit}'`);
+    }
+    const question = this.question.trim();
+    if (!question) throw usageError('ask a question: vlt oracle "what did we decide about …?"');
+    if ([...question].length > 2000) throw usageError('the question is over 2000 characters: shorten it');
+    const project = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
+
+    let result: { answer: string; mode: string; note: string | null; sources: Source[] } | undefined;
+    let localReason = this.local ? '--local' : undefined;
+    if (!this.local) {
+      const { api, connection } = await import('../sync/run.js');
+      const { classify } = await import('../sync/client.js');
+      const conn = connection(this);
+      if (!conn.token) localReason = 'not logged in';
+      else {
+        try {
+          result = await api(conn, 15_000).oracle.ask.mutate({
+            question,
+            limit,
+            ...(project ? { projectId: project } : {}),
+          });
+        } catch (error) {
+          const failure = classify(error);
+          if (failure.kind === 'rejected' || failure.kind === 'too-large') throw usageError(failure.message);
+          localReason =
+            failure.kind === 'unauthorized'
+              ? 'the server refused the token'
+              : `server unreachable: ${failure.message}`;
+        }
+      }
+    }
+    if (!result) {
+      const vault = await this.optionalVault();
+      const { stems, sources } = vault?.oracleSources(question, { project, limit }) ?? {
+        stems: [],
+        sources: [],
+      };
+      result = {
+        answer: composeExtractive(stems, sources),
+        mode: 'local',
+        note: `answered from the local vault (${localReason})`,
+        sources: sources.map(({ content: _content, ...source }) => source),
+      };
+    }
+    if (this.json) {
+      this.printJson({
+        question,
+        answer: result.answer,
+        mode: result.mode,
+        note: result.note,
+        sources: result.sources.map((s) => ({ ...s, timestamp: new Date(s.timestamp).toISOString() })),
+      });
+      return;
+    }
+    const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
+    this.print(result.answer);
+    if (result.sources.length > 0) {
+      this.print();
+      this.print('Sources:');
+      result.sources.forEach((s, i) => {
+        const when = formatLocalTime(new Date(s.timestamp).toISOString()).slice(0, 16);
+        this.print(`  [${i + 1}] ${s.project}/${s.thread}#${s.seq}  (${s.author}, ${when})`);
+        this.print(`      ${renderHighlight(s.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);
+      });
+    }
+    this.context.stderr.write(`(${result.note ?? `mode: ${result.mode}`})\n`);
+  }
+}
