@@ -9,7 +9,7 @@ export const STOP_WORDS = new Set(
   so some such than that the their theirs them themselves then there these they this those through to
   too under until up very was we were what when where which while who whom why will with would you your
   yours yourself yourselves did we us ever tell know anything something thing things said say decide
-  decided decision`
+  decided decision make made get got use used still need needs can cannot`
     .split(/\s+/)
     .filter(Boolean),
 );
