@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatResults, runEval } from './run.js';
 
 /** Floors a little under the figures measured when they were set (README, "The Oracle"). */
-const FLOOR = { recallAt5: 0.8, mrrAt10: 0.75, answerHasFact: 0.8, saysNoAnswer: 0.66 };
+const FLOOR = { recallAt5: 0.9, mrrAt10: 0.85, answerHasFact: 0.8, saysNoAnswer: 0.66 };
 
 describe('Oracle evaluation', () => {
   it('keeps retrieval and answers above the floor in every mode', async () => {

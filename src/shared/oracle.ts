@@ -26,22 +26,48 @@ export function stem(word: string): string {
   return w;
 }
 
+/**
+ * Words that mean the same in a team's engineering notes, so that a question asked in other words
+ * still finds the entry: each group is searched when any of its words is asked about.
+ */
+export const THESAURUS: string[][] = [
+  ['login', 'signin', 'auth', 'authentication', 'session', 'token', 'credential', 'jwt'],
+  ['ci', 'pipeline', 'build', 'integration'],
+  ['deploy', 'deployment', 'ship', 'release', 'rollout', 'production'],
+  ['fast', 'faster', 'speed', 'sped', 'quick', 'slow', 'performance', 'latency'],
+  ['oncall', 'duty', 'pager', 'incident', 'rotation'],
+  ['phone', 'mobile', 'device', 'ios', 'android'],
+  ['database', 'db', 'postgres', 'sql', 'cluster'],
+  ['christmas', 'holiday', 'holidays', 'december', 'freeze'],
+  ['font', 'typeface'],
+  ['bug', 'crash', 'error', 'failure'],
+];
+
+const SYNONYMS = new Map<string, string[]>();
+for (const group of THESAURUS) {
+  const stems = [...new Set(group.map(stem))];
+  for (const s of stems) SYNONYMS.set(s, stems);
+}
+
 export interface OracleQuery {
-  /** For FTS5 MATCH: each term quoted, as a prefix of its stem, OR-ed. */
+  /** For FTS5 MATCH: each term quoted, as a prefix of its stem, with its synonyms, OR-ed. */
   match: string;
-  /** The stems, for scoring sentences. */
-  stems: string[];
+  /** One group per word of the question: its stem, then its synonyms' stems. */
+  stems: string[][];
 }
 
 export function questionToQuery(question: string): OracleQuery | undefined {
-  const stems: string[] = [];
-  for (const [word] of question.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) {
+  const groups: string[][] = [];
+  for (const [raw] of question.toLowerCase().matchAll(/[\p{L}\p{N}_]+(?:-[\p{L}\p{N}_]+)*/gu)) {
+    const word = raw.replace(/-/g, '');
     if (word.length < 2 || STOP_WORDS.has(word)) continue;
     const s = stem(word);
-    if (!stems.includes(s)) stems.push(s);
+    if (groups.some((g) => g[0] === s)) continue;
+    groups.push([s, ...(SYNONYMS.get(s) ?? []).filter((other) => other !== s)]);
   }
-  if (stems.length === 0) return undefined;
-  return { match: stems.map((s) => `"${s}"*`).join(' OR '), stems };
+  if (groups.length === 0) return undefined;
+  const terms = [...new Set(groups.flat())];
+  return { match: terms.map((t) => `"${t}"*`).join(' OR '), stems: groups };
 }
 
 export function splitSentences(text: string): string[] {
@@ -51,20 +77,18 @@ export function splitSentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** Distinct query stems that occur in the text. */
-export function matchedStems(text: string, stems: string[]): Set<string> {
+/** The question's word groups (by their first stem) of which some word occurs in the text. */
+export function matchedStems(text: string, groups: string[][]): Set<string> {
   const words = new Set<string>();
   for (const [word] of text.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) words.add(stem(word));
   const found = new Set<string>();
-  for (const s of stems) {
-    for (const w of words) {
-      if (w.startsWith(s) || s.startsWith(w)) {
-        if (Math.min(w.length, s.length) >= 3 || w === s) {
-          found.add(s);
-          break;
-        }
-      }
-    }
+  for (const group of groups) {
+    const hit = group.some((s) =>
+      [...words].some(
+        (w) => (w.startsWith(s) || s.startsWith(w)) && (Math.min(w.length, s.length) >= 3 || w === s),
+      ),
+    );
+    if (hit) found.add(group[0]!);
   }
   return found;
 }
@@ -89,7 +113,7 @@ export const NO_ANSWER = 'No confident answer in your threads.';
  * each followed by its citation [n] (n = position in `sources`, from 1). Below the threshold,
  * the honest "no confident answer".
  */
-export function composeExtractive(stems: string[], sources: OracleSource[], maxSentences = 3): string {
+export function composeExtractive(stems: string[][], sources: OracleSource[], maxSentences = 3): string {
   if (sources.length === 0 || stems.length === 0) return NO_ANSWER;
   const needed = stems.length <= 2 ? 1 : Math.ceil(stems.length * 0.4);
   type Candidate = { text: string; source: number; hits: number; order: number };
@@ -159,7 +183,7 @@ export interface RetrievedRow {
 }
 
 /** bm25 first, then the share of the question's words an entry (with its thread's name) holds. */
-export function rerank(rows: RetrievedRow[], stems: string[]): OracleSource[] {
+export function rerank(rows: RetrievedRow[], stems: string[][]): OracleSource[] {
   const best = Math.max(1e-9, ...rows.map((r) => -r.rank));
   return rows
     .map((r) => {

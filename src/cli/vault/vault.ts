@@ -233,7 +233,7 @@ export class Vault {
   /** The Oracle's retrieval over this vault: the same query and re-ranking as the server's. */
   oracleSources(question: string, options: { project?: string | undefined; limit: number }) {
     const query = questionToQuery(question);
-    if (!query) return { stems: [] as string[], sources: [] as OracleSource[] };
+    if (!query) return { stems: [] as string[][], sources: [] as OracleSource[] };
     const projectFilter = options.project === undefined ? sql`` : sql`AND project_id = ${options.project}`;
     const rows = this.orm.all<RetrievedRow>(sql`
       WITH hits AS (

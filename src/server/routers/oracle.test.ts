@@ -74,6 +74,15 @@ describe('oracle.ask without an LLM', () => {
     expect((error as TRPCError).message).toMatch(/over the limit of 2000/);
   });
 
+  it('takes FTS syntax in a question as words, and refuses an empty question', async () => {
+    for (const question of ['"access tokens', 'tok*', 'NEAR(access tokens)', 'access -tokens', 'col:access', '***', '"']) {
+      const answer = await alice.caller.oracle.ask({ question });
+      expect(typeof answer.answer, question).toBe('string');
+    }
+    const empty = await alice.caller.oracle.ask({ question: '   ' }).catch((e: TRPCError) => e);
+    expect((empty as TRPCError).code).toBe('BAD_REQUEST');
+  });
+
   it('streams the extractive answer, ending with the sources', async () => {
     const events = await collect(
       await alice.caller.oracle.stream({ question: 'When do access tokens expire?' }),

@@ -126,7 +126,7 @@ export class Oracle {
   }
 }
 
-function extractiveAnswer(stems: string[], sources: OracleSource[], note: string): OracleAnswer {
+function extractiveAnswer(stems: string[][], sources: OracleSource[], note: string): OracleAnswer {
   return withSources(composeExtractive(stems, sources), 'extractive-fallback', note, sources);
 }
 
