@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkCitations,
   composeExtractive,
+  makeSnippet,
   NO_ANSWER,
   questionToQuery,
   splitSentences,
@@ -70,5 +71,15 @@ describe('checkCitations', () => {
       cited: [1, 2],
     });
     expect(checkCitations('Made up [5].', 2)).toEqual({ answer: 'Made up.', cited: [] });
+  });
+});
+
+describe('makeSnippet', () => {
+  it('marks the question words around the first match and cuts with …', () => {
+    const groups = questionToQuery('token expiry')!.stems;
+    const long = `${'filler '.repeat(20)}Access tokens expire after 15 minutes. ${'more '.repeat(30)}`;
+    const snippet = makeSnippet(long, groups, 12);
+    expect(snippet).toMatch(/^….*Access \*\*tokens\*\* \*\*expire\*\* after 15 minutes\..*…$/);
+    expect(makeSnippet('Short: tokens.', groups)).toBe('Short: **tokens**.');
   });
 });

@@ -172,7 +172,6 @@ export function checkCitations(answer: string, sourceCount: number): { answer: s
 
 export interface RetrievedRow {
   rank: number;
-  snippet: string;
   content: string;
   entryId: string;
   seq: number;
@@ -180,6 +179,31 @@ export interface RetrievedRow {
   timestamp: string;
   project: string;
   thread: string;
+}
+
+/**
+ * Up to `words` words of the content around its first match, the question's words between **
+ * marks (the FTS snippet's format), with … where it was cut.
+ */
+export function makeSnippet(content: string, groups: string[][], words = 24): string {
+  const tokens = content.split(/(\s+)/);
+  const isHit = (token: string) => {
+    const bare = token.toLowerCase().replace(/[^\p{L}\p{N}_-]/gu, '');
+    return bare.length > 0 && matchedStems(bare, groups).size > 0;
+  };
+  const wordIndexes = tokens.flatMap((t, i) => (/\S/.test(t) ? [i] : []));
+  const firstHit = wordIndexes.findIndex((i) => isHit(tokens[i]!));
+  const start = Math.max(0, (firstHit < 0 ? 0 : firstHit) - Math.floor(words / 3));
+  const chosen = wordIndexes.slice(start, start + words);
+  const text = chosen
+    .map((i) => {
+      const token = tokens[i]!;
+      if (!isHit(token)) return token;
+      const [, lead, core, tail] = /^([^\p{L}\p{N}_]*)(.*?)([^\p{L}\p{N}_]*)$/u.exec(token)!;
+      return `${lead}**${core}**${tail}`;
+    })
+    .join(' ');
+  return `${start > 0 ? '…' : ''}${text}${start + words < wordIndexes.length ? '…' : ''}`;
 }
 
 /** bm25 first, then the share of the question's words an entry (with its thread's name) holds. */
@@ -196,7 +220,7 @@ export function rerank(rows: RetrievedRow[], stems: string[][]): OracleSource[] 
       thread: r.thread,
       entryId: r.entryId,
       seq: r.seq,
-      snippet: r.snippet,
+      snippet: r.content,
       score: Number(score.toPrecision(4)),
       author: r.author,
       timestamp: new Date(r.timestamp),

@@ -3,7 +3,13 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { VltError } from '../../shared/errors.js';
 import type { ThreadStatus } from '../../shared/names.js';
-import { questionToQuery, rerank, type OracleSource, type RetrievedRow } from '../../shared/oracle.js';
+import {
+  makeSnippet,
+  questionToQuery,
+  rerank,
+  type OracleSource,
+  type RetrievedRow,
+} from '../../shared/oracle.js';
 import { buildFtsQuery } from '../../shared/search-query.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
@@ -237,14 +243,16 @@ export class Vault {
     const projectFilter = options.project === undefined ? sql`` : sql`AND project_id = ${options.project}`;
     const rows = this.orm.all<RetrievedRow>(sql`
       WITH hits AS (
-        SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT_OPEN}, ${HIGHLIGHT_CLOSE}, '…', 20) AS snippet
-        FROM entries_fts WHERE entries_fts MATCH ${query.match} ${projectFilter}
+        SELECT rowid AS pk, rank FROM entries_fts WHERE entries_fts MATCH ${query.match} ${projectFilter}
         ORDER BY rank LIMIT 40
       )
-      SELECT hits.rank, hits.snippet, e.content, e.id AS entryId, e.seq, e.author, e.timestamp,
+      SELECT hits.rank, e.content, e.id AS entryId, e.seq, e.author, e.timestamp,
              t.project_id AS project, t.slug AS thread
       FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
-    return { stems: query.stems, sources: rerank(rows, query.stems).slice(0, options.limit) };
+    const sources = rerank(rows, query.stems)
+      .slice(0, options.limit)
+      .map((source) => ({ ...source, snippet: makeSnippet(source.content, query.stems) }));
+    return { stems: query.stems, sources };
   }
 
   /**

@@ -75,7 +75,15 @@ describe('oracle.ask without an LLM', () => {
   });
 
   it('takes FTS syntax in a question as words, and refuses an empty question', async () => {
-    for (const question of ['"access tokens', 'tok*', 'NEAR(access tokens)', 'access -tokens', 'col:access', '***', '"']) {
+    for (const question of [
+      '"access tokens',
+      'tok*',
+      'NEAR(access tokens)',
+      'access -tokens',
+      'col:access',
+      '***',
+      '"',
+    ]) {
       const answer = await alice.caller.oracle.ask({ question });
       expect(typeof answer.answer, question).toBe('string');
     }

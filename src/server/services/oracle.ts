@@ -9,6 +9,7 @@ import {
   composeExtractive,
   NO_ANSWER,
   questionToQuery,
+  makeSnippet,
   rerank,
   type OracleSource,
   type RetrievedRow,
@@ -16,7 +17,6 @@ import {
 import type { ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
 import { complete, completeStream, LlmError, type LlmConfig } from './llm.js';
-import { HIGHLIGHT } from './threads.js';
 
 export type OracleMode = 'extractive' | 'llm' | 'extractive-fallback';
 
@@ -53,14 +53,16 @@ export class Oracle {
     const projectFilter = options.projectId ? sql`AND project_id = ${options.projectId}` : sql``;
     const rows = this.db.orm.all<RetrievedRow>(sql`
       WITH hits AS (
-        SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT.open}, ${HIGHLIGHT.close}, '…', 20) AS snippet
-        FROM entries_fts WHERE entries_fts MATCH ${query.match} AND user_id = ${userId} ${projectFilter}
+        SELECT rowid AS pk, rank FROM entries_fts
+        WHERE entries_fts MATCH ${query.match} AND user_id = ${userId} ${projectFilter}
         ORDER BY rank LIMIT ${CANDIDATES}
       )
-      SELECT hits.rank, hits.snippet, e.content, e.entry_id AS entryId, e.sequence_id AS seq, e.author,
+      SELECT hits.rank, e.content, e.entry_id AS entryId, e.sequence_id AS seq, e.author,
              e.timestamp, t.project_id AS project, t.thread_id AS thread
       FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
-    const sources = rerank(rows, query.stems).slice(0, options.limit);
+    const sources = rerank(rows, query.stems)
+      .slice(0, options.limit)
+      .map((source) => ({ ...source, snippet: makeSnippet(source.content, query.stems) }));
     return { query, sources };
   }
 

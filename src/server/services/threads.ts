@@ -141,16 +141,14 @@ export class Threads {
         let syncedCount = 0;
         let duplicateCount = 0;
         let lastActivity = thread.lastActivityAt;
+        const { byEntryId, bySequence, insert } = this.statements();
         for (const entry of [...input.entries].sort((a, b) => a.sequenceId - b.sequenceId)) {
-          const existing = orm
-            .select({ threadPk: entries.threadPk, sequenceId: entries.sequenceId, content: entries.content })
-            .from(entries)
-            .where(and(eq(entries.userId, userId), eq(entries.entryId, entry.entryId)))
-            .get();
+          const existing = byEntryId.get(userId, entry.entryId) as
+            { thread_pk: number; sequence_id: number; content: string } | undefined;
           if (existing) {
             if (
-              existing.threadPk === thread.pk &&
-              existing.sequenceId === entry.sequenceId &&
+              existing.thread_pk === thread.pk &&
+              existing.sequence_id === entry.sequenceId &&
               existing.content === entry.content
             ) {
               duplicateCount++;
@@ -163,12 +161,7 @@ export class Threads {
               entry.sequenceId,
             );
           }
-          const taken = orm
-            .select({ entryId: entries.entryId })
-            .from(entries)
-            .where(and(eq(entries.threadPk, thread.pk), eq(entries.sequenceId, entry.sequenceId)))
-            .get();
-          if (taken) {
+          if (bySequence.get(thread.pk, entry.sequenceId)) {
             throw new EntryRejected(
               'CONFLICT',
               `sequence ${entry.sequenceId} of ${name} is taken by another entry: pull the thread, then push again`,
@@ -177,18 +170,15 @@ export class Threads {
             );
           }
           const timestamp = entry.timestamp.toISOString();
-          orm
-            .insert(entries)
-            .values({
-              userId,
-              threadPk: thread.pk,
-              entryId: entry.entryId,
-              sequenceId: entry.sequenceId,
-              content: entry.content,
-              author: entry.author,
-              timestamp,
-            })
-            .run();
+          insert.run(
+            userId,
+            thread.pk,
+            entry.entryId,
+            entry.sequenceId,
+            entry.content,
+            entry.author,
+            timestamp,
+          );
           if (timestamp > lastActivity) lastActivity = timestamp;
           syncedCount++;
         }
@@ -207,6 +197,26 @@ export class Threads {
         return { syncedCount, duplicateCount, lastSyncedSequence: watermark };
       })
       .immediate();
+  }
+
+  private prepared: ReturnType<Threads['prepare']> | undefined;
+
+  /** The per-entry statements of a push, prepared once: ingest runs them for every entry. */
+  private statements() {
+    return (this.prepared ??= this.prepare());
+  }
+
+  private prepare() {
+    const { sqlite } = this.db;
+    return {
+      byEntryId: sqlite.prepare(
+        'SELECT thread_pk, sequence_id, content FROM entries WHERE user_id = ? AND entry_id = ?',
+      ),
+      bySequence: sqlite.prepare('SELECT 1 FROM entries WHERE thread_pk = ? AND sequence_id = ?'),
+      insert: sqlite.prepare(
+        'INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+    };
   }
 
   /** The highest n such that entries 0..n are all stored, moving up from the last known one. */

@@ -1,0 +1,35 @@
+// Realistic-looking engineering notes for benchmarks: deterministic, Zipf-distributed words.
+const WORDS = `the a to of and in for on is with that we it this be as was at by not are from or have an but
+all they which one you were her would there their what so up out if about who get go me when make can
+like time no just him know take people into year your good some could them see other than then now look
+only come its over think also back after use two how our work first well way even new want because any
+these give day most us build test deploy cache token session server client request response error retry
+queue worker job schedule database query index migration schema table column user account login password
+api endpoint route handler middleware config setting flag feature release branch merge review commit
+pipeline runner container image cluster node pod memory cpu latency throughput timeout backoff limit
+log metric alert dashboard incident outage fix bug regression flaky benchmark profile refactor module
+package dependency version upgrade library framework frontend backend mobile browser page component
+state store event stream message topic partition offset consumer producer batch sync push pull conflict
+storage bucket backup restore snapshot replica primary secondary failover region zone network dns
+certificate tls proxy gateway load balancer cdn cost budget plan sprint ticket estimate deadline`
+  .split(/\s+/)
+  .filter(Boolean);
+
+export function corpus(count: number, seed = 11): string[] {
+  let state = seed;
+  const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
+  const word = () => WORDS[Math.floor(WORDS.length * Math.pow(random(), 2.2))]!;
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const sentences = 1 + Math.floor(random() * 3);
+    const parts: string[] = [];
+    for (let s = 0; s < sentences; s++) {
+      const length = 6 + Math.floor(random() * 14);
+      const words = Array.from({ length }, word);
+      if (random() < 0.3) words.push(String(Math.floor(random() * 500)));
+      parts.push(`${words.join(' ').replace(/^./, (c) => c.toUpperCase())}.`);
+    }
+    out.push(parts.join(' '));
+  }
+  return out;
+}
