@@ -63,18 +63,29 @@ for (const [i, entry] of planted.entries()) {
     threadId: entry.thread,
     status: 'active',
     createdAt: new Date(),
-    entries: [{ entryId: uuidv7(), sequenceId: i, content: entry.content, author: 'bench', timestamp: new Date() }],
+    entries: [
+      { entryId: uuidv7(), sequenceId: i, content: entry.content, author: 'bench', timestamp: new Date() },
+    ],
   });
 }
 log(`\rserver: ${total} entries in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 for (const q of QUESTIONS.slice(0, 5)) await deps.oracle.ask(user.id, { question: q.question });
 const askMs: number[] = [];
+const byQuestion = new Map<string, number[]>();
 for (let round = 0; round < 4; round++) {
   for (const q of QUESTIONS) {
     const t0 = process.hrtime.bigint();
     await deps.oracle.ask(user.id, { question: q.question });
-    askMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    askMs.push(ms);
+    byQuestion.set(q.question, [...(byQuestion.get(q.question) ?? []), ms]);
   }
+}
+if (process.argv.includes('--verbose')) {
+  const slowest = [...byQuestion]
+    .map(([q, ms]) => [q, quantile(ms, 0.5)] as const)
+    .sort((a, b) => b[1] - a[1]);
+  for (const [q, ms] of slowest.slice(0, 6)) log(`  ${ms.toFixed(1)} ms  ${q}\n`);
 }
 deps.db.close();
 
@@ -97,7 +108,9 @@ const db = new Database(join(home, 'vault.db'));
 const insertThread = db.prepare(
   "INSERT INTO threads (project_id, slug, last_seq, updated_at) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
 );
-const insertEntry = db.prepare('INSERT INTO entries (id, thread_pk, seq, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?)');
+const insertEntry = db.prepare(
+  'INSERT INTO entries (id, thread_pk, seq, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
+);
 for (const project of new Set(['web', 'infra', ...planted.map((e) => e.project)])) {
   db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(project, project);
 }
@@ -105,7 +118,9 @@ db.transaction(() => {
   for (let t = 0; t < THREADS; t++) {
     const slice = texts.slice(t * perThread, (t + 1) * perThread);
     const { lastInsertRowid } = insertThread.run(t % 2 ? 'web' : 'infra', `thread-${t}`, slice.length - 1);
-    slice.forEach((content, seq) => insertEntry.run(uuidv7(), lastInsertRowid, seq, content, 'bench', new Date().toISOString()));
+    slice.forEach((content, seq) =>
+      insertEntry.run(uuidv7(), lastInsertRowid, seq, content, 'bench', new Date().toISOString()),
+    );
   }
   planted.forEach((entry, i) => {
     const { lastInsertRowid } = insertThread.run(entry.project, `${entry.thread}-${i}`, 0);
@@ -137,8 +152,14 @@ if (process.argv.includes('--json')) {
   console.log(JSON.stringify(result));
 } else {
   console.log(`Oracle on ${total} entries:`);
-  console.log(`  oracle.ask extractive, in-process (${result.asks} asks)   p50 ${result.askP50Ms.toFixed(1)} ms, p95 ${result.askP95Ms.toFixed(1)} ms (target p95 <= 50 ms)`);
+  console.log(
+    `  oracle.ask extractive, in-process (${result.asks} asks)   p50 ${result.askP50Ms.toFixed(1)} ms, p95 ${result.askP95Ms.toFixed(1)} ms (target p95 <= 50 ms)`,
+  );
   console.log(`  vlt thread push --no-sync, median of ${runs}             ${result.pushMs.toFixed(1)} ms`);
-  console.log(`  vlt oracle --local, median of ${runs}                    ${result.oracleLocalMs.toFixed(1)} ms`);
-  console.log(`  oracle --local / push                                  ${result.ratio.toFixed(2)} (target <= 2.00)`);
+  console.log(
+    `  vlt oracle --local, median of ${runs}                    ${result.oracleLocalMs.toFixed(1)} ms`,
+  );
+  console.log(
+    `  oracle --local / push                                  ${result.ratio.toFixed(2)} (target <= 2.00)`,
+  );
 }

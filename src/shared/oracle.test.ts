@@ -3,6 +3,8 @@ import {
   checkCitations,
   composeExtractive,
   makeSnippet,
+  matchFor,
+  pruneCommon,
   NO_ANSWER,
   questionToQuery,
   splitSentences,
@@ -27,9 +29,11 @@ describe('questionToQuery', () => {
     const query = questionToQuery('What did we decide about token expiry?')!;
     expect(query.stems.map((g) => g[0])).toEqual(['token', 'expir']);
     expect(query.stems[0]).toEqual(expect.arrayContaining(['session', 'jwt']));
-    expect(query.match.split(' OR ')).toEqual(expect.arrayContaining(['"token"*', '"expir"*', '"jwt"*']));
-    expect(questionToQuery('NEAR("keys" OR colour*) col:umn -x ^y')?.match).toBe(
-      '"near"* OR "key"* OR "colour"* OR "col"* OR "umn"*',
+    expect(matchFor(query.terms).split(' OR ')).toEqual(
+      expect.arrayContaining(['"token"*', '"expir"*', '"jwt"']),
+    );
+    expect(matchFor(questionToQuery('NEAR("keys" OR colour*) col:umn -x ^y')!.terms)).toBe(
+      '"near"* OR "key" OR "colour"* OR "col" OR "umn"',
     );
     expect(questionToQuery('what is it?')).toBeUndefined();
   });
@@ -81,5 +85,20 @@ describe('makeSnippet', () => {
     const snippet = makeSnippet(long, groups, 12);
     expect(snippet).toMatch(/^….*Access \*\*tokens\*\* \*\*expire\*\* after 15 minutes\..*…$/);
     expect(makeSnippet('Short: tokens.', groups)).toBe('Short: **tokens**.');
+  });
+});
+
+describe('pruneCommon', () => {
+  it('leaves out terms most entries hold, keeping at least the rarest', () => {
+    const terms = questionToQuery('token expiry session')!.terms.filter((t) =>
+      ['token', 'expir', 'session'].includes(t.text),
+    );
+    const df: Record<string, number> = { token: 90_000, expir: 40, session: 70_000 };
+    expect(pruneCommon(terms, (t) => df[t.text] ?? 0, 100_000).map((t) => t.text)).toEqual(['expir']);
+    expect(
+      pruneCommon(terms, (t) => (t.text === 'expir' ? 0 : df[t.text]!), 100_000).map((t) => t.text),
+    ).toEqual(['session']);
+    // A small vault keeps every word.
+    expect(pruneCommon(terms, () => 150, 200)).toHaveLength(3);
   });
 });

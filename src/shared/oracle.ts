@@ -1,5 +1,6 @@
 // The Oracle's pure parts: a question turned into an FTS query, sentences picked from the best
 // entries with their citations, and the LLM prompt and its citations checked. Runs anywhere.
+import { stemmer } from 'stemmer';
 
 export const STOP_WORDS = new Set(
   `a about above after again against all am an and any are as at be because been before being below
@@ -9,7 +10,8 @@ export const STOP_WORDS = new Set(
   so some such than that the their theirs them themselves then there these they this those through to
   too under until up very was we were what when where which while who whom why will with would you your
   yours yourself yourselves did we us ever tell know anything something thing things said say decide
-  decided decision make made get got use used still need needs can cannot`
+  decided decision make made get got use used still need needs can cannot every time times way ways also
+  much many really currently`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -35,7 +37,7 @@ export const THESAURUS: string[][] = [
   ['ci', 'pipeline', 'build', 'integration'],
   ['deploy', 'deployment', 'ship', 'release', 'rollout', 'production'],
   ['fast', 'faster', 'speed', 'sped', 'quick', 'slow', 'performance', 'latency'],
-  ['oncall', 'duty', 'pager', 'incident', 'rotation'],
+  ['duty', 'pager', 'incident', 'rotation', 'handover'],
   ['phone', 'mobile', 'device', 'ios', 'android'],
   ['database', 'db', 'postgres', 'sql', 'cluster'],
   ['christmas', 'holiday', 'holidays', 'december', 'freeze'],
@@ -49,25 +51,60 @@ for (const group of THESAURUS) {
   for (const s of stems) SYNONYMS.set(s, stems);
 }
 
+export interface OracleTerm {
+  /** As typed into FTS5 (it applies the porter stemmer itself). */
+  text: string;
+  prefix: boolean;
+}
+
 export interface OracleQuery {
-  /** For FTS5 MATCH: each term quoted, as a prefix of its stem, with its synonyms, OR-ed. */
-  match: string;
+  /** Every word of the question and its synonyms, for FTS5 MATCH (see `matchFor`). */
+  terms: OracleTerm[];
   /** One group per word of the question: its stem, then its synonyms' stems. */
   stems: string[][];
 }
 
 export function questionToQuery(question: string): OracleQuery | undefined {
   const groups: string[][] = [];
-  for (const [raw] of question.toLowerCase().matchAll(/[\p{L}\p{N}_]+(?:-[\p{L}\p{N}_]+)*/gu)) {
-    const word = raw.replace(/-/g, '');
+  for (const [word] of question.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) {
     if (word.length < 2 || STOP_WORDS.has(word)) continue;
     const s = stem(word);
     if (groups.some((g) => g[0] === s)) continue;
     groups.push([s, ...(SYNONYMS.get(s) ?? []).filter((other) => other !== s)]);
   }
   if (groups.length === 0) return undefined;
-  const terms = [...new Set(groups.flat())];
-  return { match: terms.map((t) => `"${t}"*`).join(' OR '), stems: groups };
+  // Prefix search catches expire/expiry/expired; short stems match exactly, or "ci"* would match half the index.
+  const terms = [...new Set(groups.flat())].map((text) => ({ text, prefix: text.length >= 4 }));
+  return { terms, stems: groups };
+}
+
+/** The FTS5 MATCH expression for these terms: each quoted (FTS syntax stays words), OR-ed. */
+export function matchFor(terms: OracleTerm[]): string {
+  return terms.map((t) => `"${t.text}"${t.prefix ? '*' : ''}`).join(' OR ');
+}
+
+/** The index's form of a term (FTS5's porter tokenizer), and the end of its prefix range. */
+export function indexRange(term: OracleTerm): { from: string; to: string | undefined } {
+  const from = stemmer(term.text);
+  return { from, to: term.prefix ? `${from}\uffff` : undefined };
+}
+
+/**
+ * Leaves out terms that most entries hold: bm25 gives them almost no weight, and ranking their
+ * matches is most of a query's time on a large vault. `documents(term)` is how many entries hold
+ * the term; at least the rarest term is always kept.
+ */
+export function pruneCommon(
+  terms: OracleTerm[],
+  documents: (term: OracleTerm) => number,
+  total: number,
+): OracleTerm[] {
+  const limit = Math.max(1000, total * 0.05);
+  const counted = terms.map((term) => ({ term, df: documents(term) }));
+  const kept = counted.filter((c) => c.df > 0 && c.df <= limit).map((c) => c.term);
+  if (kept.length > 0) return kept;
+  const rarest = counted.filter((c) => c.df > 0).sort((a, b) => a.df - b.df)[0];
+  return rarest ? [rarest.term] : terms;
 }
 
 export function splitSentences(text: string): string[] {
@@ -226,4 +263,30 @@ export function rerank(rows: RetrievedRow[], stems: string[][]): OracleSource[] 
       timestamp: new Date(r.timestamp),
       content: r.content,
     }));
+}
+
+/**
+ * Retrieval shared by the server and the local vault: `run` executes an FTS5 MATCH and returns the
+ * best-ranked candidates; they are re-ranked and the best `limit` get snippets.
+ */
+export function retrieveSources(
+  run: (match: string) => RetrievedRow[],
+  query: OracleQuery,
+  terms: OracleTerm[],
+  limit: number,
+): OracleSource[] {
+  return rerank(run(matchFor(terms)), query.stems)
+    .slice(0, limit)
+    .map((source) => ({ ...source, snippet: makeSnippet(source.content, query.stems) }));
+}
+
+/** Document counts from an FTS5 vocabulary table (`entries_vocab`), through two prepared queries. */
+export function vocabularyCounter(
+  exact: (term: string) => number | undefined,
+  range: (from: string, to: string) => number,
+): (term: OracleTerm) => number {
+  return (term) => {
+    const { from, to } = indexRange(term);
+    return to === undefined ? (exact(from) ?? 0) : range(from, to);
+  };
 }

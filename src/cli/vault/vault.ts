@@ -4,9 +4,10 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { VltError } from '../../shared/errors.js';
 import type { ThreadStatus } from '../../shared/names.js';
 import {
-  makeSnippet,
+  pruneCommon,
   questionToQuery,
-  rerank,
+  retrieveSources,
+  vocabularyCounter,
   type OracleSource,
   type RetrievedRow,
 } from '../../shared/oracle.js';
@@ -241,17 +242,32 @@ export class Vault {
     const query = questionToQuery(question);
     if (!query) return { stems: [] as string[][], sources: [] as OracleSource[] };
     const projectFilter = options.project === undefined ? sql`` : sql`AND project_id = ${options.project}`;
-    const rows = this.orm.all<RetrievedRow>(sql`
-      WITH hits AS (
-        SELECT rowid AS pk, rank FROM entries_fts WHERE entries_fts MATCH ${query.match} ${projectFilter}
-        ORDER BY rank LIMIT 40
-      )
-      SELECT hits.rank, e.content, e.id AS entryId, e.seq, e.author, e.timestamp,
-             t.project_id AS project, t.slug AS thread
-      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
-    const sources = rerank(rows, query.stems)
-      .slice(0, options.limit)
-      .map((source) => ({ ...source, snippet: makeSnippet(source.content, query.stems) }));
+    const run = (match: string) =>
+      this.orm.all<RetrievedRow>(sql`
+        WITH hits AS (
+          SELECT rowid AS pk, rank FROM entries_fts WHERE entries_fts MATCH ${match} ${projectFilter}
+          ORDER BY rank LIMIT 40
+        )
+        SELECT hits.rank, e.content, e.id AS entryId, e.seq, e.author, e.timestamp,
+               t.project_id AS project, t.slug AS thread
+        FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
+    const documents = vocabularyCounter(
+      (term) =>
+        (
+          this.sqlite.prepare('SELECT doc FROM entries_vocab WHERE term = ?').get(term) as
+            { doc: number } | undefined
+        )?.doc,
+      (from, to) =>
+        (
+          this.sqlite
+            .prepare('SELECT coalesce(sum(doc), 0) AS n FROM entries_vocab WHERE term >= ? AND term < ?')
+            .get(from, to) as { n: number }
+        ).n,
+    );
+    const { total } = this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as {
+      total: number;
+    };
+    const sources = retrieveSources(run, query, pruneCommon(query.terms, documents, total), options.limit);
     return { stems: query.stems, sources };
   }
 

@@ -9,8 +9,9 @@ import {
   composeExtractive,
   NO_ANSWER,
   questionToQuery,
-  makeSnippet,
-  rerank,
+  pruneCommon,
+  retrieveSources,
+  vocabularyCounter,
   type OracleSource,
   type RetrievedRow,
 } from '../../shared/oracle.js';
@@ -51,18 +52,36 @@ export class Oracle {
     const query = questionToQuery(question);
     if (!query) return { query, sources: [] as OracleSource[] };
     const projectFilter = options.projectId ? sql`AND project_id = ${options.projectId}` : sql``;
-    const rows = this.db.orm.all<RetrievedRow>(sql`
-      WITH hits AS (
-        SELECT rowid AS pk, rank FROM entries_fts
-        WHERE entries_fts MATCH ${query.match} AND user_id = ${userId} ${projectFilter}
-        ORDER BY rank LIMIT ${CANDIDATES}
-      )
-      SELECT hits.rank, e.content, e.entry_id AS entryId, e.sequence_id AS seq, e.author,
-             e.timestamp, t.project_id AS project, t.thread_id AS thread
-      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
-    const sources = rerank(rows, query.stems)
-      .slice(0, options.limit)
-      .map((source) => ({ ...source, snippet: makeSnippet(source.content, query.stems) }));
+    const run = (match: string) =>
+      this.db.orm.all<RetrievedRow>(sql`
+        WITH hits AS (
+          SELECT rowid AS pk, rank FROM entries_fts
+          WHERE entries_fts MATCH ${match} AND user_id = ${userId} ${projectFilter}
+          ORDER BY rank LIMIT ${CANDIDATES}
+        )
+        SELECT hits.rank, e.content, e.entry_id AS entryId, e.sequence_id AS seq, e.author,
+               e.timestamp, t.project_id AS project, t.thread_id AS thread
+        FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
+    const { sqlite } = this.db;
+    const documents = vocabularyCounter(
+      (term) =>
+        (
+          sqlite.prepare('SELECT doc FROM entries_vocab WHERE term = ?').get(term) as
+            { doc: number } | undefined
+        )?.doc,
+      (from, to) =>
+        (
+          sqlite
+            .prepare('SELECT coalesce(sum(doc), 0) AS n FROM entries_vocab WHERE term >= ? AND term < ?')
+            .get(from, to) as {
+            n: number;
+          }
+        ).n,
+    );
+    const { total } = sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as {
+      total: number;
+    };
+    const sources = retrieveSources(run, query, pruneCommon(query.terms, documents, total), options.limit);
     return { query, sources };
   }
 
