@@ -257,8 +257,13 @@ describe('sync', () => {
     expect(vlt(box, ['thread', 'new', 'later', 'written while the server is down']).stdout).toMatch(
       /queued: server unreachable/,
     );
-    const status = json<{ retrier: { running: boolean } }>(box, ['sync', 'status']);
+    const status = json<{ retrier: { running: boolean; pid: number } }>(box, ['sync', 'status']);
     expect(status.retrier.running).toBe(true);
+    // A second failed sync does not start a second retrier.
+    expect(vlt(box, ['thread', 'push', 'later', 'also while down']).stdout).toMatch(
+      /queued: server unreachable/,
+    );
+    expect(json<{ retrier: { pid: number } }>(box, ['sync', 'status']).retrier.pid).toBe(status.retrier.pid);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const back = await startServer(data, port);
     cleanups.push(() => back.stop());
@@ -271,6 +276,12 @@ describe('sync', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(entries).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const got = await client.threads.get.query({ projectId: 'app', threadId: 'later' });
+    expect(got.entries.map((e) => e.content)).toEqual([
+      'written while the server is down',
+      'also while down',
+    ]);
     // Its work done, the retrier exits by itself.
     for (
       let i = 0;

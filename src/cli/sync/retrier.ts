@@ -33,6 +33,12 @@ export function retrierPid(env: Env): number | undefined {
 
 /** Takes the lock for this process; false if another live retrier holds it. */
 export function takeRetrierLock(env: Env): boolean {
+  // The command that started this retrier wrote its pid already (see startRetrier).
+  try {
+    if (Number(readFileSync(lockPath(env), 'utf8').trim()) === process.pid) return true;
+  } catch {
+    // No lock yet: take it below.
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath(env), 'wx', 0o600);
@@ -71,5 +77,15 @@ export function startRetrier(env: Env, cwd: string, entry: string): boolean {
     stdio: 'ignore',
   });
   child.unref();
+  // Write its pid now, so that `vlt sync status` sees it at once and no second one starts.
+  if (child.pid !== undefined) {
+    try {
+      const fd = openSync(lockPath(env), 'wx', 0o600);
+      writeSync(fd, String(child.pid));
+      closeSync(fd);
+    } catch {
+      // Another retrier took the lock meanwhile: this one will find it taken and exit.
+    }
+  }
   return true;
 }
