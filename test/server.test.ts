@@ -1,6 +1,6 @@
 // The real vlt-server process on port 0, called over HTTP and through the typed tRPC client.
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/shared/router.js';
 import { transformer } from '../src/shared/transformer.js';
+import { SERVER_BIN, startServer, type RunningServer } from './net-helpers.js';
 import { entriesFor } from './server-helpers.js';
 
-const SERVER_BIN = join(import.meta.dirname, '..', 'dist', 'server', 'vlt-server.mjs');
 const data = mkdtempSync(join(tmpdir(), 'vlt-server-test-'));
 
 function serverCli(args: string[], input = '') {
@@ -21,23 +21,7 @@ function serverCli(args: string[], input = '') {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-async function startServer(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [SERVER_BIN, 'start', '--port', '0', '--data', data], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  return { child, url, output: () => out };
-}
-
+/** SIGTERM, and the exit code. */
 async function stop(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
@@ -55,11 +39,14 @@ const clientFor = (url: string, token?: string) =>
     ],
   });
 
-let server: Awaited<ReturnType<typeof startServer>>;
+let server: RunningServer;
+const output = () => serverOutput;
+let serverOutput = '';
 let token: string;
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer(data);
+  server.child.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
   expect(serverCli(['user', 'add', 'alice', '--password-stdin'], 'correct horse battery\n')).toMatchObject({
     code: 0,
     stdout: 'created user alice\n',
@@ -161,9 +148,9 @@ describe('vlt-server', () => {
     expect(await exit).toBe(0);
     expect(response).toMatch(/^HTTP\/1\.1 200 /);
     expect(response).toContain('made during shutdown');
-    expect(server.output()).toContain('finishing requests in flight');
+    expect(output()).toContain('finishing requests in flight');
 
-    server = await startServer();
+    server = await startServer(data);
     const again = await clientFor(server.url, token).threads.get.query({
       projectId: 'app',
       threadId: 'auth',

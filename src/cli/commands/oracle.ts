@@ -2,20 +2,11 @@ import { Command, Option } from 'clipanion';
 import { usageError } from '../../shared/errors.js';
 import { formatLocalTime } from '../../shared/format.js';
 import { checkProjectId } from '../../shared/names.js';
-import { composeExtractive } from '../../shared/oracle.js';
+import { composeExtractive, type OracleSource } from '../../shared/oracle.js';
 import { VltCommand } from '../base.js';
 import { renderHighlight } from '../output.js';
 
-interface Source {
-  project: string;
-  thread: string;
-  entryId: string;
-  seq: number;
-  snippet: string;
-  score: number;
-  author: string;
-  timestamp: Date;
-}
+type Source = Omit<OracleSource, 'content'>;
 
 export class OracleCommand extends VltCommand {
   static override paths = [['oracle']];

@@ -20,33 +20,37 @@ export function llmConfigFromEnv(env: Record<string, string | undefined>): LlmCo
 
 export class LlmError extends Error {}
 
-function request(config: LlmConfig, messages: { role: string; content: string }[], stream: boolean) {
-  return fetch(`${config.baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
-    },
-    body: JSON.stringify({ model: config.model, messages, temperature: 0, stream }),
-    signal: AbortSignal.timeout(config.timeoutMs),
-  });
-}
-
-export async function complete(config: LlmConfig, system: string, user: string): Promise<string> {
+/** Sends the chat request; a network failure or a timeout becomes an LlmError. */
+async function send(config: LlmConfig, system: string, user: string, stream: boolean): Promise<Response> {
   let response: Response;
   try {
-    response = await request(
-      config,
-      [
-        { role: 'system', content: system },
-        { role: 'user', content: user },
-      ],
-      false,
-    );
+    response = await fetch(`${config.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+      },
+      body: JSON.stringify({
+        model: config.model,
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: user },
+        ],
+        temperature: 0,
+        stream,
+      }),
+      signal: AbortSignal.timeout(config.timeoutMs),
+    });
   } catch (error) {
     throw new LlmError(describe(error, config));
   }
-  if (!response.ok) throw new LlmError(`the LLM answered HTTP ${response.status}`);
+  if (!response.ok || (stream && !response.body))
+    throw new LlmError(`the LLM answered HTTP ${response.status}`);
+  return response;
+}
+
+export async function complete(config: LlmConfig, system: string, user: string): Promise<string> {
+  const response = await send(config, system, user, false);
   const body = (await response.json().catch(() => null)) as {
     choices?: { message?: { content?: string } }[];
   } | null;
@@ -61,20 +65,7 @@ export async function* completeStream(
   system: string,
   user: string,
 ): AsyncGenerator<string> {
-  let response: Response;
-  try {
-    response = await request(
-      config,
-      [
-        { role: 'system', content: system },
-        { role: 'user', content: user },
-      ],
-      true,
-    );
-  } catch (error) {
-    throw new LlmError(describe(error, config));
-  }
-  if (!response.ok || !response.body) throw new LlmError(`the LLM answered HTTP ${response.status}`);
+  const response = await send(config, system, user, true);
   const decoder = new TextDecoder();
   let buffer = '';
   try {
