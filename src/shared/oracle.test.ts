@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkCitations,
   composeExtractive,
+  groupByThread,
   makeSnippet,
   matchFor,
   pruneCommon,
@@ -100,5 +101,18 @@ describe('pruneCommon', () => {
     ).toEqual(['session']);
     // A small vault keeps every word.
     expect(pruneCommon(terms, () => 150, 200)).toHaveLength(3);
+  });
+});
+
+describe('groupByThread', () => {
+  it('keeps sources of one thread together, threads in the order of their best source', () => {
+    const order = groupByThread([
+      source('a', '1'),
+      source('b', '2'),
+      source('a', '3'),
+      source('c', '4'),
+      source('b', '5'),
+    ]);
+    expect(order.map((s) => `${s.thread}${s.content}`)).toEqual(['a1', 'a3', 'b2', 'b5', 'c4']);
   });
 });

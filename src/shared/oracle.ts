@@ -141,6 +141,8 @@ export interface OracleSource {
   timestamp: Date;
   /** The full entry, used to compose the answer; not sent to clients. */
   content: string;
+  /** The entries just before and after it in its thread, for the LLM's context; not sent to clients. */
+  context?: { before?: string; after?: string };
 }
 
 export const NO_ANSWER = 'No confident answer in your threads.';
@@ -173,16 +175,24 @@ export function composeExtractive(stems: string[][], sources: OracleSource[], ma
   return chosen.map((c) => `${/[.!?]$/.test(c.text) ? c.text : `${c.text}.`} [${c.source + 1}]`).join(' ');
 }
 
+const clip = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 export function buildPrompt(question: string, sources: OracleSource[]): { system: string; user: string } {
   const numbered = sources
-    .map(
-      (s, i) =>
-        `[${i + 1}] ${s.project}/${s.thread}#${s.seq} (${s.author}, ${s.timestamp.toISOString()}):\n${s.content}`,
-    )
+    .map((s, i) => {
+      const lines = [
+        `[${i + 1}] ${s.project}/${s.thread}#${s.seq} (${s.author}, ${s.timestamp.toISOString()}):`,
+      ];
+      if (s.context?.before) lines.push(`(context, the entry before: ${clip(s.context.before)})`);
+      lines.push(s.content);
+      if (s.context?.after) lines.push(`(context, the entry after: ${clip(s.context.after)})`);
+      return lines.join('\n');
+    })
     .join('\n\n');
   return {
     system:
-      'You answer questions about a developer team\'s notes ("threads"). Use only the numbered sources. ' +
+      'You answer questions about a developer team\'s notes ("threads"). Use only the numbered sources; ' +
+      'lines marked "context" only help you read them. ' +
       'Cite every claim with its source number in square brackets, like [2]. If the sources do not hold ' +
       'the answer, say exactly: "No confident answer in your threads." Be brief.',
     user: `Sources:\n\n${numbered}\n\nQuestion: ${question}`,
@@ -275,9 +285,27 @@ export function retrieveSources(
   terms: OracleTerm[],
   limit: number,
 ): OracleSource[] {
-  return rerank(run(matchFor(terms)), query.stems)
-    .slice(0, limit)
-    .map((source) => ({ ...source, snippet: makeSnippet(source.content, query.stems) }));
+  const best = rerank(run(matchFor(terms)), query.stems).slice(0, limit);
+  return groupByThread(best).map((source) => ({
+    ...source,
+    snippet: makeSnippet(source.content, query.stems),
+  }));
+}
+
+/** Sources of one thread next to each other, threads in the order of their best source. */
+export function groupByThread<T extends { project: string; thread: string }>(sources: T[]): T[] {
+  const order = new Map<string, number>();
+  sources.forEach((s, i) => {
+    const key = `${s.project}/${s.thread}`;
+    if (!order.has(key)) order.set(key, i);
+  });
+  return sources
+    .map((s, i) => ({ s, i }))
+    .sort(
+      (a, b) =>
+        order.get(`${a.s.project}/${a.s.thread}`)! - order.get(`${b.s.project}/${b.s.thread}`)! || a.i - b.i,
+    )
+    .map(({ s }) => s);
 }
 
 /** Document counts from an FTS5 vocabulary table (`entries_vocab`), through two prepared queries. */

@@ -74,7 +74,7 @@ export class OracleCommand extends VltCommand {
         answer: composeExtractive(stems, sources),
         mode: 'local',
         note: `answered from the local vault (${localReason})`,
-        sources: sources.map(({ content: _content, ...source }) => source),
+        sources: sources.map(({ content: _content, context: _context, ...source }) => source),
       };
     }
     if (this.json) {

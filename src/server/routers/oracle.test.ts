@@ -119,6 +119,10 @@ describe('oracle.ask with an LLM', () => {
     expect(request).toMatchObject({ model: 'fake-model', auth: 'Bearer sk-test', stream: false });
     expect(request.messages[1]!.content).toMatch(/^Sources:\n\n\[1\] app\/auth-refactor#0/);
     expect(request.messages[0]!.content).toMatch(/Cite every claim/);
+    // The neighbouring entry of the thread comes along as context.
+    expect(request.messages[1]!.content).toMatch(
+      /\(context, the entry after: Tried storing tokens in localStorage/,
+    );
   });
 
   it.each([

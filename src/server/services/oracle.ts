@@ -85,6 +85,21 @@ export class Oracle {
     return { query, sources };
   }
 
+  /** Each source with the entries before and after it in its thread, for the LLM. */
+  private withContext(userId: string, sources: OracleSource[]): OracleSource[] {
+    const neighbour = this.db.sqlite.prepare(
+      `SELECT e.content FROM entries e JOIN threads t ON t.pk = e.thread_pk
+       WHERE t.user_id = ? AND t.project_id = ? AND t.thread_id = ? AND e.sequence_id = ?`,
+    );
+    const at = (s: OracleSource, seq: number) =>
+      (neighbour.get(userId, s.project, s.thread, seq) as { content: string } | undefined)?.content;
+    return sources.map((s) => {
+      const before = at(s, s.seq - 1);
+      const after = at(s, s.seq + 1);
+      return { ...s, context: { ...(before ? { before } : {}), ...(after ? { after } : {}) } };
+    });
+  }
+
   async ask(
     userId: string,
     input: { question: string; projectId?: string; limit?: number },
@@ -98,7 +113,7 @@ export class Oracle {
       withSources(composeExtractive(query?.stems ?? [], sources), mode, note, sources);
     if (!this.llm || sources.length === 0) return extractive('extractive', null);
     try {
-      const { system, user } = buildPrompt(input.question, sources);
+      const { system, user } = buildPrompt(input.question, this.withContext(userId, sources));
       const checked = checkCitations(await complete(this.llm, system, user), sources.length);
       if (checked.cited.length === 0 && checked.answer !== NO_ANSWER) {
         return extractive('extractive-fallback', 'the LLM cited no source');
@@ -121,7 +136,7 @@ export class Oracle {
       ...(input.projectId ? { projectId: input.projectId } : {}),
     });
     if (this.llm && sources.length > 0) {
-      const { system, user } = buildPrompt(input.question, sources);
+      const { system, user } = buildPrompt(input.question, this.withContext(userId, sources));
       let text = '';
       try {
         for await (const piece of completeStream(this.llm, system, user)) {
@@ -161,6 +176,6 @@ function withSources(
     answer,
     mode,
     note,
-    sources: sources.map(({ content: _content, ...source }) => source),
+    sources: sources.map(({ content: _content, context: _context, ...source }) => source),
   };
 }
