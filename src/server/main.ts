@@ -100,6 +100,10 @@ class StartCommand extends ServerCommand {
       throw new ServerError(`--port must be a whole number from 0 to 65535, not '${this.port}'`);
     }
     const deps = openData(this.data, process.env);
+    // Expired sessions go at start and then daily, so the table does not grow without end.
+    deps.accounts.pruneSessions();
+    const pruning = setInterval(() => deps.accounts.pruneSessions(), 86_400_000);
+    pruning.unref();
     const server = createServer(createApp(deps));
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
