@@ -10,6 +10,7 @@ import { Vault } from '../src/cli/vault/vault.js';
 import { createDeps } from '../src/server/context.js';
 import { openServerDb } from '../src/server/db/index.js';
 import { DEFAULT_LIMITS } from '../src/server/limits.js';
+import type { EmbeddingsConfig } from '../src/server/services/embeddings.js';
 import type { LlmConfig } from '../src/server/services/llm.js';
 import { composeExtractive, NO_ANSWER } from '../src/shared/oracle.js';
 import { uuidv7 } from '../src/shared/uuidv7.js';
@@ -60,8 +61,12 @@ function score(mode: string, ask: (question: string) => Promise<Asked>, keyToId:
   })();
 }
 
-async function serverMode(llm: LlmConfig | undefined): Promise<ModeResult> {
-  const deps = createDeps(openServerDb(':memory:'), DEFAULT_LIMITS, { secret: randomBytes(32), llm });
+async function serverMode(llm: LlmConfig | undefined, embeddings?: EmbeddingsConfig): Promise<ModeResult> {
+  const deps = createDeps(openServerDb(':memory:'), DEFAULT_LIMITS, {
+    secret: randomBytes(32),
+    llm,
+    embeddings,
+  });
   const user = await deps.accounts.signup('eval', 'evaluation password');
   const keyToId = new Map<string, string>();
   const seqs = new Map<string, number>();
@@ -89,9 +94,11 @@ async function serverMode(llm: LlmConfig | undefined): Promise<ModeResult> {
   }
   try {
     return await score(
-      llm ? 'llm' : 'extractive',
+      `${llm ? 'llm' : 'extractive'}${embeddings ? '+embed' : ''}`,
       async (question) => {
-        const ranked = deps.oracle.retrieve(user.id, question, { limit: 10 }).sources.map((s) => s.entryId);
+        const ranked = (await deps.oracle.retrieve(user.id, question, { limit: 10 })).sources.map(
+          (s) => s.entryId,
+        );
         const { answer } = await deps.oracle.ask(user.id, { question });
         return { ranked, answer };
       },
@@ -135,8 +142,9 @@ async function localMode(): Promise<ModeResult> {
   }
 }
 
-export async function runEval(llm?: LlmConfig): Promise<ModeResult[]> {
+export async function runEval(llm?: LlmConfig, embeddings?: EmbeddingsConfig): Promise<ModeResult[]> {
   const results = [await serverMode(undefined), await localMode()];
+  if (embeddings) results.push(await serverMode(undefined, embeddings));
   if (llm) results.push(await serverMode(llm));
   return results;
 }

@@ -4,13 +4,18 @@ import { createContextInner, createDeps, type Credentials, type ServerDeps } fro
 import { openServerDb } from '../src/server/db/index.js';
 import { DEFAULT_LIMITS, type Limits } from '../src/server/limits.js';
 import { createCaller } from '../src/server/routers/_app.js';
+import type { EmbeddingsConfig } from '../src/server/services/embeddings.js';
 import type { LlmConfig } from '../src/server/services/llm.js';
 
-export function memoryDeps(limits: Partial<Limits> = {}, llm?: LlmConfig): ServerDeps {
+export function memoryDeps(
+  limits: Partial<Limits> = {},
+  llm?: LlmConfig,
+  embeddings?: EmbeddingsConfig,
+): ServerDeps {
   return createDeps(
     openServerDb(':memory:'),
     { ...DEFAULT_LIMITS, ...limits },
-    { secret: randomBytes(32), llm },
+    { secret: randomBytes(32), llm, embeddings },
   );
 }
 

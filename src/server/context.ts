@@ -4,6 +4,7 @@ import type { CreateExpressContextOptions } from '@trpc/server/adapters/express'
 import type { ServerDb } from './db/index.js';
 import type { Limits } from './limits.js';
 import { Accounts, SESSION_DAYS, type AuthUser } from './services/accounts.js';
+import { Embeddings, type EmbeddingsConfig } from './services/embeddings.js';
 import type { LlmConfig } from './services/llm.js';
 import { Oracle } from './services/oracle.js';
 import { LoginLimiter } from './services/rate-limit.js';
@@ -25,14 +26,24 @@ export interface ServerDeps {
 export function createDeps(
   db: ServerDb,
   limits: Limits,
-  options: { secret: Buffer; secureCookies?: boolean; llm?: LlmConfig | undefined },
+  options: {
+    secret: Buffer;
+    secureCookies?: boolean;
+    llm?: LlmConfig | undefined;
+    embeddings?: EmbeddingsConfig | undefined;
+  },
 ): ServerDeps {
   return {
     db,
     limits,
     accounts: new Accounts(db, options.secret),
     threads: new Threads(db, limits),
-    oracle: new Oracle(db, limits, options.llm),
+    oracle: new Oracle(
+      db,
+      limits,
+      options.llm,
+      options.embeddings ? new Embeddings(db, options.embeddings) : undefined,
+    ),
     loginLimiter: new LoginLimiter(limits.loginPerUser, limits.loginPerAddress, limits.loginWindowMs),
     secureCookies: options.secureCookies ?? false,
   };

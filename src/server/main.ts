@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { createDeps, type ServerDeps } from './context.js';
 import { openServerDb } from './db/index.js';
 import { readLimits } from './limits.js';
+import { embeddingsConfigFromEnv } from './services/embeddings.js';
 import { llmConfigFromEnv } from './services/llm.js';
 
 class ServerError extends Error {}
@@ -46,6 +47,7 @@ function openData(dir: string | undefined, env: Record<string, string | undefine
     secret,
     secureCookies: env.VLT_SERVER_SECURE_COOKIES === '1',
     llm: llmConfigFromEnv(env),
+    embeddings: embeddingsConfigFromEnv(env),
   });
 }
 

@@ -285,11 +285,23 @@ export function retrieveSources(
   terms: OracleTerm[],
   limit: number,
 ): OracleSource[] {
-  const best = rerank(run(matchFor(terms)), query.stems).slice(0, limit);
-  return groupByThread(best).map((source) => ({
+  return finishSources(rerank(run(matchFor(terms)), query.stems), query, limit);
+}
+
+/** The best `limit` of ranked sources, grouped by thread, with snippets. */
+export function finishSources(ranked: OracleSource[], query: OracleQuery, limit: number): OracleSource[] {
+  return groupByThread(ranked.slice(0, limit)).map((source) => ({
     ...source,
     snippet: makeSnippet(source.content, query.stems),
   }));
+}
+
+/** Reciprocal-rank fusion of two rankings (entry ids, best first); `weight` scales the second. */
+export function fuseRankings(first: string[], second: string[], weight: number, k = 60): string[] {
+  const score = new Map<string, number>();
+  first.forEach((id, i) => score.set(id, (score.get(id) ?? 0) + 1 / (k + i + 1)));
+  second.forEach((id, i) => score.set(id, (score.get(id) ?? 0) + weight / (k + i + 1)));
+  return [...score].sort((a, b) => b[1] - a[1]).map(([id]) => id);
 }
 
 /** Sources of one thread next to each other, threads in the order of their best source. */

@@ -1,6 +1,6 @@
 // The server's tables (drizzle, SQLite). Every row carries its user; every query is scoped by it.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
@@ -105,5 +105,22 @@ export const entries = sqliteTable(
     uniqueIndex('entries_user_entry').on(t.userId, t.entryId),
     uniqueIndex('entries_thread_sequence').on(t.threadPk, t.sequenceId),
     index('entries_user_pk').on(t.userId, t.pk),
+  ],
+);
+
+/** Entry embeddings from the optional embeddings endpoint, per model, as Float32 arrays. */
+export const entryEmbeddings = sqliteTable(
+  'entry_embeddings',
+  {
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    model: text('model').notNull(),
+    vector: blob('vector', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.entryPk, t.model] }),
+    index('entry_embeddings_user_model').on(t.userId, t.model),
   ],
 );

@@ -45,7 +45,9 @@ describe('auth', () => {
     const { jar, cookies } = cookieJar();
     await callerWith(deps, { cookies }).auth.signup({ username: 'alice', password: 'long enough pw' });
     deps.db.sqlite.prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").run();
-    expect((await failure(callerWith(deps, { sessionSecret: jar.value }).auth.me())).code).toBe('UNAUTHORIZED');
+    expect((await failure(callerWith(deps, { sessionSecret: jar.value }).auth.me())).code).toBe(
+      'UNAUTHORIZED',
+    );
     deps.accounts.pruneSessions();
     expect(deps.db.sqlite.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
   });

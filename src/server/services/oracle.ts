@@ -10,13 +10,17 @@ import {
   NO_ANSWER,
   questionToQuery,
   pruneCommon,
-  retrieveSources,
+  finishSources,
+  fuseRankings,
+  matchFor,
+  rerank,
   vocabularyCounter,
   type OracleSource,
   type RetrievedRow,
 } from '../../shared/oracle.js';
 import type { ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
+import { EmbeddingsError, type Embeddings } from './embeddings.js';
 import { complete, completeStream, LlmError, type LlmConfig } from './llm.js';
 
 export type OracleMode = 'extractive' | 'llm' | 'extractive-fallback';
@@ -36,6 +40,7 @@ export class Oracle {
     private readonly db: ServerDb,
     private readonly limits: Limits,
     private readonly llm: LlmConfig | undefined,
+    private readonly embeddings?: Embeddings,
   ) {}
 
   private check(question: string, limit: number | undefined): number {
@@ -48,10 +53,18 @@ export class Oracle {
     return Math.min(limit ?? 5, 20);
   }
 
-  retrieve(userId: string, question: string, options: { projectId?: string; limit: number }) {
+  /** The best sources for a question, and a note when semantic retrieval was meant to help but failed. */
+  async retrieve(
+    userId: string,
+    question: string,
+    options: { projectId?: string; limit: number },
+  ): Promise<{ query: ReturnType<typeof questionToQuery>; sources: OracleSource[]; note: string | null }> {
     const query = questionToQuery(question);
-    if (!query) return { query, sources: [] as OracleSource[] };
+    if (!query) return { query, sources: [], note: null };
+    const { sqlite } = this.db;
     const projectFilter = options.projectId ? sql`AND project_id = ${options.projectId}` : sql``;
+    const select = sql`SELECT e.pk AS pk, e.content, e.entry_id AS entryId, e.sequence_id AS seq, e.author, e.timestamp,
+      t.project_id AS project, t.thread_id AS thread FROM entries e JOIN threads t ON t.pk = e.thread_pk`;
     const run = (match: string) =>
       this.db.orm.all<RetrievedRow>(sql`
         WITH hits AS (
@@ -59,10 +72,7 @@ export class Oracle {
           WHERE entries_fts MATCH ${match} AND user_id = ${userId} ${projectFilter}
           ORDER BY rank LIMIT ${CANDIDATES}
         )
-        SELECT hits.rank, e.content, e.entry_id AS entryId, e.sequence_id AS seq, e.author,
-               e.timestamp, t.project_id AS project, t.thread_id AS thread
-        FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
-    const { sqlite } = this.db;
+        SELECT hits.rank, x.* FROM hits JOIN (${select}) x ON x.pk = hits.pk`);
     const documents = vocabularyCounter(
       (term) =>
         (
@@ -81,8 +91,36 @@ export class Oracle {
     const { total } = sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as {
       total: number;
     };
-    const sources = retrieveSources(run, query, pruneCommon(query.terms, documents, total), options.limit);
-    return { query, sources };
+    const ranked = rerank(run(matchFor(pruneCommon(query.terms, documents, total))), query.stems);
+    if (!this.embeddings) return { query, sources: finishSources(ranked, query, options.limit), note: null };
+
+    // Semantic retrieval, fused with bm25's ranking by reciprocal rank.
+    let nearest: number[];
+    try {
+      nearest = await this.embeddings.nearest(userId, question, CANDIDATES, options.projectId);
+    } catch (error) {
+      if (!(error instanceof EmbeddingsError)) throw error;
+      return {
+        query,
+        sources: finishSources(ranked, query, options.limit),
+        note: `bm25 only: ${error.message}`,
+      };
+    }
+    const byPk = this.db.orm.all<Omit<RetrievedRow, 'rank'> & { pk: number }>(sql`
+      SELECT x.* FROM (${select}) x WHERE x.pk IN (SELECT value FROM json_each(${JSON.stringify(nearest)}))`);
+    const semantic = rerank(
+      byPk.map((row) => ({ ...row, rank: 0 })),
+      query.stems,
+    );
+    const pool = new Map([...semantic, ...ranked].map((s) => [s.entryId, s]));
+    const pkToId = new Map(byPk.map((row) => [row.pk, row.entryId]));
+    const order = fuseRankings(
+      ranked.map((s) => s.entryId),
+      nearest.map((pk) => pkToId.get(pk)!).filter(Boolean),
+      this.embeddings.config.weight,
+    );
+    const fused = order.map((id) => pool.get(id)!).filter(Boolean);
+    return { query, sources: finishSources(fused, query, options.limit), note: null };
   }
 
   /** Each source with the entries before and after it in its thread, for the LLM. */
@@ -105,13 +143,17 @@ export class Oracle {
     input: { question: string; projectId?: string; limit?: number },
   ): Promise<OracleAnswer> {
     const limit = this.check(input.question, input.limit);
-    const { query, sources } = this.retrieve(userId, input.question, {
+    const {
+      query,
+      sources,
+      note: retrievalNote,
+    } = await this.retrieve(userId, input.question, {
       limit,
       ...(input.projectId ? { projectId: input.projectId } : {}),
     });
     const extractive = (mode: OracleMode, note: string | null): OracleAnswer =>
       withSources(composeExtractive(query?.stems ?? [], sources), mode, note, sources);
-    if (!this.llm || sources.length === 0) return extractive('extractive', null);
+    if (!this.llm || sources.length === 0) return extractive('extractive', retrievalNote);
     try {
       const { system, user } = buildPrompt(input.question, this.withContext(userId, sources));
       const checked = checkCitations(await complete(this.llm, system, user), sources.length);
@@ -131,7 +173,11 @@ export class Oracle {
     input: { question: string; projectId?: string; limit?: number },
   ): AsyncGenerator<{ type: 'text'; text: string } | ({ type: 'done' } & OracleAnswer)> {
     const limit = this.check(input.question, input.limit);
-    const { query, sources } = this.retrieve(userId, input.question, {
+    const {
+      query,
+      sources,
+      note: retrievalNote,
+    } = await this.retrieve(userId, input.question, {
       limit,
       ...(input.projectId ? { projectId: input.projectId } : {}),
     });
@@ -156,7 +202,12 @@ export class Oracle {
         return;
       }
     }
-    const answer = withSources(composeExtractive(query?.stems ?? [], sources), 'extractive', null, sources);
+    const answer = withSources(
+      composeExtractive(query?.stems ?? [], sources),
+      'extractive',
+      retrievalNote,
+      sources,
+    );
     for (const sentence of answer.answer.split(/(?<=\])\s+/)) yield { type: 'text', text: `${sentence} ` };
     yield { type: 'done', ...answer };
   }

@@ -1,0 +1,126 @@
+// Optional semantic retrieval: an OpenAI-compatible /embeddings endpoint (VLT_EMBEDDINGS_BASE_URL,
+// VLT_EMBEDDINGS_MODEL, VLT_EMBEDDINGS_API_KEY). Entries are embedded on demand, stored per model,
+// and searched by cosine similarity; the Oracle fuses that ranking with bm25's.
+import type { ServerDb } from '../db/index.js';
+
+export interface EmbeddingsConfig {
+  baseUrl: string;
+  model: string;
+  apiKey: string | undefined;
+  /** Weight of the semantic ranking in the fusion (bm25's is 1). */
+  weight: number;
+  timeoutMs: number;
+}
+
+export function embeddingsConfigFromEnv(
+  env: Record<string, string | undefined>,
+): EmbeddingsConfig | undefined {
+  const baseUrl = env.VLT_EMBEDDINGS_BASE_URL?.trim();
+  const model = env.VLT_EMBEDDINGS_MODEL?.trim();
+  if (!baseUrl || !model) return undefined;
+  const weight = Number(env.VLT_EMBEDDINGS_WEIGHT ?? 1);
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    model,
+    apiKey: env.VLT_EMBEDDINGS_API_KEY?.trim() || undefined,
+    weight: Number.isFinite(weight) && weight >= 0 ? weight : 1,
+    timeoutMs: Number(env.VLT_EMBEDDINGS_TIMEOUT_MS ?? 10_000) || 10_000,
+  };
+}
+
+export class EmbeddingsError extends Error {}
+
+const BACKFILL_PER_ASK = 512;
+const BATCH = 64;
+
+export class Embeddings {
+  constructor(
+    private readonly db: ServerDb,
+    readonly config: EmbeddingsConfig,
+  ) {}
+
+  private async embed(texts: string[]): Promise<Float32Array[]> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.config.baseUrl}/embeddings`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {}),
+        },
+        body: JSON.stringify({ model: this.config.model, input: texts }),
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+      });
+    } catch (error) {
+      throw new EmbeddingsError(`the embeddings endpoint could not be reached (${(error as Error).message})`);
+    }
+    if (!response.ok) throw new EmbeddingsError(`the embeddings endpoint answered HTTP ${response.status}`);
+    const body = (await response.json().catch(() => null)) as {
+      data?: { index?: number; embedding?: number[] }[];
+    } | null;
+    const data = body?.data;
+    if (!Array.isArray(data) || data.length !== texts.length) {
+      throw new EmbeddingsError('the embeddings endpoint returned no embeddings');
+    }
+    return [...data]
+      .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+      .map((d) => Float32Array.from(d.embedding ?? []));
+  }
+
+  /** Embeds (a bounded number of) the user's entries that have no embedding for this model yet. */
+  async backfill(userId: string): Promise<void> {
+    const missing = this.db.sqlite
+      .prepare(
+        `SELECT e.pk, e.content FROM entries e
+         WHERE e.user_id = ? AND NOT EXISTS (SELECT 1 FROM entry_embeddings x WHERE x.entry_pk = e.pk AND x.model = ?)
+         ORDER BY e.pk LIMIT ?`,
+      )
+      .all(userId, this.config.model, BACKFILL_PER_ASK) as { pk: number; content: string }[];
+    const store = this.db.sqlite.prepare(
+      'INSERT OR REPLACE INTO entry_embeddings (entry_pk, user_id, model, vector) VALUES (?, ?, ?, ?)',
+    );
+    for (let i = 0; i < missing.length; i += BATCH) {
+      const batch = missing.slice(i, i + BATCH);
+      const vectors = await this.embed(batch.map((e) => e.content));
+      this.db.sqlite.transaction(() => {
+        batch.forEach((entry, j) =>
+          store.run(entry.pk, userId, this.config.model, Buffer.from(vectors[j]!.buffer)),
+        );
+      })();
+    }
+  }
+
+  /** The user's entries most similar to the question: entry pks, best first. */
+  async nearest(userId: string, question: string, limit: number, projectId?: string): Promise<number[]> {
+    await this.backfill(userId);
+    const [query] = await this.embed([question]);
+    const rows = this.db.sqlite
+      .prepare(
+        `SELECT x.entry_pk AS pk, x.vector FROM entry_embeddings x
+         ${projectId ? 'JOIN entries e ON e.pk = x.entry_pk JOIN threads t ON t.pk = e.thread_pk AND t.project_id = ?' : ''}
+         WHERE x.user_id = ? AND x.model = ?`,
+      )
+      .all(...(projectId ? [projectId] : []), userId, this.config.model) as { pk: number; vector: Buffer }[];
+    const scored = rows.map((row) => {
+      const vector = new Float32Array(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength / 4);
+      return { pk: row.pk, similarity: cosine(query!, vector) };
+    });
+    return scored
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, limit)
+      .map((s) => s.pk);
+  }
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
