@@ -117,6 +117,12 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
   'oracle.ask': async (w) => {
     const answer = await w.bob.caller.oracle.ask({ question: `what is the ${MARKER}?` });
     expect(answer.sources).toEqual([]);
+    // Naming A's project changes nothing.
+    const scoped = await w.bob.caller.oracle.ask({
+      question: `what is the ${MARKER}?`,
+      projectId: 'secret-proj',
+    });
+    expect(scoped.sources).toEqual([]);
     expect(JSON.stringify(answer)).not.toContain(MARKER.split('-')[1]);
   },
   'oracle.stream': async (w) => {

@@ -1,5 +1,6 @@
 // The real vlt-server process on port 0, called over HTTP and through the typed tRPC client.
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, TRPCClientError } from '@trpc/client';
+import { EventSource } from 'eventsource';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -93,6 +94,43 @@ describe('vlt-server', () => {
       .catch((e: unknown) => e);
     expect(unauthenticated).toBeInstanceOf(TRPCClientError);
     expect((unauthenticated as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
+  });
+
+  it("streams the Oracle's answer over server-sent events, ending with the sources", async () => {
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        httpSubscriptionLink({
+          url: `${server.url}/trpc`,
+          transformer,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) =>
+              fetch(input, { ...init, headers: { ...init?.headers, authorization: `Bearer ${token}` } }),
+          }),
+        }),
+      ],
+    });
+    const events: { type: string }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const subscription = client.oracle.stream.subscribe(
+        { question: 'which entry is number 3?' },
+        {
+          onData: (event) => {
+            events.push(event);
+            if (event.type === 'done') {
+              subscription.unsubscribe();
+              resolve();
+            }
+          },
+          onError: reject,
+        },
+      );
+    });
+    expect(events.filter((e) => e.type === 'text').length).toBeGreaterThan(0);
+    expect(events.at(-1)).toMatchObject({ type: 'done', mode: 'extractive' });
+    const done = events.at(-1) as unknown as { sources: { thread: string; timestamp: Date }[] };
+    expect(done.sources[0]).toMatchObject({ thread: 'auth' });
+    expect(done.sources[0]!.timestamp).toBeInstanceOf(Date);
   });
 
   it('refuses a body over 1 MiB with an error naming the limit', async () => {

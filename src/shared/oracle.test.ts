@@ -39,6 +39,12 @@ describe('questionToQuery', () => {
     expect(questionToQuery('what is it?')).toBeUndefined();
   });
 
+  it('adds a quoted phrase as one term', () => {
+    const query = questionToQuery('where did we put the "refresh token"?')!;
+    expect(matchFor(query.terms)).toContain('"refresh token"');
+    expect(query.terms.at(-1)).toEqual({ text: 'refresh token', prefix: false, phrase: true });
+  });
+
   it('stems so that expire and expiry meet', () => {
     expect(stem('expiry')).toBe(stem('expires').slice(0, 5));
   });

@@ -55,6 +55,8 @@ export interface OracleTerm {
   /** As typed into FTS5 (it applies the porter stemmer itself). */
   text: string;
   prefix: boolean;
+  /** Several words that must stand together ("refresh token", quoted in the question). */
+  phrase?: boolean;
 }
 
 export interface OracleQuery {
@@ -74,7 +76,12 @@ export function questionToQuery(question: string): OracleQuery | undefined {
   }
   if (groups.length === 0) return undefined;
   // Prefix search catches expire/expiry/expired; short stems match exactly, or "ci"* would match half the index.
-  const terms = [...new Set(groups.flat())].map((text) => ({ text, prefix: text.length >= 4 }));
+  const terms: OracleTerm[] = [...new Set(groups.flat())].map((text) => ({ text, prefix: text.length >= 4 }));
+  // A quoted phrase also counts as one term: entries with the words together rank higher.
+  for (const [, quoted] of question.matchAll(/"([^"]+)"/g)) {
+    const words = [...quoted!.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)].map((m) => m[0]);
+    if (words.length >= 2) terms.push({ text: words.join(' '), prefix: false, phrase: true });
+  }
   return { terms, stems: groups };
 }
 
