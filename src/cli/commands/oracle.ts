@@ -2,7 +2,7 @@ import { Command, Option } from 'clipanion';
 import { usageError } from '../../shared/errors.js';
 import { formatLocalTime } from '../../shared/format.js';
 import { checkProjectId } from '../../shared/names.js';
-import { composeExtractive, type OracleSource } from '../../shared/oracle.js';
+import type { OracleSource } from '../../shared/oracle.js';
 import { VltCommand } from '../base.js';
 import { renderHighlight } from '../output.js';
 
@@ -65,6 +65,7 @@ export class OracleCommand extends VltCommand {
       }
     }
     if (!result) {
+      const { composeExtractive } = await import('../../shared/oracle.js');
       const vault = await this.optionalVault();
       const { stems, sources } = vault?.oracleSources(question, { project, limit }) ?? {
         stems: [],
