@@ -43,6 +43,10 @@ await build({
   packages: 'external',
 });
 
+// The web UI, into dist/web (served by vlt-server at /).
+const { build: viteBuild } = await import('vite');
+await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
+
 chmodSync('dist/cli/vlt.mjs', 0o755);
 chmodSync('dist/server/vlt-server.mjs', 0o755);
-console.log(`built dist/cli/vlt.mjs and dist/server/vlt-server.mjs in ${Date.now() - started} ms`);
+console.log(`built dist/cli/vlt.mjs, dist/server/vlt-server.mjs and dist/web in ${Date.now() - started} ms`);

@@ -1,0 +1,99 @@
+// API tokens for the CLI: create (shown once, with the command to use it), list, revoke.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTRPC } from '../trpc.js';
+import { ErrorBox, Loading, When } from '../ui.js';
+
+export function SettingsPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const tokens = useQuery(trpc.tokens.list.queryOptions());
+  const [name, setName] = useState('');
+  const [days, setDays] = useState('90');
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tokens.list.queryKey() });
+  const create = useMutation(trpc.tokens.create.mutationOptions({ onSuccess: refresh }));
+  const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: refresh }));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ name, ...(days ? { expiresDays: Number(days) } : {}) });
+  };
+  const command = create.data
+    ? `vlt config set server.url ${window.location.origin} && vlt config set sync.token ${create.data.token}`
+    : '';
+  return (
+    <section aria-labelledby="settings-title">
+      <h1 id="settings-title">Settings</h1>
+      <h2>API tokens</h2>
+      <form onSubmit={submit} className="ask">
+        <label className="grow">
+          Label
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="laptop, ci-agent …"
+            required
+            maxLength={64}
+          />
+        </label>
+        <label>
+          Expires in days
+          <input type="number" min={1} max={3650} value={days} onChange={(e) => setDays(e.target.value)} />
+        </label>
+        <button type="submit" disabled={create.isPending}>
+          Create token
+        </button>
+      </form>
+      {create.error && <ErrorBox error={create.error} />}
+      {create.data && (
+        <div className="created" role="status">
+          <p>Copy it now: it is shown only once.</p>
+          <pre data-testid="new-token">{create.data.token}</pre>
+          <button type="button" onClick={() => navigator.clipboard?.writeText(create.data.token)}>
+            Copy token
+          </button>
+          <p>Then, in your terminal:</p>
+          <pre>{command}</pre>
+          <p className="muted">or: vlt auth login --server {window.location.origin} --username …</p>
+        </div>
+      )}
+      {tokens.isPending ? (
+        <Loading />
+      ) : tokens.isError ? (
+        <ErrorBox error={tokens.error} retry={() => tokens.refetch()} />
+      ) : (
+        <table className="tokens">
+          <thead>
+            <tr>
+              <th>Label</th>
+              <th>Created</th>
+              <th>Last used</th>
+              <th>Expires</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.data.tokens.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>
+                  <When date={t.createdAt} />
+                </td>
+                <td>{t.lastUsedAt ? <When date={t.lastUsedAt} /> : 'never'}</td>
+                <td>{t.expiresAt ? t.expiresAt.toLocaleDateString() : 'never'}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() => revoke.mutate({ id: t.id })}
+                    aria-label={`Revoke ${t.name}`}
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

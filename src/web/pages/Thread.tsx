@@ -1,0 +1,73 @@
+// One thread's whole history, in order, paged; new entries appear without a reload.
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useTRPC } from '../trpc.js';
+import { ErrorBox, Link, Loading, When } from '../ui.js';
+
+export function ThreadPage({ projectId, threadId }: { projectId: string; threadId: string }) {
+  const trpc = useTRPC();
+  const entries = useInfiniteQuery({
+    ...trpc.threads.get.infiniteQueryOptions(
+      { projectId, threadId, limit: 100 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+    // Polled each second: entries pushed meanwhile show up without a reload.
+    refetchInterval: 1000,
+  });
+  const hash = typeof window === 'undefined' ? '' : window.location.hash;
+  useEffect(() => {
+    if (hash) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'center' });
+  }, [hash, entries.data]);
+  if (entries.isPending) return <Loading />;
+  if (entries.isError) {
+    if (entries.error.data?.code === 'NOT_FOUND') {
+      return (
+        <section>
+          <h1>Not found</h1>
+          <p>
+            There is no thread {projectId}/{threadId} in your account.
+          </p>
+          <Link to="/">All threads</Link>
+        </section>
+      );
+    }
+    return <ErrorBox error={entries.error} retry={() => entries.refetch()} />;
+  }
+  const thread = entries.data.pages[0]!.thread;
+  const all = entries.data.pages.flatMap((p) => p.entries);
+  return (
+    <section aria-labelledby="thread-title">
+      <p className="muted">
+        <Link to="/">Threads</Link> / {projectId}
+      </p>
+      <h1 id="thread-title">
+        {threadId} <span className={`badge ${thread.status}`}>{thread.status}</span>
+      </h1>
+      <p className="muted">
+        {thread.entryCount} entries · synced up to #{thread.lastSyncedSequence} · last activity{' '}
+        <When date={thread.lastActivityAt} />
+      </p>
+      <ol className="entries">
+        {all.map((e) => (
+          <li
+            key={e.entryId}
+            id={`e${e.sequenceId}`}
+            className={hash === `#e${e.sequenceId}` ? 'target' : ''}
+          >
+            <a className="seq" href={`#e${e.sequenceId}`}>
+              #{e.sequenceId}
+            </a>
+            <span className="author">{e.author}</span>
+            <When date={e.timestamp} />
+            <p className="content">{e.content}</p>
+          </li>
+        ))}
+      </ol>
+      {entries.hasNextPage && (
+        <button type="button" onClick={() => entries.fetchNextPage()} disabled={entries.isFetchingNextPage}>
+          Older entries
+        </button>
+      )}
+    </section>
+  );
+}

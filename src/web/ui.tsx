@@ -1,0 +1,55 @@
+// Small shared pieces of the pages.
+import type { ReactNode } from 'react';
+import { formatRelative } from '../shared/format.js';
+import { navigate } from './router.js';
+
+/** `**word**` marks from the server's snippets as <mark>, everything else as text. */
+export function Highlighted({ text }: { text: string }) {
+  const parts = text.split(/\*\*(.+?)\*\*/g);
+  return <>{parts.map((part, i) => (i % 2 ? <mark key={i}>{part}</mark> : <span key={i}>{part}</span>))}</>;
+}
+
+export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+  return (
+    <a
+      href={to}
+      className={className}
+      onClick={(event) => {
+        if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+        event.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+export function When({ date }: { date: Date }) {
+  return (
+    <time dateTime={date.toISOString()} title={date.toLocaleString()}>
+      {formatRelative(date.toISOString())}
+    </time>
+  );
+}
+
+export function ErrorBox({ error, retry }: { error: { message: string }; retry?: () => void }) {
+  return (
+    <div role="alert" className="error">
+      {error.message}
+      {retry && (
+        <button type="button" onClick={retry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Loading() {
+  return (
+    <p className="muted" aria-live="polite">
+      Loading…
+    </p>
+  );
+}

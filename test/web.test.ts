@@ -1,0 +1,135 @@
+// The web UI in a real browser (Debian's Chromium through playwright-core) against the real
+// server on port 0, with the real `vlt` CLI using a token made in Settings. Screenshots go to
+// test-artifacts/. Skipped, with a message, where /usr/bin/chromium is missing.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandbox, vlt, type Sandbox } from './helpers.js';
+import { killRetrier, newDataDir, startServer, userWithToken, type RunningServer } from './net-helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts', 'web');
+const available = existsSync(CHROMIUM);
+if (!available) console.warn(`web UI tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+let data: string;
+let server: RunningServer;
+let browser: Browser;
+let box: Sandbox;
+
+beforeAll(async () => {
+  if (!available) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  data = newDataDir();
+  server = await startServer(data);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  box = sandbox();
+  box.env.VLT_SERVER_URL = server.url;
+  box.env.VLT_NO_RETRIER = '1';
+});
+
+afterAll(async () => {
+  if (!available) return;
+  await browser?.close();
+  await server?.stop();
+  killRetrier(box.home);
+  box.cleanup();
+  rmSync(data, { recursive: true, force: true });
+});
+
+const nav = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+describe.skipIf(!available)('web UI', () => {
+  it('sign up, make a token, push with the CLI, read, search, ask, revoke', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'No account? Sign up' }).click();
+    await page.getByLabel('Username').fill('webuser');
+    await page.getByLabel('Password').fill('long enough password');
+    await shot(page, '01-signup');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Threads' }).waitFor();
+    await page.getByText('vlt thread new my-thread "first entry"').waitFor();
+    await shot(page, '02-threads-empty');
+
+    await nav(page, 'Settings');
+    await page.getByLabel('Label').fill('laptop');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByTestId('new-token').textContent())!.trim();
+    expect(token).toMatch(/^vlt_[0-9a-f]{12}_/);
+    await shot(page, '03-settings-token');
+
+    box.env.VLT_SYNC_TOKEN = token;
+    expect(vlt(box, ['init', '--project', 'webapp']).code).toBe(0);
+    expect(
+      vlt(box, ['thread', 'new', 'auth-refactor', 'Decided: access tokens expire after 15 minutes.']).stdout,
+    ).toMatch(/synced/);
+
+    await nav(page, 'Threads');
+    await page.getByRole('link', { name: /webapp\/auth-refactor/ }).click();
+    await page.getByText('Decided: access tokens expire after 15 minutes.').waitFor();
+    expect(vlt(box, ['thread', 'push', 'auth-refactor', 'Refresh tokens live 90 days.']).stdout).toMatch(
+      /synced/,
+    );
+    // Appears without a reload.
+    await page.getByText('Refresh tokens live 90 days.').waitFor({ timeout: 5000 });
+    await shot(page, '04-thread');
+
+    await nav(page, 'Threads');
+    await page.getByLabel('Search').fill('refresh');
+    await page.locator('mark', { hasText: 'Refresh' }).first().waitFor();
+    await shot(page, '05-search');
+
+    await nav(page, 'Oracle');
+    await page.getByLabel('Question').fill('When do access tokens expire?');
+    await page.getByRole('button', { name: 'Ask' }).click();
+    const citation = page.locator('.answer a', { hasText: '[1]' });
+    await citation.waitFor();
+    await shot(page, '06-oracle');
+    await citation.click();
+    await page.waitForURL(/\/t\/webapp\/auth-refactor#e0$/);
+    await page.locator('li.target', { hasText: 'access tokens expire' }).waitFor();
+
+    await nav(page, 'Settings');
+    await page.getByRole('button', { name: 'Revoke laptop' }).click();
+    await page.getByRole('button', { name: 'Revoke laptop' }).waitFor({ state: 'detached' });
+    const refused = vlt(box, ['thread', 'push', 'auth-refactor', 'after revoke']);
+    expect(refused.stdout).toMatch(/queued: the server refused the token/);
+    await page.close();
+  });
+
+  it("shows another user's thread URL as not found", async () => {
+    const other = userWithToken(data, 'someone');
+    const otherBox = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: other } };
+    expect(vlt(otherBox, ['thread', 'new', 'webapp/secret-plans', 'not for webuser']).stdout).toMatch(
+      /synced/,
+    );
+    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    await page.goto(server.url);
+    await page.getByLabel('Username').fill('webuser');
+    await page.getByLabel('Password').fill('long enough password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Threads' }).waitFor();
+    await page.goto(`${server.url}/t/webapp/secret-plans`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    expect(await page.content()).not.toContain('not for webuser');
+    await shot(page, '07-not-found-phone');
+    await page.close();
+  });
+});
