@@ -108,6 +108,11 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
     expect((await w.bob.caller.threads.search({ query: MARKER })).results).toEqual([]);
     expect((await w.bob.caller.threads.search({ query: MARKER, ...A_THREAD })).results).toEqual([]);
   },
+  'threads.watch': async (w) => {
+    expect(await codeOf(collect(await w.bob.caller.threads.watch({ ...A_THREAD, afterSequence: -1 })))).toBe(
+      'NOT_FOUND',
+    );
+  },
   'threads.pull': async (w) => {
     expect((await w.bob.caller.threads.pull({})).entries).toEqual([]);
   },
@@ -153,6 +158,7 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'threads.delete': (c) => c.threads.delete(A_THREAD),
   'threads.search': (c) => c.threads.search({ query: MARKER }),
   'threads.pull': (c) => c.threads.pull({}),
+  'threads.watch': async (c) => collect(await c.threads.watch({ ...A_THREAD, afterSequence: -1 })),
   'projects.list': (c) => c.projects.list(),
   'oracle.ask': (c) => c.oracle.ask({ question: 'anything?' }),
   'oracle.stream': async (c) => collect(await c.oracle.stream({ question: 'anything?' })),

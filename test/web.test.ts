@@ -132,4 +132,78 @@ describe.skipIf(!available)('web UI', () => {
     await shot(page, '07-not-found-phone');
     await page.close();
   });
+
+  it('with 1,000 threads and a 5,000-entry thread, both pages load and the time is measured', async () => {
+    const token = userWithToken(data, 'bigteam');
+    const { createTRPCClient, httpBatchLink } = await import('@trpc/client');
+    const { transformer } = await import('../src/shared/transformer.js');
+    type Router = import('../src/shared/router.js').AppRouter;
+    const api = createTRPCClient<Router>({
+      links: [
+        httpBatchLink({
+          url: `${server.url}/trpc`,
+          transformer,
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      ],
+    });
+    const at = new Date('2026-11-01T00:00:00Z');
+    const entry = (seq: number, text: string) => ({
+      entryId: `01900000-0000-7000-9000-${(seq + 1).toString(16).padStart(12, '0')}`,
+      sequenceId: seq,
+      content: text,
+      author: 'agent',
+      timestamp: new Date(at.getTime() + seq * 1000),
+    });
+    for (let t = 0; t < 1000; t += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          api.threads.push.mutate({
+            projectId: `p${(t + i) % 10}`,
+            threadId: `thread-${t + i}`,
+            status: 'active',
+            createdAt: at,
+            entries: [
+              {
+                ...entry(0, `note ${t + i}`),
+                entryId: `01900000-0000-7000-a000-${(t + i + 1).toString(16).padStart(12, '0')}`,
+              },
+            ],
+          }),
+        ),
+      );
+    }
+    for (let seq = 0; seq < 5000; seq += 100) {
+      await api.threads.push.mutate({
+        projectId: 'p0',
+        threadId: 'long-history',
+        status: 'active',
+        createdAt: at,
+        entries: Array.from({ length: 100 }, (_, i) =>
+          entry(seq + i, `step ${seq + i} of a long agent session`),
+        ),
+      });
+    }
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    await page.goto(server.url);
+    await page.getByLabel('Username').fill('bigteam');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Threads' }).waitFor();
+
+    let started = Date.now();
+    await page.goto(server.url);
+    await page.getByRole('link', { name: /p0\/long-history/ }).waitFor();
+    const threadsMs = Date.now() - started;
+    await shot(page, '08-threads-1000');
+    started = Date.now();
+    await page.goto(`${server.url}/t/p0/long-history`);
+    await page.getByText('step 99 of a long agent session').waitFor();
+    const threadMs = Date.now() - started;
+    await shot(page, '09-thread-5000');
+    console.log(
+      `web: Threads page with 1,000 threads usable in ${threadsMs} ms; 5,000-entry thread in ${threadMs} ms`,
+    );
+    await page.close();
+  });
 });

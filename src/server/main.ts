@@ -127,6 +127,9 @@ class StartCommand extends ServerCommand {
           resolveStop();
         });
         server.closeIdleConnections();
+        // Open event streams (a thread page, an answer being streamed) would hold the process
+        // forever: they are cut after a grace period; browsers reconnect to the next server.
+        setTimeout(() => server.closeAllConnections(), 5000).unref();
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));

@@ -1,5 +1,13 @@
 // Threads: the sync endpoint, listing, reading, deleting, search and pull for other machines.
-import { getInput, listInput, pullInput, pushInput, searchInput, threadKey } from '../../shared/schemas.js';
+import {
+  getInput,
+  listInput,
+  pullInput,
+  pushInput,
+  searchInput,
+  threadKey,
+  watchInput,
+} from '../../shared/schemas.js';
 import { protectedProcedure, router } from '../trpc.js';
 
 export const threadsRouter = router({
@@ -24,6 +32,11 @@ export const threadsRouter = router({
   search: protectedProcedure
     .input(searchInput)
     .query(({ ctx, input }) => ctx.deps.threads.search(ctx.user.id, input)),
+
+  /** New entries of a thread as they arrive (server-sent events), for the web's thread page. */
+  watch: protectedProcedure
+    .input(watchInput)
+    .subscription(({ ctx, input, signal }) => ctx.deps.threads.watch(ctx.user.id, input, signal)),
 
   pull: protectedProcedure
     .input(pullInput)

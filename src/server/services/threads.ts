@@ -232,6 +232,49 @@ export class Threads {
     return watermark;
   }
 
+  /**
+   * New entries of a thread as they are stored (checked twice a second), until `signal` aborts:
+   * the web's thread page appends them without a reload.
+   */
+  async *watch(
+    userId: string,
+    input: { projectId: string; threadId: string; afterSequence: number },
+    signal: AbortSignal | undefined,
+  ) {
+    const thread = this.require(userId, input.projectId, input.threadId);
+    const newer = this.db.sqlite.prepare(
+      'SELECT entry_id, sequence_id, content, author, timestamp FROM entries WHERE thread_pk = ? AND sequence_id > ? ORDER BY sequence_id LIMIT 100',
+    );
+    let after = input.afterSequence;
+    while (!signal?.aborted) {
+      const rows = newer.all(thread.pk, after) as {
+        entry_id: string;
+        sequence_id: number;
+        content: string;
+        author: string;
+        timestamp: string;
+      }[];
+      if (rows.length > 0) {
+        after = rows[rows.length - 1]!.sequence_id;
+        yield rows.map((r) => ({
+          entryId: r.entry_id,
+          sequenceId: r.sequence_id,
+          content: r.content,
+          author: r.author,
+          timestamp: new Date(r.timestamp),
+        }));
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 500);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
   syncStatus(userId: string, projectId: string, threadId: string) {
     const thread = this.find(userId, projectId, threadId);
     return {

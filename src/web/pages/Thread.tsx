@@ -1,5 +1,6 @@
 // One thread's whole history, in order, paged; new entries appear without a reload.
 import { useInfiniteQuery } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect } from 'react';
 import { useTRPC } from '../trpc.js';
 import { ErrorBox, Link, Loading, When } from '../ui.js';
@@ -11,9 +12,15 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
       { projectId, threadId, limit: 100 },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
-    // Polled each second: entries pushed meanwhile show up without a reload.
-    refetchInterval: 1000,
   });
+  const known = entries.data ? entries.data.pages[0]!.thread.entryCount - 1 : -1;
+  // New entries arrive through a subscription and the loaded pages are read again.
+  useSubscription(
+    trpc.threads.watch.subscriptionOptions(
+      { projectId, threadId, afterSequence: known },
+      { enabled: entries.isSuccess, onData: () => void entries.refetch() },
+    ),
+  );
   const hash = typeof window === 'undefined' ? '' : window.location.hash;
   useEffect(() => {
     if (hash) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'center' });
