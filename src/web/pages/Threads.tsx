@@ -74,7 +74,9 @@ export function ThreadsPage() {
                       {t.projectId}/<strong>{t.threadId}</strong>
                     </span>
                     <span className={`badge ${t.status}`}>{t.status}</span>
-                    <span className="count">{t.entryCount} entries</span>
+                    <span className="count">
+                      {t.entryCount} {t.entryCount === 1 ? 'entry' : 'entries'}
+                    </span>
                     <When date={t.lastActivityAt} />
                   </Link>
                 </li>
