@@ -196,6 +196,42 @@ describe('vlt-server', () => {
     expect(again.entries).toHaveLength(10);
   });
 
+  it('exits on SIGTERM even with an event stream open, cutting it after the grace period', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'vlt-server-sse-'));
+    const other = await startServer(own);
+    const ownToken =
+      spawnSync(process.execPath, [SERVER_BIN, 'user', 'add', 'sse', '--password-stdin', '--data', own], {
+        input: 'long enough pw\n',
+      }).status === 0
+        ? spawnSync(process.execPath, [SERVER_BIN, 'token', 'issue', 'sse', '--data', own], {
+            encoding: 'utf8',
+          }).stdout.trim()
+        : '';
+    const client = clientFor(other.url, ownToken);
+    await client.threads.push.mutate({
+      projectId: 'app',
+      threadId: 'live',
+      status: 'active',
+      createdAt: new Date(),
+      entries: entriesFor(0, 0),
+    });
+    const source = new EventSource(
+      `${other.url}/trpc/threads.watch?input=${encodeURIComponent(JSON.stringify({ json: { projectId: 'app', threadId: 'live', afterSequence: 0 } }))}`,
+      {
+        fetch: (input, init) =>
+          fetch(input, { ...init, headers: { ...init?.headers, authorization: `Bearer ${ownToken}` } }),
+      },
+    );
+    await new Promise((resolve, reject) => {
+      source.onopen = resolve;
+      source.onerror = reject;
+    });
+    // Without the cut, close() would wait for the stream forever and this would time out.
+    expect(await stop(other.child)).toBe(0);
+    source.close();
+    rmSync(own, { recursive: true, force: true });
+  });
+
   it('explains bad server commands in one line', () => {
     const noUser = serverCli(['token', 'issue', 'nobody']);
     expect(noUser.code).toBe(1);
