@@ -44,8 +44,10 @@ await build({
 });
 
 // The web UI, into dist/web (served by vlt-server at /).
+// Always React's production build, even when the test runner (NODE_ENV=test) calls this script.
+process.env.NODE_ENV = 'production';
 const { build: viteBuild } = await import('vite');
-await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
+await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn', mode: 'production' });
 
 chmodSync('dist/cli/vlt.mjs', 0o755);
 chmodSync('dist/server/vlt-server.mjs', 0o755);
