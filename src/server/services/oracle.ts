@@ -138,19 +138,20 @@ export class Oracle {
     });
   }
 
+  /** The question checked against the limit, then retrieval with the caller's options. */
+  private retrieveFor(userId: string, input: { question: string; projectId?: string; limit?: number }) {
+    const limit = this.check(input.question, input.limit);
+    return this.retrieve(userId, input.question, {
+      limit,
+      ...(input.projectId ? { projectId: input.projectId } : {}),
+    });
+  }
+
   async ask(
     userId: string,
     input: { question: string; projectId?: string; limit?: number },
   ): Promise<OracleAnswer> {
-    const limit = this.check(input.question, input.limit);
-    const {
-      query,
-      sources,
-      note: retrievalNote,
-    } = await this.retrieve(userId, input.question, {
-      limit,
-      ...(input.projectId ? { projectId: input.projectId } : {}),
-    });
+    const { query, sources, note: retrievalNote } = await this.retrieveFor(userId, input);
     const extractive = (mode: OracleMode, note: string | null): OracleAnswer =>
       withSources(composeExtractive(query?.stems ?? [], sources), mode, note, sources);
     if (!this.llm || sources.length === 0) return extractive('extractive', retrievalNote);
@@ -172,15 +173,7 @@ export class Oracle {
     userId: string,
     input: { question: string; projectId?: string; limit?: number },
   ): AsyncGenerator<{ type: 'text'; text: string } | ({ type: 'done' } & OracleAnswer)> {
-    const limit = this.check(input.question, input.limit);
-    const {
-      query,
-      sources,
-      note: retrievalNote,
-    } = await this.retrieve(userId, input.question, {
-      limit,
-      ...(input.projectId ? { projectId: input.projectId } : {}),
-    });
+    const { query, sources, note: retrievalNote } = await this.retrieveFor(userId, input);
     if (this.llm && sources.length > 0) {
       const { system, user } = buildPrompt(input.question, this.withContext(userId, sources));
       let text = '';
