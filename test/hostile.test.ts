@@ -1,0 +1,150 @@
+// Hostile input against the real server: every procedure with malformed, oversize, wrong-type,
+// deeply nested, FTS-syntax and injection-shaped input, and with bad credentials. Expected: a
+// client error or a normal answer, never a 500, never another user's data, the server still up.
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../src/server/routers/_app.js';
+import { newDataDir, startServer, userWithToken, type RunningServer } from './net-helpers.js';
+
+let data: string;
+let server: RunningServer;
+let token: string;
+let otherToken: string;
+
+beforeAll(async () => {
+  data = newDataDir();
+  server = await startServer(data);
+  token = userWithToken(data, 'victim');
+  otherToken = userWithToken(data, 'attacker');
+  // The victim's data, which no hostile call may return.
+  const response = await fetch(`${server.url}/trpc/threads.push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      json: {
+        projectId: 'secret',
+        threadId: 'plans',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        entries: [
+          {
+            entryId: '01900000-0000-7000-8000-0000000000aa',
+            sequenceId: 0,
+            content: 'victim-only-marker',
+            author: 'v',
+            timestamp: '2026-01-01T00:00:00.000Z',
+          },
+        ],
+      },
+      meta: { values: { createdAt: ['Date'], 'entries.0.timestamp': ['Date'] } },
+    }),
+  });
+  expect(response.status).toBe(200);
+});
+
+afterAll(async () => {
+  await server.stop();
+  rmSync(data, { recursive: true, force: true });
+});
+
+const nested = (depth: number): unknown => (depth === 0 ? 'x' : { a: nested(depth - 1) });
+const HOSTILE_BODIES: [string, string | Buffer][] = [
+  ['not JSON', '{'],
+  ['an array', '[]'],
+  ['null input', '{"json":null}'],
+  ['wrong types', '{"json":{"projectId":1,"threadId":[],"question":{},"query":7,"username":false}}'],
+  ['deeply nested', JSON.stringify({ json: nested(2000) })],
+  ['malformed UTF-8', Buffer.from([0x7b, 0x22, 0x6a, 0xff, 0xfe, 0x22, 0x7d])],
+  [
+    'FTS syntax',
+    JSON.stringify({ json: { query: '"NEAR( col:* -x ^', question: 'AND OR NOT ")', projectId: 'secret' } }),
+  ],
+  [
+    'injection-shaped',
+    JSON.stringify({
+      json: { projectId: "secret' OR 1=1 --", threadId: 'x"; DROP TABLE entries; --', query: "' OR ''='" },
+    }),
+  ],
+  [
+    'oversize string',
+    JSON.stringify({ json: { question: 'x'.repeat(600_000), query: 'y'.repeat(300_000) } }),
+  ],
+];
+
+const procedures = Object.entries(appRouter._def.procedures).map(([path, procedure]) => ({
+  path,
+  type: (procedure as unknown as { _def: { type: 'query' | 'mutation' | 'subscription' } })._def.type,
+}));
+
+/**
+ * The HTTP status, or for a subscription (server-sent events, always 200) the status its error
+ * event carries.
+ */
+function statusOf(type: string, response: Response, text: string): number {
+  if (type !== 'subscription') return response.status;
+  const carried = /"httpStatus":(\d+)/.exec(text);
+  return carried ? Number(carried[1]) : response.status;
+}
+
+async function call(path: string, type: string, body: string | Buffer, authorization?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (authorization) headers.authorization = authorization;
+  if (type === 'mutation') {
+    return fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers, body: body as BodyInit });
+  }
+  const input = encodeURIComponent(Buffer.isBuffer(body) ? body.toString('latin1') : body);
+  return fetch(`${server.url}/trpc/${path}?input=${input}`, { headers, signal: AbortSignal.timeout(5000) });
+}
+
+describe('hostile input', () => {
+  it.each(procedures)(
+    '$path: hostile bodies get a client error or a normal answer, never a 500 or the victim data',
+    async ({ path, type }) => {
+      for (const [name, body] of HOSTILE_BODIES) {
+        // auth.logout takes no input: with the attacker's token it would only end that session.
+        const credentials = path === 'auth.logout' ? [undefined] : [`Bearer ${otherToken}`, undefined];
+        for (const authorization of credentials) {
+          const response = await call(path, type, body, authorization);
+          const text = await response.text();
+          const status = statusOf(type, response, text);
+          // A client error, or a normal answer (FTS syntax is searched as words; a body is ignored
+          // by procedures without input): never a server error.
+          expect(status, `${path} ${name}: ${text.slice(0, 200)}`).toBeLessThan(500);
+          // Node itself answers 431 to a URL too long to parse, with no body; every other error says why.
+          if (status >= 400 && status !== 431)
+            expect(text, `${path} ${name} ${status}`).toMatch(/"message":"[^"]+"/);
+          expect(text).not.toContain('victim-only-marker');
+        }
+      }
+    },
+  );
+
+  it.each(procedures.filter((p) => !['auth.signup', 'auth.login'].includes(p.path)))(
+    '$path: missing, malformed, forged and revoked credentials are UNAUTHORIZED',
+    async ({ path, type }) => {
+      const body = JSON.stringify({ json: {} });
+      for (const authorization of [
+        undefined,
+        'Bearer',
+        'Basic dXNlcjpwYXNz',
+        'Bearer vlt_000000000000_' + 'A'.repeat(43),
+        `Bearer ${token}x`,
+      ]) {
+        const response = await call(path, type, body, authorization);
+        const text = await response.text();
+        expect(statusOf(type, response, text), `${path} ${authorization}: ${text.slice(0, 200)}`).toBe(401);
+        expect(text).not.toContain('victim-only-marker');
+      }
+    },
+  );
+
+  it('the server still answers afterwards, and its memory stayed bounded', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    const rss = Number(
+      (await import('node:fs'))
+        .readFileSync(`/proc/${server.child.pid}/status`, 'utf8')
+        .match(/VmRSS:\s+(\d+)/)![1],
+    );
+    expect(rss).toBeLessThan(512 * 1024);
+  });
+});
