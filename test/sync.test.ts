@@ -1,14 +1,17 @@
 // Sync end to end: the real vlt-server process and the real vlt processes in temporary VLT_HOMEs.
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/shared/router.js';
 import { transformer } from '../src/shared/transformer.js';
+import { uuidv7 } from '../src/shared/uuidv7.js';
 import { sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
 import {
   killRetrier,
   LoopbackProxy,
   newDataDir,
+  SERVER_BIN,
   startServer,
   userWithToken,
   type RunningServer,
@@ -329,6 +332,41 @@ describe('sync', () => {
       (await api(server.url, token).threads.syncStatus.query({ projectId: 'app', threadId: 'bulk' }))
         .lastSyncedSequence,
     ).toBe(6);
+  });
+
+  it('over the push rate limit, entries stay queued with the reason and arrive once it allows', async () => {
+    const { data, server, token } = await world({ VLT_LIMIT_PUSH_PER_MINUTE: '3' });
+    const box = machine(server.url, token);
+    box.env.VLT_NO_RETRIER = '1';
+    ok(vlt(box, ['init', '--project', 'app']));
+    expect(vlt(box, ['thread', 'new', 'busy', 'entry 0']).stdout).toBe('CREATED: app/busy\nsynced\n');
+    for (let i = 1; i < 3; i++) ok(vlt(box, ['thread', 'push', 'busy', `entry ${i}`]));
+    const limited = vlt(box, ['thread', 'push', 'busy', 'entry 3']);
+    expect(limited.code).toBe(0);
+    expect(limited.stdout).toMatch(
+      /^OK: busy\/3\nqueued: TOO_MANY_REQUESTS: too many pushes: over 3 a minute for this token \(VLT_LIMIT_PUSH_PER_MINUTE\); try again in \d+ s\n$/,
+    );
+    expect(json<{ pending: number }>(box, ['sync', 'status']).pending).toBe(1);
+    // Another token of the same user has its own allowance.
+    const other = spawnSync(process.execPath, [SERVER_BIN, 'token', 'issue', 'alice', '--data', data], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    const direct = await api(server.url, other).threads.push.mutate({
+      projectId: 'app',
+      threadId: 'elsewhere',
+      createdAt: new Date(),
+      entries: [{ entryId: uuidv7(), sequenceId: 0, content: 'x', author: 'a', timestamp: new Date() }],
+    });
+    expect(direct.lastSyncedSequence).toBe(0);
+
+    // The limiter is in the process's memory: a restart clears it, and the queue drains.
+    const port = server.port;
+    await server.stop();
+    const again = await startServer(data, port);
+    cleanups.push(() => again.stop());
+    ok(vlt(box, ['sync', 'retry']));
+    const got = await api(again.url, token).threads.get.query({ projectId: 'app', threadId: 'busy' });
+    expect(got.entries.map((e) => e.content)).toEqual(['entry 0', 'entry 1', 'entry 2', 'entry 3']);
   });
 
   it('sync thread --force and sync all send again what the server lost', async () => {

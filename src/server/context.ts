@@ -7,7 +7,7 @@ import { Accounts, SESSION_DAYS, type AuthUser } from './services/accounts.js';
 import { Embeddings, type EmbeddingsConfig } from './services/embeddings.js';
 import type { LlmConfig } from './services/llm.js';
 import { Oracle } from './services/oracle.js';
-import { LoginLimiter } from './services/rate-limit.js';
+import { LoginLimiter, PushLimiter } from './services/rate-limit.js';
 import { Threads } from './services/threads.js';
 
 export const SESSION_COOKIE = 'vlt_session';
@@ -19,6 +19,7 @@ export interface ServerDeps {
   threads: Threads;
   oracle: Oracle;
   loginLimiter: LoginLimiter;
+  pushLimiter: PushLimiter;
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies: boolean;
 }
@@ -45,6 +46,7 @@ export function createDeps(
       options.embeddings ? new Embeddings(db, options.embeddings) : undefined,
     ),
     loginLimiter: new LoginLimiter(limits.loginPerUser, limits.loginPerAddress, limits.loginWindowMs),
+    pushLimiter: new PushLimiter(limits.pushPerMinute),
     secureCookies: options.secureCookies ?? false,
   };
 }

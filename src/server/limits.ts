@@ -12,6 +12,7 @@ const LimitsSchema = z.object({
   VLT_LIMIT_LOGIN_PER_USER: positive(10),
   VLT_LIMIT_LOGIN_PER_ADDRESS: positive(50),
   VLT_LIMIT_LOGIN_WINDOW_SECONDS: positive(15 * 60),
+  VLT_LIMIT_PUSH_PER_MINUTE: positive(600),
 });
 
 export interface Limits {
@@ -23,6 +24,7 @@ export interface Limits {
   loginPerUser: number;
   loginPerAddress: number;
   loginWindowMs: number;
+  pushPerMinute: number;
 }
 
 export function readLimits(env: Record<string, string | undefined>): Limits {
@@ -43,6 +45,7 @@ export function readLimits(env: Record<string, string | undefined>): Limits {
     loginPerUser: e.VLT_LIMIT_LOGIN_PER_USER,
     loginPerAddress: e.VLT_LIMIT_LOGIN_PER_ADDRESS,
     loginWindowMs: e.VLT_LIMIT_LOGIN_WINDOW_SECONDS * 1000,
+    pushPerMinute: e.VLT_LIMIT_PUSH_PER_MINUTE,
   };
 }
 

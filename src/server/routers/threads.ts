@@ -8,12 +8,21 @@ import {
   threadKey,
   watchInput,
 } from '../../shared/schemas.js';
+import { TRPCError } from '@trpc/server';
 import { protectedProcedure, router } from '../trpc.js';
 
 export const threadsRouter = router({
-  push: protectedProcedure
-    .input(pushInput)
-    .mutation(({ ctx, input }) => ctx.deps.threads.push(ctx.user.id, input)),
+  push: protectedProcedure.input(pushInput).mutation(({ ctx, input }) => {
+    const key = ctx.auth.kind === 'token' ? `token:${ctx.auth.tokenId}` : `user:${ctx.user.id}`;
+    const wait = ctx.deps.pushLimiter.take(key);
+    if (wait > 0) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `too many pushes: over ${ctx.deps.pushLimiter.perMinute} a minute for this token (VLT_LIMIT_PUSH_PER_MINUTE); try again in ${wait} s`,
+      });
+    }
+    return ctx.deps.threads.push(ctx.user.id, input);
+  }),
 
   syncStatus: protectedProcedure
     .input(threadKey)
