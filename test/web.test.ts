@@ -22,7 +22,7 @@ beforeAll(async () => {
   if (!available) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   data = newDataDir();
-  server = await startServer(data);
+  server = await startServer(data, 0, { VLT_LIMIT_PUSH_PER_MINUTE: '100000' });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
