@@ -1,11 +1,17 @@
 // Real processes and real sockets for sync tests: the server on a chosen port, a loopback proxy.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-export const SERVER_BIN = join(import.meta.dirname, '..', 'dist', 'server', 'vlt-server.mjs');
+/** The checkout's root, found from this file wherever it runs from (source, or a bench bundle in dist/). */
+export const ROOT = (() => {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
+export const SERVER_BIN = join(ROOT, 'dist', 'server', 'vlt-server.mjs');
 
 export interface RunningServer {
   child: ChildProcess;

@@ -1,0 +1,453 @@
+// `npm run bench`: the one benchmark report. Prints each figure and writes them all to
+// bench/results.json; the README's performance section is generated from that file (bench/readme.ts).
+// Everything is whole processes or real HTTP against a real `vlt-server`, medians of several runs,
+// each compared side by side, in the same run, with its floor.
+//
+//   node scripts/run-ts.mjs bench/report.ts [--runs N] [--large] [--quick] [--out FILE] [--no-readme]
+//
+// --large adds 1,000,000 entries to the growth rows (minutes; not in CI); --quick is a small smoke
+// run (1,000 entries, 5 runs) that writes no README.
+import Database from 'better-sqlite3';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createThread, pushEntry } from '../src/cli/vault/append.js';
+import { openVault } from '../src/cli/vault/open.js';
+import type { AppRouter } from '../src/shared/router.js';
+import { transformer } from '../src/shared/transformer.js';
+import { uuidv7 } from '../src/shared/uuidv7.js';
+import { fixtureEntries, QUESTIONS } from '../eval/fixture.js';
+import { newDataDir, ROOT, startServer, userWithToken, type RunningServer } from '../test/net-helpers.js';
+import { corpus } from './corpus.js';
+import { updateReadme } from './readme.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const option = (name: string, fallback: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] ? argv[i + 1]! : fallback;
+};
+const quick = flag('--quick');
+const runs = Number(option('--runs', quick ? '5' : '21'));
+const sizes = quick ? [1_000] : flag('--large') ? [10_000, 100_000, 1_000_000] : [10_000, 100_000];
+const drainEntries = quick ? 1_000 : 10_000;
+const out = option('--out', join(ROOT, 'bench', 'results.json'));
+const VLT = join(ROOT, 'dist', 'cli', 'vlt.mjs');
+const SERVER_ENV = { VLT_LIMIT_PUSH_PER_MINUTE: '100000000' };
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+export const median = (values: number[]) => quantile(values, 0.5);
+export function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (q === 0.5 && sorted.length % 2 === 0) {
+    return (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  }
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+interface Box {
+  home: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  vault: string;
+}
+
+/** A whole process: wall time in ms and its output; throws when it fails. */
+function run(args: string[], box: Pick<Box, 'cwd' | 'env'>, expect?: RegExp) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd: box.cwd, env: box.env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (expect && !expect.test(result.stdout)) {
+    throw new Error(`${args.join(' ')} printed ${JSON.stringify(result.stdout)}, not ${expect}`);
+  }
+  return { ms, stdout: result.stdout };
+}
+
+/** Peak resident memory of one whole process, in MB, through /usr/bin/time. */
+function peakRssMb(args: string[], box: Pick<Box, 'cwd' | 'env'>): number | null {
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], {
+    cwd: box.cwd,
+    env: box.env,
+    encoding: 'utf8',
+  });
+  if (result.error || result.status !== 0) return null;
+  const kb = Number(result.stderr.trim().split('\n').at(-1));
+  return Number.isFinite(kb) ? round(kb / 1024) : null;
+}
+
+function serverPeakRssMb(server: RunningServer): number {
+  const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+  return round(Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024);
+}
+
+function scratch(project: string, extra: NodeJS.ProcessEnv = {}): Box {
+  const base = mkdtempSync(join(tmpdir(), 'vlt-bench-'));
+  const home = join(base, 'home');
+  const cwd = join(base, 'work');
+  mkdirSync(cwd);
+  const env: NodeJS.ProcessEnv = { ...process.env, VLT_HOME: home, VLT_NO_RETRIER: '1', ...extra };
+  for (const key of ['VLT_SYNC_TOKEN', 'VLT_SERVER_URL', 'VLT_AUTHOR']) if (!(key in extra)) delete env[key];
+  const box = { home, cwd, env, vault: join(home, 'vault.db') };
+  run([VLT, 'init', '--project', project], box);
+  return box;
+}
+
+const removeBox = (box: Box) => rmSync(join(box.home, '..'), { recursive: true, force: true });
+
+async function serverWithUser() {
+  const data = newDataDir();
+  const server = await startServer(data, 0, SERVER_ENV);
+  const token = userWithToken(data, 'bench', 'benchmark password');
+  const close = async () => {
+    await server.stop();
+    rmSync(data, { recursive: true, force: true });
+  };
+  return { data, server, token, close };
+}
+
+const client = (url: string, token: string) =>
+  createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
+    ],
+  });
+
+// ---- local push vs the floor ------------------------------------------------------------------
+function benchPush() {
+  log(`push: vlt thread push --no-sync vs the floor, ${runs} runs each`);
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bench', 'push.mjs'), '--json', '--runs', String(runs)],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (result.status !== 0) throw new Error(`bench/push.mjs: ${result.stderr}`);
+  const r = JSON.parse(result.stdout) as { nodeMs: number; floorMs: number; pushMs: number; ratio: number };
+  return {
+    nodeMs: round(r.nodeMs),
+    floorMs: round(r.floorMs),
+    pushMs: round(r.pushMs),
+    ratio: round(r.ratio, 2),
+  };
+}
+
+// ---- push with sync vs its floor --------------------------------------------------------------
+async function benchPushSync() {
+  log(`push with sync: vlt thread push vs the sync floor against a live server, ${runs} runs each`);
+  const world = await serverWithUser();
+  const box = scratch('bench', { VLT_SERVER_URL: world.server.url, VLT_SYNC_TOKEN: world.token });
+  try {
+    run([VLT, 'thread', 'new', 'bench-sync', 'first entry'], box, /\nsynced\n$/);
+    const db = new Database(box.vault);
+    db.exec('CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, content TEXT NOT NULL)');
+    db.close();
+    const floorScript = join(ROOT, 'bench', 'floor-sync.mjs');
+    const floor = (seq: number) =>
+      run([floorScript, box.vault, world.server.url, world.token, String(seq)], box);
+    const push = (i: number) =>
+      run([VLT, 'thread', 'push', 'bench-sync', `entry ${i} of the sync benchmark`], box, /\nsynced\n$/);
+    floor(0);
+    push(-1);
+    const node: number[] = [];
+    const floors: number[] = [];
+    const pushes: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      node.push(run(['-e', '0'], box).ms);
+      floors.push(floor(i + 1).ms);
+      pushes.push(push(i).ms);
+    }
+    const result = {
+      nodeMs: round(median(node)),
+      floorMs: round(median(floors)),
+      pushMs: round(median(pushes)),
+      ratio: 0,
+      cliPeakRssMb: peakRssMb([VLT, 'thread', 'push', 'bench-sync', 'measured for memory'], box),
+      serverPeakRssMb: serverPeakRssMb(world.server),
+    };
+    result.ratio = round(result.pushMs / result.floorMs, 2);
+    return result;
+  } finally {
+    removeBox(box);
+    await world.close();
+  }
+}
+
+// ---- drain of a queue of 10,000 entries -------------------------------------------------------
+async function benchDrain() {
+  const threads = 10;
+  const template = scratch('drain');
+  const db = openVault(template.vault, { create: true })!;
+  const texts = corpus(drainEntries, 5);
+  texts.forEach((content, i) => {
+    const input = { project: 'drain', slug: `queue-${i % threads}`, content, author: 'bench' };
+    if (i < threads) createThread(db, { ...input, projectName: 'drain' });
+    else pushEntry(db, input);
+  });
+  db.close();
+  const drainRuns = quick ? 1 : 3;
+  log(`drain: vlt sync retry of ${drainEntries} queued entries in ${threads} threads, ${drainRuns} runs`);
+  const seconds: number[] = [];
+  let cliPeakRssMb: number | null = null;
+  try {
+    for (let r = 0; r < drainRuns + 1; r++) {
+      const world = await serverWithUser();
+      const home = mkdtempSync(join(tmpdir(), 'vlt-bench-drain-'));
+      cpSync(template.home, home, { recursive: true });
+      const box = {
+        cwd: template.cwd,
+        env: {
+          ...template.env,
+          VLT_HOME: home,
+          VLT_SERVER_URL: world.server.url,
+          VLT_SYNC_TOKEN: world.token,
+        },
+      };
+      const expect = new RegExp(`^sent ${drainEntries} entries from ${threads} threads`);
+      // The last run is under /usr/bin/time, for the CLI's peak memory, and is not timed.
+      if (r === drainRuns) cliPeakRssMb = peakRssMb([VLT, 'sync', 'retry'], box);
+      else seconds.push(run([VLT, 'sync', 'retry'], box, expect).ms / 1000);
+      rmSync(home, { recursive: true, force: true });
+      await world.close();
+    }
+  } finally {
+    removeBox(template);
+  }
+  const s = median(seconds);
+  return {
+    entries: drainEntries,
+    threads,
+    runs: drainRuns,
+    seconds: round(s, 2),
+    entriesPerSecond: Math.round(drainEntries / s),
+    cliPeakRssMb,
+  };
+}
+
+// ---- growth: the server and the CLI at 10k, 100k (and 1M) entries -----------------------------
+const PROJECTS = ['web', 'infra', 'data', 'mobile'];
+const RARE = 'zanzibar';
+const SEARCHES: { query: string; projectId?: string }[] = [
+  { query: RARE },
+  { query: 'token cache' },
+  { query: 'deploy' },
+  { query: 'retry backoff timeout' },
+  { query: 'migration schema', projectId: 'infra' },
+  { query: 'release branch merge', projectId: 'web' },
+];
+
+function texts(size: number): string[] {
+  const list = corpus(size);
+  for (let i = 7; i < list.length; i += 20_000) list[i] += ` ${RARE}`;
+  return list;
+}
+
+async function serverAt(size: number, list: string[]) {
+  const world = await serverWithUser();
+  const threadCount = Math.max(10, Math.round(size / 500));
+  const clients = 4;
+  const perThread = Math.ceil(size / threadCount);
+  const started = process.hrtime.bigint();
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      const api = client(world.server.url, world.token);
+      for (let t = c; t < threadCount; t += clients) {
+        const slice = list.slice(t * perThread, (t + 1) * perThread);
+        for (let offset = 0; offset < slice.length; offset += 100) {
+          await api.threads.push.mutate({
+            projectId: PROJECTS[t % PROJECTS.length]!,
+            threadId: `thread-${t}`,
+            createdAt: new Date(Date.UTC(2026, 0, 1)),
+            entries: slice.slice(offset, offset + 100).map((content, i) => ({
+              entryId: uuidv7(),
+              sequenceId: offset + i,
+              content,
+              author: 'bench',
+              timestamp: new Date(Date.UTC(2026, 0, 1) + (offset + i) * 1000),
+            })),
+          });
+          sent += Math.min(100, slice.length - offset);
+          if (sent % 10_000 < 100) process.stderr.write(`\r  server ingest: ${sent}/${size}`);
+        }
+      }
+    }),
+  );
+  const ingestSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stderr.write('\n');
+  // The Oracle's planted facts, so that its questions have answers among the noise.
+  const api = client(world.server.url, world.token);
+  const planted = fixtureEntries().filter((e) => e.key);
+  for (const [i, entry] of planted.entries()) {
+    await api.threads.push.mutate({
+      projectId: entry.project,
+      threadId: `${entry.thread}-${i}`,
+      createdAt: new Date(),
+      entries: [
+        { entryId: uuidv7(), sequenceId: 0, content: entry.content, author: 'bench', timestamp: new Date() },
+      ],
+    });
+  }
+  const time = async (call: () => Promise<unknown>) => {
+    const t0 = process.hrtime.bigint();
+    await call();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const calls = quick ? 30 : 120;
+  const search: number[] = [];
+  const oracle: number[] = [];
+  for (let i = 0; i < 6; i++)
+    await api.threads.search.query({ ...SEARCHES[i % SEARCHES.length]!, limit: 10 });
+  for (let i = 0; i < calls; i++) {
+    search.push(await time(() => api.threads.search.query({ ...SEARCHES[i % SEARCHES.length]!, limit: 10 })));
+  }
+  for (let i = 0; i < 6; i++) await api.oracle.ask.mutate({ question: QUESTIONS[i]!.question });
+  for (let i = 0; i < calls; i++) {
+    oracle.push(
+      await time(() => api.oracle.ask.mutate({ question: QUESTIONS[i % QUESTIONS.length]!.question })),
+    );
+  }
+  const result = {
+    ingestClients: clients,
+    ingestSeconds: round(ingestSeconds, 2),
+    ingestPerSecond: Math.round(size / ingestSeconds),
+    searchCalls: calls,
+    searchP50Ms: round(quantile(search, 0.5)),
+    searchP95Ms: round(quantile(search, 0.95)),
+    oracleP50Ms: round(quantile(oracle, 0.5)),
+    oracleP95Ms: round(quantile(oracle, 0.95)),
+    serverPeakRssMb: serverPeakRssMb(world.server),
+  };
+  await world.close();
+  return result;
+}
+
+function vaultAt(size: number, list: string[]) {
+  const box = scratch('bench');
+  run([VLT, 'thread', 'new', 'bench-push', 'first entry', '--no-sync'], box);
+  const db = new Database(box.vault);
+  const insertThread = db.prepare(
+    "INSERT INTO threads (project_id, slug, last_seq, updated_at) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+  );
+  const insertEntry = db.prepare(
+    'INSERT INTO entries (id, thread_pk, seq, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const planted = fixtureEntries().filter((e) => e.key);
+  for (const project of new Set([...PROJECTS, ...planted.map((e) => e.project)])) {
+    db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(project, project);
+  }
+  const threadCount = Math.max(10, Math.round(size / 500));
+  const perThread = Math.ceil(size / threadCount);
+  db.transaction(() => {
+    for (let t = 0; t < threadCount; t++) {
+      const slice = list.slice(t * perThread, (t + 1) * perThread);
+      const { lastInsertRowid } = insertThread.run(
+        PROJECTS[t % PROJECTS.length],
+        `thread-${t}`,
+        slice.length - 1,
+      );
+      slice.forEach((content, seq) =>
+        insertEntry.run(
+          uuidv7(),
+          lastInsertRowid,
+          seq,
+          content,
+          'bench',
+          new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
+        ),
+      );
+    }
+    planted.forEach((entry, i) => {
+      const { lastInsertRowid } = insertThread.run(entry.project, `${entry.thread}-${i}`, 0);
+      insertEntry.run(uuidv7(), lastInsertRowid, 0, entry.content, 'bench', new Date().toISOString());
+    });
+  })();
+  db.close();
+  const push = (i: number) => run([VLT, 'thread', 'push', 'bench-push', `entry ${i}`, '--no-sync'], box);
+  const seek = (query: string, ...extra: string[]) => [VLT, 'thread', 'seek', query, '--json', ...extra];
+  const ask = (i: number) => [VLT, 'oracle', QUESTIONS[i % QUESTIONS.length]!.question, '--local', '--json'];
+  run(seek('token cache'), box);
+  run(ask(0), box);
+  const pushes: number[] = [];
+  const rare: number[] = [];
+  const common: number[] = [];
+  const scoped: number[] = [];
+  const oracle: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    process.stderr.write(`\r  vault: run ${i + 1}/${runs}`);
+    pushes.push(push(i).ms);
+    rare.push(run(seek(RARE), box).ms);
+    common.push(run(seek('token cache'), box).ms);
+    scoped.push(run(seek('deploy retry', '--project', 'infra'), box).ms);
+    oracle.push(run(ask(i), box).ms);
+  }
+  process.stderr.write('\n');
+  const result = {
+    pushMs: round(median(pushes)),
+    seekRareMs: round(median(rare)),
+    seekCommonMs: round(median(common)),
+    seekProjectMs: round(median(scoped)),
+    oracleLocalMs: round(median(oracle)),
+    seekRatio: 0,
+    oracleRatio: 0,
+    seekPeakRssMb: peakRssMb(seek('token cache'), box),
+    oraclePeakRssMb: peakRssMb(ask(1), box),
+    pushPeakRssMb: peakRssMb([VLT, 'thread', 'push', 'bench-push', 'memory', '--no-sync'], box),
+  };
+  result.seekRatio = round(
+    Math.max(result.seekRareMs, result.seekCommonMs, result.seekProjectMs) / result.pushMs,
+    2,
+  );
+  result.oracleRatio = round(result.oracleLocalMs / result.pushMs, 2);
+  removeBox(box);
+  return result;
+}
+
+async function main() {
+  const started = Date.now();
+  const push = benchPush();
+  log(`  floor ${push.floorMs} ms, push ${push.pushMs} ms: ${push.ratio}x`);
+  const pushSync = await benchPushSync();
+  log(`  floor ${pushSync.floorMs} ms, push ${pushSync.pushMs} ms: ${pushSync.ratio}x`);
+  const drain = await benchDrain();
+  log(`  ${drain.seconds} s, ${drain.entriesPerSecond} entries/s`);
+  const growth = [];
+  for (const size of sizes) {
+    log(`growth: ${size} entries`);
+    const list = texts(size);
+    const server = await serverAt(size, list);
+    log(
+      `  ingest ${server.ingestPerSecond}/s; search p50 ${server.searchP50Ms} p95 ${server.searchP95Ms} ms; oracle p50 ${server.oracleP50Ms} p95 ${server.oracleP95Ms} ms; server peak ${server.serverPeakRssMb} MB`,
+    );
+    const cli = vaultAt(size, list);
+    log(
+      `  push ${cli.pushMs} ms; seek ${cli.seekRareMs}/${cli.seekCommonMs}/${cli.seekProjectMs} ms (${cli.seekRatio}x); oracle --local ${cli.oracleLocalMs} ms (${cli.oracleRatio}x)`,
+    );
+    growth.push({ entries: size, server, cli });
+  }
+  const results = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' },
+    runs,
+    seconds: Math.round((Date.now() - started) / 1000),
+    push,
+    pushSync,
+    drain,
+    growth,
+  };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${out} in ${results.seconds} s`);
+  if (!quick && !flag('--no-readme')) {
+    const readme = join(ROOT, 'README.md');
+    writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), results));
+    log('updated the performance section of README.md');
+  }
+  console.log(JSON.stringify(results, null, 2));
+}
+
+await main();
