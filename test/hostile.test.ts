@@ -1,15 +1,34 @@
 // Hostile input against the real server: every procedure with malformed, oversize, wrong-type,
 // deeply nested, FTS-syntax and injection-shaped input, and with bad credentials. Expected: a
 // client error or a normal answer, never a 500, never another user's data, the server still up.
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src/server/routers/_app.js';
-import { newDataDir, startServer, userWithToken, type RunningServer } from './net-helpers.js';
+import { newDataDir, SERVER_BIN, startServer, userWithToken, type RunningServer } from './net-helpers.js';
 
 let data: string;
 let server: RunningServer;
 let token: string;
 let otherToken: string;
+/** The victim's credentials that no longer count: a revoked token, an expired one, an expired session. */
+let revokedToken: string;
+let expiredToken: string;
+let expiredSession: string;
+
+function issue(username: string, ...extra: string[]): string {
+  const issued = spawnSync(
+    process.execPath,
+    [SERVER_BIN, 'token', 'issue', username, '--data', data, ...extra],
+    {
+      encoding: 'utf8',
+    },
+  );
+  expect(issued.status, issued.stderr).toBe(0);
+  return issued.stdout.trim();
+}
 
 beforeAll(async () => {
   data = newDataDir();
@@ -39,6 +58,32 @@ beforeAll(async () => {
     }),
   });
   expect(response.status).toBe(200);
+
+  revokedToken = issue('victim', '--name', 'to revoke');
+  const revoke = await fetch(`${server.url}/trpc/tokens.revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ json: { id: revokedToken.split('_')[1] } }),
+  });
+  expect(revoke.status).toBe(200);
+  expiredToken = issue('victim', '--name', 'to expire', '--expires-days', '1');
+  const login = await fetch(`${server.url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ json: { username: 'victim', password: 'correct horse battery' } }),
+  });
+  expect(login.status).toBe(200);
+  expiredSession = /vlt_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+  // Both work until they expire.
+  for (const headers of [{ authorization: `Bearer ${expiredToken}` }, { cookie: expiredSession }]) {
+    expect((await fetch(`${server.url}/trpc/auth.me`, { headers })).status).toBe(200);
+  }
+  // Time passes: the token's and the session's expiry are moved into the past, in the database.
+  const db = new Database(join(data, 'vlt.db'));
+  db.pragma('busy_timeout = 5000');
+  db.prepare("UPDATE api_tokens SET expires_at = '2001-01-01T00:00:00.000Z' WHERE name = 'to expire'").run();
+  db.prepare("UPDATE sessions SET expires_at = '2001-01-01T00:00:00.000Z'").run();
+  db.close();
 });
 
 afterAll(async () => {
@@ -87,7 +132,8 @@ function statusOf(type: string, response: Response, text: string): number {
 
 async function call(path: string, type: string, body: string | Buffer, authorization?: string) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (authorization) headers.authorization = authorization;
+  if (authorization?.startsWith('Cookie ')) headers.cookie = authorization.slice(7);
+  else if (authorization) headers.authorization = authorization;
   if (type === 'mutation') {
     return fetch(`${server.url}/trpc/${path}`, { method: 'POST', headers, body: body as BodyInit });
   }
@@ -119,7 +165,7 @@ describe('hostile input', () => {
   );
 
   it.each(procedures.filter((p) => !['auth.signup', 'auth.login'].includes(p.path)))(
-    '$path: missing, malformed, forged and revoked credentials are UNAUTHORIZED',
+    '$path: missing, malformed, forged, revoked and expired credentials are UNAUTHORIZED',
     async ({ path, type }) => {
       const body = JSON.stringify({ json: {} });
       for (const authorization of [
@@ -128,6 +174,9 @@ describe('hostile input', () => {
         'Basic dXNlcjpwYXNz',
         'Bearer vlt_000000000000_' + 'A'.repeat(43),
         `Bearer ${token}x`,
+        `Bearer ${revokedToken}`,
+        `Bearer ${expiredToken}`,
+        `Cookie ${expiredSession}`,
       ]) {
         const response = await call(path, type, body, authorization);
         const text = await response.text();
