@@ -75,7 +75,11 @@ beforeAll(async () => {
   expect(login.status).toBe(200);
   expiredSession = /vlt_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
   // Both work until they expire.
-  for (const headers of [{ authorization: `Bearer ${expiredToken}` }, { cookie: expiredSession }]) {
+  const ways: Record<string, string>[] = [
+    { authorization: `Bearer ${expiredToken}` },
+    { cookie: expiredSession },
+  ];
+  for (const headers of ways) {
     expect((await fetch(`${server.url}/trpc/auth.me`, { headers })).status).toBe(200);
   }
   // Time passes: the token's and the session's expiry are moved into the past, in the database.
