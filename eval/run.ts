@@ -62,7 +62,7 @@ function score(mode: string, ask: (question: string) => Promise<Asked>, keyToId:
 }
 
 async function serverMode(llm: LlmConfig | undefined, embeddings?: EmbeddingsConfig): Promise<ModeResult> {
-  const deps = createDeps(openServerDb(':memory:'), DEFAULT_LIMITS, {
+  const deps = createDeps(await openServerDb(':memory:'), DEFAULT_LIMITS, {
     secret: randomBytes(32),
     llm,
     embeddings,
@@ -76,7 +76,7 @@ async function serverMode(llm: LlmConfig | undefined, embeddings?: EmbeddingsCon
     seqs.set(name, seq + 1);
     const entryId = uuidv7();
     if (entry.key) keyToId.set(entry.key, entryId);
-    deps.threads.push(user.id, {
+    await deps.threads.push(user.id, {
       projectId: entry.project,
       threadId: entry.thread,
       status: 'active',
@@ -105,7 +105,7 @@ async function serverMode(llm: LlmConfig | undefined, embeddings?: EmbeddingsCon
       keyToId,
     );
   } finally {
-    deps.db.close();
+    await deps.db.close();
   }
 }
 

@@ -9,7 +9,7 @@ const MARKER = 'alice-secret-marker';
 const A_THREAD = { projectId: 'secret-proj', threadId: 'plans' };
 
 async function world() {
-  const deps = memoryDeps();
+  const deps = await memoryDeps();
   const alice = await userCaller(deps, 'alice');
   const bob = await userCaller(deps, 'bob');
   const aliceEntries = entriesFor(0, 2, MARKER);

@@ -1,31 +1,57 @@
 // Server test helpers: an in-memory server database and callers authenticated as a given user.
 import { randomBytes } from 'node:crypto';
 import { createContextInner, createDeps, type Credentials, type ServerDeps } from '../src/server/context.js';
-import { openServerDb } from '../src/server/db/index.js';
+import { sql } from 'drizzle-orm';
+import { openServerDb, type ServerDb } from '../src/server/db/index.js';
+import { databaseFor } from './pg-helpers.js';
 import { DEFAULT_LIMITS, type Limits } from '../src/server/limits.js';
 import { createCaller } from '../src/server/routers/_app.js';
 import type { EmbeddingsConfig } from '../src/server/services/embeddings.js';
 import type { LlmConfig } from '../src/server/services/llm.js';
 
-export function memoryDeps(
+/**
+ * The engine the server tests run on: VLT_TEST_DATABASE unset or `sqlite` (an in-memory SQLite
+ * database per call), `pglite` (PostgreSQL in this process), or a `postgres://` URL (a real server:
+ * a database of its own per test process). On PostgreSQL the database is emptied for each call.
+ */
+export const TEST_ENGINE = process.env.VLT_TEST_DATABASE ?? 'sqlite';
+
+let shared: ServerDb | undefined;
+async function freshDb(): Promise<ServerDb> {
+  if (TEST_ENGINE === 'sqlite') return openServerDb(':memory:');
+  if (!shared) {
+    let target = 'pglite:memory';
+    if (TEST_ENGINE !== 'pglite') {
+      target = await databaseFor(TEST_ENGINE, `vlt_test_${process.pid}`);
+    }
+    shared = await openServerDb(target);
+  }
+  await shared.run(
+    sql`TRUNCATE users, sessions, api_tokens, projects, threads, entries, entry_embeddings RESTART IDENTITY CASCADE`,
+  );
+  // Tests close their deps; the shared database stays open for the next.
+  return { ...shared, close: () => Promise.resolve() };
+}
+
+export async function memoryDeps(
   limits: Partial<Limits> = {},
   llm?: LlmConfig,
   embeddings?: EmbeddingsConfig,
-): ServerDeps {
+): Promise<ServerDeps> {
   return createDeps(
-    openServerDb(':memory:'),
+    await freshDb(),
     { ...DEFAULT_LIMITS, ...limits },
     { secret: randomBytes(32), llm, embeddings },
   );
 }
 
 export const callerWith = (deps: ServerDeps, credentials: Credentials = {}) =>
-  createCaller(createContextInner(deps, credentials));
+  createCaller(() => createContextInner(deps, credentials));
 
 /** A new user and a caller that uses an API token of theirs. */
 export async function userCaller(deps: ServerDeps, username: string) {
   const user = await deps.accounts.signup(username, 'correct horse battery');
-  const { token, id: tokenId } = deps.accounts.createToken(user.id, 'test');
+  const { token, id: tokenId } = await deps.accounts.createToken(user.id, 'test');
   return { user, token, tokenId, caller: callerWith(deps, { bearer: token }) };
 }
 

@@ -1,5 +1,6 @@
 // Builds the Express app (router at /trpc, /healthz) without listening, for main.ts and tests.
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { sql } from 'drizzle-orm';
 import express from 'express';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,8 +12,10 @@ export function createApp(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
-    deps.db.sqlite.prepare('SELECT 1').get();
-    res.json({ ok: true });
+    deps.db.get(sql`SELECT 1 AS ok`).then(
+      () => res.json({ ok: true }),
+      (error: Error) => res.status(503).json({ ok: false, error: `database: ${error.message}` }),
+    );
   });
   app.use(
     '/trpc',

@@ -67,18 +67,18 @@ export type Auth = { kind: 'session'; secret: string } | { kind: 'token'; tokenI
 
 const noCookies: SessionCookies = { set: () => {}, clear: () => {} };
 
-export function createContextInner(deps: ServerDeps, credentials: Credentials = {}) {
+export async function createContextInner(deps: ServerDeps, credentials: Credentials = {}) {
   let user: AuthUser | null = null;
   let auth: Auth | null = null;
   let rejectedToken = false;
   if (credentials.bearer !== undefined) {
-    const found = deps.accounts.userForToken(credentials.bearer);
+    const found = await deps.accounts.userForToken(credentials.bearer);
     if (found) {
       user = { id: found.id, username: found.username };
       auth = { kind: 'token', tokenId: found.tokenId };
     } else rejectedToken = true;
   } else if (credentials.sessionSecret !== undefined) {
-    const found = deps.accounts.userForSession(credentials.sessionSecret);
+    const found = await deps.accounts.userForSession(credentials.sessionSecret);
     if (found) {
       user = found;
       auth = { kind: 'session', secret: credentials.sessionSecret };
@@ -94,7 +94,7 @@ export function createContextInner(deps: ServerDeps, credentials: Credentials = 
   };
 }
 
-export type Context = ReturnType<typeof createContextInner>;
+export type Context = Awaited<ReturnType<typeof createContextInner>>;
 
 function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
@@ -105,7 +105,7 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 export function contextFactory(deps: ServerDeps) {
-  return ({ req, res }: CreateExpressContextOptions): Context => {
+  return ({ req, res }: CreateExpressContextOptions): Promise<Context> => {
     const authorization = req.headers.authorization;
     const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
     const cookieOptions = {

@@ -1,5 +1,6 @@
 // Process entry of `vlt-server` (bundled into dist/server/vlt-server.mjs): start, user add, token issue.
 import { Builtins, Cli, Command, Option, type BaseContext } from 'clipanion';
+import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -8,7 +9,7 @@ import { z } from 'zod';
 import { password as passwordSchema, username as usernameSchema } from '../shared/schemas.js';
 import { createApp } from './app.js';
 import { createDeps, type ServerDeps } from './context.js';
-import { openServerDb } from './db/index.js';
+import { isPostgresUrl, openServerDb, type ServerDb } from './db/index.js';
 import { readLimits } from './limits.js';
 import { embeddingsConfigFromEnv } from './services/embeddings.js';
 import { llmConfigFromEnv } from './services/llm.js';
@@ -18,16 +19,15 @@ class ServerError extends Error {}
 const dataOption = () =>
   Option.String('--data', { env: 'VLT_SERVER_DATA', description: 'Data directory (default ./data)' });
 
-/** Opens the data directory: the database and the server secret, both created on first use. */
-function openData(dir: string | undefined, env: Record<string, string | undefined>): ServerDeps {
-  const data = resolve(dir ?? './data');
-  try {
-    mkdirSync(data, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new ServerError(
-      `cannot create the data directory ${data} (${(error as NodeJS.ErrnoException).code})`,
-    );
-  }
+const databaseOption = () =>
+  Option.String('--database-url', {
+    env: 'VLT_SERVER_DATABASE_URL',
+    description:
+      'postgres://user:password@host:5432/db to run on PostgreSQL (default: SQLite in the data directory)',
+  });
+
+/** The key for session and token digests from the data directory's `secret` file, made on first use. */
+function fileSecret(data: string): Buffer {
   const secretPath = join(data, 'secret');
   if (!existsSync(secretPath)) {
     writeFileSync(secretPath, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
@@ -36,13 +36,60 @@ function openData(dir: string | undefined, env: Record<string, string | undefine
   const secret = Buffer.from(readFileSync(secretPath, 'utf8').trim(), 'base64');
   if (secret.length < 32)
     throw new ServerError(`${secretPath} is not a server secret: move it away to make a new one`);
+  return secret;
+}
+
+/**
+ * On PostgreSQL every instance must use the same key: VLT_SERVER_SECRET (base64, 32 bytes or more)
+ * when set, else the one the first instance stored in the database.
+ */
+async function sharedSecret(db: ServerDb, env: Record<string, string | undefined>): Promise<Buffer> {
+  if (env.VLT_SERVER_SECRET) {
+    const secret = Buffer.from(env.VLT_SERVER_SECRET, 'base64');
+    if (secret.length < 32) {
+      throw new ServerError(
+        'VLT_SERVER_SECRET must be 32 random bytes or more in base64: `openssl rand -base64 32`',
+      );
+    }
+    return secret;
+  }
+  await db.run(sql`
+    INSERT INTO server_settings (name, value) VALUES ('secret', ${randomBytes(32).toString('base64')})
+    ON CONFLICT DO NOTHING`);
+  const row = await db.get<{ value: string }>(sql`SELECT value FROM server_settings WHERE name = 'secret'`);
+  return Buffer.from(row!.value, 'base64');
+}
+
+/** Opens the data directory and the database (SQLite in it, or PostgreSQL at `databaseUrl`). */
+async function openData(
+  dir: string | undefined,
+  databaseUrl: string | undefined,
+  env: Record<string, string | undefined>,
+): Promise<ServerDeps> {
+  const data = resolve(dir ?? './data');
+  try {
+    mkdirSync(data, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new ServerError(
+      `cannot create the data directory ${data} (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
   let limits;
   try {
     limits = readLimits(env);
   } catch (error) {
     throw new ServerError((error as Error).message);
   }
-  const db = openServerDb(join(data, 'vlt.db'));
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    throw new ServerError(`--database-url must be a postgres:// URL, not '${databaseUrl}'`);
+  }
+  let db: ServerDb;
+  try {
+    db = await openServerDb(databaseUrl ?? join(data, 'vlt.db'));
+  } catch (error) {
+    throw new ServerError(`cannot open the database: ${(error as Error).message}`);
+  }
+  const secret = db.dialect === 'postgres' ? await sharedSecret(db, env) : fileSecret(data);
   return createDeps(db, limits, {
     secret,
     secureCookies: env.VLT_SERVER_SECURE_COOKIES === '1',
@@ -94,6 +141,7 @@ class StartCommand extends ServerCommand {
   host = Option.String('--host', { env: 'VLT_SERVER_HOST', description: 'Address (default 127.0.0.1)' });
   port = Option.String('--port', { env: 'VLT_SERVER_PORT', description: 'Port (default 8000; 0 picks one)' });
   data = dataOption();
+  databaseUrl = databaseOption();
 
   async run(): Promise<void> {
     const host = this.host ?? '127.0.0.1';
@@ -101,10 +149,10 @@ class StartCommand extends ServerCommand {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new ServerError(`--port must be a whole number from 0 to 65535, not '${this.port}'`);
     }
-    const deps = openData(this.data, process.env);
+    const deps = await openData(this.data, this.databaseUrl, process.env);
     // Expired sessions go at start and then daily, so the table does not grow without end.
-    deps.accounts.pruneSessions();
-    const pruning = setInterval(() => deps.accounts.pruneSessions(), 86_400_000);
+    await deps.accounts.pruneSessions();
+    const pruning = setInterval(() => void deps.accounts.pruneSessions().catch(() => undefined), 86_400_000);
     pruning.unref();
     const server = createServer(createApp(deps));
     await new Promise<void>((resolveListen, reject) => {
@@ -116,15 +164,14 @@ class StartCommand extends ServerCommand {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     this.context.stdout.write(
-      `vlt-server listening on http://${host}:${actualPort} (data: ${resolve(this.data ?? './data')})\n`,
+      `vlt-server listening on http://${host}:${actualPort} (data: ${resolve(this.data ?? './data')}${deps.db.dialect === 'postgres' ? `, database: ${deps.db.describe}` : ''})\n`,
     );
     await new Promise<void>((resolveStop) => {
       const stop = (signal: string) => {
         this.context.stdout.write(`vlt-server: ${signal}, finishing requests in flight\n`);
         // Stop accepting, let requests in flight finish, then close the database.
         server.close(() => {
-          deps.db.close();
-          resolveStop();
+          void deps.db.close().finally(resolveStop);
         });
         server.closeIdleConnections();
         // Open event streams (a thread page, an answer being streamed) would hold the process
@@ -149,17 +196,19 @@ class UserAddCommand extends ServerCommand {
   username = Option.String({ name: 'username' });
   passwordStdin = Option.Boolean('--password-stdin', false, { description: 'Read the password from stdin' });
   data = dataOption();
+  databaseUrl = databaseOption();
 
   async run(): Promise<void> {
     const username = parse(usernameSchema, this.username, 'username');
     const password = parse(passwordSchema, await readPassword(this.context, this.passwordStdin), 'password');
-    const deps = openData(this.data, process.env);
+    const deps = await openData(this.data, this.databaseUrl, process.env);
     try {
-      if (deps.accounts.userByName(username)) throw new ServerError(`the user '${username}' exists already`);
+      if (await deps.accounts.userByName(username))
+        throw new ServerError(`the user '${username}' exists already`);
       await deps.accounts.signup(username, password);
       this.context.stdout.write(`created user ${username}\n`);
     } finally {
-      deps.db.close();
+      await deps.db.close();
     }
   }
 }
@@ -177,6 +226,7 @@ class TokenIssueCommand extends ServerCommand {
   name = Option.String('--name', 'cli', { description: 'Label shown in the token list' });
   expiresDays = Option.String('--expires-days', { description: 'Days until it expires (default: never)' });
   data = dataOption();
+  databaseUrl = databaseOption();
 
   async run(): Promise<void> {
     const username = parse(usernameSchema, this.username, 'username');
@@ -187,14 +237,14 @@ class TokenIssueCommand extends ServerCommand {
       );
     }
     const name = parse(z.string().trim().min(1).max(64), this.name, 'token label');
-    const deps = openData(this.data, process.env);
+    const deps = await openData(this.data, this.databaseUrl, process.env);
     try {
-      const user = deps.accounts.userByName(username);
+      const user = await deps.accounts.userByName(username);
       if (!user)
         throw new ServerError(`no user '${username}': create it with \`vlt-server user add ${username}\``);
-      this.context.stdout.write(`${deps.accounts.createToken(user.id, name, days).token}\n`);
+      this.context.stdout.write(`${(await deps.accounts.createToken(user.id, name, days)).token}\n`);
     } finally {
-      deps.db.close();
+      await deps.db.close();
     }
   }
 }

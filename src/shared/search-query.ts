@@ -22,3 +22,14 @@ export function buildFtsQuery(input: string): FtsQuery | undefined {
   if (terms.length === 0) return undefined;
   return { all: terms.join(' AND '), any: terms.join(' OR '), terms };
 }
+
+/** The words of a search as they are (lower case), each with whether it ends in `*` (a prefix). */
+export function searchWords(input: string): { word: string; prefix: boolean }[] {
+  const words: { word: string; prefix: boolean }[] = [];
+  for (const match of input.toLowerCase().matchAll(WORD_RE)) {
+    const word = match[0].replace(/\*$/, '');
+    const prefix = match[1] === '*';
+    if (!words.some((w) => w.word === word && w.prefix === prefix)) words.push({ word, prefix });
+  }
+  return words;
+}

@@ -1,39 +1,60 @@
-// Opens the server database (embedded SQLite) and applies drizzle/server's migrations at start.
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+// The server's database: embedded SQLite (the default) or PostgreSQL, behind one small async
+// interface. Services write their SQL once with drizzle's `sql` template (the same text runs on both
+// engines: standard SQL, double-quoted aliases, `ON CONFLICT`, `RETURNING`); the few places where
+// the engines differ (full-text search, locks) ask `dialect`. Migrations apply at open.
+import type { SQL } from 'drizzle-orm';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as schema from './schema.js';
 
-export interface ServerDb {
-  sqlite: Database.Database;
-  orm: BetterSQLite3Database<typeof schema>;
-  close(): void;
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Runs queries: on the database, or inside one transaction. */
+export interface Executor {
+  all<T>(query: SQL): Promise<T[]>;
+  get<T>(query: SQL): Promise<T | undefined>;
+  /** Returns the number of rows changed. */
+  run(query: SQL): Promise<number>;
 }
 
-/** drizzle/server, found from this module both as source and as the bundle in dist/server. */
-function migrationsFolder(): string {
+export interface ServerDb extends Executor {
+  dialect: Dialect;
+  /** Where it is, for messages: a file, or a URL without its password. */
+  describe: string;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. On
+   * SQLite it is `BEGIN IMMEDIATE` (one writer at a time); on PostgreSQL, READ COMMITTED, with
+   * constraints and row locks doing the rest.
+   */
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A migrations folder (drizzle/server or drizzle/server-pg), found from source and from the bundle. */
+export function migrationsFolder(name: 'server' | 'server-pg'): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = join(dir, 'drizzle', 'server');
+    const candidate = join(dir, 'drizzle', name);
     if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
     const parent = dirname(dir);
     if (parent === dir)
-      throw new Error('drizzle/server migrations not found beside the vlt-server installation');
+      throw new Error(`drizzle/${name} migrations not found beside the vlt-server installation`);
     dir = parent;
   }
 }
 
-/** `file` is a path, or ':memory:' for tests. A second open of a migrated file changes nothing. */
-export function openServerDb(file: string): ServerDb {
-  const sqlite = new Database(file);
-  sqlite.pragma('busy_timeout = 10000');
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  const orm = drizzle(sqlite, { schema });
-  migrate(orm, { migrationsFolder: migrationsFolder() });
-  return { sqlite, orm, close: () => sqlite.close() };
+export const isPostgresUrl = (target: string) => /^(postgres|postgresql|pglite):/i.test(target);
+
+/**
+ * Opens the database at `target`: a SQLite file path (or ':memory:'), a `postgres://` URL, or
+ * `pglite:memory` / `pglite:<directory>` for PostgreSQL in this process (tests). A second open of a
+ * migrated database changes nothing; instances starting together take turns to migrate.
+ */
+export async function openServerDb(target: string): Promise<ServerDb> {
+  if (isPostgresUrl(target)) {
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(target);
+  }
+  const { openSqlite } = await import('./sqlite.js');
+  return openSqlite(target);
 }

@@ -1,12 +1,13 @@
 // Accounts, sessions and tokens through the router on an in-memory database.
+import { sql } from 'drizzle-orm';
 import { TRPCError } from '@trpc/server';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { callerWith, memoryDeps, userCaller } from '../../../test/server-helpers.js';
 import type { ServerDeps } from '../context.js';
 
 let deps: ServerDeps;
-beforeEach(() => {
-  deps = memoryDeps({ loginPerUser: 3, loginPerAddress: 5 });
+beforeEach(async () => {
+  deps = await memoryDeps({ loginPerUser: 3, loginPerAddress: 5 });
 });
 
 const cookieJar = () => {
@@ -44,12 +45,12 @@ describe('auth', () => {
   it('refuses an expired session, and pruning removes it', async () => {
     const { jar, cookies } = cookieJar();
     await callerWith(deps, { cookies }).auth.signup({ username: 'alice', password: 'long enough pw' });
-    deps.db.sqlite.prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").run();
+    await deps.db.run(sql`UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'`);
     expect((await failure(callerWith(deps, { sessionSecret: jar.value }).auth.me())).code).toBe(
       'UNAUTHORIZED',
     );
-    deps.accounts.pruneSessions();
-    expect(deps.db.sqlite.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+    await deps.accounts.pruneSessions();
+    expect(await deps.db.get(sql`SELECT CAST(count(*) AS INTEGER) AS n FROM sessions`)).toEqual({ n: 0 });
   });
 
   it('refuses a taken username and weak input', async () => {
@@ -125,11 +126,9 @@ describe('tokens', () => {
   it('stores no usable secret: only keyed digests', async () => {
     const alice = await userCaller(deps, 'alice');
     const secret = alice.token.slice(17);
-    const rows = deps.db.sqlite.prepare('SELECT * FROM api_tokens').all();
+    const rows = await deps.db.all(sql`SELECT * FROM api_tokens`);
     expect(JSON.stringify(rows)).not.toContain(secret);
-    const users = deps.db.sqlite.prepare('SELECT password_hash FROM users').all() as {
-      password_hash: string;
-    }[];
+    const users = await deps.db.all<{ password_hash: string }>(sql`SELECT password_hash FROM users`);
     expect(users[0]!.password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
     // The same database with another server secret accepts none of the tokens.
     const other = {
@@ -139,15 +138,15 @@ describe('tokens', () => {
         Buffer.alloc(32, 7),
       ),
     };
-    expect(other.accounts.userForToken(alice.token)).toBeUndefined();
+    expect(await other.accounts.userForToken(alice.token)).toBeUndefined();
   });
 
   it('refuses an expired token', async () => {
     const alice = await userCaller(deps, 'alice');
     const created = await alice.caller.tokens.create({ name: 'short', expiresDays: 1 });
-    deps.db.sqlite
-      .prepare("UPDATE api_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = ?")
-      .run(created.id);
+    await deps.db.run(
+      sql`UPDATE api_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = ${created.id}`,
+    );
     expect((await failure(callerWith(deps, { bearer: created.token }).auth.me())).code).toBe('UNAUTHORIZED');
   });
 });

@@ -6,7 +6,7 @@ import { protectedProcedure, publicProcedure, router } from '../trpc.js';
 export const authRouter = router({
   signup: publicProcedure.input(credentials).mutation(async ({ ctx, input }) => {
     const user = await ctx.deps.accounts.signup(input.username, input.password);
-    ctx.cookies.set(ctx.deps.accounts.createSession(user.id).secret);
+    ctx.cookies.set((await ctx.deps.accounts.createSession(user.id)).secret);
     return { user };
   }),
 
@@ -26,20 +26,20 @@ export const authRouter = router({
     }
     loginLimiter.succeed(input.username);
     if (input.token) {
-      const token = accounts.createToken(user.id, input.token.name, input.token.expiresDays);
+      const token = await accounts.createToken(user.id, input.token.name, input.token.expiresDays);
       return { user, token };
     }
-    ctx.cookies.set(accounts.createSession(user.id).secret);
+    ctx.cookies.set((await accounts.createSession(user.id)).secret);
     return { user, token: null };
   }),
 
   /** Ends this session, or revokes the API token the call was made with. */
-  logout: protectedProcedure.mutation(({ ctx }) => {
+  logout: protectedProcedure.mutation(async ({ ctx }) => {
     if (ctx.auth.kind === 'session') {
-      ctx.deps.accounts.deleteSession(ctx.auth.secret);
+      await ctx.deps.accounts.deleteSession(ctx.auth.secret);
       ctx.cookies.clear();
     } else {
-      ctx.deps.accounts.revokeToken(ctx.user.id, ctx.auth.tokenId);
+      await ctx.deps.accounts.revokeToken(ctx.user.id, ctx.auth.tokenId);
     }
     return { loggedOut: true as const };
   }),

@@ -47,7 +47,7 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 describe('oracle.ask without an LLM', () => {
   let alice: Awaited<ReturnType<typeof seed>>;
   beforeEach(async () => {
-    alice = await seed(memoryDeps());
+    alice = await seed(await memoryDeps());
   });
 
   it('answers extractively, citing the entries used', async () => {
@@ -103,8 +103,8 @@ describe('oracle.ask without an LLM', () => {
 });
 
 describe('oracle.ask with an LLM', () => {
-  const withLlm = (timeoutMs = 2000) =>
-    seed(memoryDeps({}, { baseUrl: llm.url, apiKey: 'sk-test', model: 'fake-model', timeoutMs }));
+  const withLlm = async (timeoutMs = 2000) =>
+    seed(await memoryDeps({}, { baseUrl: llm.url, apiKey: 'sk-test', model: 'fake-model', timeoutMs }));
 
   it('asks with numbered sources and keeps only citations that point somewhere', async () => {
     llm.behaviour = 'cite';

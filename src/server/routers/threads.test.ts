@@ -14,7 +14,7 @@ const thread = {
 };
 
 beforeEach(async () => {
-  deps = memoryDeps();
+  deps = await memoryDeps();
   alice = await userCaller(deps, 'alice');
 });
 
@@ -75,7 +75,7 @@ describe('threads.push', () => {
   });
 
   it('enforces batch, content and shape limits with errors that name them', async () => {
-    const small = memoryDeps({ batchEntries: 3, contentBytes: 10 });
+    const small = await memoryDeps({ batchEntries: 3, contentBytes: 10 });
     const bob = await userCaller(small, 'bob');
     const tooMany = await bob.caller.threads
       .push({ ...thread, entries: entriesFor(0, 3) })
@@ -88,20 +88,20 @@ describe('threads.push', () => {
       .catch((e: TRPCError) => e);
     expect((tooBig as TRPCError).code).toBe('BAD_REQUEST');
     expect((tooBig as TRPCError).message).toMatch(/11 bytes, over the content limit of 10 bytes/);
-    const badId = await alice.caller.threads
+    const badId = await bob.caller.threads
       .push({ ...thread, entries: [{ ...big!, entryId: 'not-a-uuid' }] })
       .catch((e: TRPCError) => e);
     expect((badId as TRPCError).code).toBe('BAD_REQUEST');
     expect(
       await code(
-        alice.caller.threads.push({ ...thread, projectId: 'Bad Project', entries: entriesFor(0, 0) }),
+        bob.caller.threads.push({ ...thread, projectId: 'Bad Project', entries: entriesFor(0, 0) }),
       ),
     ).toBe('BAD_REQUEST');
-    expect(await code(alice.caller.threads.push({ ...thread, entries: [] }))).toBe('BAD_REQUEST');
+    expect(await code(bob.caller.threads.push({ ...thread, entries: [] }))).toBe('BAD_REQUEST');
     const twice = entriesFor(0, 0);
     expect(
       await code(
-        alice.caller.threads.push({
+        bob.caller.threads.push({
           ...thread,
           entries: [twice[0]!, { ...twice[0]!, entryId: entriesFor(0, 0)[0]!.entryId }],
         }),

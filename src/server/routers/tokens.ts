@@ -7,10 +7,12 @@ export const tokensRouter = router({
     .input(tokenCreateInput)
     .mutation(({ ctx, input }) => ctx.deps.accounts.createToken(ctx.user.id, input.name, input.expiresDays)),
 
-  list: protectedProcedure.query(({ ctx }) => ({ tokens: ctx.deps.accounts.listTokens(ctx.user.id) })),
+  list: protectedProcedure.query(async ({ ctx }) => ({
+    tokens: await ctx.deps.accounts.listTokens(ctx.user.id),
+  })),
 
-  revoke: protectedProcedure.input(tokenRevokeInput).mutation(({ ctx, input }) => {
-    ctx.deps.accounts.revokeToken(ctx.user.id, input.id);
+  revoke: protectedProcedure.input(tokenRevokeInput).mutation(async ({ ctx, input }) => {
+    await ctx.deps.accounts.revokeToken(ctx.user.id, input.id);
     return { revoked: true as const };
   }),
 });

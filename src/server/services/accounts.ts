@@ -2,11 +2,10 @@
 // are stored only as HMAC-SHA-256 digests keyed by the server secret (a file beside the database),
 // so a leaked database holds nothing that logs anyone in.
 import { TRPCError } from '@trpc/server';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { createHmac, randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { ServerDb } from '../db/index.js';
-import { apiTokens, sessions, users } from '../db/schema.js';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -25,6 +24,7 @@ export interface AuthUser {
 }
 
 const randomSecret = () => randomBytes(32).toString('base64url');
+const nowIso = () => new Date().toISOString();
 const isoIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 export async function hashPassword(password: string): Promise<string> {
@@ -49,8 +49,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
 // Verifying against this when the user does not exist keeps both paths equally slow.
 const DUMMY_HASH = hashPassword('not-a-real-password');
 
+interface TokenRow {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+const TOKEN_COLUMNS = sql.raw(
+  'id, name, created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt"',
+);
+
 export class Accounts {
-  /** `secret` is the data directory's server secret: digests are HMACs keyed by it. */
+  /** `secret` is the server secret: digests are HMACs keyed by it. */
   constructor(
     private readonly db: ServerDb,
     private readonly secret: Buffer,
@@ -63,12 +74,9 @@ export class Accounts {
   async signup(username: string, password: string): Promise<AuthUser> {
     const passwordHash = await hashPassword(password);
     const id = randomUUID();
-    const inserted = this.db.orm
-      .insert(users)
-      .values({ id, username, passwordHash })
-      .onConflictDoNothing()
-      .returning({ id: users.id })
-      .get();
+    const inserted = await this.db.get<{ id: string }>(sql`
+      INSERT INTO users (id, username, password_hash, created_at) VALUES (${id}, ${username}, ${passwordHash}, ${nowIso()})
+      ON CONFLICT DO NOTHING RETURNING id`);
     if (!inserted) {
       throw new TRPCError({
         code: 'CONFLICT',
@@ -80,7 +88,9 @@ export class Accounts {
 
   /** The user for these credentials, or undefined; never says which part was wrong. */
   async verify(username: string, password: string): Promise<AuthUser | undefined> {
-    const user = this.db.orm.select().from(users).where(eq(users.username, username)).get();
+    const user = await this.db.get<{ id: string; username: string; passwordHash: string }>(
+      sql`SELECT id, username, password_hash AS "passwordHash" FROM users WHERE username = ${username}`,
+    );
     if (!user) {
       await verifyPassword(password, await DUMMY_HASH);
       return undefined;
@@ -90,117 +100,90 @@ export class Accounts {
       : undefined;
   }
 
-  createSession(userId: string): { secret: string; expiresAt: string } {
+  async createSession(userId: string): Promise<{ secret: string; expiresAt: string }> {
     const secret = randomSecret();
     const expiresAt = isoIn(SESSION_DAYS);
-    this.db.orm
-      .insert(sessions)
-      .values({ idHash: this.digest(secret), userId, expiresAt })
-      .run();
+    await this.db.run(sql`
+      INSERT INTO sessions (id_hash, user_id, created_at, expires_at)
+      VALUES (${this.digest(secret)}, ${userId}, ${nowIso()}, ${expiresAt})`);
     return { secret, expiresAt };
   }
 
-  userForSession(secret: string): AuthUser | undefined {
-    const row = this.db.orm
-      .select({ id: users.id, username: users.username, expiresAt: sessions.expiresAt })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.idHash, this.digest(secret)))
-      .get();
-    if (!row || row.expiresAt <= new Date().toISOString()) return undefined;
+  async userForSession(secret: string): Promise<AuthUser | undefined> {
+    const row = await this.db.get<AuthUser & { expiresAt: string }>(sql`
+      SELECT u.id, u.username, s.expires_at AS "expiresAt" FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id_hash = ${this.digest(secret)}`);
+    if (!row || row.expiresAt <= nowIso()) return undefined;
     return { id: row.id, username: row.username };
   }
 
-  deleteSession(secret: string): void {
-    this.db.orm
-      .delete(sessions)
-      .where(eq(sessions.idHash, this.digest(secret)))
-      .run();
+  async deleteSession(secret: string): Promise<void> {
+    await this.db.run(sql`DELETE FROM sessions WHERE id_hash = ${this.digest(secret)}`);
   }
 
   /** A new API token: `vlt_<id>_<secret>`, returned once. */
-  createToken(userId: string, name: string, expiresDays?: number) {
+  async createToken(userId: string, name: string, expiresDays?: number) {
     const id = randomBytes(6).toString('hex');
     const secret = randomSecret();
-    const row = this.db.orm
-      .insert(apiTokens)
-      .values({
-        id,
-        userId,
-        name,
-        secretHash: this.digest(secret),
-        expiresAt: expiresDays === undefined ? null : isoIn(expiresDays),
-      })
-      .returning()
-      .get();
-    return { token: `${TOKEN_PREFIX}_${id}_${secret}`, ...tokenView(row) };
+    const expiresAt = expiresDays === undefined ? null : isoIn(expiresDays);
+    const row = await this.db.get<TokenRow>(sql`
+      INSERT INTO api_tokens (id, user_id, name, secret_hash, created_at, expires_at)
+      VALUES (${id}, ${userId}, ${name}, ${this.digest(secret)}, ${nowIso()}, ${expiresAt})
+      RETURNING ${TOKEN_COLUMNS}`);
+    return { token: `${TOKEN_PREFIX}_${id}_${secret}`, ...tokenView(row!) };
   }
 
-  listTokens(userId: string) {
-    return this.db.orm
-      .select()
-      .from(apiTokens)
-      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
-      .orderBy(desc(apiTokens.createdAt))
-      .all()
-      .map(tokenView);
+  async listTokens(userId: string) {
+    const rows = await this.db.all<TokenRow>(sql`
+      SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = ${userId} AND revoked_at IS NULL
+      ORDER BY created_at DESC, id`);
+    return rows.map(tokenView);
   }
 
-  revokeToken(userId: string, id: string): void {
-    const result = this.db.orm
-      .update(apiTokens)
-      .set({ revokedAt: new Date().toISOString() })
-      .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
-      .run();
-    if (result.changes === 0) throw new TRPCError({ code: 'NOT_FOUND', message: `no token ${id}` });
+  async revokeToken(userId: string, id: string): Promise<void> {
+    const changed = await this.db.run(sql`
+      UPDATE api_tokens SET revoked_at = ${nowIso()}
+      WHERE id = ${id} AND user_id = ${userId} AND revoked_at IS NULL`);
+    if (changed === 0) throw new TRPCError({ code: 'NOT_FOUND', message: `no token ${id}` });
   }
 
   /** The user and token id for a bearer token, or undefined if it is unknown, revoked or expired. */
-  userForToken(token: string): (AuthUser & { tokenId: string }) | undefined {
+  async userForToken(token: string): Promise<(AuthUser & { tokenId: string }) | undefined> {
     const match = /^vlt_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(token);
     if (!match) return undefined;
     const [, id, secret] = match as unknown as [string, string, string];
-    const row = this.db.orm
-      .select({
-        userId: users.id,
-        username: users.username,
-        secretHash: apiTokens.secretHash,
-        expiresAt: apiTokens.expiresAt,
-        revokedAt: apiTokens.revokedAt,
-        lastUsedAt: apiTokens.lastUsedAt,
-      })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(eq(apiTokens.id, id))
-      .get();
+    const row = await this.db.get<{
+      userId: string;
+      username: string;
+      secretHash: string;
+      expiresAt: string | null;
+      revokedAt: string | null;
+      lastUsedAt: string | null;
+    }>(sql`
+      SELECT u.id AS "userId", u.username, t.secret_hash AS "secretHash", t.expires_at AS "expiresAt",
+             t.revoked_at AS "revokedAt", t.last_used_at AS "lastUsedAt"
+      FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ${id}`);
     if (!row || row.revokedAt) return undefined;
-    const now = new Date().toISOString();
+    const now = nowIso();
     if (row.expiresAt && row.expiresAt <= now) return undefined;
     if (!timingSafeEqual(Buffer.from(this.digest(secret)), Buffer.from(row.secretHash))) return undefined;
     // Last use to the minute: one write a minute per token, not one per request.
     if (!row.lastUsedAt || Date.parse(row.lastUsedAt) < Date.now() - 60_000) {
-      this.db.orm.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id)).run();
+      await this.db.run(sql`UPDATE api_tokens SET last_used_at = ${now} WHERE id = ${id}`);
     }
     return { id: row.userId, username: row.username, tokenId: id };
   }
 
-  userByName(username: string): AuthUser | undefined {
-    return this.db.orm
-      .select({ id: users.id, username: users.username })
-      .from(users)
-      .where(eq(users.username, username))
-      .get();
+  userByName(username: string): Promise<AuthUser | undefined> {
+    return this.db.get<AuthUser>(sql`SELECT id, username FROM users WHERE username = ${username}`);
   }
 
-  pruneSessions(): void {
-    this.db.orm
-      .delete(sessions)
-      .where(sql`${sessions.expiresAt} <= ${new Date().toISOString()}`)
-      .run();
+  async pruneSessions(): Promise<void> {
+    await this.db.run(sql`DELETE FROM sessions WHERE expires_at <= ${nowIso()}`);
   }
 }
 
-function tokenView(row: typeof apiTokens.$inferSelect) {
+function tokenView(row: TokenRow) {
   return {
     id: row.id,
     name: row.name,

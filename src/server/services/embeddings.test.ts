@@ -1,4 +1,5 @@
 // Semantic retrieval against a real OpenAI-compatible /embeddings server on loopback.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeEmbeddings } from '../../../test/fake-embeddings.js';
 import { entriesFor, memoryDeps, userCaller } from '../../../test/server-helpers.js';
@@ -10,7 +11,7 @@ beforeAll(() => fake.start());
 afterAll(() => fake.stop());
 
 async function seeded(withEmbeddings: boolean) {
-  const deps = memoryDeps(
+  const deps = await memoryDeps(
     {},
     undefined,
     withEmbeddings
@@ -43,9 +44,9 @@ describe('semantic retrieval', () => {
     expect(answer.sources[0]).toMatchObject({ thread: 'notes', seq: 0 });
     expect(answer.note).toBeNull();
     // Entries were embedded once and stored; the next question embeds only itself.
-    const stored = semantic.deps.db.sqlite.prepare('SELECT count(*) AS n FROM entry_embeddings').get() as {
-      n: number;
-    };
+    const stored = (await semantic.deps.db.get<{ n: number }>(
+      sql`SELECT CAST(count(*) AS INTEGER) AS n FROM entry_embeddings`,
+    ))!;
     expect(stored.n).toBe(3);
     const before = fake.inputs;
     await semantic.alice.caller.oracle.ask({ question: 'what about lunch?' });

@@ -1,6 +1,7 @@
 // Optional semantic retrieval: an OpenAI-compatible /embeddings endpoint (VLT_EMBEDDINGS_BASE_URL,
 // VLT_EMBEDDINGS_MODEL, VLT_EMBEDDINGS_API_KEY). Entries are embedded on demand, stored per model,
 // and searched by cosine similarity; the Oracle fuses that ranking with bm25's.
+import { sql } from 'drizzle-orm';
 import type { ServerDb } from '../db/index.js';
 
 export interface EmbeddingsConfig {
@@ -69,24 +70,22 @@ export class Embeddings {
 
   /** Embeds (a bounded number of) the user's entries that have no embedding for this model yet. */
   async backfill(userId: string): Promise<void> {
-    const missing = this.db.sqlite
-      .prepare(
-        `SELECT e.pk, e.content FROM entries e
-         WHERE e.user_id = ? AND NOT EXISTS (SELECT 1 FROM entry_embeddings x WHERE x.entry_pk = e.pk AND x.model = ?)
-         ORDER BY e.pk LIMIT ?`,
-      )
-      .all(userId, this.config.model, BACKFILL_PER_ASK) as { pk: number; content: string }[];
-    const store = this.db.sqlite.prepare(
-      'INSERT OR REPLACE INTO entry_embeddings (entry_pk, user_id, model, vector) VALUES (?, ?, ?, ?)',
-    );
+    const missing = await this.db.all<{ pk: number; content: string }>(sql`
+      SELECT e.pk, e.content FROM entries e
+      WHERE e.user_id = ${userId}
+        AND NOT EXISTS (SELECT 1 FROM entry_embeddings x WHERE x.entry_pk = e.pk AND x.model = ${this.config.model})
+      ORDER BY e.pk LIMIT ${BACKFILL_PER_ASK}`);
     for (let i = 0; i < missing.length; i += BATCH) {
       const batch = missing.slice(i, i + BATCH);
       const vectors = await this.embed(batch.map((e) => e.content));
-      this.db.sqlite.transaction(() => {
-        batch.forEach((entry, j) =>
-          store.run(entry.pk, userId, this.config.model, Buffer.from(vectors[j]!.buffer)),
-        );
-      })();
+      await this.db.transaction(async (tx) => {
+        for (const [j, entry] of batch.entries()) {
+          await tx.run(sql`
+            INSERT INTO entry_embeddings (entry_pk, user_id, model, vector)
+            VALUES (${entry.pk}, ${userId}, ${this.config.model}, ${Buffer.from(vectors[j]!.buffer)})
+            ON CONFLICT (entry_pk, model) DO UPDATE SET vector = excluded.vector`);
+        }
+      });
     }
   }
 
@@ -94,15 +93,14 @@ export class Embeddings {
   async nearest(userId: string, question: string, limit: number, projectId?: string): Promise<number[]> {
     await this.backfill(userId);
     const [query] = await this.embed([question]);
-    const rows = this.db.sqlite
-      .prepare(
-        `SELECT x.entry_pk AS pk, x.vector FROM entry_embeddings x
-         ${projectId ? 'JOIN entries e ON e.pk = x.entry_pk JOIN threads t ON t.pk = e.thread_pk AND t.project_id = ?' : ''}
-         WHERE x.user_id = ? AND x.model = ?`,
-      )
-      .all(...(projectId ? [projectId] : []), userId, this.config.model) as { pk: number; vector: Buffer }[];
+    const rows = await this.db.all<{ pk: number; vector: Buffer | Uint8Array }>(sql`
+      SELECT x.entry_pk AS pk, x.vector FROM entry_embeddings x
+      ${projectId ? sql`JOIN entries e ON e.pk = x.entry_pk JOIN threads t ON t.pk = e.thread_pk AND t.project_id = ${projectId}` : sql``}
+      WHERE x.user_id = ${userId} AND x.model = ${this.config.model}`);
     const scored = rows.map((row) => {
-      const vector = new Float32Array(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength / 4);
+      // Copied: a driver's bytes need not be aligned for a Float32Array view.
+      const bytes = Uint8Array.from(row.vector);
+      const vector = new Float32Array(bytes.buffer, 0, bytes.byteLength / 4);
       return { pk: row.pk, similarity: cosine(query!, vector) };
     });
     return scored

@@ -12,10 +12,11 @@ import {
   pruneCommon,
   finishSources,
   fuseRankings,
+  indexRange,
   matchFor,
   rerank,
-  vocabularyCounter,
   type OracleSource,
+  type OracleTerm,
   type RetrievedRow,
 } from '../../shared/oracle.js';
 import type { ServerDb } from '../db/index.js';
@@ -34,6 +35,18 @@ export interface OracleAnswer {
 }
 
 const CANDIDATES = 40;
+const ROW_COLUMNS = sql.raw(
+  `e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author, e.timestamp,
+   t.project_id AS project, t.thread_id AS thread`,
+);
+const termKey = (term: OracleTerm) => `${term.prefix ? '*' : ''}${term.text}`;
+
+/** One term as a tsquery: a phrase, a prefix (`:*`) or a word; the words are only ever words. */
+function pgTerm(term: OracleTerm) {
+  if (/\s/.test(term.text)) return sql`phraseto_tsquery('english', ${term.text})`;
+  const word = term.text.replace(/[^\p{L}\p{N}_]/gu, '');
+  return sql`to_tsquery('english', ${term.prefix ? `${word}:*` : word})`;
+}
 
 export class Oracle {
   constructor(
@@ -61,37 +74,11 @@ export class Oracle {
   ): Promise<{ query: ReturnType<typeof questionToQuery>; sources: OracleSource[]; note: string | null }> {
     const query = questionToQuery(question);
     if (!query) return { query, sources: [], note: null };
-    const { sqlite } = this.db;
-    const projectFilter = options.projectId ? sql`AND project_id = ${options.projectId}` : sql``;
-    const select = sql`SELECT e.pk AS pk, e.content, e.entry_id AS entryId, e.sequence_id AS seq, e.author, e.timestamp,
-      t.project_id AS project, t.thread_id AS thread FROM entries e JOIN threads t ON t.pk = e.thread_pk`;
-    const run = (match: string) =>
-      this.db.orm.all<RetrievedRow>(sql`
-        WITH hits AS (
-          SELECT rowid AS pk, rank FROM entries_fts
-          WHERE entries_fts MATCH ${match} AND user_id = ${userId} ${projectFilter}
-          ORDER BY rank LIMIT ${CANDIDATES}
-        )
-        SELECT hits.rank, x.* FROM hits JOIN (${select}) x ON x.pk = hits.pk`);
-    const documents = vocabularyCounter(
-      (term) =>
-        (
-          sqlite.prepare('SELECT doc FROM entries_vocab WHERE term = ?').get(term) as
-            { doc: number } | undefined
-        )?.doc,
-      (from, to) =>
-        (
-          sqlite
-            .prepare('SELECT coalesce(sum(doc), 0) AS n FROM entries_vocab WHERE term >= ? AND term < ?')
-            .get(from, to) as {
-            n: number;
-          }
-        ).n,
-    );
-    const { total } = sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as {
-      total: number;
-    };
-    const ranked = rerank(run(matchFor(pruneCommon(query.terms, documents, total))), query.stems);
+    const candidates =
+      this.db.dialect === 'postgres'
+        ? await this.candidatesPostgres(userId, query.terms, options.projectId)
+        : await this.candidatesSqlite(userId, query.terms, options.projectId);
+    const ranked = rerank(candidates, query.stems);
     if (!this.embeddings) return { query, sources: finishSources(ranked, query, options.limit), note: null };
 
     // Semantic retrieval, fused with bm25's ranking by reciprocal rank.
@@ -106,8 +93,15 @@ export class Oracle {
         note: `bm25 only: ${error.message}`,
       };
     }
-    const byPk = this.db.orm.all<Omit<RetrievedRow, 'rank'> & { pk: number }>(sql`
-      SELECT x.* FROM (${select}) x WHERE x.pk IN (SELECT value FROM json_each(${JSON.stringify(nearest)}))`);
+    const byPk =
+      nearest.length === 0
+        ? []
+        : await this.db.all<Omit<RetrievedRow, 'rank'> & { pk: number }>(sql`
+            SELECT ${ROW_COLUMNS} FROM entries e JOIN threads t ON t.pk = e.thread_pk
+            WHERE e.user_id = ${userId} AND e.pk IN (${sql.join(
+              nearest.map((pk) => sql`${pk}`),
+              sql`, `,
+            )})`);
     const semantic = rerank(
       byPk.map((row) => ({ ...row, rank: 0 })),
       query.stems,
@@ -123,19 +117,79 @@ export class Oracle {
     return { query, sources: finishSources(fused, query, options.limit), note: null };
   }
 
+  /** FTS5: the best candidates by bm25, common words left out (counted in the fts5vocab table). */
+  private async candidatesSqlite(userId: string, terms: OracleTerm[], projectId?: string) {
+    const vocabulary = new Map<string, number>();
+    for (const term of terms) {
+      const { from, to } = indexRange(term);
+      const row = await this.db.get<{ n: number }>(
+        to === undefined
+          ? sql`SELECT coalesce(sum(doc), 0) AS n FROM entries_vocab WHERE term = ${from}`
+          : sql`SELECT coalesce(sum(doc), 0) AS n FROM entries_vocab WHERE term >= ${from} AND term < ${to}`,
+      );
+      vocabulary.set(termKey(term), row?.n ?? 0);
+    }
+    const total = (await this.db.get<{ total: number }>(
+      sql`SELECT coalesce(max(pk), 0) AS total FROM entries`,
+    ))!.total;
+    const match = matchFor(pruneCommon(terms, (t) => vocabulary.get(termKey(t)) ?? 0, total));
+    return this.db.all<RetrievedRow>(sql`
+      WITH hits AS (
+        SELECT rowid AS pk, rank FROM entries_fts
+        WHERE entries_fts MATCH ${match} AND user_id = ${userId}
+          ${projectId ? sql`AND project_id = ${projectId}` : sql``}
+        ORDER BY rank LIMIT ${CANDIDATES}
+      )
+      SELECT hits.rank, ${ROW_COLUMNS}
+      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
+  }
+
+  /**
+   * PostgreSQL: the same terms as a tsquery (ts_rank_cd, negated to rank like bm25: lower is
+   * better); common words left out by counting, up to the threshold, the user's entries holding them.
+   */
+  private async candidatesPostgres(userId: string, terms: OracleTerm[], projectId?: string) {
+    const total =
+      (
+        await this.db.get<{ total: number | null }>(
+          sql`SELECT CAST(sum(entry_count) AS INTEGER) AS total FROM threads WHERE user_id = ${userId}`,
+        )
+      )?.total ?? 0;
+    const cap = Math.ceil(Math.max(1000, total * 0.05)) + 1;
+    const counts = new Map<string, number>();
+    for (const term of terms) {
+      const row = await this.db.get<{ n: number }>(sql`
+        SELECT CAST(count(*) AS INTEGER) AS n FROM (
+          SELECT 1 FROM entries WHERE user_id = ${userId} AND content_tsv @@ ${pgTerm(term)} LIMIT ${cap}
+        ) x`);
+      counts.set(termKey(term), row?.n ?? 0);
+    }
+    const kept = pruneCommon(terms, (t) => counts.get(termKey(t)) ?? 0, total);
+    return this.db.all<RetrievedRow>(sql`
+      WITH q AS (SELECT (${sql.join(kept.map(pgTerm), sql` || `)}) AS q)
+      SELECT -ts_rank_cd(e.content_tsv, q.q) AS rank, ${ROW_COLUMNS}
+      FROM entries e JOIN threads t ON t.pk = e.thread_pk, q
+      WHERE e.user_id = ${userId} AND e.content_tsv @@ q.q
+        ${projectId ? sql`AND t.project_id = ${projectId}` : sql``}
+      ORDER BY rank, e.pk LIMIT ${CANDIDATES}`);
+  }
+
   /** Each source with the entries before and after it in its thread, for the LLM. */
-  private withContext(userId: string, sources: OracleSource[]): OracleSource[] {
-    const neighbour = this.db.sqlite.prepare(
-      `SELECT e.content FROM entries e JOIN threads t ON t.pk = e.thread_pk
-       WHERE t.user_id = ? AND t.project_id = ? AND t.thread_id = ? AND e.sequence_id = ?`,
+  private async withContext(userId: string, sources: OracleSource[]): Promise<OracleSource[]> {
+    const at = async (s: OracleSource, seq: number) =>
+      (
+        await this.db.get<{ content: string }>(sql`
+          SELECT e.content FROM entries e JOIN threads t ON t.pk = e.thread_pk
+          WHERE t.user_id = ${userId} AND t.project_id = ${s.project} AND t.thread_id = ${s.thread}
+            AND e.sequence_id = ${seq}`)
+      )?.content;
+    return Promise.all(
+      sources.map(async (s) => {
+        const before = await at(s, s.seq - 1);
+        const after = await at(s, s.seq + 1);
+        return { ...s, context: { ...(before ? { before } : {}), ...(after ? { after } : {}) } };
+      }),
     );
-    const at = (s: OracleSource, seq: number) =>
-      (neighbour.get(userId, s.project, s.thread, seq) as { content: string } | undefined)?.content;
-    return sources.map((s) => {
-      const before = at(s, s.seq - 1);
-      const after = at(s, s.seq + 1);
-      return { ...s, context: { ...(before ? { before } : {}), ...(after ? { after } : {}) } };
-    });
   }
 
   /** The question checked against the limit, then retrieval with the caller's options. */
@@ -156,7 +210,7 @@ export class Oracle {
       withSources(composeExtractive(query?.stems ?? [], sources), mode, note, sources);
     if (!this.llm || sources.length === 0) return extractive('extractive', retrievalNote);
     try {
-      const { system, user } = buildPrompt(input.question, this.withContext(userId, sources));
+      const { system, user } = buildPrompt(input.question, await this.withContext(userId, sources));
       const checked = checkCitations(await complete(this.llm, system, user), sources.length);
       if (checked.cited.length === 0 && checked.answer !== NO_ANSWER) {
         return extractive('extractive-fallback', 'the LLM cited no source');
@@ -175,7 +229,7 @@ export class Oracle {
   ): AsyncGenerator<{ type: 'text'; text: string } | ({ type: 'done' } & OracleAnswer)> {
     const { query, sources, note: retrievalNote } = await this.retrieveFor(userId, input);
     if (this.llm && sources.length > 0) {
-      const { system, user } = buildPrompt(input.question, this.withContext(userId, sources));
+      const { system, user } = buildPrompt(input.question, await this.withContext(userId, sources));
       let text = '';
       try {
         for await (const piece of completeStream(this.llm, system, user)) {

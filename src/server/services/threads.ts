@@ -1,12 +1,11 @@
 // Threads on the server: the sync endpoint's rules, listing, paging, search and pull. Every
 // query is scoped by the user id the caller was authenticated as.
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { utf8Length, type ThreadStatus } from '../../shared/names.js';
 import type { PushInput } from '../../shared/schemas.js';
-import { buildFtsQuery } from '../../shared/search-query.js';
-import type { ServerDb } from '../db/index.js';
-import { entries, projects, threads } from '../db/schema.js';
+import { buildFtsQuery, searchWords } from '../../shared/search-query.js';
+import type { Executor, ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
 
 export const HIGHLIGHT = { open: '**', close: '**' };
@@ -37,7 +36,23 @@ const isListCursor = (v: unknown): v is [string, number] =>
   Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]);
 const isNumberCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= -1;
 
-type ThreadRow = typeof threads.$inferSelect;
+interface ThreadRow {
+  pk: number;
+  projectId: string;
+  threadId: string;
+  status: ThreadStatus;
+  createdAt: string;
+  lastActivityAt: string;
+  entryCount: number;
+  lastSyncedSequence: number;
+  lastSyncAt: string | null;
+  syncError: string | null;
+}
+const THREAD_COLUMNS = sql.raw(
+  `pk, project_id AS "projectId", thread_id AS "threadId", status, created_at AS "createdAt",
+   last_activity_at AS "lastActivityAt", entry_count AS "entryCount",
+   last_synced_sequence AS "lastSyncedSequence", last_sync_at AS "lastSyncAt", sync_error AS "syncError"`,
+);
 
 function threadView(row: ThreadRow) {
   return {
@@ -50,6 +65,33 @@ function threadView(row: ThreadRow) {
     lastSyncedSequence: row.lastSyncedSequence,
     lastSyncAt: row.lastSyncAt ? new Date(row.lastSyncAt) : null,
   };
+}
+
+interface EntryRow {
+  entryId: string;
+  sequenceId: number;
+  content: string;
+  author: string;
+  timestamp: string;
+}
+const entryView = (e: EntryRow) => ({
+  entryId: e.entryId,
+  sequenceId: e.sequenceId,
+  content: e.content,
+  author: e.author,
+  timestamp: new Date(e.timestamp),
+});
+
+/** A search hit before it is shaped for the API. */
+interface HitRow {
+  rank: number;
+  snippet: string;
+  entryId: string;
+  sequenceId: number;
+  author: string;
+  timestamp: string;
+  projectId: string;
+  threadId: string;
 }
 
 export class Threads {
@@ -68,18 +110,14 @@ export class Threads {
     return limit ?? Math.min(fallback, this.limits.pageSize);
   }
 
-  private find(userId: string, projectId: string, threadId: string): ThreadRow | undefined {
-    return this.db.orm
-      .select()
-      .from(threads)
-      .where(
-        and(eq(threads.userId, userId), eq(threads.projectId, projectId), eq(threads.threadId, threadId)),
-      )
-      .get();
+  private find(userId: string, projectId: string, threadId: string): Promise<ThreadRow | undefined> {
+    return this.db.get<ThreadRow>(sql`
+      SELECT ${THREAD_COLUMNS} FROM threads
+      WHERE user_id = ${userId} AND project_id = ${projectId} AND thread_id = ${threadId}`);
   }
 
-  private require(userId: string, projectId: string, threadId: string): ThreadRow {
-    const thread = this.find(userId, projectId, threadId);
+  private async require(userId: string, projectId: string, threadId: string): Promise<ThreadRow> {
+    const thread = await this.find(userId, projectId, threadId);
     if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: `no thread ${projectId}/${threadId}` });
     return thread;
   }
@@ -87,8 +125,9 @@ export class Threads {
   /**
    * Stores a batch of entries. Idempotent by entry id; a taken (thread, sequence) is CONFLICT and
    * the batch is stored not at all, so the client can set that entry aside and send the rest.
+   * Unique constraints decide, not a read before the write, so it holds across server instances.
    */
-  push(userId: string, input: PushInput) {
+  async push(userId: string, input: PushInput) {
     if (input.entries.length > this.limits.batchEntries) {
       throw new TRPCError({
         code: 'PAYLOAD_TOO_LARGE',
@@ -116,120 +155,80 @@ export class Threads {
       }
       seen.add(entry.sequenceId);
     }
-    const { orm } = this.db;
     const name = `${input.projectId}/${input.threadId}`;
-    return this.db.sqlite
-      .transaction(() => {
-        orm.insert(projects).values({ userId, id: input.projectId }).onConflictDoNothing().run();
-        const createdAt = input.createdAt.toISOString();
-        const thread = orm
-          .insert(threads)
-          .values({
-            userId,
-            projectId: input.projectId,
-            threadId: input.threadId,
-            status: input.status,
-            createdAt,
-            lastActivityAt: createdAt,
-          })
-          .onConflictDoUpdate({
-            target: [threads.userId, threads.projectId, threads.threadId],
-            set: { status: input.status },
-          })
-          .returning()
-          .get();
-        let syncedCount = 0;
-        let duplicateCount = 0;
-        let lastActivity = thread.lastActivityAt;
-        const { byEntryId, bySequence, insert } = this.statements();
-        for (const entry of [...input.entries].sort((a, b) => a.sequenceId - b.sequenceId)) {
-          const existing = byEntryId.get(userId, entry.entryId) as
-            { thread_pk: number; sequence_id: number; content: string } | undefined;
-          if (existing) {
-            if (
-              existing.thread_pk === thread.pk &&
-              existing.sequence_id === entry.sequenceId &&
-              existing.content === entry.content
-            ) {
-              duplicateCount++;
-              continue;
-            }
-            throw new EntryRejected(
-              'CONFLICT',
-              `entry ${entry.entryId} is already stored with other content or at another place`,
-              entry.entryId,
-              entry.sequenceId,
-            );
-          }
-          if (bySequence.get(thread.pk, entry.sequenceId)) {
-            throw new EntryRejected(
-              'CONFLICT',
-              `sequence ${entry.sequenceId} of ${name} is taken by another entry: pull the thread, then push again`,
-              entry.entryId,
-              entry.sequenceId,
-            );
-          }
-          const timestamp = entry.timestamp.toISOString();
-          insert.run(
-            userId,
-            thread.pk,
-            entry.entryId,
-            entry.sequenceId,
-            entry.content,
-            entry.author,
-            timestamp,
-          );
+    const now = new Date().toISOString();
+    return this.db.transaction(async (tx) => {
+      if (this.db.dialect === 'postgres') {
+        // One user's pushes commit in the order their entries are numbered (entries.pk), on every
+        // instance: the pull cursor never steps over an entry still being written.
+        await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${userId}))`);
+      }
+      await tx.run(sql`
+        INSERT INTO projects (user_id, id, created_at) VALUES (${userId}, ${input.projectId}, ${now})
+        ON CONFLICT DO NOTHING`);
+      const createdAt = input.createdAt.toISOString();
+      // The upsert also locks the thread's row until commit: pushes to one thread take turns.
+      const thread = (await tx.get<ThreadRow>(sql`
+        INSERT INTO threads (user_id, project_id, thread_id, status, created_at, last_activity_at)
+        VALUES (${userId}, ${input.projectId}, ${input.threadId}, ${input.status}, ${createdAt}, ${createdAt})
+        ON CONFLICT (user_id, project_id, thread_id) DO UPDATE SET status = excluded.status
+        RETURNING ${THREAD_COLUMNS}`))!;
+      let syncedCount = 0;
+      let duplicateCount = 0;
+      let lastActivity = thread.lastActivityAt;
+      for (const entry of [...input.entries].sort((a, b) => a.sequenceId - b.sequenceId)) {
+        const timestamp = entry.timestamp.toISOString();
+        const inserted = await tx.get<{ pk: number }>(sql`
+          INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at)
+          VALUES (${userId}, ${thread.pk}, ${entry.entryId}, ${entry.sequenceId}, ${entry.content},
+                  ${entry.author}, ${timestamp}, ${now})
+          ON CONFLICT DO NOTHING RETURNING pk`);
+        if (inserted) {
           if (timestamp > lastActivity) lastActivity = timestamp;
           syncedCount++;
+          continue;
         }
-        const watermark = this.watermark(thread.pk, thread.lastSyncedSequence);
-        orm
-          .update(threads)
-          .set({
-            entryCount: sql`${threads.entryCount} + ${syncedCount}`,
-            lastActivityAt: lastActivity,
-            lastSyncedSequence: watermark,
-            lastSyncAt: new Date().toISOString(),
-            syncError: null,
-          })
-          .where(eq(threads.pk, thread.pk))
-          .run();
-        return { syncedCount, duplicateCount, lastSyncedSequence: watermark };
-      })
-      .immediate();
+        // A unique constraint refused it: the same entry again, or a clash.
+        const existing = await tx.get<{ threadPk: number; sequenceId: number; content: string }>(sql`
+          SELECT thread_pk AS "threadPk", sequence_id AS "sequenceId", content FROM entries
+          WHERE user_id = ${userId} AND entry_id = ${entry.entryId}`);
+        if (
+          existing?.threadPk === thread.pk &&
+          existing.sequenceId === entry.sequenceId &&
+          existing.content === entry.content
+        ) {
+          duplicateCount++;
+          continue;
+        }
+        throw new EntryRejected(
+          'CONFLICT',
+          existing
+            ? `entry ${entry.entryId} is already stored with other content or at another place`
+            : `sequence ${entry.sequenceId} of ${name} is taken by another entry: pull the thread, then push again`,
+          entry.entryId,
+          entry.sequenceId,
+        );
+      }
+      const watermark = await this.watermark(tx, thread.pk, thread.lastSyncedSequence);
+      await tx.run(sql`
+        UPDATE threads SET entry_count = entry_count + ${syncedCount}, last_activity_at = ${lastActivity},
+          last_synced_sequence = ${watermark}, last_sync_at = ${now}, sync_error = NULL
+        WHERE pk = ${thread.pk}`);
+      return { syncedCount, duplicateCount, lastSyncedSequence: watermark };
+    });
   }
 
-  private prepared: ReturnType<Threads['prepare']> | undefined;
-
-  /** The per-entry statements of a push, prepared once: ingest runs them for every entry. */
-  private statements() {
-    return (this.prepared ??= this.prepare());
-  }
-
-  private prepare() {
-    const { sqlite } = this.db;
-    return {
-      byEntryId: sqlite.prepare(
-        'SELECT thread_pk, sequence_id, content FROM entries WHERE user_id = ? AND entry_id = ?',
-      ),
-      bySequence: sqlite.prepare('SELECT 1 FROM entries WHERE thread_pk = ? AND sequence_id = ?'),
-      insert: sqlite.prepare(
-        'INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-    };
-  }
-
-  /** The highest n such that entries 0..n are all stored, moving up from the last known one. */
-  private watermark(threadPk: number, from: number): number {
-    let watermark = from;
-    const next = this.db.sqlite.prepare(
-      'SELECT sequence_id FROM entries WHERE thread_pk = ? AND sequence_id > ? ORDER BY sequence_id',
-    );
-    for (const row of next.iterate(threadPk, from) as Iterable<{ sequence_id: number }>) {
-      if (row.sequence_id !== watermark + 1) break;
-      watermark = row.sequence_id;
-    }
-    return watermark;
+  /**
+   * The highest n such that entries 0..n are all stored, computed in the database from the last
+   * known one: the end of the run of consecutive numbers that starts just above it.
+   */
+  private async watermark(tx: Executor, threadPk: number, from: number): Promise<number> {
+    const row = await tx.get<{ end: number | null }>(sql`
+      SELECT min(e.sequence_id) AS "end" FROM entries e
+      WHERE e.thread_pk = ${threadPk} AND e.sequence_id > ${from}
+        AND EXISTS (SELECT 1 FROM entries f WHERE f.thread_pk = ${threadPk} AND f.sequence_id = ${from + 1})
+        AND NOT EXISTS (SELECT 1 FROM entries g WHERE g.thread_pk = e.thread_pk AND g.sequence_id = e.sequence_id + 1)`);
+    return row?.end ?? from;
   }
 
   /**
@@ -241,28 +240,15 @@ export class Threads {
     input: { projectId: string; threadId: string; afterSequence: number },
     signal: AbortSignal | undefined,
   ) {
-    const thread = this.require(userId, input.projectId, input.threadId);
-    const newer = this.db.sqlite.prepare(
-      'SELECT entry_id, sequence_id, content, author, timestamp FROM entries WHERE thread_pk = ? AND sequence_id > ? ORDER BY sequence_id LIMIT 100',
-    );
+    const thread = await this.require(userId, input.projectId, input.threadId);
     let after = input.afterSequence;
     while (!signal?.aborted) {
-      const rows = newer.all(thread.pk, after) as {
-        entry_id: string;
-        sequence_id: number;
-        content: string;
-        author: string;
-        timestamp: string;
-      }[];
+      const rows = await this.db.all<EntryRow>(sql`
+        SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+        WHERE thread_pk = ${thread.pk} AND sequence_id > ${after} ORDER BY sequence_id LIMIT 100`);
       if (rows.length > 0) {
-        after = rows[rows.length - 1]!.sequence_id;
-        yield rows.map((r) => ({
-          entryId: r.entry_id,
-          sequenceId: r.sequence_id,
-          content: r.content,
-          author: r.author,
-          timestamp: new Date(r.timestamp),
-        }));
+        after = rows[rows.length - 1]!.sequenceId;
+        yield rows.map(entryView);
         continue;
       }
       await new Promise<void>((resolve) => {
@@ -275,8 +261,8 @@ export class Threads {
     }
   }
 
-  syncStatus(userId: string, projectId: string, threadId: string) {
-    const thread = this.find(userId, projectId, threadId);
+  async syncStatus(userId: string, projectId: string, threadId: string) {
+    const thread = await this.find(userId, projectId, threadId);
     return {
       lastSyncedSequence: thread?.lastSyncedSequence ?? -1,
       lastSyncAt: thread?.lastSyncAt ? new Date(thread.lastSyncAt) : null,
@@ -284,27 +270,21 @@ export class Threads {
     };
   }
 
-  list(
+  async list(
     userId: string,
     input: { projectId?: string; status?: ThreadStatus; cursor?: string; limit?: number },
   ) {
     const limit = this.pageSize(input.limit, 50);
-    const conditions: SQL[] = [eq(threads.userId, userId)];
-    if (input.projectId) conditions.push(eq(threads.projectId, input.projectId));
-    if (input.status) conditions.push(eq(threads.status, input.status));
+    const conditions: SQL[] = [sql`user_id = ${userId}`];
+    if (input.projectId) conditions.push(sql`project_id = ${input.projectId}`);
+    if (input.status) conditions.push(sql`status = ${input.status}`);
     if (input.cursor) {
       const [at, pk] = decodeCursor(input.cursor, isListCursor);
-      conditions.push(
-        or(lt(threads.lastActivityAt, at), and(eq(threads.lastActivityAt, at), lt(threads.pk, pk))) as SQL,
-      );
+      conditions.push(sql`(last_activity_at < ${at} OR (last_activity_at = ${at} AND pk < ${pk}))`);
     }
-    const rows = this.db.orm
-      .select()
-      .from(threads)
-      .where(and(...conditions))
-      .orderBy(desc(threads.lastActivityAt), desc(threads.pk))
-      .limit(limit + 1)
-      .all();
+    const rows = await this.db.all<ThreadRow>(sql`
+      SELECT ${THREAD_COLUMNS} FROM threads WHERE ${sql.join(conditions, sql` AND `)}
+      ORDER BY last_activity_at DESC, pk DESC LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -313,86 +293,43 @@ export class Threads {
     };
   }
 
-  get(userId: string, input: { projectId: string; threadId: string; cursor?: string; limit?: number }) {
-    const thread = this.require(userId, input.projectId, input.threadId);
+  async get(userId: string, input: { projectId: string; threadId: string; cursor?: string; limit?: number }) {
+    const thread = await this.require(userId, input.projectId, input.threadId);
     const limit = this.pageSize(input.limit, 100);
     const after = input.cursor ? decodeCursor(input.cursor, isNumberCursor) : -1;
-    const rows = this.db.orm
-      .select()
-      .from(entries)
-      .where(and(eq(entries.threadPk, thread.pk), gt(entries.sequenceId, after)))
-      .orderBy(asc(entries.sequenceId))
-      .limit(limit + 1)
-      .all();
+    const rows = await this.db.all<EntryRow>(sql`
+      SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+      WHERE thread_pk = ${thread.pk} AND sequence_id > ${after} ORDER BY sequence_id LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       thread: threadView(thread),
-      entries: page.map((e) => ({
-        entryId: e.entryId,
-        sequenceId: e.sequenceId,
-        content: e.content,
-        author: e.author,
-        timestamp: new Date(e.timestamp),
-      })),
+      entries: page.map(entryView),
       nextCursor: rows.length > limit && last ? encodeCursor(last.sequenceId) : null,
     };
   }
 
-  delete(userId: string, projectId: string, threadId: string) {
-    const thread = this.require(userId, projectId, threadId);
-    return this.db.sqlite
-      .transaction(() => {
-        const removed = this.db.orm.delete(entries).where(eq(entries.threadPk, thread.pk)).run().changes;
-        this.db.orm.delete(threads).where(eq(threads.pk, thread.pk)).run();
-        return { deleted: true as const, entries: removed };
-      })
-      .immediate();
+  async delete(userId: string, projectId: string, threadId: string) {
+    const thread = await this.require(userId, projectId, threadId);
+    return this.db.transaction(async (tx) => {
+      const removed = await tx.run(sql`DELETE FROM entries WHERE thread_pk = ${thread.pk}`);
+      await tx.run(sql`DELETE FROM threads WHERE pk = ${thread.pk}`);
+      return { deleted: true as const, entries: removed };
+    });
   }
 
-  search(userId: string, input: { query: string; projectId?: string; threadId?: string; limit?: number }) {
+  async search(
+    userId: string,
+    input: { query: string; projectId?: string; threadId?: string; limit?: number },
+  ) {
     const limit = this.pageSize(input.limit, 20);
     const query = buildFtsQuery(input.query);
     if (!query) return { results: [] };
-    let threadPks: number[] | undefined;
-    if (input.threadId) {
-      const conditions = [eq(threads.userId, userId), eq(threads.threadId, input.threadId)];
-      if (input.projectId) conditions.push(eq(threads.projectId, input.projectId));
-      threadPks = this.db.orm
-        .select({ pk: threads.pk })
-        .from(threads)
-        .where(and(...conditions))
-        .all()
-        .map((t) => t.pk);
-      if (threadPks.length === 0) return { results: [] };
-    }
-    const run = (match: string) => {
-      const filters = [sql`user_id = ${userId}`];
-      if (input.projectId) filters.push(sql`project_id = ${input.projectId}`);
-      if (threadPks)
-        filters.push(sql`thread_pk IN (SELECT value FROM json_each(${JSON.stringify(threadPks)}))`);
-      return this.db.orm.all<{
-        rank: number;
-        snippet: string;
-        entryId: string;
-        sequenceId: number;
-        author: string;
-        timestamp: string;
-        projectId: string;
-        threadId: string;
-      }>(sql`
-        WITH hits AS (
-          SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT.open}, ${HIGHLIGHT.close}, '…', 16) AS snippet
-          FROM entries_fts WHERE entries_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)}
-          ORDER BY rank LIMIT ${limit}
-        )
-        SELECT hits.rank, hits.snippet, e.entry_id AS entryId, e.sequence_id AS sequenceId, e.author,
-               e.timestamp, t.project_id AS projectId, t.thread_id AS threadId
-        FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
-        ORDER BY hits.rank`);
-    };
-    let rows = run(query.all);
-    if (rows.length === 0 && query.terms.length > 1) rows = run(query.any);
+    const run = this.db.dialect === 'postgres' ? this.searchPostgres : this.searchSqlite;
+    const scope = { userId, projectId: input.projectId, threadId: input.threadId, limit };
+    let rows = await run.call(this, query.all, 'all', input.query, scope);
+    if (rows.length === 0 && query.terms.length > 1)
+      rows = await run.call(this, query.any, 'any', input.query, scope);
     return {
       results: rows.map((r) => ({
         projectId: r.projectId,
@@ -407,31 +344,81 @@ export class Threads {
     };
   }
 
+  private async searchSqlite(
+    match: string,
+    _mode: 'all' | 'any',
+    _text: string,
+    scope: { userId: string; projectId?: string | undefined; threadId?: string | undefined; limit: number },
+  ): Promise<HitRow[]> {
+    const filters = [sql`user_id = ${scope.userId}`];
+    if (scope.projectId) filters.push(sql`project_id = ${scope.projectId}`);
+    if (scope.threadId) {
+      // The thread's pks first (a handful), then a filter inside the FTS query.
+      const pks = await this.db.all<{ pk: number }>(sql`
+        SELECT pk FROM threads WHERE user_id = ${scope.userId} AND thread_id = ${scope.threadId}
+        ${scope.projectId ? sql`AND project_id = ${scope.projectId}` : sql``}`);
+      if (pks.length === 0) return [];
+      filters.push(sql`thread_pk IN (SELECT value FROM json_each(${JSON.stringify(pks.map((p) => p.pk))}))`);
+    }
+    return this.db.all<HitRow>(sql`
+      WITH hits AS (
+        SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT.open}, ${HIGHLIGHT.close}, '…', 16) AS snippet
+        FROM entries_fts WHERE entries_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)}
+        ORDER BY rank LIMIT ${scope.limit}
+      )
+      SELECT hits.rank, hits.snippet, e.entry_id AS "entryId", e.sequence_id AS "sequenceId", e.author,
+             e.timestamp, t.project_id AS "projectId", t.thread_id AS "threadId"
+      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
+      ORDER BY hits.rank`);
+  }
+
+  /** The same contract on PostgreSQL: a tsquery of the words (never of the syntax), ts_rank_cd, ts_headline. */
+  private async searchPostgres(
+    _match: string,
+    mode: 'all' | 'any',
+    text: string,
+    scope: { userId: string; projectId?: string | undefined; threadId?: string | undefined; limit: number },
+  ): Promise<HitRow[]> {
+    const tsquery = pgTsQuery(searchWords(text), mode);
+    const filters = [sql`e.user_id = ${scope.userId}`, sql`e.content_tsv @@ q.q`];
+    if (scope.projectId) filters.push(sql`t.project_id = ${scope.projectId}`);
+    if (scope.threadId) filters.push(sql`t.thread_id = ${scope.threadId}`);
+    return this.db.all<HitRow>(sql`
+      WITH q AS (SELECT ${tsquery} AS q),
+      hits AS (
+        SELECT e.pk, e.content, -ts_rank_cd(e.content_tsv, q.q) AS rank, e.entry_id, e.sequence_id, e.author,
+               e.timestamp, t.project_id, t.thread_id
+        FROM entries e JOIN threads t ON t.pk = e.thread_pk, q
+        WHERE ${sql.join(filters, sql` AND `)}
+        ORDER BY rank, e.pk LIMIT ${scope.limit}
+      )
+      SELECT hits.rank, ts_headline('english', hits.content, q.q,
+               'StartSel=**, StopSel=**, MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…') AS snippet,
+             hits.entry_id AS "entryId", hits.sequence_id AS "sequenceId", hits.author, hits.timestamp,
+             hits.project_id AS "projectId", hits.thread_id AS "threadId"
+      FROM hits, q ORDER BY hits.rank, hits.pk`);
+  }
+
   /** Entries stored since `cursor` (oldest first), for a second machine to catch up. */
-  pull(userId: string, input: { cursor?: string; projectId?: string; limit?: number }) {
+  async pull(userId: string, input: { cursor?: string; projectId?: string; limit?: number }) {
     const limit = this.pageSize(input.limit, 100);
     const after = input.cursor ? decodeCursor(input.cursor, isNumberCursor) : 0;
-    const conditions: SQL[] = [eq(entries.userId, userId), gt(entries.pk, after)];
-    if (input.projectId) conditions.push(eq(threads.projectId, input.projectId));
-    const rows = this.db.orm
-      .select({
-        pk: entries.pk,
-        projectId: threads.projectId,
-        threadId: threads.threadId,
-        status: threads.status,
-        threadCreatedAt: threads.createdAt,
-        entryId: entries.entryId,
-        sequenceId: entries.sequenceId,
-        content: entries.content,
-        author: entries.author,
-        timestamp: entries.timestamp,
-      })
-      .from(entries)
-      .innerJoin(threads, eq(threads.pk, entries.threadPk))
-      .where(and(...conditions))
-      .orderBy(asc(entries.pk))
-      .limit(limit + 1)
-      .all();
+    const rows = await this.db.all<
+      EntryRow & {
+        pk: number;
+        projectId: string;
+        threadId: string;
+        status: ThreadStatus;
+        threadCreatedAt: string;
+      }
+    >(sql`
+      SELECT e.pk, t.project_id AS "projectId", t.thread_id AS "threadId", t.status,
+             t.created_at AS "threadCreatedAt", e.entry_id AS "entryId", e.sequence_id AS "sequenceId",
+             e.content, e.author, e.timestamp
+      FROM entries e JOIN threads t ON t.pk = e.thread_pk
+      WHERE e.user_id = ${userId} AND e.pk > ${after}
+        ${input.projectId ? sql`AND t.project_id = ${input.projectId}` : sql``}
+      ORDER BY e.pk LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -446,27 +433,34 @@ export class Threads {
     };
   }
 
-  projects(userId: string) {
-    const rows = this.db.orm
-      .select({
-        projectId: projects.id,
-        threadCount: sql<number>`(SELECT count(*) FROM ${threads} t WHERE t.user_id = ${projects.userId} AND t.project_id = ${projects.id})`,
-        lastActivityAt: sql<
-          string | null
-        >`(SELECT max(t.last_activity_at) FROM ${threads} t WHERE t.user_id = ${projects.userId} AND t.project_id = ${projects.id})`,
-      })
-      .from(projects)
-      .where(eq(projects.userId, userId))
-      .orderBy(asc(projects.id))
-      .all();
+  async projects(userId: string) {
+    const rows = await this.db.all<{
+      projectId: string;
+      threadCount: number;
+      lastActivityAt: string | null;
+    }>(sql`
+      SELECT p.id AS "projectId", CAST(count(t.pk) AS INTEGER) AS "threadCount",
+             max(t.last_activity_at) AS "lastActivityAt"
+      FROM projects p JOIN threads t ON t.user_id = p.user_id AND t.project_id = p.id
+      WHERE p.user_id = ${userId} GROUP BY p.id ORDER BY p.id`);
     return {
-      projects: rows
-        .filter((r) => r.threadCount > 0)
-        .map((r) => ({
-          projectId: r.projectId,
-          threadCount: r.threadCount,
-          lastActivityAt: r.lastActivityAt ? new Date(r.lastActivityAt) : null,
-        })),
+      projects: rows.map((r) => ({
+        projectId: r.projectId,
+        threadCount: r.threadCount,
+        lastActivityAt: r.lastActivityAt ? new Date(r.lastActivityAt) : null,
+      })),
     };
   }
+}
+
+/**
+ * A PostgreSQL tsquery for these words: each word through websearch_to_tsquery (so it is only ever
+ * a word, stemmed like the index), a word ending in `*` through to_tsquery as a prefix; all of them
+ * (`&&`) or any (`||`).
+ */
+export function pgTsQuery(words: { word: string; prefix: boolean }[], mode: 'all' | 'any'): SQL {
+  const parts = words.map(({ word, prefix }) =>
+    prefix ? sql`to_tsquery('english', ${`${word}:*`})` : sql`websearch_to_tsquery('english', ${word})`,
+  );
+  return sql`(${sql.join(parts, mode === 'all' ? sql` && ` : sql` || `)})`;
 }

@@ -1,0 +1,107 @@
+// The server database on PostgreSQL: a real server through node-postgres (`postgres://…`), or
+// PGlite, PostgreSQL compiled to WebAssembly, in this process (`pglite:memory`, `pglite:<dir>`;
+// tests). drizzle/server-pg's migrations apply at open under an advisory lock, so that instances
+// starting together migrate once.
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { migrationsFolder, type Executor, type ServerDb } from './index.js';
+
+const dialect = new PgDialect();
+/** The advisory lock key held while migrating ("vlt-migrate"). */
+const MIGRATION_LOCK = 0x766c746d;
+
+interface Queryable {
+  query(
+    text: string,
+    params: unknown[],
+  ): Promise<{ rows: unknown[]; rowCount?: number | null; affectedRows?: number }>;
+}
+
+function executorOn(client: Queryable): Executor {
+  const query = (q: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(q);
+    return client.query(text, params);
+  };
+  return {
+    all: async <T>(q: SQL) => (await query(q)).rows as T[],
+    get: async <T>(q: SQL) => (await query(q)).rows[0] as T | undefined,
+    run: async (q: SQL) => {
+      const result = await query(q);
+      return result.rowCount ?? result.affectedRows ?? 0;
+    },
+  };
+}
+
+/** `postgres://user:secret@host/db` without the secret, for messages. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the database URL';
+  }
+}
+
+export async function openPostgres(target: string): Promise<ServerDb> {
+  return target.startsWith('pglite:') ? openPglite(target.slice('pglite:'.length)) : openServer(target);
+}
+
+async function openPglite(where: string): Promise<ServerDb> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const pg = where === 'memory' || where === '' ? new PGlite() : new PGlite(where);
+  await pg.waitReady;
+  await migrate(drizzle(pg), { migrationsFolder: migrationsFolder('server-pg') });
+  return {
+    dialect: 'postgres',
+    describe: `pglite:${where || 'memory'}`,
+    ...executorOn(pg),
+    transaction: <T>(fn: (tx: Executor) => Promise<T>) => pg.transaction((tx) => fn(executorOn(tx))),
+    close: () => pg.close(),
+  };
+}
+
+async function openServer(url: string): Promise<ServerDb> {
+  const { default: pg } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.VLT_SERVER_DATABASE_POOL ?? 10),
+  });
+  // An idle connection the server drops (a restart, a failover) must not take the process down.
+  pool.on('error', () => {});
+  const client = await pool.connect().catch((error: Error) => {
+    void pool.end();
+    throw new Error(`cannot connect to PostgreSQL at ${redact(url)}: ${error.message}`);
+  });
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate(drizzle(client), { migrationsFolder: migrationsFolder('server-pg') });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+  return {
+    dialect: 'postgres',
+    describe: redact(url),
+    ...executorOn(pool),
+    transaction: async <T>(fn: (tx: Executor) => Promise<T>) => {
+      const connection = await pool.connect();
+      try {
+        await connection.query('BEGIN');
+        const value = await fn(executorOn(connection));
+        await connection.query('COMMIT');
+        return value;
+      } catch (error) {
+        await connection.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        connection.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

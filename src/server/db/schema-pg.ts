@@ -1,0 +1,140 @@
+// The server's tables on PostgreSQL (drizzle pg-core): the same tables, columns and constraints as
+// schema.ts (SQLite), so that the services read and write the same values on either engine. Times
+// are ISO-8601 UTC strings as on SQLite (they sort as times). Full-text search is a generated
+// tsvector column with a GIN index.
+import { sql } from 'drizzle-orm';
+import { customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const now = sql`(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: text('created_at').notNull().default(now),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: text('created_at').notNull().default(now),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+    lastUsedAt: text('last_used_at'),
+    expiresAt: text('expires_at'),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('api_tokens_user').on(t.userId)],
+);
+
+export const projects = pgTable(
+  'projects',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.id] })],
+);
+
+export const threads = pgTable(
+  'threads',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    projectId: text('project_id').notNull(),
+    threadId: text('thread_id').notNull(),
+    status: text('status', { enum: ['active', 'archived', 'blocked'] })
+      .notNull()
+      .default('active'),
+    createdAt: text('created_at').notNull(),
+    lastActivityAt: text('last_activity_at').notNull(),
+    entryCount: integer('entry_count').notNull().default(0),
+    lastSyncedSequence: integer('last_synced_sequence').notNull().default(-1),
+    lastSyncAt: text('last_sync_at'),
+    syncError: text('sync_error'),
+  },
+  (t) => [
+    uniqueIndex('threads_user_project_thread').on(t.userId, t.projectId, t.threadId),
+    index('threads_user_activity').on(t.userId, t.lastActivityAt, t.pk),
+  ],
+);
+
+export const entries = pgTable(
+  'entries',
+  {
+    // Also the change cursor of `threads.pull`: it only grows (an identity, never reused).
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    threadPk: integer('thread_pk')
+      .notNull()
+      .references(() => threads.pk, { onDelete: 'cascade' }),
+    entryId: text('entry_id').notNull(),
+    sequenceId: integer('sequence_id').notNull(),
+    content: text('content').notNull(),
+    author: text('author').notNull(),
+    timestamp: text('timestamp').notNull(),
+    receivedAt: text('received_at').notNull().default(now),
+    /** English stemming, like FTS5's porter tokenizer on SQLite. */
+    contentTsv: tsvector('content_tsv')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', content)`),
+  },
+  (t) => [
+    uniqueIndex('entries_user_entry').on(t.userId, t.entryId),
+    uniqueIndex('entries_thread_sequence').on(t.threadPk, t.sequenceId),
+    index('entries_user_pk').on(t.userId, t.pk),
+    index('entries_content_tsv').using('gin', t.contentTsv),
+  ],
+);
+
+export const entryEmbeddings = pgTable(
+  'entry_embeddings',
+  {
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    model: text('model').notNull(),
+    vector: bytea('vector').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.entryPk, t.model] }),
+    index('entry_embeddings_user_model').on(t.userId, t.model),
+  ],
+);
+
+/**
+ * Settings every instance shares: `secret`, the key that session and token digests are made with,
+ * made by the first instance to start (unless VLT_SERVER_SECRET gives it).
+ */
+export const serverSettings = pgTable('server_settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});
