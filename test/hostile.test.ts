@@ -1,13 +1,19 @@
 // Hostile input against the real server: every procedure with malformed, oversize, wrong-type,
 // deeply nested, FTS-syntax and injection-shaped input, and with bad credentials. Expected: a
 // client error or a normal answer, never a 500, never another user's data, the server still up.
-import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src/server/routers/_app.js';
-import { newDataDir, SERVER_BIN, startServer, userWithToken, type RunningServer } from './net-helpers.js';
+import {
+  newDataDir,
+  onServerDb,
+  SERVER_BIN,
+  serverEnv,
+  startServer,
+  userWithToken,
+  type RunningServer,
+} from './net-helpers.js';
 
 let data: string;
 let server: RunningServer;
@@ -22,9 +28,7 @@ function issue(username: string, ...extra: string[]): string {
   const issued = spawnSync(
     process.execPath,
     [SERVER_BIN, 'token', 'issue', username, '--data', data, ...extra],
-    {
-      encoding: 'utf8',
-    },
+    { encoding: 'utf8', env: serverEnv(data) },
   );
   expect(issued.status, issued.stderr).toBe(0);
   return issued.stdout.trim();
@@ -83,11 +87,11 @@ beforeAll(async () => {
     expect((await fetch(`${server.url}/trpc/auth.me`, { headers })).status).toBe(200);
   }
   // Time passes: the token's and the session's expiry are moved into the past, in the database.
-  const db = new Database(join(data, 'vlt.db'));
-  db.pragma('busy_timeout = 5000');
-  db.prepare("UPDATE api_tokens SET expires_at = '2001-01-01T00:00:00.000Z' WHERE name = 'to expire'").run();
-  db.prepare("UPDATE sessions SET expires_at = '2001-01-01T00:00:00.000Z'").run();
-  db.close();
+  await onServerDb(
+    data,
+    "UPDATE api_tokens SET expires_at = '2001-01-01T00:00:00.000Z' WHERE name = 'to expire'",
+  );
+  await onServerDb(data, "UPDATE sessions SET expires_at = '2001-01-01T00:00:00.000Z'");
 });
 
 afterAll(async () => {

@@ -3,7 +3,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { basename, dirname, join } from 'node:path';
+import { databaseFor } from './pg-helpers.js';
 
 /** The checkout's root, found from this file wherever it runs from (source, or a bench bundle in dist/). */
 export const ROOT = (() => {
@@ -20,15 +23,51 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** The engine the server process tests run on: SQLite unless VLT_TEST_DATABASE is a postgres:// URL. */
+export const PG_URL = /^postgres(ql)?:/.test(process.env.VLT_TEST_DATABASE ?? '')
+  ? process.env.VLT_TEST_DATABASE!
+  : undefined;
+
+/** On PostgreSQL, each data directory has a database of its own, named after it. */
+function databaseName(data: string): string {
+  return `vlt_${basename(data)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '_')}`;
+}
+
+/** The environment a `vlt-server` command for `data` needs: the database URL on PostgreSQL. */
+export function serverEnv(data: string): NodeJS.ProcessEnv {
+  if (!PG_URL) return { ...process.env };
+  const url = new URL(PG_URL);
+  url.pathname = `/${databaseName(data)}`;
+  return { ...process.env, VLT_SERVER_DATABASE_URL: url.toString() };
+}
+
+/** Runs a statement on the server database of `data` (SQLite file or PostgreSQL database). */
+export async function onServerDb(data: string, statement: string): Promise<void> {
+  if (PG_URL) {
+    const client = new pg.Client({ connectionString: serverEnv(data).VLT_SERVER_DATABASE_URL });
+    await client.connect();
+    await client.query(statement);
+    await client.end();
+    return;
+  }
+  const db = new Database(join(data, 'vlt.db'));
+  db.pragma('busy_timeout = 5000');
+  db.exec(statement);
+  db.close();
+}
+
 /** Starts `vlt-server start` on `port` (0: any) with `data` as its data directory. */
 export async function startServer(
   data: string,
   port = 0,
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
+  if (PG_URL) await databaseFor(PG_URL, databaseName(data));
   const child = spawn(process.execPath, [SERVER_BIN, 'start', '--port', String(port), '--data', data], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    env: { ...serverEnv(data), ...env },
   });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -61,11 +100,13 @@ export function userWithToken(data: string, username: string, password = 'correc
     {
       input: `${password}\n`,
       encoding: 'utf8',
+      env: serverEnv(data),
     },
   );
   if (add.status !== 0) throw new Error(add.stderr);
   const issued = spawnSync(process.execPath, [SERVER_BIN, 'token', 'issue', username, '--data', data], {
     encoding: 'utf8',
+    env: serverEnv(data),
   });
   if (issued.status !== 0) throw new Error(issued.stderr);
   return issued.stdout.trim();

@@ -12,6 +12,7 @@ import {
   LoopbackProxy,
   newDataDir,
   SERVER_BIN,
+  serverEnv,
   startServer,
   userWithToken,
   type RunningServer,
@@ -350,6 +351,7 @@ describe('sync', () => {
     // Another token of the same user has its own allowance.
     const other = spawnSync(process.execPath, [SERVER_BIN, 'token', 'issue', 'alice', '--data', data], {
       encoding: 'utf8',
+      env: serverEnv(data),
     }).stdout.trim();
     const direct = await api(server.url, other).threads.push.mutate({
       projectId: 'app',

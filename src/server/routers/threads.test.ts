@@ -93,9 +93,7 @@ describe('threads.push', () => {
       .catch((e: TRPCError) => e);
     expect((badId as TRPCError).code).toBe('BAD_REQUEST');
     expect(
-      await code(
-        bob.caller.threads.push({ ...thread, projectId: 'Bad Project', entries: entriesFor(0, 0) }),
-      ),
+      await code(bob.caller.threads.push({ ...thread, projectId: 'Bad Project', entries: entriesFor(0, 0) })),
     ).toBe('BAD_REQUEST');
     expect(await code(bob.caller.threads.push({ ...thread, entries: [] }))).toBe('BAD_REQUEST');
     const twice = entriesFor(0, 0);
