@@ -1,0 +1,163 @@
+// Scale-out: two vlt-server instances on different ports sharing one PostgreSQL database. Runs when
+// VLT_TEST_DATABASE is a postgres:// URL (CI starts a throwaway cluster); skipped on SQLite, which
+// is one process's database.
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../src/shared/router.js';
+import { transformer } from '../src/shared/transformer.js';
+import { sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
+import { killRetrier, newDataDir, PG_URL, serverEnv, startServer, userWithToken } from './net-helpers.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function machine(serverUrl: string, token: string): Sandbox {
+  const box = sandbox();
+  box.env.VLT_SERVER_URL = serverUrl;
+  box.env.VLT_SYNC_TOKEN = token;
+  box.env.VLT_NO_RETRIER = '1';
+  cleanups.push(() => {
+    killRetrier(box.home);
+    box.cleanup();
+  });
+  return box;
+}
+
+const api = (url: string, token: string) =>
+  createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
+    ],
+  });
+
+const json = <T>(box: Sandbox, args: string[]): T => {
+  const result = vlt(box, [...args, '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T;
+};
+
+type Entry = { id: string; seq: number; content: string };
+
+describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
+  it('start together, share sessions and tokens, and keep one thread exactly once, in order', async () => {
+    const dataA = newDataDir();
+    const dataB = newDataDir();
+    const shared = { VLT_SERVER_DATABASE_URL: serverEnv(dataA).VLT_SERVER_DATABASE_URL! };
+    // Started at once on a new database: the migration lock makes them take turns.
+    const [a, b] = await Promise.all([startServer(dataA), startServer(dataB, 0, shared)]);
+    cleanups.push(
+      () => rmSync(dataA, { recursive: true, force: true }),
+      () => rmSync(dataB, { recursive: true, force: true }),
+      () => a.stop(),
+      () => b.stop(),
+    );
+    // A token made through one instance's data works on the other.
+    const token = userWithToken(dataA, 'alice');
+    expect((await api(b.url, token).auth.me.query()).user.username).toBe('alice');
+
+    const one = machine(a.url, token);
+    const two = machine(b.url, token);
+    for (const box of [one, two]) expect(vlt(box, ['init', '--project', 'app']).code).toBe(0);
+    expect(vlt(one, ['thread', 'new', 'shared', 'one 0']).stdout).toBe('CREATED: app/shared\nsynced\n');
+    expect(vlt(two, ['sync', 'pull']).stdout).toMatch(/^pulled 1 new entries into 1 threads; sent 0\n$/);
+
+    // Both push to the same thread at once, each through its own instance.
+    const pushes = (box: Sandbox, name: string) =>
+      Promise.all(
+        Array.from({ length: 15 }, async (_, i) => {
+          const result = await vltAsync(box, ['thread', 'push', 'shared', `${name} ${i + 1}`]).done;
+          expect(result.code, result.stderr).toBe(0);
+        }),
+      );
+    await Promise.all([pushes(one, 'one'), pushes(two, 'two')]);
+    // They took the same numbers: one instance's entries were refused as on a single instance.
+    const failures = [one, two].flatMap((box) =>
+      json<{ items: { state: string; lastError: string }[] }>(box, ['sync', 'queue']).items.filter(
+        (item) => item.state === 'failed',
+      ),
+    );
+    expect(failures.length).toBeGreaterThan(0);
+    for (const failure of failures) {
+      expect(failure.lastError).toMatch(
+        /^CONFLICT: sequence \d+ of app\/shared is taken by another entry: pull the thread, then push again$/,
+      );
+    }
+    // Pulls through the other instance resolve it.
+    for (let round = 0; round < 3; round++) {
+      for (const box of [one, two]) expect(vlt(box, ['sync', 'pull']).code).toBe(0);
+    }
+    const read = (box: Sandbox) =>
+      json<{ entries: Entry[] }>(box, ['thread', 'read', 'shared', '--all']).entries.map((e) => ({
+        id: e.id,
+        seq: e.seq,
+        content: e.content,
+      }));
+    const viewOne = read(one);
+    expect(read(two)).toEqual(viewOne);
+    expect(viewOne.map((e) => e.seq)).toEqual([...Array(31).keys()]);
+    expect(viewOne.map((e) => e.content).sort()).toEqual(
+      ['one 0', ...Array.from({ length: 15 }, (_, i) => [`one ${i + 1}`, `two ${i + 1}`]).flat()].sort(),
+    );
+    for (const url of [a.url, b.url]) {
+      const stored = await api(url, token).threads.get.query({ projectId: 'app', threadId: 'shared' });
+      expect(stored.entries.map((e) => ({ id: e.entryId, seq: e.sequenceId, content: e.content }))).toEqual(
+        viewOne,
+      );
+    }
+  }, 180_000);
+
+  it('a third machine pulling through one instance gets every entry pushed through both, once', async () => {
+    const dataA = newDataDir();
+    const dataB = newDataDir();
+    const a = await startServer(dataA);
+    const b = await startServer(dataB, 0, {
+      VLT_SERVER_DATABASE_URL: serverEnv(dataA).VLT_SERVER_DATABASE_URL!,
+    });
+    cleanups.push(
+      () => rmSync(dataA, { recursive: true, force: true }),
+      () => rmSync(dataB, { recursive: true, force: true }),
+      () => a.stop(),
+      () => b.stop(),
+    );
+    const token = userWithToken(dataA, 'alice');
+    const writers = [machine(a.url, token), machine(b.url, token)];
+    const reader = machine(b.url, token);
+    // The reader pulls while the writers push, so its cursor moves past entries being written.
+    let writing = true;
+    const pulling = (async () => {
+      while (writing) {
+        await vltAsync(reader, ['sync', 'pull']).done;
+      }
+    })();
+    await Promise.all(
+      writers.map(async (box, w) => {
+        expect(vlt(box, ['init', '--project', `p${w}`]).code).toBe(0);
+        for (let t = 0; t < 3; t++) {
+          expect(vlt(box, ['thread', 'new', `t${t}`, `p${w}/t${t} 0`]).code).toBe(0);
+        }
+        await Promise.all(
+          Array.from({ length: 12 }, async (_, i) => {
+            const result = await vltAsync(box, ['thread', 'push', `t${i % 3}`, `p${w}/t${i % 3} +${i}`]).done;
+            expect(result.code, result.stderr).toBe(0);
+          }),
+        );
+        expect(vlt(box, ['sync', 'retry']).code).toBe(0);
+      }),
+    );
+    writing = false;
+    await pulling;
+    expect(vlt(reader, ['sync', 'pull']).code).toBe(0);
+    for (const [w, box] of writers.entries()) {
+      for (let t = 0; t < 3; t++) {
+        const mine = json<{ entries: Entry[] }>(box, ['thread', 'read', `p${w}/t${t}`, '--all']).entries;
+        const pulled = json<{ entries: Entry[] }>(reader, ['thread', 'read', `p${w}/t${t}`, '--all']).entries;
+        const view = (entries: Entry[]) => entries.map((e) => [e.id, e.seq, e.content]);
+        expect(view(pulled)).toEqual(view(mine));
+        expect(mine).toHaveLength(5);
+      }
+    }
+  }, 180_000);
+});
