@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The server and sync suites, and the stress suite, on a real PostgreSQL: a throwaway cluster from
+# Debian's `postgresql` binaries on a loopback port, removed afterwards. Extra arguments go to vitest
+# (for example a reporter). `npm run test:postgres`; with VLT_TEST_PG_STRESS=1, the stress suite.
+# `.ci/run` runs both.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+dir=$(mktemp -d /tmp/vlt-pg-XXXXXX)
+port=${VLT_TEST_PG_PORT:-55433}
+if ! url=$(scripts/pg-cluster.sh start "$dir" "$port"); then
+  echo "could not start PostgreSQL (see $dir/*.log)" >&2
+  exit 1
+fi
+trap 'scripts/pg-cluster.sh stop "$dir"' EXIT
+echo "PostgreSQL at $url"
+status=0
+if [ "${VLT_TEST_PG_STRESS:-}" = 1 ]; then
+  # VLT_TEST_PG_STRESS=1: the stress suite instead.
+  VLT_TEST_DATABASE=$url npx vitest run --config vitest.stress.config.ts "$@" || status=$?
+else
+  VLT_TEST_DATABASE=$url npx vitest run --project default \
+    src/server test/authorization.test.ts test/server.test.ts test/sync.test.ts test/hostile.test.ts \
+    test/multi-instance.test.ts "$@" || status=$?
+fi
+exit $status
