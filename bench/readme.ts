@@ -1,6 +1,19 @@
 // The README's performance section, generated from bench/results.json: `npm run bench` rewrites it;
 // test/bench-report.test.ts fails when the README and the results disagree.
 
+export interface ServerRow {
+  instances?: number;
+  ingestClients: number;
+  ingestSeconds: number;
+  ingestPerSecond: number;
+  searchCalls: number;
+  searchP50Ms: number;
+  searchP95Ms: number;
+  oracleP50Ms: number;
+  oracleP95Ms: number;
+  serverPeakRssMb: number;
+}
+
 export interface BenchResults {
   generatedAt: string;
   command: string;
@@ -26,17 +39,7 @@ export interface BenchResults {
   };
   growth: {
     entries: number;
-    server: {
-      ingestClients: number;
-      ingestSeconds: number;
-      ingestPerSecond: number;
-      searchCalls: number;
-      searchP50Ms: number;
-      searchP95Ms: number;
-      oracleP50Ms: number;
-      oracleP95Ms: number;
-      serverPeakRssMb: number;
-    };
+    server: ServerRow;
     cli: {
       pushMs: number;
       seekRareMs: number;
@@ -50,6 +53,8 @@ export interface BenchResults {
       pushPeakRssMb: number | null;
     };
   }[];
+  /** The server on PostgreSQL, through one and two instances; null when it could not be run. */
+  postgres?: { entries: number; server: ServerRow }[] | null;
 }
 
 export const BEGIN =
@@ -143,6 +148,34 @@ export function renderPerformance(r: BenchResults): string {
       `${mb(g.cli.seekPeakRssMb)} / ${mb(g.cli.oraclePeakRssMb)}`,
     ]),
   );
+  const sqliteAt = (entries: number) => r.growth.find((g) => g.entries === entries);
+  const engines = r.postgres?.length
+    ? table(
+        ['engine', 'entries', 'ingest (4 clients)', 'threads.search p50 / p95', 'oracle.ask p50 / p95'],
+        [
+          ...[sqliteAt(r.postgres[0]!.entries)].flatMap((g) =>
+            g
+              ? [
+                  [
+                    'SQLite, one instance',
+                    n(g.entries),
+                    `${n(g.server.ingestPerSecond)}/s`,
+                    `${g.server.searchP50Ms} / ${g.server.searchP95Ms} ms`,
+                    `${g.server.oracleP50Ms} / ${g.server.oracleP95Ms} ms`,
+                  ],
+                ]
+              : [],
+          ),
+          ...r.postgres.map((p) => [
+            `PostgreSQL, ${p.server.instances === 2 ? 'two instances' : 'one instance'}`,
+            n(p.entries),
+            `${n(p.server.ingestPerSecond)}/s`,
+            `${p.server.searchP50Ms} / ${p.server.searchP95Ms} ms`,
+            `${p.server.oracleP50Ms} / ${p.server.oracleP95Ms} ms`,
+          ]),
+        ],
+      )
+    : 'PostgreSQL rows: not measured in this run (no PostgreSQL binaries).';
   return [
     BEGIN,
     '<!-- prettier-ignore-start -->',
@@ -158,6 +191,11 @@ export function renderPerformance(r: BenchResults): string {
     'several minutes and is not run in CI):',
     '',
     growth,
+    '',
+    'The server on PostgreSQL 15 (a throwaway cluster on the same machine, `fsync=off`), the same',
+    'load through one instance and through two sharing the database (clients spread over both):',
+    '',
+    engines,
     '',
     '<!-- prettier-ignore-end -->',
     END,

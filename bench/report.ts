@@ -9,8 +9,8 @@
 // run (1,000 entries, 5 runs) that writes no README.
 import Database from 'better-sqlite3';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createThread, pushEntry } from '../src/cli/vault/append.js';
@@ -20,6 +20,7 @@ import { transformer } from '../src/shared/transformer.js';
 import { uuidv7 } from '../src/shared/uuidv7.js';
 import { fixtureEntries, QUESTIONS } from '../eval/fixture.js';
 import { newDataDir, ROOT, startServer, userWithToken, type RunningServer } from '../test/net-helpers.js';
+import { databaseFor } from '../test/pg-helpers.js';
 import { corpus } from './corpus.js';
 import { updateReadme } from './readme.js';
 
@@ -98,15 +99,19 @@ function scratch(project: string, extra: NodeJS.ProcessEnv = {}): Box {
 
 const removeBox = (box: Box) => rmSync(join(box.home, '..'), { recursive: true, force: true });
 
-async function serverWithUser() {
-  const data = newDataDir();
-  const server = await startServer(data, 0, SERVER_ENV);
-  const token = userWithToken(data, 'bench', 'benchmark password');
+/** A fresh server (or `instances` servers sharing the PostgreSQL database `databaseUrl`) and a user. */
+async function serverWithUser(databaseUrl?: string, instances = 1) {
+  const env: Record<string, string> = databaseUrl
+    ? { ...SERVER_ENV, VLT_SERVER_DATABASE_URL: databaseUrl }
+    : SERVER_ENV;
+  const dirs = Array.from({ length: instances }, () => newDataDir());
+  const servers = await Promise.all(dirs.map((dir) => startServer(dir, 0, env)));
+  const token = userWithToken(dirs[0]!, 'bench', 'benchmark password', { ...process.env, ...env });
   const close = async () => {
-    await server.stop();
-    rmSync(data, { recursive: true, force: true });
+    for (const server of servers) await server.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   };
-  return { data, server, token, close };
+  return { data: dirs[0]!, server: servers[0]!, servers, token, close };
 }
 
 const client = (url: string, token: string) =>
@@ -246,8 +251,8 @@ function texts(size: number): string[] {
   return list;
 }
 
-async function serverAt(size: number, list: string[]) {
-  const world = await serverWithUser();
+async function serverAt(size: number, list: string[], databaseUrl?: string, instances = 1) {
+  const world = await serverWithUser(databaseUrl, instances);
   const threadCount = Math.max(10, Math.round(size / 500));
   const clients = 4;
   const perThread = Math.ceil(size / threadCount);
@@ -255,7 +260,8 @@ async function serverAt(size: number, list: string[]) {
   let sent = 0;
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
-      const api = client(world.server.url, world.token);
+      // Clients spread over the instances, as behind a load balancer.
+      const api = client(world.servers[c % world.servers.length]!.url, world.token);
       for (let t = c; t < threadCount; t += clients) {
         const slice = list.slice(t * perThread, (t + 1) * perThread);
         for (let offset = 0; offset < slice.length; offset += 100) {
@@ -312,6 +318,7 @@ async function serverAt(size: number, list: string[]) {
     );
   }
   const result = {
+    instances,
     ingestClients: clients,
     ingestSeconds: round(ingestSeconds, 2),
     ingestPerSecond: Math.round(size / ingestSeconds),
@@ -407,6 +414,38 @@ function vaultAt(size: number, list: string[]) {
   return result;
 }
 
+/**
+ * PostgreSQL rows: the server on a throwaway cluster (scripts/pg-cluster.sh, Debian's binaries),
+ * ingest through one instance and through two sharing the database, search and Oracle p50/p95.
+ */
+async function benchPostgres(size: number) {
+  if (!existsSync('/usr/lib/postgresql') || flag('--no-postgres')) {
+    log('postgres: skipped (no PostgreSQL binaries in /usr/lib/postgresql, or --no-postgres)');
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'vlt-bench-pg-'));
+  const script = join(ROOT, 'scripts', 'pg-cluster.sh');
+  const url = execFileSync('bash', [script, 'start', dir, option('--pg-port', '55434')], {
+    encoding: 'utf8',
+  }).trim();
+  try {
+    const list = texts(size);
+    const rows = [];
+    for (const instances of [1, 2]) {
+      log(`postgres: ${size} entries through ${instances} instance${instances > 1 ? 's' : ''}`);
+      const databaseUrl = await databaseFor(url, `vlt_bench_${instances}`);
+      const server = await serverAt(size, list, databaseUrl, instances);
+      log(
+        `  ingest ${server.ingestPerSecond}/s; search p50 ${server.searchP50Ms} p95 ${server.searchP95Ms} ms; oracle p50 ${server.oracleP50Ms} p95 ${server.oracleP95Ms} ms`,
+      );
+      rows.push({ entries: size, server });
+    }
+    return rows;
+  } finally {
+    execFileSync('bash', [script, 'stop', dir]);
+  }
+}
+
 async function main() {
   const started = Date.now();
   const push = benchPush();
@@ -429,6 +468,7 @@ async function main() {
     );
     growth.push({ entries: size, server, cli });
   }
+  const postgres = await benchPostgres(quick ? 1_000 : 100_000);
   const results = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
@@ -439,6 +479,7 @@ async function main() {
     pushSync,
     drain,
     growth,
+    postgres,
   };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${out} in ${results.seconds} s`);

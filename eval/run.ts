@@ -61,8 +61,12 @@ function score(mode: string, ask: (question: string) => Promise<Asked>, keyToId:
   })();
 }
 
-async function serverMode(llm: LlmConfig | undefined, embeddings?: EmbeddingsConfig): Promise<ModeResult> {
-  const deps = createDeps(await openServerDb(':memory:'), DEFAULT_LIMITS, {
+async function serverMode(
+  llm: LlmConfig | undefined,
+  embeddings?: EmbeddingsConfig,
+  database = ':memory:',
+): Promise<ModeResult> {
+  const deps = createDeps(await openServerDb(database), DEFAULT_LIMITS, {
     secret: randomBytes(32),
     llm,
     embeddings,
@@ -94,7 +98,7 @@ async function serverMode(llm: LlmConfig | undefined, embeddings?: EmbeddingsCon
   }
   try {
     return await score(
-      `${llm ? 'llm' : 'extractive'}${embeddings ? '+embed' : ''}`,
+      `${llm ? 'llm' : 'extractive'}${embeddings ? '+embed' : ''}${database.startsWith('pglite') ? ' (pg)' : ''}`,
       async (question) => {
         const ranked = (await deps.oracle.retrieve(user.id, question, { limit: 10 })).sources.map(
           (s) => s.entryId,
@@ -143,7 +147,12 @@ async function localMode(): Promise<ModeResult> {
 }
 
 export async function runEval(llm?: LlmConfig, embeddings?: EmbeddingsConfig): Promise<ModeResult[]> {
-  const results = [await serverMode(undefined), await localMode()];
+  const results = [
+    await serverMode(undefined),
+    // The same server on PostgreSQL (PGlite, in this process): tsvector search instead of FTS5.
+    await serverMode(undefined, undefined, 'pglite:memory'),
+    await localMode(),
+  ];
   if (embeddings) results.push(await serverMode(undefined, embeddings));
   if (llm) results.push(await serverMode(llm));
   return results;
@@ -151,10 +160,10 @@ export async function runEval(llm?: LlmConfig, embeddings?: EmbeddingsConfig): P
 
 export function formatResults(results: ModeResult[]): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
-  const lines = ['mode          recall@5  MRR@10  answer has fact  says "no answer" when none'];
+  const lines = ['mode              recall@5  MRR@10  answer has fact  says "no answer" when none'];
   for (const r of results) {
     lines.push(
-      `${r.mode.padEnd(12)}  ${pct(r.recallAt5)}  ${r.mrrAt10.toFixed(3).padStart(6)}  ${pct(r.answerHasFact).padStart(15)}  ${pct(r.saysNoAnswer).padStart(26)}`,
+      `${r.mode.padEnd(16)}  ${pct(r.recallAt5)}  ${r.mrrAt10.toFixed(3).padStart(6)}  ${pct(r.answerHasFact).padStart(15)}  ${pct(r.saysNoAnswer).padStart(26)}`,
     );
   }
   for (const r of results) if (r.misses.length) lines.push(`${r.mode} misses: ${r.misses.join(' | ')}`);

@@ -93,20 +93,25 @@ export function newDataDir(): string {
 }
 
 /** Creates a user and returns an API token for them, through the server's own commands. */
-export function userWithToken(data: string, username: string, password = 'correct horse battery'): string {
+export function userWithToken(
+  data: string,
+  username: string,
+  password = 'correct horse battery',
+  env: NodeJS.ProcessEnv = serverEnv(data),
+): string {
   const add = spawnSync(
     process.execPath,
     [SERVER_BIN, 'user', 'add', username, '--password-stdin', '--data', data],
     {
       input: `${password}\n`,
       encoding: 'utf8',
-      env: serverEnv(data),
+      env,
     },
   );
   if (add.status !== 0) throw new Error(add.stderr);
   const issued = spawnSync(process.execPath, [SERVER_BIN, 'token', 'issue', username, '--data', data], {
     encoding: 'utf8',
-    env: serverEnv(data),
+    env,
   });
   if (issued.status !== 0) throw new Error(issued.stderr);
   return issued.stdout.trim();

@@ -155,23 +155,73 @@ export class Oracle {
           sql`SELECT CAST(sum(entry_count) AS INTEGER) AS total FROM threads WHERE user_id = ${userId}`,
         )
       )?.total ?? 0;
-    const cap = Math.ceil(Math.max(1000, total * 0.05)) + 1;
     const counts = new Map<string, number>();
-    for (const term of terms) {
-      const row = await this.db.get<{ n: number }>(sql`
-        SELECT CAST(count(*) AS INTEGER) AS n FROM (
-          SELECT 1 FROM entries WHERE user_id = ${userId} AND content_tsv @@ ${pgTerm(term)} LIMIT ${cap}
-        ) x`);
-      counts.set(termKey(term), row?.n ?? 0);
+    const frequencies = await this.lexemeFrequencies();
+    if (frequencies) {
+      // PostgreSQL's own statistics of the tsvector column (ANALYZE's most common lexemes, with the
+      // share of rows holding each): a word missing from them is rare. The index's form of a term
+      // is the English stem; a prefix sums the lexemes it starts.
+      const stems = await this.db.all<{ term: string; lexeme: string | null }>(sql`
+        SELECT x.term, (SELECT lexeme FROM unnest(to_tsvector('english', x.term)) LIMIT 1) AS lexeme
+        FROM json_array_elements_text(CAST(${JSON.stringify(terms.map((t) => t.text))} AS json)) AS x(term)`);
+      const lexemeOf = new Map(stems.map((row) => [row.term, row.lexeme ?? row.term]));
+      for (const term of terms) {
+        const lexeme = lexemeOf.get(term.text) ?? term.text;
+        let share = 0;
+        for (const [word, frequency] of frequencies) {
+          if (word === lexeme || (term.prefix && word.startsWith(lexeme))) share += frequency;
+        }
+        // Unknown words count as present: the query finds out.
+        counts.set(termKey(term), Math.max(1, Math.round(Math.min(1, share) * total)));
+      }
+    } else {
+      // No statistics yet (a new database): count the user's entries holding each word, up to the threshold.
+      const cap = Math.ceil(Math.max(1000, total * 0.05)) + 1;
+      for (const term of terms) {
+        const row = await this.db.get<{ n: number }>(sql`
+          SELECT CAST(count(*) AS INTEGER) AS n FROM (
+            SELECT 1 FROM entries WHERE user_id = ${userId} AND content_tsv @@ ${pgTerm(term)} LIMIT ${cap}
+          ) x`);
+        counts.set(termKey(term), row?.n ?? 0);
+      }
     }
     const kept = pruneCommon(terms, (t) => counts.get(termKey(t)) ?? 0, total);
     return this.db.all<RetrievedRow>(sql`
-      WITH q AS (SELECT (${sql.join(kept.map(pgTerm), sql` || `)}) AS q)
-      SELECT -ts_rank_cd(e.content_tsv, q.q) AS rank, ${ROW_COLUMNS}
-      FROM entries e JOIN threads t ON t.pk = e.thread_pk, q
-      WHERE e.user_id = ${userId} AND e.content_tsv @@ q.q
-        ${projectId ? sql`AND t.project_id = ${projectId}` : sql``}
-      ORDER BY rank, e.pk LIMIT ${CANDIDATES}`);
+      WITH q AS (SELECT (${sql.join(kept.map(pgTerm), sql` || `)}) AS q),
+      matches AS MATERIALIZED (
+        SELECT e.pk, e.thread_pk, e.content_tsv FROM entries e, q
+        WHERE e.user_id = ${userId} AND e.content_tsv @@ q.q
+      ),
+      hits AS (
+        SELECT m.pk, -ts_rank_cd(m.content_tsv, q.q) AS rank
+        FROM matches m JOIN threads t ON t.pk = m.thread_pk, q
+        ${projectId ? sql`WHERE t.project_id = ${projectId}` : sql``}
+        ORDER BY rank, m.pk LIMIT ${CANDIDATES}
+      )
+      SELECT hits.rank, ${ROW_COLUMNS}
+      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
+      ORDER BY hits.rank, hits.pk`);
+  }
+
+  private frequencies: { at: number; value: Map<string, number> | null } | undefined;
+
+  /** The most common lexemes of entries.content_tsv and their row shares, from pg_stats; a minute's cache. */
+  private async lexemeFrequencies(): Promise<Map<string, number> | null> {
+    if (this.frequencies && Date.now() - this.frequencies.at < 60_000) return this.frequencies.value;
+    const row = await this.db.get<{ elems: string | null; freqs: string | null }>(sql`
+      SELECT CAST(most_common_elems AS text) AS elems, CAST(most_common_elem_freqs AS text) AS freqs
+      FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'entries' AND attname = 'content_tsv'`);
+    let value: Map<string, number> | null = null;
+    if (row?.elems && row.freqs) {
+      const elems = row.elems
+        .slice(1, -1)
+        .split(',')
+        .map((e) => e.replace(/^"|"$/g, ''));
+      const freqs = row.freqs.slice(1, -1).split(',').map(Number);
+      value = new Map(elems.map((e, i) => [e, freqs[i] ?? 0]));
+    }
+    this.frequencies = { at: Date.now(), value };
+    return value;
   }
 
   /** Each source with the entries before and after it in its thread, for the LLM. */

@@ -176,14 +176,22 @@ export class Threads {
       let syncedCount = 0;
       let duplicateCount = 0;
       let lastActivity = thread.lastActivityAt;
-      for (const entry of [...input.entries].sort((a, b) => a.sequenceId - b.sequenceId)) {
+      const sorted = [...input.entries].sort((a, b) => a.sequenceId - b.sequenceId);
+      // One statement for the batch; the unique constraints refuse what is already there.
+      const inserted = await tx.all<{ entryId: string }>(sql`
+        INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at)
+        VALUES ${sql.join(
+          sorted.map(
+            (e) =>
+              sql`(${userId}, ${thread.pk}, ${e.entryId}, ${e.sequenceId}, ${e.content}, ${e.author}, ${e.timestamp.toISOString()}, ${now})`,
+          ),
+          sql`, `,
+        )}
+        ON CONFLICT DO NOTHING RETURNING entry_id AS "entryId"`);
+      const stored = new Set(inserted.map((row) => row.entryId));
+      for (const entry of sorted) {
         const timestamp = entry.timestamp.toISOString();
-        const inserted = await tx.get<{ pk: number }>(sql`
-          INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at)
-          VALUES (${userId}, ${thread.pk}, ${entry.entryId}, ${entry.sequenceId}, ${entry.content},
-                  ${entry.author}, ${timestamp}, ${now})
-          ON CONFLICT DO NOTHING RETURNING pk`);
-        if (inserted) {
+        if (stored.has(entry.entryId)) {
           if (timestamp > lastActivity) lastActivity = timestamp;
           syncedCount++;
           continue;
@@ -380,23 +388,29 @@ export class Threads {
     scope: { userId: string; projectId?: string | undefined; threadId?: string | undefined; limit: number },
   ): Promise<HitRow[]> {
     const tsquery = pgTsQuery(searchWords(text), mode);
-    const filters = [sql`e.user_id = ${scope.userId}`, sql`e.content_tsv @@ q.q`];
+    const filters = [sql`TRUE`];
     if (scope.projectId) filters.push(sql`t.project_id = ${scope.projectId}`);
     if (scope.threadId) filters.push(sql`t.thread_id = ${scope.threadId}`);
+    // The index match first, whatever the planner's statistics say (they lag after a bulk load),
+    // then the filters and the ranking over the matches only.
     return this.db.all<HitRow>(sql`
       WITH q AS (SELECT ${tsquery} AS q),
+      matches AS MATERIALIZED (
+        SELECT e.pk, e.thread_pk, e.content_tsv FROM entries e, q
+        WHERE e.user_id = ${scope.userId} AND e.content_tsv @@ q.q
+      ),
       hits AS (
-        SELECT e.pk, e.content, -ts_rank_cd(e.content_tsv, q.q) AS rank, e.entry_id, e.sequence_id, e.author,
-               e.timestamp, t.project_id, t.thread_id
-        FROM entries e JOIN threads t ON t.pk = e.thread_pk, q
+        SELECT m.pk, -ts_rank_cd(m.content_tsv, q.q) AS rank
+        FROM matches m JOIN threads t ON t.pk = m.thread_pk, q
         WHERE ${sql.join(filters, sql` AND `)}
-        ORDER BY rank, e.pk LIMIT ${scope.limit}
+        ORDER BY rank, m.pk LIMIT ${scope.limit}
       )
-      SELECT hits.rank, ts_headline('english', hits.content, q.q,
+      SELECT hits.rank, ts_headline('english', e.content, q.q,
                'StartSel=**, StopSel=**, MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…') AS snippet,
-             hits.entry_id AS "entryId", hits.sequence_id AS "sequenceId", hits.author, hits.timestamp,
-             hits.project_id AS "projectId", hits.thread_id AS "threadId"
-      FROM hits, q ORDER BY hits.rank, hits.pk`);
+             e.entry_id AS "entryId", e.sequence_id AS "sequenceId", e.author, e.timestamp,
+             t.project_id AS "projectId", t.thread_id AS "threadId"
+      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk, q
+      ORDER BY hits.rank, hits.pk`);
   }
 
   /** Entries stored since `cursor` (oldest first), for a second machine to catch up. */
