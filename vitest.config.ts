@@ -24,7 +24,11 @@ export default defineConfig({
       {
         // The same server suites on PostgreSQL, in this process (PGlite): `npm test` needs no server.
         extends: true,
-        test: { name: 'pglite', include: SERVER_SUITES, env: { VLT_TEST_DATABASE: 'pglite' } },
+        test: {
+          name: 'pglite',
+          include: [...SERVER_SUITES, 'test/sync.test.ts'],
+          env: { VLT_TEST_DATABASE: 'pglite' },
+        },
       },
     ],
   },

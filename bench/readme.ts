@@ -55,6 +55,9 @@ export interface BenchResults {
   }[];
   /** The server on PostgreSQL, through one and two instances; null when it could not be run. */
   postgres?: { entries: number; server: ServerRow }[] | null;
+  /** Set when the PostgreSQL rows were measured again on their own (`--postgres-only`). */
+  postgresCommand?: string;
+  postgresAt?: string;
 }
 
 export const BEGIN =
@@ -193,7 +196,10 @@ export function renderPerformance(r: BenchResults): string {
     growth,
     '',
     'The server on PostgreSQL 15 (a throwaway cluster on the same machine, `fsync=off`), the same',
-    'load through one instance and through two sharing the database (clients spread over both):',
+    'load through one instance and through two sharing the database (clients spread over both)' +
+      (r.postgresCommand
+        ? `; these rows by \`${r.postgresCommand}\` on ${r.postgresAt?.slice(0, 10) ?? date}:`
+        : ':'),
     '',
     engines,
     '',

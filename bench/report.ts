@@ -6,7 +6,8 @@
 //   node scripts/run-ts.mjs bench/report.ts [--runs N] [--large] [--quick] [--out FILE] [--no-readme]
 //
 // --large adds 1,000,000 entries to the growth rows (minutes; not in CI); --quick is a small smoke
-// run (1,000 entries, 5 runs) that writes no README.
+// run (1,000 entries, 5 runs) that writes no README; --postgres-only measures the PostgreSQL rows
+// again and keeps the rest.
 import Database from 'better-sqlite3';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -22,7 +23,7 @@ import { fixtureEntries, QUESTIONS } from '../eval/fixture.js';
 import { newDataDir, ROOT, startServer, userWithToken, type RunningServer } from '../test/net-helpers.js';
 import { databaseFor } from '../test/pg-helpers.js';
 import { corpus } from './corpus.js';
-import { updateReadme } from './readme.js';
+import { updateReadme, type BenchResults } from './readme.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -446,7 +447,23 @@ async function benchPostgres(size: number) {
   }
 }
 
+/** `--postgres-only`: measures the PostgreSQL rows again and keeps the rest of bench/results.json. */
+async function postgresOnly() {
+  const previous = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+  const postgres = await benchPostgres(100_000);
+  const results = {
+    ...previous,
+    postgres,
+    command: `${previous.command} (PostgreSQL rows: npm run bench -- --postgres-only)`,
+  };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  const readme = join(ROOT, 'README.md');
+  writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), results));
+  log(`updated the PostgreSQL rows of ${out} and README.md`);
+}
+
 async function main() {
+  if (flag('--postgres-only')) return postgresOnly();
   const started = Date.now();
   const push = benchPush();
   log(`  floor ${push.floorMs} ms, push ${push.pushMs} ms: ${push.ratio}x`);

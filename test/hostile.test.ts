@@ -1,15 +1,13 @@
 // Hostile input against the real server: every procedure with malformed, oversize, wrong-type,
 // deeply nested, FTS-syntax and injection-shaped input, and with bad credentials. Expected: a
 // client error or a normal answer, never a 500, never another user's data, the server still up.
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src/server/routers/_app.js';
 import {
   newDataDir,
   onServerDb,
-  SERVER_BIN,
-  serverEnv,
+  issueToken,
   startServer,
   userWithToken,
   type RunningServer,
@@ -24,15 +22,7 @@ let revokedToken: string;
 let expiredToken: string;
 let expiredSession: string;
 
-function issue(username: string, ...extra: string[]): string {
-  const issued = spawnSync(
-    process.execPath,
-    [SERVER_BIN, 'token', 'issue', username, '--data', data, ...extra],
-    { encoding: 'utf8', env: serverEnv(data) },
-  );
-  expect(issued.status, issued.stderr).toBe(0);
-  return issued.stdout.trim();
-}
+const issue = (username: string, ...extra: string[]) => issueToken(data, username, extra);
 
 beforeAll(async () => {
   data = newDataDir();

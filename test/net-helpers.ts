@@ -28,6 +28,12 @@ export const PG_URL = /^postgres(ql)?:/.test(process.env.VLT_TEST_DATABASE ?? ''
   ? process.env.VLT_TEST_DATABASE!
   : undefined;
 
+/** PGlite: each server process keeps PostgreSQL in a directory of its data directory. */
+export const PGLITE = process.env.VLT_TEST_DATABASE === 'pglite';
+
+/** The URL of the server running on each data directory (PGlite tests make users through it). */
+const running = new Map<string, string>();
+
 /** On PostgreSQL, each data directory has a database of its own, named after it. */
 function databaseName(data: string): string {
   return `vlt_${basename(data)
@@ -37,6 +43,7 @@ function databaseName(data: string): string {
 
 /** The environment a `vlt-server` command for `data` needs: the database URL on PostgreSQL. */
 export function serverEnv(data: string): NodeJS.ProcessEnv {
+  if (PGLITE) return { ...process.env, VLT_SERVER_DATABASE_URL: `pglite:${join(data, 'pglite')}` };
   if (!PG_URL) return { ...process.env };
   const url = new URL(PG_URL);
   url.pathname = `/${databaseName(data)}`;
@@ -85,7 +92,66 @@ export async function startServer(
     child.kill(signal);
     await exited;
   };
+  running.set(data, url);
   return { child, url, port: Number(new URL(url).port), stop };
+}
+
+/**
+ * A token for `username` (made first when `create`) through the running server's API: with PGlite
+ * the server process holds the database, so `vlt-server user add` cannot open it beside it.
+ */
+function tokenOverHttp(data: string, username: string, password: string, create: boolean, extra: string[]) {
+  const url = running.get(data);
+  if (!url) throw new Error(`no server running on ${data}`);
+  const name = extra[extra.indexOf('--name') + 1] ?? 'cli';
+  const days = extra.includes('--expires-days')
+    ? Number(extra[extra.indexOf('--expires-days') + 1])
+    : undefined;
+  const script = `
+    const [url, username, password, create, name, days] = process.argv.slice(1);
+    const post = async (path, json) => {
+      const response = await fetch(url + '/trpc/' + path, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json }),
+      });
+      const body = await response.json();
+      if (!response.ok) throw new Error(path + ': ' + JSON.stringify(body));
+      return body.result.data.json;
+    };
+    if (create === '1') await post('auth.signup', { username, password });
+    const token = days ? { name, expiresDays: Number(days) } : { name };
+    console.log((await post('auth.login', { username, password, token })).token.token);`;
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      script,
+      url,
+      username,
+      password,
+      create ? '1' : '0',
+      name,
+      days ? String(days) : '',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(result.stderr);
+  return result.stdout.trim();
+}
+
+/** A new token for an existing user: `vlt-server token issue` (through the API on PGlite). */
+export function issueToken(data: string, username: string, extra: string[] = []): string {
+  if (PGLITE) return tokenOverHttp(data, username, 'correct horse battery', false, extra);
+  const issued = spawnSync(
+    process.execPath,
+    [SERVER_BIN, 'token', 'issue', username, '--data', data, ...extra],
+    {
+      encoding: 'utf8',
+      env: serverEnv(data),
+    },
+  );
+  if (issued.status !== 0) throw new Error(issued.stderr);
+  return issued.stdout.trim();
 }
 
 export function newDataDir(): string {
@@ -99,6 +165,7 @@ export function userWithToken(
   password = 'correct horse battery',
   env: NodeJS.ProcessEnv = serverEnv(data),
 ): string {
+  if (PGLITE) return tokenOverHttp(data, username, password, true, []);
   const add = spawnSync(
     process.execPath,
     [SERVER_BIN, 'user', 'add', username, '--password-stdin', '--data', data],

@@ -1,6 +1,5 @@
 // Sync end to end: the real vlt-server process and the real vlt processes in temporary VLT_HOMEs.
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/shared/router.js';
@@ -11,8 +10,7 @@ import {
   killRetrier,
   LoopbackProxy,
   newDataDir,
-  SERVER_BIN,
-  serverEnv,
+  issueToken,
   startServer,
   userWithToken,
   type RunningServer,
@@ -349,10 +347,7 @@ describe('sync', () => {
     );
     expect(json<{ pending: number }>(box, ['sync', 'status']).pending).toBe(1);
     // Another token of the same user has its own allowance.
-    const other = spawnSync(process.execPath, [SERVER_BIN, 'token', 'issue', 'alice', '--data', data], {
-      encoding: 'utf8',
-      env: serverEnv(data),
-    }).stdout.trim();
+    const other = issueToken(data, 'alice');
     const direct = await api(server.url, other).threads.push.mutate({
       projectId: 'app',
       threadId: 'elsewhere',

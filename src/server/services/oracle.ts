@@ -204,14 +204,23 @@ export class Oracle {
   }
 
   private frequencies: { at: number; value: Map<string, number> | null } | undefined;
+  private analyzedAt = 0;
 
   /** The most common lexemes of entries.content_tsv and their row shares, from pg_stats; a minute's cache. */
   private async lexemeFrequencies(): Promise<Map<string, number> | null> {
-    if (this.frequencies && Date.now() - this.frequencies.at < 60_000) return this.frequencies.value;
+    // Statistics are kept a minute; their absence only a few seconds (an ANALYZE may be running).
+    const ttl = this.frequencies?.value ? 60_000 : 5_000;
+    if (this.frequencies && Date.now() - this.frequencies.at < ttl) return this.frequencies.value;
     const row = await this.db.get<{ elems: string | null; freqs: string | null }>(sql`
       SELECT CAST(most_common_elems AS text) AS elems, CAST(most_common_elem_freqs AS text) AS freqs
       FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'entries' AND attname = 'content_tsv'`);
     let value: Map<string, number> | null = null;
+    if (!row?.elems && Date.now() - this.analyzedAt > 600_000) {
+      // No statistics yet (a new or freshly loaded database, before autovacuum comes by): ask for
+      // them in the background, at most every 10 minutes; meanwhile words are counted.
+      this.analyzedAt = Date.now();
+      this.db.run(sql`ANALYZE entries`).catch(() => undefined);
+    }
     if (row?.elems && row.freqs) {
       const elems = row.elems
         .slice(1, -1)
