@@ -1,37 +1,20 @@
 // Scale-out: two vlt-server instances on different ports sharing one PostgreSQL database. Runs when
 // VLT_TEST_DATABASE is a postgres:// URL (CI starts a throwaway cluster); skipped on SQLite, which
 // is one process's database.
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../src/shared/router.js';
-import { transformer } from '../src/shared/transformer.js';
-import { sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
-import { killRetrier, newDataDir, PG_URL, serverEnv, startServer, userWithToken } from './net-helpers.js';
+import { vlt, vltAsync, type Sandbox } from './helpers.js';
+import { apiFor, syncMachine } from './sync-helpers.js';
+import { newDataDir, PG_URL, serverEnv, startServer, userWithToken } from './net-helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function machine(serverUrl: string, token: string): Sandbox {
-  const box = sandbox();
-  box.env.VLT_SERVER_URL = serverUrl;
-  box.env.VLT_SYNC_TOKEN = token;
-  box.env.VLT_NO_RETRIER = '1';
-  cleanups.push(() => {
-    killRetrier(box.home);
-    box.cleanup();
-  });
-  return box;
-}
-
-const api = (url: string, token: string) =>
-  createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
-    ],
-  });
+const machine = (serverUrl: string, token: string): Sandbox =>
+  syncMachine(serverUrl, token, cleanups, { retrier: false });
+const api = apiFor;
 
 const json = <T>(box: Sandbox, args: string[]): T => {
   const result = vlt(box, [...args, '--json']);
@@ -41,21 +24,26 @@ const json = <T>(box: Sandbox, args: string[]): T => {
 
 type Entry = { id: string; seq: number; content: string };
 
+/** Two instances on different ports and data directories, one database; a user made through A. */
+async function twoInstances() {
+  const dataA = newDataDir();
+  const dataB = newDataDir();
+  const shared = { VLT_SERVER_DATABASE_URL: serverEnv(dataA).VLT_SERVER_DATABASE_URL! };
+  const [a, b] = await Promise.all([startServer(dataA), startServer(dataB, 0, shared)]);
+  cleanups.push(
+    () => rmSync(dataA, { recursive: true, force: true }),
+    () => rmSync(dataB, { recursive: true, force: true }),
+    () => a.stop(),
+    () => b.stop(),
+  );
+  return { a, b, token: userWithToken(dataA, 'alice') };
+}
+
 describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
   it('start together, share sessions and tokens, and keep one thread exactly once, in order', async () => {
-    const dataA = newDataDir();
-    const dataB = newDataDir();
-    const shared = { VLT_SERVER_DATABASE_URL: serverEnv(dataA).VLT_SERVER_DATABASE_URL! };
     // Started at once on a new database: the migration lock makes them take turns.
-    const [a, b] = await Promise.all([startServer(dataA), startServer(dataB, 0, shared)]);
-    cleanups.push(
-      () => rmSync(dataA, { recursive: true, force: true }),
-      () => rmSync(dataB, { recursive: true, force: true }),
-      () => a.stop(),
-      () => b.stop(),
-    );
+    const { a, b, token } = await twoInstances();
     // A token made through one instance's data works on the other.
-    const token = userWithToken(dataA, 'alice');
     expect((await api(b.url, token).auth.me.query()).user.username).toBe('alice');
 
     const one = machine(a.url, token);
@@ -110,19 +98,7 @@ describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
   }, 180_000);
 
   it('a third machine pulling through one instance gets every entry pushed through both, once', async () => {
-    const dataA = newDataDir();
-    const dataB = newDataDir();
-    const a = await startServer(dataA);
-    const b = await startServer(dataB, 0, {
-      VLT_SERVER_DATABASE_URL: serverEnv(dataA).VLT_SERVER_DATABASE_URL!,
-    });
-    cleanups.push(
-      () => rmSync(dataA, { recursive: true, force: true }),
-      () => rmSync(dataB, { recursive: true, force: true }),
-      () => a.stop(),
-      () => b.stop(),
-    );
-    const token = userWithToken(dataA, 'alice');
+    const { a, b, token } = await twoInstances();
     const writers = [machine(a.url, token), machine(b.url, token)];
     const reader = machine(b.url, token);
     // The reader pulls while the writers push, so its cursor moves past entries being written.

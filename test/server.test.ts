@@ -250,6 +250,24 @@ describe('vlt-server', () => {
       1,
       "vlt-server: --port must be a whole number from 0 to 65535, not 'eighty'\n",
     ]);
+    // A database it cannot use: one line naming it (and never its password), nothing started.
+    const notPostgres = serverCli(['start', '--port', '0', '--database-url', 'mysql://db/vlt']);
+    expect([notPostgres.code, notPostgres.stderr]).toEqual([
+      1,
+      "vlt-server: --database-url must be a postgres:// URL, not 'mysql://db/vlt'\n",
+    ]);
+    const unreachable = serverCli([
+      'start',
+      '--port',
+      '0',
+      '--database-url',
+      'postgres://vlt:hunter2@127.0.0.1:1/vlt',
+    ]);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(
+      /^vlt-server: cannot open the database: cannot connect to PostgreSQL at postgres:\/\/vlt:\*\*\*@127\.0\.0\.1:1\/vlt: .+\n$/,
+    );
+    expect(unreachable.stderr).not.toContain('hunter2');
     const unknown = serverCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');

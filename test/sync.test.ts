@@ -1,11 +1,9 @@
 // Sync end to end: the real vlt-server process and the real vlt processes in temporary VLT_HOMEs.
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../src/shared/router.js';
-import { transformer } from '../src/shared/transformer.js';
 import { uuidv7 } from '../src/shared/uuidv7.js';
-import { sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
+import { vlt, vltAsync, type Sandbox } from './helpers.js';
+import { apiFor, syncMachine } from './sync-helpers.js';
 import {
   killRetrier,
   LoopbackProxy,
@@ -32,23 +30,8 @@ async function world(env: Record<string, string> = {}) {
   return { data, server, token };
 }
 
-function machine(serverUrl: string, token: string): Sandbox {
-  const box = sandbox();
-  box.env.VLT_SERVER_URL = serverUrl;
-  box.env.VLT_SYNC_TOKEN = token;
-  cleanups.push(() => {
-    killRetrier(box.home);
-    box.cleanup();
-  });
-  return box;
-}
-
-const api = (url: string, token: string) =>
-  createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
-    ],
-  });
+const machine = (serverUrl: string, token: string): Sandbox => syncMachine(serverUrl, token, cleanups);
+const api = apiFor;
 
 function ok(result: { code: number; stderr: string }) {
   expect(result.stderr).toBe('');

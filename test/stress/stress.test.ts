@@ -4,17 +4,15 @@
 // once, in order, and `PRAGMA integrity_check` is ok on both databases. Random choices come from a
 // seed printed at the start (set STRESS_SEED to repeat a run).
 import Database from 'better-sqlite3';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openVault } from '../../src/cli/vault/open.js';
 import { createThread, pushEntry } from '../../src/cli/vault/append.js';
-import type { AppRouter } from '../../src/shared/router.js';
-import { transformer } from '../../src/shared/transformer.js';
 import { FaultProxy } from '../fault-proxy.js';
-import { sandbox, vlt, vltAsync, type Result, type Sandbox } from '../helpers.js';
-import { killRetrier, newDataDir, PG_URL, startServer, userWithToken } from '../net-helpers.js';
+import { vlt, vltAsync, type Result, type Sandbox } from '../helpers.js';
+import { apiFor, syncMachine } from '../sync-helpers.js';
+import { newDataDir, PG_URL, startServer, userWithToken } from '../net-helpers.js';
 
 const SEED = Number(process.env.STRESS_SEED ?? Date.now() % 1_000_000);
 let state = SEED || 1;
@@ -40,24 +38,9 @@ async function world(env: Record<string, string> = {}) {
   return { data, token, current };
 }
 
-function machine(serverUrl: string, token: string): Sandbox {
-  const box = sandbox();
-  box.env.VLT_SERVER_URL = serverUrl;
-  box.env.VLT_SYNC_TOKEN = token;
-  box.env.VLT_NO_RETRIER = '1';
-  cleanups.push(() => {
-    killRetrier(box.home);
-    box.cleanup();
-  });
-  return box;
-}
-
-const api = (url: string, token: string) =>
-  createTRPCClient<AppRouter>({
-    links: [
-      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
-    ],
-  });
+const machine = (serverUrl: string, token: string): Sandbox =>
+  syncMachine(serverUrl, token, cleanups, { retrier: false });
+const api = apiFor;
 
 interface StoredEntry {
   id: string;

@@ -1,0 +1,37 @@
+// Helpers of the sync, stress and scale-out suites: a scratch machine pointed at a server, and a
+// typed client of the router with a token.
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import type { AppRouter } from '../src/shared/router.js';
+import { transformer } from '../src/shared/transformer.js';
+import { sandbox, type Sandbox } from './helpers.js';
+import { killRetrier } from './net-helpers.js';
+
+export type Cleanups = (() => Promise<void> | void)[];
+
+/**
+ * A scratch VLT_HOME that syncs to `serverUrl` with `token`; its removal (and its background
+ * retrier's end) goes on `cleanups`. `retrier: false` keeps the CLI from leaving one.
+ */
+export function syncMachine(
+  serverUrl: string,
+  token: string,
+  cleanups: Cleanups,
+  { retrier = true }: { retrier?: boolean } = {},
+): Sandbox {
+  const box = sandbox();
+  box.env.VLT_SERVER_URL = serverUrl;
+  box.env.VLT_SYNC_TOKEN = token;
+  if (!retrier) box.env.VLT_NO_RETRIER = '1';
+  cleanups.push(() => {
+    killRetrier(box.home);
+    box.cleanup();
+  });
+  return box;
+}
+
+export const apiFor = (url: string, token: string) =>
+  createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
+    ],
+  });
