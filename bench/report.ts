@@ -454,7 +454,8 @@ async function postgresOnly() {
   const results = {
     ...previous,
     postgres,
-    command: `${previous.command} (PostgreSQL rows: npm run bench -- --postgres-only)`,
+    postgresCommand: 'npm run bench -- --postgres-only',
+    postgresAt: new Date().toISOString(),
   };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   const readme = join(ROOT, 'README.md');
