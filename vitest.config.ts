@@ -26,7 +26,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'pglite',
-          include: [...SERVER_SUITES, 'test/sync.test.ts'],
+          include: [...SERVER_SUITES, 'test/server.test.ts', 'test/sync.test.ts', 'test/hostile.test.ts'],
           env: { VLT_TEST_DATABASE: 'pglite' },
         },
       },

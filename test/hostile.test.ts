@@ -7,6 +7,7 @@ import { appRouter } from '../src/server/routers/_app.js';
 import {
   newDataDir,
   onServerDb,
+  PGLITE,
   issueToken,
   startServer,
   userWithToken,
@@ -77,11 +78,14 @@ beforeAll(async () => {
     expect((await fetch(`${server.url}/trpc/auth.me`, { headers })).status).toBe(200);
   }
   // Time passes: the token's and the session's expiry are moved into the past, in the database.
+  // With PGlite the server process holds the database: it stops for the change, then starts again.
+  if (PGLITE) await server.stop();
   await onServerDb(
     data,
-    "UPDATE api_tokens SET expires_at = '2001-01-01T00:00:00.000Z' WHERE name = 'to expire'",
+    "UPDATE api_tokens SET expires_at = '2001-01-01T00:00:00.000Z' WHERE name = 'to expire'; " +
+      "UPDATE sessions SET expires_at = '2001-01-01T00:00:00.000Z'",
   );
-  await onServerDb(data, "UPDATE sessions SET expires_at = '2001-01-01T00:00:00.000Z'");
+  if (PGLITE) server = await startServer(data, server.port);
 });
 
 afterAll(async () => {

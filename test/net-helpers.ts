@@ -50,13 +50,28 @@ export function serverEnv(data: string): NodeJS.ProcessEnv {
   return { ...process.env, VLT_SERVER_DATABASE_URL: url.toString() };
 }
 
-/** Runs a statement on the server database of `data` (SQLite file or PostgreSQL database). */
+/** On PostgreSQL, creates the database of `data` when missing (before `vlt-server` commands on it). */
+export async function ensureDatabase(data: string): Promise<void> {
+  if (PG_URL) await databaseFor(PG_URL, databaseName(data));
+}
+
+/**
+ * Runs a statement on the server database of `data`: the SQLite file, the PostgreSQL database, or
+ * with PGlite the directory the server keeps it in (only while no server runs on it).
+ */
 export async function onServerDb(data: string, statement: string): Promise<void> {
   if (PG_URL) {
     const client = new pg.Client({ connectionString: serverEnv(data).VLT_SERVER_DATABASE_URL });
     await client.connect();
     await client.query(statement);
     await client.end();
+    return;
+  }
+  if (PGLITE) {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = new PGlite(join(data, 'pglite'));
+    await pglite.exec(statement);
+    await pglite.close();
     return;
   }
   const db = new Database(join(data, 'vlt.db'));
@@ -71,7 +86,7 @@ export async function startServer(
   port = 0,
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
-  if (PG_URL) await databaseFor(PG_URL, databaseName(data));
+  await ensureDatabase(data);
   const child = spawn(process.execPath, [SERVER_BIN, 'start', '--port', String(port), '--data', data], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...serverEnv(data), ...env },

@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '../src/shared/router.js';
 import { transformer } from '../src/shared/transformer.js';
-import { PG_URL, SERVER_BIN, serverEnv, startServer, type RunningServer } from './net-helpers.js';
+import {
+  ensureDatabase,
+  PG_URL,
+  PGLITE,
+  SERVER_BIN,
+  serverEnv,
+  startServer,
+  type RunningServer,
+} from './net-helpers.js';
 import { entriesFor } from './server-helpers.js';
 
 const data = mkdtempSync(join(tmpdir(), 'vlt-server-test-'));
@@ -47,8 +55,8 @@ let serverOutput = '';
 let token: string;
 
 beforeAll(async () => {
-  server = await startServer(data);
-  server.child.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+  // The commands first, then the server: with PGlite only one process at a time opens the database.
+  await ensureDatabase(data);
   expect(serverCli(['user', 'add', 'alice', '--password-stdin'], 'correct horse battery\n')).toMatchObject({
     code: 0,
     stdout: 'created user alice\n',
@@ -56,6 +64,8 @@ beforeAll(async () => {
   const issued = serverCli(['token', 'issue', 'alice', '--name', 'ci', '--expires-days', '30']);
   expect(issued.code).toBe(0);
   token = issued.stdout.trim();
+  server = await startServer(data);
+  server.child.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
 });
 
 afterAll(async () => {
@@ -64,7 +74,7 @@ afterAll(async () => {
 });
 
 describe('vlt-server', () => {
-  it.skipIf(PG_URL)('keeps its database and a 0600 secret in the data directory', () => {
+  it.skipIf(PG_URL || PGLITE)('keeps its database and a 0600 secret in the data directory', () => {
     expect(statSync(join(data, 'vlt.db')).isFile()).toBe(true);
     expect(statSync(join(data, 'secret')).mode & 0o777).toBe(0o600);
     expect(token).toMatch(/^vlt_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
@@ -200,7 +210,7 @@ describe('vlt-server', () => {
 
   it('exits on SIGTERM even with an event stream open, cutting it after the grace period', async () => {
     const own = mkdtempSync(join(tmpdir(), 'vlt-server-sse-'));
-    const other = await startServer(own);
+    await ensureDatabase(own);
     const ownToken =
       spawnSync(process.execPath, [SERVER_BIN, 'user', 'add', 'sse', '--password-stdin', '--data', own], {
         input: 'long enough pw\n',
@@ -211,6 +221,7 @@ describe('vlt-server', () => {
             env: serverEnv(own),
           }).stdout.trim()
         : '';
+    const other = await startServer(own);
     const client = clientFor(other.url, ownToken);
     await client.threads.push.mutate({
       projectId: 'app',
@@ -236,7 +247,9 @@ describe('vlt-server', () => {
     rmSync(own, { recursive: true, force: true });
   });
 
-  it('explains bad server commands in one line', () => {
+  it('explains bad server commands in one line', async () => {
+    // These open the database: with PGlite, not beside a running server.
+    if (PGLITE) await stop(server.child);
     const noUser = serverCli(['token', 'issue', 'nobody']);
     expect(noUser.code).toBe(1);
     expect(noUser.stderr).toBe("vlt-server: no user 'nobody': create it with `vlt-server user add nobody`\n");
