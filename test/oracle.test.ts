@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeLlm } from './fake-llm.js';
 import { sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
 import { killRetrier, newDataDir, startServer, userWithToken, type RunningServer } from './net-helpers.js';
+import type { SeekResult } from '../src/cli/vault/vault.js';
 
 const llm = new FakeLlm();
 let data: string;
@@ -16,16 +17,7 @@ type OracleJson = {
   answer: string;
   mode: string;
   note: string | null;
-  sources: {
-    project: string;
-    thread: string;
-    entryId: string;
-    seq: number;
-    snippet: string;
-    score: number;
-    author: string;
-    timestamp: string;
-  }[];
+  sources: SeekResult[];
 };
 
 // Not spawnSync: the fake LLM lives in this process and must answer meanwhile.

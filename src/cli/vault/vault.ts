@@ -46,16 +46,8 @@ export interface ThreadSummary {
   failed: number;
 }
 
-export interface SeekResult {
-  project: string;
-  thread: string;
-  entryId: string;
-  seq: number;
-  snippet: string;
-  score: number;
-  author: string;
-  timestamp: string;
-}
+/** A search hit as `vlt thread seek --json` prints it: an Oracle source without its content, time as text. */
+export type SeekResult = Omit<OracleSource, 'content' | 'context' | 'timestamp'> & { timestamp: string };
 
 export const HIGHLIGHT_OPEN = '**';
 export const HIGHLIGHT_CLOSE = '**';

@@ -82,6 +82,13 @@ const entryView = (e: EntryRow) => ({
   timestamp: new Date(e.timestamp),
 });
 
+interface SearchScope {
+  userId: string;
+  projectId?: string | undefined;
+  threadId?: string | undefined;
+  limit: number;
+}
+
 /** A search hit before it is shaped for the API. */
 interface HitRow {
   rank: number;
@@ -333,11 +340,25 @@ export class Threads {
     const limit = this.pageSize(input.limit, 20);
     const query = buildFtsQuery(input.query);
     if (!query) return { results: [] };
-    const run = this.db.dialect === 'postgres' ? this.searchPostgres : this.searchSqlite;
     const scope = { userId, projectId: input.projectId, threadId: input.threadId, limit };
-    let rows = await run.call(this, query.all, 'all', input.query, scope);
-    if (rows.length === 0 && query.terms.length > 1)
-      rows = await run.call(this, query.any, 'any', input.query, scope);
+    let run: (mode: 'all' | 'any') => Promise<HitRow[]>;
+    if (this.db.dialect === 'postgres') {
+      const words = searchWords(input.query);
+      run = (mode) => this.searchPostgres(pgTsQuery(words, mode), scope);
+    } else {
+      let threadPks: number[] | undefined;
+      if (input.threadId) {
+        // The thread's pks (a handful), once, for a filter inside the FTS query.
+        const rows = await this.db.all<{ pk: number }>(sql`
+          SELECT pk FROM threads WHERE user_id = ${userId} AND thread_id = ${input.threadId}
+          ${input.projectId ? sql`AND project_id = ${input.projectId}` : sql``}`);
+        if (rows.length === 0) return { results: [] };
+        threadPks = rows.map((r) => r.pk);
+      }
+      run = (mode) => this.searchSqlite(query[mode], scope, threadPks);
+    }
+    let rows = await run('all');
+    if (rows.length === 0 && query.terms.length > 1) rows = await run('any');
     return {
       results: rows.map((r) => ({
         projectId: r.projectId,
@@ -352,22 +373,15 @@ export class Threads {
     };
   }
 
-  private async searchSqlite(
+  private searchSqlite(
     match: string,
-    _mode: 'all' | 'any',
-    _text: string,
-    scope: { userId: string; projectId?: string | undefined; threadId?: string | undefined; limit: number },
+    scope: SearchScope,
+    threadPks: number[] | undefined,
   ): Promise<HitRow[]> {
     const filters = [sql`user_id = ${scope.userId}`];
     if (scope.projectId) filters.push(sql`project_id = ${scope.projectId}`);
-    if (scope.threadId) {
-      // The thread's pks first (a handful), then a filter inside the FTS query.
-      const pks = await this.db.all<{ pk: number }>(sql`
-        SELECT pk FROM threads WHERE user_id = ${scope.userId} AND thread_id = ${scope.threadId}
-        ${scope.projectId ? sql`AND project_id = ${scope.projectId}` : sql``}`);
-      if (pks.length === 0) return [];
-      filters.push(sql`thread_pk IN (SELECT value FROM json_each(${JSON.stringify(pks.map((p) => p.pk))}))`);
-    }
+    if (threadPks)
+      filters.push(sql`thread_pk IN (SELECT value FROM json_each(${JSON.stringify(threadPks)}))`);
     return this.db.all<HitRow>(sql`
       WITH hits AS (
         SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT.open}, ${HIGHLIGHT.close}, '…', 16) AS snippet
@@ -381,13 +395,7 @@ export class Threads {
   }
 
   /** The same contract on PostgreSQL: a tsquery of the words (never of the syntax), ts_rank_cd, ts_headline. */
-  private async searchPostgres(
-    _match: string,
-    mode: 'all' | 'any',
-    text: string,
-    scope: { userId: string; projectId?: string | undefined; threadId?: string | undefined; limit: number },
-  ): Promise<HitRow[]> {
-    const tsquery = pgTsQuery(searchWords(text), mode);
+  private searchPostgres(tsquery: SQL, scope: SearchScope): Promise<HitRow[]> {
     const filters = [sql`TRUE`];
     if (scope.projectId) filters.push(sql`t.project_id = ${scope.projectId}`);
     if (scope.threadId) filters.push(sql`t.thread_id = ${scope.threadId}`);
