@@ -3,7 +3,7 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, TRPCClientError 
 import { EventSource } from 'eventsource';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,11 +22,11 @@ import { entriesFor } from './server-helpers.js';
 
 const data = mkdtempSync(join(tmpdir(), 'vlt-server-test-'));
 
-function serverCli(args: string[], input = '') {
+function serverCli(args: string[], input = '', env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [SERVER_BIN, ...args, '--data', data], {
     input,
     encoding: 'utf8',
-    env: serverEnv(data),
+    env: { ...serverEnv(data), ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -281,6 +281,31 @@ describe('vlt-server', () => {
       /^vlt-server: cannot open the database: cannot connect to PostgreSQL at postgres:\/\/vlt:\*\*\*@127\.0\.0\.1:1\/vlt: .+\n$/,
     );
     expect(unreachable.stderr).not.toContain('hunter2');
+    // A port taken by another process: one line, and the process ends (its database closed).
+    const taken = createNetServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const takenPort = (taken.address() as AddressInfo).port;
+    const busy = serverCli(['start', '--port', String(takenPort)]);
+    taken.close();
+    expect([busy.code, busy.stderr]).toEqual([
+      1,
+      `vlt-server: cannot listen on 127.0.0.1:${takenPort} (EADDRINUSE): pick another --port\n`,
+    ]);
+    // A limit or a shared secret it cannot use: one line naming the variable, nothing started.
+    const limit = serverCli(['start', '--port', '0'], '', { VLT_LIMIT_PUSH_PER_MINUTE: 'lots' });
+    expect(limit.code).toBe(1);
+    expect(limit.stderr).toMatch(
+      /^vlt-server: VLT_LIMIT_PUSH_PER_MINUTE: .+: set it to a positive whole number\n$/,
+    );
+    const pglite = mkdtempSync(join(tmpdir(), 'vlt-server-secret-'));
+    const secret = serverCli(['start', '--port', '0', '--database-url', `pglite:${pglite}`], '', {
+      VLT_SERVER_SECRET: 'c2hvcnQ=',
+    });
+    rmSync(pglite, { recursive: true, force: true });
+    expect([secret.code, secret.stderr]).toEqual([
+      1,
+      'vlt-server: VLT_SERVER_SECRET must be 32 random bytes or more in base64: `openssl rand -base64 32`\n',
+    ]);
     const unknown = serverCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');

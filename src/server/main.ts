@@ -89,7 +89,14 @@ async function openData(
   } catch (error) {
     throw new ServerError(`cannot open the database: ${(error as Error).message}`);
   }
-  const secret = db.dialect === 'postgres' ? await sharedSecret(db, env) : fileSecret(data);
+  let secret: Buffer;
+  try {
+    secret = db.dialect === 'postgres' ? await sharedSecret(db, env) : fileSecret(data);
+  } catch (error) {
+    // An open pool would keep the process alive after the error.
+    await db.close().catch(() => undefined);
+    throw error;
+  }
   return createDeps(db, limits, {
     secret,
     secureCookies: env.VLT_SERVER_SECURE_COOKIES === '1',
@@ -156,9 +163,10 @@ class StartCommand extends ServerCommand {
     pruning.unref();
     const server = createServer(createApp(deps));
     await new Promise<void>((resolveListen, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new ServerError(`cannot listen on ${host}:${port} (${error.code}): pick another --port`)),
-      );
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        void deps.db.close().catch(() => undefined);
+        reject(new ServerError(`cannot listen on ${host}:${port} (${error.code}): pick another --port`));
+      });
       server.listen(port, host, resolveListen);
     });
     const address = server.address();
