@@ -104,6 +104,23 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
   'threads.delete': async (w) => {
     expect(await codeOf(w.bob.caller.threads.delete(A_THREAD))).toBe('NOT_FOUND');
   },
+  'threads.move': async (w) => {
+    expect(await codeOf(w.bob.caller.threads.move({ ...A_THREAD, toProjectId: 'bobs' }))).toBe('NOT_FOUND');
+    // Bob moving his own thread of the same name says nothing about Alice's.
+    await w.bob.caller.threads.push({
+      ...A_THREAD,
+      status: 'active',
+      createdAt: new Date(),
+      entries: entriesFor(0, 0, 'bob'),
+    });
+    expect(await w.bob.caller.threads.move({ ...A_THREAD, toProjectId: 'bobs' })).toEqual({
+      projectId: 'bobs',
+      threadId: 'plans',
+      moved: true,
+    });
+    expect((await w.bob.caller.threads.pull({})).moves).toHaveLength(1);
+    expect((await callerWith(w.deps, { bearer: w.alice.token }).threads.pull({})).moves).toEqual([]);
+  },
   'threads.search': async (w) => {
     expect((await w.bob.caller.threads.search({ query: MARKER })).results).toEqual([]);
     expect((await w.bob.caller.threads.search({ query: MARKER, ...A_THREAD })).results).toEqual([]);
@@ -156,6 +173,7 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'threads.list': (c) => c.threads.list({}),
   'threads.get': (c) => c.threads.get(A_THREAD),
   'threads.delete': (c) => c.threads.delete(A_THREAD),
+  'threads.move': (c) => c.threads.move({ ...A_THREAD, toProjectId: 'elsewhere' }),
   'threads.search': (c) => c.threads.search({ query: MARKER }),
   'threads.pull': (c) => c.threads.pull({}),
   'threads.watch': async (c) => collect(await c.threads.watch({ ...A_THREAD, afterSequence: -1 })),

@@ -130,6 +130,21 @@ export const entryEmbeddings = pgTable(
   ],
 );
 
+export const threadMoves = pgTable(
+  'thread_moves',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    threadId: text('thread_id').notNull(),
+    fromProjectId: text('from_project_id').notNull(),
+    toProjectId: text('to_project_id').notNull(),
+    movedAt: text('moved_at').notNull().default(now),
+  },
+  (t) => [index('thread_moves_user_pk').on(t.userId, t.pk)],
+);
+
 /**
  * Settings every instance shares: `secret`, the key that session and token digests are made with,
  * made by the first instance to start (unless VLT_SERVER_SECRET gives it).

@@ -124,3 +124,22 @@ export const entryEmbeddings = sqliteTable(
     index('entry_embeddings_user_model').on(t.userId, t.model),
   ],
 );
+
+/**
+ * Threads moved to another project, in the order they moved: `threads.pull` hands them to the
+ * user's other machines, whose copies of those threads move too.
+ */
+export const threadMoves = sqliteTable(
+  'thread_moves',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    threadId: text('thread_id').notNull(),
+    fromProjectId: text('from_project_id').notNull(),
+    toProjectId: text('to_project_id').notNull(),
+    movedAt: text('moved_at').notNull().default(now),
+  },
+  (t) => [index('thread_moves_user_pk').on(t.userId, t.pk)],
+);

@@ -207,3 +207,74 @@ describe('reading', () => {
     expect((await alice.caller.threads.search({ query: 'entry' })).results).toEqual([]);
   });
 });
+
+describe('threads.move', () => {
+  it('moves a thread with its entries; search, the watermark and pushes follow it', async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 2, 'cache warmup') });
+    expect(
+      await alice.caller.threads.move({ projectId: 'app', threadId: 'auth', toProjectId: 'ops' }),
+    ).toEqual({ projectId: 'ops', threadId: 'auth', moved: true });
+    expect(await code(alice.caller.threads.get({ projectId: 'app', threadId: 'auth' }))).toBe('NOT_FOUND');
+    const moved = await alice.caller.threads.get({ projectId: 'ops', threadId: 'auth' });
+    expect(moved.entries.map((e) => e.sequenceId)).toEqual([0, 1, 2]);
+    expect(moved.thread.lastSyncedSequence).toBe(2);
+    // The project filter of search and of the Oracle sees the new place only.
+    const search = (projectId: string) =>
+      alice.caller.threads.search({ query: 'warmup', projectId }).then((r) => r.results.length);
+    expect([await search('ops'), await search('app')]).toEqual([3, 0]);
+    const asked = await alice.caller.oracle.ask({ question: 'cache warmup?', projectId: 'ops' });
+    expect(asked.sources.map((s) => s.project)).toContain('ops');
+    expect((await alice.caller.oracle.ask({ question: 'cache warmup?', projectId: 'app' })).sources).toEqual(
+      [],
+    );
+    // The next push continues the thread where it is now.
+    const next = await alice.caller.threads.push({ ...thread, projectId: 'ops', entries: entriesFor(3, 3) });
+    expect(next.lastSyncedSequence).toBe(3);
+    expect((await alice.caller.projects.list()).projects.map((p) => p.projectId)).toEqual(['ops']);
+    // Moving to where it is changes nothing.
+    expect(
+      await alice.caller.threads.move({ projectId: 'ops', threadId: 'auth', toProjectId: 'ops' }),
+    ).toEqual({ projectId: 'ops', threadId: 'auth', moved: false });
+  });
+
+  it('refuses a taken place with CONFLICT and an unknown thread with NOT_FOUND, changing nothing', async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 0) });
+    await alice.caller.threads.push({ ...thread, projectId: 'ops', entries: entriesFor(0, 0, 'other') });
+    const refused = alice.caller.threads.move({ projectId: 'app', threadId: 'auth', toProjectId: 'ops' });
+    await expect(refused).rejects.toThrow(/project ops already has a thread auth: move or delete one/);
+    expect(await code(refused)).toBe('CONFLICT');
+    expect(
+      await code(alice.caller.threads.move({ projectId: 'app', threadId: 'nope', toProjectId: 'x' })),
+    ).toBe('NOT_FOUND');
+    expect(
+      await code(alice.caller.threads.move({ projectId: 'app', threadId: 'auth', toProjectId: 'Bad Name' })),
+    ).toBe('BAD_REQUEST');
+    const threads = (await alice.caller.threads.list({})).threads.map((t) => `${t.projectId}/${t.threadId}`);
+    expect(threads.sort()).toEqual(['app/auth', 'ops/auth']);
+    expect((await alice.caller.threads.pull({})).moves).toEqual([]);
+  });
+
+  it('hands moves to pull in order, after a cursor and for a project on either side', async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 1) });
+    const before = await alice.caller.threads.pull({});
+    expect(before.moves).toEqual([]);
+    await alice.caller.threads.move({ projectId: 'app', threadId: 'auth', toProjectId: 'ops' });
+    await alice.caller.threads.move({ projectId: 'ops', threadId: 'auth', toProjectId: 'infra' });
+    const after = await alice.caller.threads.pull({ cursor: before.cursor });
+    expect(after.entries).toEqual([]);
+    expect(after.moves.map((m) => [m.fromProjectId, m.toProjectId, m.threadId])).toEqual([
+      ['app', 'ops', 'auth'],
+      ['ops', 'infra', 'auth'],
+    ]);
+    expect(after.moves[0]!.movedAt).toBeInstanceOf(Date);
+    // Entries come under the project they are in now.
+    expect((await alice.caller.threads.pull({})).entries.map((e) => e.projectId)).toEqual(['infra', 'infra']);
+    expect((await alice.caller.threads.pull({ cursor: after.cursor })).moves).toEqual([]);
+    expect((await alice.caller.threads.pull({ projectId: 'app' })).moves).toHaveLength(1);
+    expect((await alice.caller.threads.pull({ projectId: 'infra' })).moves).toHaveLength(1);
+    expect((await alice.caller.threads.pull({ projectId: 'ops' })).moves).toHaveLength(2);
+    // A cursor from before moves were reported (a bare entry number) still works.
+    const legacy = Buffer.from('1').toString('base64url');
+    expect((await alice.caller.threads.pull({ cursor: legacy })).moves).toHaveLength(2);
+  });
+});

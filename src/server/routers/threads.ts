@@ -1,7 +1,8 @@
-// Threads: the sync endpoint, listing, reading, deleting, search and pull for other machines.
+// Threads: the sync endpoint, listing, reading, moving, deleting, search and pull for other machines.
 import {
   getInput,
   listInput,
+  moveInput,
   pullInput,
   pushInput,
   searchInput,
@@ -37,6 +38,11 @@ export const threadsRouter = router({
   delete: protectedProcedure
     .input(threadKey)
     .mutation(({ ctx, input }) => ctx.deps.threads.delete(ctx.user.id, input.projectId, input.threadId)),
+
+  /** Moves a thread to another project; the user's other machines follow when they pull. */
+  move: protectedProcedure
+    .input(moveInput)
+    .mutation(({ ctx, input }) => ctx.deps.threads.move(ctx.user.id, input)),
 
   search: protectedProcedure
     .input(searchInput)

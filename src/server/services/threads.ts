@@ -35,6 +35,12 @@ function decodeCursor<T>(cursor: string, check: (value: unknown) => value is T):
 const isListCursor = (v: unknown): v is [string, number] =>
   Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]);
 const isNumberCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= -1;
+/** Pull's cursor: the last entry and the last move handed out (a bare number is an entry only). */
+const isPullCursor = (v: unknown): v is number | [number, number] =>
+  isNumberCursor(v) || (Array.isArray(v) && v.length === 2 && v.every(isNumberCursor));
+
+/** Moves handed out by one pull page at most (they are rare; more come with the next page). */
+const MOVES_PER_PAGE = 500;
 
 interface ThreadRow {
   pk: number;
@@ -333,6 +339,44 @@ export class Threads {
     });
   }
 
+  /**
+   * Moves a thread, with its entries, to another project (made if it does not exist). CONFLICT when
+   * that project already has a thread of the name. Each move is recorded, in order, so that the
+   * user's other machines move their copies when they pull.
+   */
+  async move(userId: string, input: { projectId: string; threadId: string; toProjectId: string }) {
+    const { projectId, threadId, toProjectId } = input;
+    return this.db.transaction(async (tx) => {
+      if (this.db.dialect === 'postgres') {
+        // Taken in the same order as pushes take it: a move never lands between a push's entries.
+        await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${userId}))`);
+      }
+      const thread = await tx.get<{ pk: number }>(sql`
+        SELECT pk FROM threads WHERE user_id = ${userId} AND project_id = ${projectId} AND thread_id = ${threadId}`);
+      if (!thread) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: `no thread ${projectId}/${threadId}` });
+      }
+      if (toProjectId === projectId) return { projectId, threadId, moved: false };
+      const taken = await tx.get<{ pk: number }>(sql`
+        SELECT pk FROM threads WHERE user_id = ${userId} AND project_id = ${toProjectId} AND thread_id = ${threadId}`);
+      if (taken) {
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: `project ${toProjectId} already has a thread ${threadId}: move or delete one of them first`,
+        });
+      }
+      const now = new Date().toISOString();
+      await tx.run(sql`
+        INSERT INTO projects (user_id, id, created_at) VALUES (${userId}, ${toProjectId}, ${now})
+        ON CONFLICT DO NOTHING`);
+      await tx.run(sql`UPDATE threads SET project_id = ${toProjectId} WHERE pk = ${thread.pk}`);
+      await tx.run(sql`
+        INSERT INTO thread_moves (user_id, thread_id, from_project_id, to_project_id, moved_at)
+        VALUES (${userId}, ${threadId}, ${projectId}, ${toProjectId}, ${now})`);
+      return { projectId: toProjectId, threadId, moved: true };
+    });
+  }
+
   async search(
     userId: string,
     input: { query: string; projectId?: string; threadId?: string; limit?: number },
@@ -421,10 +465,28 @@ export class Threads {
       ORDER BY hits.rank, hits.pk`);
   }
 
-  /** Entries stored since `cursor` (oldest first), for a second machine to catch up. */
+  /**
+   * Entries stored since `cursor` (oldest first), each under its thread's project of now, and the
+   * threads moved since then (oldest first): a second machine moves its copies, then adds the entries.
+   */
   async pull(userId: string, input: { cursor?: string; projectId?: string; limit?: number }) {
     const limit = this.pageSize(input.limit, 100);
-    const after = input.cursor ? decodeCursor(input.cursor, isNumberCursor) : 0;
+    const decoded = input.cursor ? decodeCursor(input.cursor, isPullCursor) : 0;
+    const [after, afterMove] = Array.isArray(decoded) ? decoded : [decoded, 0];
+    const moves = await this.db.all<{
+      pk: number;
+      threadId: string;
+      fromProjectId: string;
+      toProjectId: string;
+      movedAt: string;
+    }>(sql`
+      SELECT pk, thread_id AS "threadId", from_project_id AS "fromProjectId",
+             to_project_id AS "toProjectId", moved_at AS "movedAt"
+      FROM thread_moves WHERE user_id = ${userId} AND pk > ${afterMove}
+        ${input.projectId ? sql`AND (from_project_id = ${input.projectId} OR to_project_id = ${input.projectId})` : sql``}
+      ORDER BY pk LIMIT ${MOVES_PER_PAGE + 1}`);
+    const movePage = moves.slice(0, MOVES_PER_PAGE);
+    const lastMove = movePage[movePage.length - 1];
     const rows = await this.db.all<
       EntryRow & {
         pk: number;
@@ -444,14 +506,15 @@ export class Threads {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
+      moves: movePage.map(({ pk: _pk, movedAt, ...rest }) => ({ ...rest, movedAt: new Date(movedAt) })),
       entries: page.map(({ pk: _pk, threadCreatedAt, timestamp, ...rest }) => ({
         ...rest,
         threadCreatedAt: new Date(threadCreatedAt),
         timestamp: new Date(timestamp),
       })),
       // The cursor to ask with next time: stays put when there is nothing new.
-      cursor: encodeCursor(last ? last.pk : after),
-      hasMore: rows.length > limit,
+      cursor: encodeCursor([last ? last.pk : after, lastMove ? lastMove.pk : afterMove]),
+      hasMore: rows.length > limit || moves.length > MOVES_PER_PAGE,
     };
   }
 
