@@ -378,4 +378,143 @@ describe('sync', () => {
       sent: 0,
     });
   });
+  it('a moved thread moves on the server and on the other machine; offline or refused, the move waits', async () => {
+    const { data, server, token } = await world();
+    const a = syncMachine(server.url, token, cleanups, { retrier: false });
+    const b = syncMachine(server.url, token, cleanups, { retrier: false });
+    for (const box of [a, b]) ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(a, ['thread', 'new', 'notes', 'n0']));
+    ok(vlt(a, ['thread', 'push', 'notes', 'n1']));
+    ok(vlt(b, ['sync', 'pull']));
+    const client = api(server.url, token);
+    const onServer = async (projectId: string) =>
+      (await client.threads.get.query({ projectId, threadId: 'notes' })).entries.map((e) => e.content);
+    const places = async () =>
+      (await client.threads.list.query({})).threads.map((t) => `${t.projectId}/${t.threadId}`).sort();
+
+    // Online: the server's copy follows at once, and new entries continue it there.
+    const moved = vlt(a, ['thread', 'move', 'notes', 'ops']);
+    ok(moved);
+    expect(moved.stdout).toBe('MOVED: app/notes → ops/notes\nsynced\n');
+    expect(await places()).toEqual(['ops/notes']);
+    expect(vlt(a, ['thread', 'push', 'ops/notes', 'n2']).stdout).toBe('OK: notes/2\nsynced\n');
+    expect(await onServer('ops')).toEqual(['n0', 'n1', 'n2']);
+    // The other machine's copy moves when it pulls, and it writes on where the thread is now.
+    const pulled = vlt(b, ['sync', 'pull']);
+    ok(pulled);
+    expect(pulled.stdout).toMatch(/moved 1 threads as they were moved on the server/);
+    const listed = json<{ threads: { project: string; thread: string; entries: number }[] }>(b, [
+      'thread',
+      'list',
+      '--project',
+      'ops',
+    ]);
+    expect(listed.threads.map((t) => [t.project, t.thread, t.entries])).toEqual([['ops', 'notes', 3]]);
+    expect(vlt(b, ['thread', 'read', 'app/notes']).stderr).toMatch(/no thread/);
+    expect(vlt(b, ['thread', 'push', 'ops/notes', 'b3']).stdout).toBe('OK: notes/3\nsynced\n');
+    ok(vlt(a, ['sync', 'pull']));
+
+    // Offline: the move waits in the queue and goes first when the server is back.
+    await server.stop();
+    const offline = json<{ moved: boolean; sync: { state: string; reason: string } }>(a, [
+      'thread',
+      'move',
+      'ops/notes',
+      'infra',
+    ]);
+    expect(offline).toMatchObject({ moved: true, sync: { state: 'queued' } });
+    expect(offline.sync.reason).toMatch(/server unreachable/);
+    ok(vlt(a, ['thread', 'push', 'infra/notes', 'n4', '--no-sync']));
+    const waiting = json<{ moves: number; threads: { serverProject: string }[] }>(a, ['sync', 'status']);
+    expect(waiting.moves).toBe(1);
+    expect(waiting.threads).toEqual([expect.objectContaining({ project: 'infra', serverProject: 'ops' })]);
+    const back = await startServer(data, server.port);
+    cleanups.push(() => back.stop());
+    const retried = vlt(a, ['sync', 'retry']);
+    ok(retried);
+    expect(retried.stdout).toMatch(
+      /^sent 1 entries from 1 threads in [\d.]+ s; moved 1 threads on the server; 0 still queued\n$/,
+    );
+    expect(await places()).toEqual(['infra/notes']);
+    expect(await onServer('infra')).toEqual(['n0', 'n1', 'n2', 'b3', 'n4']);
+
+    // Refused: the server has another thread at the new place. The move and the entries written
+    // after it wait, with the reason, and nothing lands in the other thread.
+    ok(vlt(b, ['thread', 'new', 'done/notes', 'a different thread']));
+    const refused = vlt(a, ['thread', 'move', 'infra/notes', 'done']);
+    expect(refused.code).toBe(0);
+    expect(refused.stdout).toMatch(
+      /^MOVED: infra\/notes → done\/notes\nqueued: CONFLICT: project done already has a thread notes: move or delete one of them first/,
+    );
+    expect(vlt(a, ['thread', 'push', 'done/notes', 'n5']).stdout).toBe(
+      'OK: notes/5\nqueued: the server set this entry aside: see `vlt sync queue`\n',
+    );
+    const queue = json<{
+      items: { state: string; seq: number; lastError: string }[];
+      moves: { state: string; serverProject: string; project: string; lastError: string }[];
+    }>(a, ['sync', 'queue']);
+    expect(queue.moves).toEqual([
+      expect.objectContaining({
+        state: 'failed',
+        serverProject: 'infra',
+        project: 'done',
+        lastError: expect.stringMatching(/^CONFLICT/),
+      }),
+    ]);
+    expect(queue.items).toEqual([expect.objectContaining({ state: 'failed', seq: 5 })]);
+    expect(await onServer('done')).toEqual(['a different thread']);
+    // Moved somewhere free, the thread and its waiting entry go.
+    expect(vlt(a, ['thread', 'move', 'done/notes', 'archive']).stdout).toBe(
+      'MOVED: done/notes → archive/notes\nsynced\n',
+    );
+    expect(await onServer('archive')).toEqual(['n0', 'n1', 'n2', 'b3', 'n4', 'n5']);
+    expect(await places()).toEqual(['archive/notes', 'done/notes']);
+    expect(json<{ items: unknown[]; moves: unknown[] }>(a, ['sync', 'queue'])).toEqual({
+      items: [],
+      moves: [],
+    });
+    // And the other machine ends with the same threads.
+    ok(vlt(b, ['sync', 'pull']));
+    const view = (box: Sandbox, thread: string) =>
+      json<ReadJson>(box, ['thread', 'read', thread, '--all']).entries.map((e) => [e.seq, e.id, e.content]);
+    expect(view(b, 'archive/notes')).toEqual(view(a, 'archive/notes'));
+    expect(view(b, 'done/notes').map((e) => e[2])).toEqual(['a different thread']);
+  });
+  it('a pulled move onto a place this vault uses for another thread waits for the user', async () => {
+    const { server, token } = await world();
+    const a = syncMachine(server.url, token, cleanups, { retrier: false });
+    const b = syncMachine(server.url, token, cleanups, { retrier: false });
+    for (const box of [a, b]) ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(a, ['thread', 'new', 'notes', 'shared 0']));
+    ok(vlt(b, ['sync', 'pull']));
+    ok(vlt(b, ['thread', 'new', 'ops/notes', 'only on b', '--no-sync']));
+    ok(vlt(a, ['thread', 'move', 'notes', 'ops']));
+    ok(vlt(b, ['sync', 'pull']));
+    // B keeps both where they were; the clash is in the queue, and B's new entries wait with it.
+    // (B's own ops/notes met the server's when the pull sent it: set aside as a conflict.)
+    const queue = json<{
+      moves: { state: string; project: string; serverProject: string; lastError: string }[];
+    }>(b, ['sync', 'queue']);
+    expect(queue.moves).toEqual([
+      expect.objectContaining({ state: 'failed', project: 'app', serverProject: 'ops' }),
+    ]);
+    expect(queue.moves[0]!.lastError).toMatch(/where this vault has another thread notes: move one of them/);
+    expect(vlt(b, ['thread', 'push', 'app/notes', 'b after']).stdout).toMatch(
+      /queued: the server set this entry aside/,
+    );
+    // The user makes room and moves the thread to where the server has it: everything goes.
+    ok(vlt(b, ['thread', 'move', 'ops/notes', 'mine']));
+    expect(vlt(b, ['thread', 'move', 'app/notes', 'ops']).stdout).toBe(
+      'MOVED: app/notes → ops/notes\nsynced\n',
+    );
+    const client = api(server.url, token);
+    const onServer = async (projectId: string) =>
+      (await client.threads.get.query({ projectId, threadId: 'notes' })).entries.map((e) => e.content);
+    expect(await onServer('ops')).toEqual(['shared 0', 'b after']);
+    expect(await onServer('mine')).toEqual(['only on b']);
+    expect(json<{ items: unknown[]; moves: unknown[] }>(b, ['sync', 'queue'])).toEqual({
+      items: [],
+      moves: [],
+    });
+  });
 });

@@ -133,7 +133,9 @@ describe('threads', () => {
     expect((await run('thread', 'link', 'auth#0', 'infra', '--note', 'keys')).stdout).toBe(
       'LINKED: app/auth#0 → app/infra\n',
     );
-    expect((await run('thread', 'move', 'infra', 'ops')).stdout).toBe('MOVED: app/infra → ops/infra\n');
+    expect((await run('thread', 'move', 'infra', 'ops')).stdout).toBe(
+      'MOVED: app/infra → ops/infra\nqueued: not logged in: run `vlt auth login`\n',
+    );
     expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe(
       'STATUS: ops/infra archived\n',
     );

@@ -1,7 +1,8 @@
 // What `thread new` and `thread push` print once the entry is committed, and the sync attempt
-// that follows it within a short time budget.
+// that follows it (and `thread move`) within a short time budget.
 import type { VltCommand } from './base.js';
 import type { WrittenEntry } from './vault/append.js';
+import type { Sqlite } from './vault/open.js';
 
 /** How long a push may spend syncing after its entry is safe on disk. */
 export const PUSH_SYNC_BUDGET_MS = 1000;
@@ -11,9 +12,14 @@ export interface SyncOutcome {
   reason?: string;
 }
 
-async function syncAfterWrite(
+/**
+ * Syncs one thread within the push's time budget; `leftBehind` says why what the command wrote
+ * is still not on the server after a sync that ran to its end, if it is not.
+ */
+export async function syncThreadNow(
   command: VltCommand & { noSync: boolean },
-  written: WrittenEntry,
+  threadPk: number,
+  leftBehind: (db: Sqlite) => string | undefined,
 ): Promise<SyncOutcome> {
   if (command.noSync) return { state: 'queued', reason: '--no-sync' };
   const { connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } = await import('./sync/run.js');
@@ -21,17 +27,22 @@ async function syncAfterWrite(
   if (!conn.token) return { state: 'queued', reason: NOT_LOGGED_IN };
   const db = command.sqlite({ create: true });
   const result = await syncAndRetryLater(command, db, conn, {
-    threadPks: [written.threadPk],
+    threadPks: [threadPk],
     deadline: Date.now() + PUSH_SYNC_BUDGET_MS,
     timeoutMs: PUSH_SYNC_BUDGET_MS,
   });
-  const reason = stopReason(result);
-  if (reason) return { state: 'queued', reason };
-  const stillThere = db
-    .prepare('SELECT state FROM outbox o JOIN entries e ON e.pk = o.entry_pk WHERE e.id = ?')
-    .get(written.entryId) as { state: string } | undefined;
-  if (stillThere) return { state: 'queued', reason: 'the server set this entry aside: see `vlt sync queue`' };
-  return { state: 'synced' };
+  const reason = stopReason(result) ?? leftBehind(db);
+  return reason ? { state: 'queued', reason } : { state: 'synced' };
+}
+
+function syncAfterWrite(command: VltCommand & { noSync: boolean }, written: WrittenEntry) {
+  return syncThreadNow(command, written.threadPk, (db) =>
+    db
+      .prepare('SELECT 1 FROM outbox o JOIN entries e ON e.pk = o.entry_pk WHERE e.id = ?')
+      .get(written.entryId)
+      ? 'the server set this entry aside: see `vlt sync queue`'
+      : undefined,
+  );
 }
 
 export async function reportWrite(

@@ -21,6 +21,8 @@ export interface SyncResult {
   duplicates: number;
   failed: number;
   threads: number;
+  /** Threads whose server copy moved where `vlt thread move` had moved them. */
+  moved: number;
   /** Why it stopped before the outbox was empty, if it did. */
   stop?: Failure | { kind: 'deadline'; message: string };
 }
@@ -31,7 +33,16 @@ interface ThreadToSync {
   slug: string;
   status: 'active' | 'archived' | 'blocked';
   created_at: string;
+  /** Where the server keeps it, when `vlt thread move` moved it since and the server must follow. */
+  move_from: string | null;
+  /** Why the server refused that move, if it did: the thread waits for the user. */
+  move_refused: string | null;
 }
+
+/** Threads moved by `vlt thread move` whose server copy has not followed yet. */
+const MOVED = `w.server_project IS NOT NULL AND w.server_project <> t.project_id`;
+/** Of those, the ones to try (a move the server refused waits for `vlt sync thread` or another move). */
+const PENDING_MOVE = `${MOVED} AND w.last_error IS NULL`;
 
 interface PendingEntry {
   entry_pk: number;
@@ -58,15 +69,30 @@ export function pendingCount(db: Sqlite, threadPks?: number[]): number {
   ).n;
 }
 
+export function pendingMoves(db: Sqlite): number {
+  return (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM sync_watermarks w JOIN threads t ON t.pk = w.thread_pk WHERE ${PENDING_MOVE}`,
+      )
+      .get() as { n: number }
+  ).n;
+}
+
 export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}): Promise<SyncResult> {
-  const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0 };
+  const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0, moved: 0 };
   const total = pendingCount(db, options.threadPks);
   const filter = options.threadPks ? `AND t.pk IN (SELECT value FROM json_each(?))` : '';
+  // Moves go first and always (a thread of the old name may wait to be sent), then entries.
   const threads = db
     .prepare(
-      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at FROM threads t
-       WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') ${filter}
-       ORDER BY t.updated_at`,
+      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at,
+              CASE WHEN ${MOVED} THEN w.server_project END AS move_from,
+              CASE WHEN ${MOVED} THEN w.last_error END AS move_refused
+       FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk
+       WHERE (${PENDING_MOVE})
+          OR (EXISTS (SELECT 1 FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') ${filter})
+       ORDER BY move_from IS NULL, t.updated_at`,
     )
     .all(...(options.threadPks ? [JSON.stringify(options.threadPks)] : [])) as ThreadToSync[];
   const pending = db.prepare(
@@ -77,9 +103,20 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
     const remove = db.prepare('DELETE FROM outbox WHERE entry_pk = ?');
     for (const entry of batch) remove.run(entry.entry_pk);
     db.prepare(
-      `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at, last_error) VALUES (?, ?, ?, NULL)
-       ON CONFLICT (thread_pk) DO UPDATE SET server_seq = excluded.server_seq, last_sync_at = excluded.last_sync_at, last_error = NULL`,
-    ).run(thread.pk, watermark, new Date().toISOString());
+      `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at, last_error, server_project) VALUES (?, ?, ?, NULL, ?)
+       ON CONFLICT (thread_pk) DO UPDATE SET server_seq = excluded.server_seq, last_sync_at = excluded.last_sync_at,
+         last_error = NULL, server_project = excluded.server_project`,
+    ).run(thread.pk, watermark, new Date().toISOString(), thread.project_id);
+  });
+  const followed = db.prepare(
+    'UPDATE sync_watermarks SET server_project = ?, last_error = NULL WHERE thread_pk = ?',
+  );
+  const moveRefused = db.transaction((thread: ThreadToSync, reason: string) => {
+    db.prepare('UPDATE sync_watermarks SET last_error = ? WHERE thread_pk = ?').run(reason, thread.pk);
+    // Its entries would land in the server's thread at the old place: they wait with the move.
+    return db
+      .prepare(`UPDATE outbox SET state = 'failed', last_error = ? WHERE thread_pk = ? AND state = 'pending'`)
+      .run(reason, thread.pk).changes;
   });
   const setAside = db.prepare(
     `UPDATE outbox SET state = 'failed', last_error = ?, attempts = attempts + 1 WHERE entry_pk = ?`,
@@ -90,6 +127,42 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
 
   for (const thread of threads) {
     result.threads++;
+    if (thread.move_refused !== null) {
+      // Its entries would land in the thread the server has at the old place: they wait too.
+      result.failed += moveRefused(thread, thread.move_refused);
+      continue;
+    }
+    if (thread.move_from !== null) {
+      if (options.deadline !== undefined && Date.now() > options.deadline) {
+        result.stop = { kind: 'deadline', message: 'the time budget for this sync ran out' };
+        return result;
+      }
+      try {
+        await api.threads.move.mutate({
+          projectId: thread.move_from,
+          threadId: thread.slug,
+          toProjectId: thread.project_id,
+        });
+        followed.run(thread.project_id, thread.pk);
+        result.moved++;
+      } catch (error) {
+        const failure = classify(error);
+        if (failure.kind === 'rejected' && failure.code === 'NOT_FOUND') {
+          // The server has no such thread there (deleted, or moved from another machine): nothing
+          // to move; the thread's new entries go to its new place.
+          followed.run(thread.project_id, thread.pk);
+        } else if (failure.kind === 'rejected') {
+          result.failed += moveRefused(
+            thread,
+            `${failure.code}: ${failure.message} (then \`vlt sync thread ${thread.project_id}/${thread.slug}\`)`,
+          );
+          continue;
+        } else {
+          result.stop = failure;
+          return result;
+        }
+      }
+    }
     let batchLimit = MAX_BATCH_ENTRIES;
     for (;;) {
       const entries = pending.all(thread.pk) as PendingEntry[];

@@ -4,13 +4,17 @@
 import type { Sqlite } from '../vault/open.js';
 import type { Api } from './client.js';
 
-type PulledEntry = Awaited<ReturnType<Api['threads']['pull']['query']>>['entries'][number];
+type PullPage = Awaited<ReturnType<Api['threads']['pull']['query']>>;
+type PulledEntry = PullPage['entries'][number];
+type PulledMove = PullPage['moves'][number];
 
 export interface PullResult {
   received: number;
   added: number;
   renumbered: number;
   threads: number;
+  /** Threads moved here because they were moved on the server (from another machine). */
+  moved: number;
 }
 
 const cursorKey = (serverUrl: string, projectId?: string) => `pull:${serverUrl}:${projectId ?? '*'}`;
@@ -21,7 +25,7 @@ export async function pullFromServer(
   serverUrl: string,
   options: { projectId?: string; onProgress?: (received: number) => void } = {},
 ): Promise<PullResult> {
-  const result: PullResult = { received: 0, added: 0, renumbered: 0, threads: 0 };
+  const result: PullResult = { received: 0, added: 0, renumbered: 0, threads: 0, moved: 0 };
   const key = cursorKey(serverUrl, options.projectId);
   const touched = new Set<string>();
   let cursor = (
@@ -33,6 +37,8 @@ export async function pullFromServer(
       ...(options.projectId ? { projectId: options.projectId } : {}),
     });
     db.transaction(() => {
+      // The moves first: the entries come under their threads' projects of now.
+      for (const move of page.moves) applyMove(db, move, result);
       applyPage(db, page.entries, result, touched);
       db.prepare(
         'INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -45,6 +51,42 @@ export async function pullFromServer(
   }
   result.threads = touched.size;
   return result;
+}
+
+/**
+ * A thread the server moved: this vault's copy of it (the thread the server kept at the old place)
+ * follows, unless it was moved here already or elsewhere (its own move is then sent next sync), or
+ * a thread of this vault holds the new place (the clash waits in `vlt sync queue`).
+ */
+function applyMove(db: Sqlite, move: PulledMove, result: PullResult): void {
+  const copy = db
+    .prepare(
+      `SELECT t.pk, t.project_id AS project FROM threads t JOIN sync_watermarks w ON w.thread_pk = t.pk
+       WHERE t.slug = ? AND w.server_project = ? ORDER BY t.pk LIMIT 1`,
+    )
+    .get(move.threadId, move.fromProjectId) as { pk: number; project: string } | undefined;
+  if (!copy) return;
+  const followed = db.prepare('UPDATE sync_watermarks SET server_project = ? WHERE thread_pk = ?');
+  if (copy.project === move.fromProjectId) {
+    const clash = db
+      .prepare('SELECT 1 FROM threads WHERE project_id = ? AND slug = ?')
+      .get(move.toProjectId, move.threadId);
+    if (clash) {
+      db.prepare('UPDATE sync_watermarks SET server_project = ?, last_error = ? WHERE thread_pk = ?').run(
+        move.toProjectId,
+        `CONFLICT: the server moved ${move.fromProjectId}/${move.threadId} to ${move.toProjectId}, where this vault has another thread ${move.threadId}: move one of them (\`vlt thread move\`)`,
+        copy.pk,
+      );
+      return;
+    }
+    db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(
+      move.toProjectId,
+      move.toProjectId,
+    );
+    db.prepare('UPDATE threads SET project_id = ? WHERE pk = ?').run(move.toProjectId, copy.pk);
+    result.moved++;
+  }
+  followed.run(move.toProjectId, copy.pk);
 }
 
 function applyPage(db: Sqlite, entries: PulledEntry[], result: PullResult, touched: Set<string>): void {
@@ -61,16 +103,31 @@ function applyPage(db: Sqlite, entries: PulledEntry[], result: PullResult, touch
 
 function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): void {
   const first = incoming[0]!;
-  db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(first.projectId, first.projectId);
   const now = new Date().toISOString();
-  db.prepare(
-    `INSERT OR IGNORE INTO threads (project_id, slug, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-  ).run(first.projectId, first.threadId, first.status, first.threadCreatedAt.toISOString(), now);
-  const { pk } = db
-    .prepare('SELECT pk FROM threads WHERE project_id = ? AND slug = ?')
-    .get(first.projectId, first.threadId) as {
-    pk: number;
-  };
+  // This vault's copy of the server's thread: wherever `vlt thread move` has put it since, else
+  // the thread of that name, made if needed.
+  const copy = db
+    .prepare(
+      `SELECT t.pk FROM threads t JOIN sync_watermarks w ON w.thread_pk = t.pk
+       WHERE t.slug = ? AND w.server_project = ? ORDER BY t.pk LIMIT 1`,
+    )
+    .get(first.threadId, first.projectId) as { pk: number } | undefined;
+  if (!copy) {
+    db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(
+      first.projectId,
+      first.projectId,
+    );
+    db.prepare(
+      `INSERT OR IGNORE INTO threads (project_id, slug, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+    ).run(first.projectId, first.threadId, first.status, first.threadCreatedAt.toISOString(), now);
+  }
+  const { pk } =
+    copy ??
+    (db
+      .prepare('SELECT pk FROM threads WHERE project_id = ? AND slug = ?')
+      .get(first.projectId, first.threadId) as {
+      pk: number;
+    });
 
   // Local entries the server has not acknowledged, moved out of the way (seq -1 - seq) first.
   const unsynced = db
@@ -141,7 +198,8 @@ function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): v
     watermark = row.seq;
   }
   db.prepare(
-    `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at) VALUES (?, ?, ?)
-     ON CONFLICT (thread_pk) DO UPDATE SET server_seq = max(server_seq, excluded.server_seq), last_sync_at = excluded.last_sync_at`,
-  ).run(pk, watermark, now);
+    `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at, server_project) VALUES (?, ?, ?, ?)
+     ON CONFLICT (thread_pk) DO UPDATE SET server_seq = max(server_seq, excluded.server_seq), last_sync_at = excluded.last_sync_at,
+       server_project = excluded.server_project`,
+  ).run(pk, watermark, now, first.projectId);
 }

@@ -134,6 +134,11 @@ export const syncWatermarks = sqliteTable('sync_watermarks', {
     .primaryKey()
     .references(() => threads.pk),
   serverSeq: integer('server_seq').notNull().default(-1),
+  /**
+   * The project the server keeps this thread under, as last seen. When `vlt thread move` has moved
+   * the thread since, the next sync moves it on the server before it sends entries.
+   */
+  serverProject: text('server_project'),
   lastSyncAt: text('last_sync_at'),
   lastError: text('last_error'),
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,10 +33,33 @@ describe('opening', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(30000);
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
     const again = openVault(join(dir, 'vault.db'), { create: false })!;
-    expect(again.pragma('user_version', { simple: true })).toBe(4);
+    expect(again.pragma('user_version', { simple: true })).toBe(5);
     again.close();
+  });
+
+  it('upgrades a vault of the schema before moves: synced threads are where the server has them', () => {
+    // A vault as vlt left it before migration 0004: the first four migrations, one synced thread.
+    const path = join(dir, 'old.db');
+    const old = new Database(path);
+    const migrations = join(import.meta.dirname, '../../../drizzle/vault');
+    for (const tag of ['0000_init', '0001_entries_fts', '0002_sync_meta', '0003_entries_vocab']) {
+      const text = readFileSync(join(migrations, `${tag}.sql`), 'utf8');
+      for (const statement of text.split('--> statement-breakpoint'))
+        if (statement.trim()) old.exec(statement);
+    }
+    old.pragma('user_version = 4');
+    old.exec(`INSERT INTO projects (id, name) VALUES ('app', 'app');
+      INSERT INTO threads (project_id, slug, updated_at) VALUES ('app', 'synced', 'x'), ('app', 'local', 'x');
+      INSERT INTO sync_watermarks (thread_pk, server_seq) VALUES (1, 3);`);
+    old.close();
+    const upgraded = openVault(path, { create: false })!;
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(5);
+    expect(upgraded.prepare('SELECT thread_pk, server_project FROM sync_watermarks').all()).toEqual([
+      { thread_pk: 1, server_project: 'app' },
+    ]);
+    upgraded.close();
   });
 
   it('does not create a vault for readers', () => {

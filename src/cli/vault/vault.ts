@@ -345,6 +345,16 @@ export class Vault {
           );
         }
         tx.update(threads).set({ projectId: toProject }).where(eq(threads.pk, thread.pk)).run();
+        // The next sync moves the server's copy too (see sync_watermarks.server_project). A move the
+        // server refused before is tried again, and entries set aside (conflicts at the old place,
+        // or waiting for that move) go again, to the new place.
+        tx.run(sql`
+          UPDATE outbox SET state = 'pending', last_error = NULL, next_attempt_at = NULL
+          WHERE thread_pk = ${thread.pk} AND state = 'failed'`);
+        tx.update(syncWatermarks)
+          .set({ lastError: null })
+          .where(eq(syncWatermarks.threadPk, thread.pk))
+          .run();
       },
       { behavior: 'immediate' },
     );

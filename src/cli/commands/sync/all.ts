@@ -34,7 +34,9 @@ export class SyncAllCommand extends VltCommand {
     }
     const threads = db
       .prepare(
-        `SELECT pk, project_id AS project, slug, last_seq AS lastSeq FROM threads ${projectId ? 'WHERE project_id = ?' : ''}`,
+        // Asked where the server keeps the thread: a move waiting to be sent goes first in the sync.
+        `SELECT t.pk, coalesce(w.server_project, t.project_id) AS project, t.slug, t.last_seq AS lastSeq
+         FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk ${projectId ? 'WHERE t.project_id = ?' : ''}`,
       )
       .all(...(projectId ? [projectId] : [])) as {
       pk: number;

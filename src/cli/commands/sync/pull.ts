@@ -51,6 +51,7 @@ export class SyncPullCommand extends VltCommand {
       this.print(
         `pulled ${pulled.added} new entries into ${pulled.threads} threads` +
           (pulled.renumbered ? `; renumbered ${pulled.renumbered} local entries after them` : '') +
+          (pulled.moved ? `; moved ${pulled.moved} threads as they were moved on the server` : '') +
           `; sent ${pushed.sent}`,
       );
     }

@@ -16,7 +16,8 @@ export class SyncQueueCommand extends VltCommand {
   });
 
   run(): void {
-    const items = (this.sqlite({ create: false })
+    const db = this.sqlite({ create: false });
+    const items = (db
       ?.prepare(
         `SELECT t.project_id AS project, t.slug AS thread, e.id AS entryId, e.seq, o.attempts,
                 o.last_error AS lastError, o.state
@@ -32,15 +33,34 @@ export class SyncQueueCommand extends VltCommand {
       lastError: string | null;
       state: string;
     }[];
+    // Threads moved here whose server copy has not followed yet: waiting, or refused (with why).
+    const moves = (db
+      ?.prepare(
+        `SELECT t.project_id AS project, t.slug AS thread, w.server_project AS serverProject,
+                CASE WHEN w.last_error IS NULL THEN 'pending' ELSE 'failed' END AS state, w.last_error AS lastError
+         FROM sync_watermarks w JOIN threads t ON t.pk = w.thread_pk
+         WHERE w.server_project IS NOT NULL AND w.server_project <> t.project_id
+         ORDER BY t.project_id, t.slug`,
+      )
+      .all() ?? []) as {
+      project: string;
+      thread: string;
+      serverProject: string;
+      state: string;
+      lastError: string | null;
+    }[];
     if (this.json) {
-      this.printJson({ items });
+      this.printJson({ items, moves });
       return;
     }
-    if (items.length === 0) {
+    if (items.length === 0 && moves.length === 0) {
       this.print('The queue is empty: everything is on the server.');
       return;
     }
     const rows = [['STATE', 'ENTRY', 'ATTEMPTS', 'LAST ERROR']];
+    for (const m of moves) {
+      rows.push([m.state, `move ${m.serverProject}/${m.thread} → ${m.project}`, '-', m.lastError ?? '-']);
+    }
     for (const i of items)
       rows.push([i.state, `${i.project}/${i.thread}#${i.seq}`, String(i.attempts), i.lastError ?? '-']);
     for (const line of columns(rows)) this.print(line);

@@ -8,6 +8,7 @@ interface ThreadRow {
   thread: string;
   localSeq: number;
   knownServerSeq: number;
+  serverProject: string;
   pending: number;
   failed: number;
 }
@@ -34,7 +35,7 @@ export class SyncStatusCommand extends VltCommand {
     const threads = (db
       ?.prepare(
         `SELECT t.pk, t.project_id AS project, t.slug AS thread, t.last_seq AS localSeq,
-              coalesce(w.server_seq, -1) AS knownServerSeq,
+              coalesce(w.server_seq, -1) AS knownServerSeq, coalesce(w.server_project, t.project_id) AS serverProject,
               (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') AS pending,
               (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'failed') AS failed
        FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk ORDER BY t.project_id, t.slug`,
@@ -50,7 +51,9 @@ export class SyncStatusCommand extends VltCommand {
       if (conn.token) {
         user = (await client.auth.me.query()).user.username;
         const answers = await Promise.all(
-          threads.map((t) => client.threads.syncStatus.query({ projectId: t.project, threadId: t.thread })),
+          threads.map((t) =>
+            client.threads.syncStatus.query({ projectId: t.serverProject, threadId: t.thread }),
+          ),
         );
         threads.forEach((t, i) => serverSeqs.set(t.pk, answers[i]!.lastSyncedSequence));
       } else {
@@ -70,12 +73,15 @@ export class SyncStatusCommand extends VltCommand {
     const pid = retrierPid(this.context.env);
     const pending = threads.reduce((n, t) => n + t.pending, 0);
     const failed = threads.reduce((n, t) => n + t.failed, 0);
+    const moves = threads.filter((t) => t.serverProject !== t.project).length;
     const rows = threads.map((t) => ({
       project: t.project,
       thread: t.thread,
       localSeq: t.localSeq,
       serverSeq: serverSeqs.get(t.pk) ?? t.knownServerSeq,
       serverSeqKnown: serverSeqs.has(t.pk),
+      /** Where the server keeps it: another project while a `vlt thread move` waits to be sent. */
+      serverProject: t.serverProject,
       pending: t.pending,
       failed: t.failed,
     }));
@@ -84,6 +90,7 @@ export class SyncStatusCommand extends VltCommand {
         server: { url: conn.serverUrl, reachable, user, ...(problem ? { problem } : {}) },
         pending,
         failed,
+        moves,
         retrier: { running: pid !== undefined, pid: pid ?? null },
         threads: rows,
       });
@@ -91,14 +98,16 @@ export class SyncStatusCommand extends VltCommand {
     }
     this.print(`server:   ${conn.serverUrl} (${reachable ? 'reachable' : 'unreachable'})`);
     this.print(`user:     ${user ?? '-'}${problem ? `  (${problem})` : ''}`);
-    this.print(`queue:    ${pending} pending, ${failed} failed`);
+    this.print(
+      `queue:    ${pending} pending, ${failed} failed${moves ? `, ${moves} moves not yet on the server` : ''}`,
+    );
     this.print(`retrier:  ${pid ? `running (pid ${pid})` : 'not running'}`);
     if (rows.length === 0) return;
     this.print();
     const table = [['THREAD', 'LOCAL', 'SERVER', 'PENDING', 'FAILED']];
     for (const r of rows) {
       table.push([
-        `${r.project}/${r.thread}`,
+        `${r.project}/${r.thread}${r.serverProject === r.project ? '' : ` (server: ${r.serverProject})`}`,
         String(r.localSeq),
         `${r.serverSeq}${r.serverSeqKnown ? '' : ' (last known)'}`,
         String(r.pending),

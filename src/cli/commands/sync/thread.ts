@@ -8,7 +8,7 @@ export class SyncThreadCommand extends VltCommand {
     category: 'Sync',
     description: 'Send one thread now; --force sends it again from entry 0',
     details: `
-      Sends the thread's pending entries and tries its failed ones again. \`--force\` queues every
+      Sends the thread's pending entries and tries its failed ones (and a refused move) again. \`--force\` queues every
       entry of the thread and sends them all: the server keeps what it has (duplicates are not
       errors) and stores what it lacks.
     `,
@@ -34,6 +34,8 @@ export class SyncThreadCommand extends VltCommand {
       db.prepare(`UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE thread_pk = ?`).run(
         thread.pk,
       );
+      // A move the server refused is tried again too.
+      db.prepare('UPDATE sync_watermarks SET last_error = NULL WHERE thread_pk = ?').run(thread.pk);
     }).immediate();
     const { connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
     const conn = connection(this);

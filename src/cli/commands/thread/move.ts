@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { checkProjectId } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
+import { syncThreadNow } from '../../write-output.js';
 
 export class ThreadMoveCommand extends VltCommand {
   static override paths = [['thread', 'move']];
@@ -9,13 +10,18 @@ export class ThreadMoveCommand extends VltCommand {
     description: 'Move a thread to another project',
     details: `
       Moves the thread and all its entries; the target project is created if it does not exist.
-      Fails if the target project already has a thread of that name.
+      Fails if the target project already has a thread of that name. Then one line on sync, as for
+      a push: the server's copy moves too (\`synced\`), or the move waits in the queue.
     `,
-    examples: [['Move a thread to the infra project', '$0 thread move ci-cache infra']],
+    examples: [
+      ['Move a thread to the infra project', '$0 thread move ci-cache infra'],
+      ['Only locally for now', '$0 thread move ci-cache infra --no-sync'],
+    ],
   });
 
   thread = Option.String({ name: 'thread' });
   toProject = Option.String({ name: 'project' });
+  noSync = Option.Boolean('--no-sync', false, { description: 'Only move locally; the server follows later' });
 
   async run(): Promise<void> {
     const ref = this.threadRef(this.thread);
@@ -23,8 +29,23 @@ export class ThreadMoveCommand extends VltCommand {
     const { vault, thread } = await this.requireThread(ref);
     const from = `${ref.project}/${ref.thread}`;
     const to = `${target}/${ref.thread}`;
-    if (ref.project !== target) vault.moveThread(thread, target);
-    if (this.json) this.printJson({ from, to });
-    else this.print(ref.project === target ? `already in ${target}: ${from}` : `MOVED: ${from} → ${to}`);
+    if (ref.project === target) {
+      if (this.json) this.printJson({ from, to, moved: false });
+      else this.print(`already in ${target}: ${from}`);
+      return;
+    }
+    vault.moveThread(thread, target);
+    if (!this.json) this.print(`MOVED: ${from} → ${to}`);
+    const sync = await syncThreadNow(this, thread.pk, (db) => {
+      const left = db
+        .prepare(
+          `SELECT w.last_error AS refused FROM sync_watermarks w JOIN threads t ON t.pk = w.thread_pk
+           WHERE t.pk = ? AND w.server_project <> t.project_id`,
+        )
+        .get(thread.pk) as { refused: string | null } | undefined;
+      return left ? (left.refused ?? 'the move waits to be sent') : undefined;
+    });
+    if (this.json) this.printJson({ from, to, moved: true, sync });
+    else this.print(sync.state === 'synced' ? 'synced' : `queued: ${sync.reason}`);
   }
 }
