@@ -39,11 +39,6 @@ interface ThreadToSync {
   move_refused: string | null;
 }
 
-/** Threads moved by `vlt thread move` whose server copy has not followed yet. */
-const MOVED = `w.server_project IS NOT NULL AND w.server_project <> t.project_id`;
-/** Of those, the ones to try (a move the server refused waits for `vlt sync thread` or another move). */
-const PENDING_MOVE = `${MOVED} AND w.last_error IS NULL`;
-
 interface PendingEntry {
   entry_pk: number;
   id: string;
@@ -69,13 +64,10 @@ export function pendingCount(db: Sqlite, threadPks?: number[]): number {
   ).n;
 }
 
+/** Moves to send (not those the server refused: they wait for the user). */
 export function pendingMoves(db: Sqlite): number {
   return (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM sync_watermarks w JOIN threads t ON t.pk = w.thread_pk WHERE ${PENDING_MOVE}`,
-      )
-      .get() as { n: number }
+    db.prepare('SELECT count(*) AS n FROM pending_moves WHERE last_error IS NULL').get() as { n: number }
   ).n;
 }
 
@@ -83,18 +75,23 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
   const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0, moved: 0 };
   const total = pendingCount(db, options.threadPks);
   const filter = options.threadPks ? `AND t.pk IN (SELECT value FROM json_each(?))` : '';
-  // Moves go first and always (a thread of the old name may wait to be sent), then entries.
-  const threads = db
+  // Threads with a move to send go first, whatever the filter (a new thread of the old name may be
+  // waiting to be sent), then the threads with entries to send.
+  const moving = db
     .prepare(
-      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at,
-              CASE WHEN ${MOVED} THEN w.server_project END AS move_from,
-              CASE WHEN ${MOVED} THEN w.last_error END AS move_refused
-       FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk
-       WHERE (${PENDING_MOVE})
-          OR (EXISTS (SELECT 1 FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') ${filter})
-       ORDER BY move_from IS NULL, t.updated_at`,
+      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, m.from_project AS move_from, NULL AS move_refused
+       FROM pending_moves m JOIN threads t ON t.pk = m.thread_pk WHERE m.last_error IS NULL ORDER BY t.updated_at`,
+    )
+    .all() as ThreadToSync[];
+  const sending = db
+    .prepare(
+      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, m.from_project AS move_from, m.last_error AS move_refused
+       FROM threads t LEFT JOIN pending_moves m ON m.thread_pk = t.pk
+       WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') ${filter}
+       ORDER BY t.updated_at`,
     )
     .all(...(options.threadPks ? [JSON.stringify(options.threadPks)] : [])) as ThreadToSync[];
+  const threads = [...moving, ...sending.filter((t) => !moving.some((m) => m.pk === t.pk))];
   const pending = db.prepare(
     `SELECT o.entry_pk, e.id, e.seq, e.content, e.author, e.timestamp FROM outbox o
      JOIN entries e ON e.pk = o.entry_pk WHERE o.thread_pk = ? AND o.state = 'pending' ORDER BY e.seq`,
@@ -103,16 +100,13 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
     const remove = db.prepare('DELETE FROM outbox WHERE entry_pk = ?');
     for (const entry of batch) remove.run(entry.entry_pk);
     db.prepare(
-      `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at, last_error, server_project) VALUES (?, ?, ?, NULL, ?)
-       ON CONFLICT (thread_pk) DO UPDATE SET server_seq = excluded.server_seq, last_sync_at = excluded.last_sync_at,
-         last_error = NULL, server_project = excluded.server_project`,
-    ).run(thread.pk, watermark, new Date().toISOString(), thread.project_id);
+      `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at, last_error) VALUES (?, ?, ?, NULL)
+       ON CONFLICT (thread_pk) DO UPDATE SET server_seq = excluded.server_seq, last_sync_at = excluded.last_sync_at, last_error = NULL`,
+    ).run(thread.pk, watermark, new Date().toISOString());
   });
-  const followed = db.prepare(
-    'UPDATE sync_watermarks SET server_project = ?, last_error = NULL WHERE thread_pk = ?',
-  );
+  const followed = db.prepare('DELETE FROM pending_moves WHERE thread_pk = ?');
   const moveRefused = db.transaction((thread: ThreadToSync, reason: string) => {
-    db.prepare('UPDATE sync_watermarks SET last_error = ? WHERE thread_pk = ?').run(reason, thread.pk);
+    db.prepare('UPDATE pending_moves SET last_error = ? WHERE thread_pk = ?').run(reason, thread.pk);
     // Its entries would land in the server's thread at the old place: they wait with the move.
     return db
       .prepare(`UPDATE outbox SET state = 'failed', last_error = ? WHERE thread_pk = ? AND state = 'pending'`)
@@ -143,14 +137,14 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
           threadId: thread.slug,
           toProjectId: thread.project_id,
         });
-        followed.run(thread.project_id, thread.pk);
+        followed.run(thread.pk);
         result.moved++;
       } catch (error) {
         const failure = classify(error);
         if (failure.kind === 'rejected' && failure.code === 'NOT_FOUND') {
           // The server has no such thread there (deleted, or moved from another machine): nothing
           // to move; the thread's new entries go to its new place.
-          followed.run(thread.project_id, thread.pk);
+          followed.run(thread.pk);
         } else if (failure.kind === 'rejected') {
           result.failed += moveRefused(
             thread,

@@ -53,40 +53,57 @@ export async function pullFromServer(
   return result;
 }
 
+/** This vault's thread that `vlt thread move` moved away from where the server keeps it, if any. */
+function movedAway(db: Sqlite, project: string, slug: string) {
+  return db
+    .prepare(
+      `SELECT t.pk, t.project_id AS project FROM pending_moves m JOIN threads t ON t.pk = m.thread_pk
+       WHERE m.from_project = ? AND t.slug = ?`,
+    )
+    .get(project, slug) as { pk: number; project: string } | undefined;
+}
+
 /**
- * A thread the server moved: this vault's copy of it (the thread the server kept at the old place)
- * follows, unless it was moved here already or elsewhere (its own move is then sent next sync), or
- * a thread of this vault holds the new place (the clash waits in `vlt sync queue`).
+ * A thread the server moved: this vault's copy follows. If the copy was moved here already, or
+ * elsewhere (that move is then sent from the new place), only the record of where the server has
+ * it changes; if another thread of this vault holds the new place, the copy stays and the clash
+ * waits in `vlt sync queue`.
  */
 function applyMove(db: Sqlite, move: PulledMove, result: PullResult): void {
+  const away = movedAway(db, move.fromProjectId, move.threadId);
+  if (away) {
+    if (away.project === move.toProjectId)
+      db.prepare('DELETE FROM pending_moves WHERE thread_pk = ?').run(away.pk);
+    else
+      db.prepare('UPDATE pending_moves SET from_project = ? WHERE thread_pk = ?').run(
+        move.toProjectId,
+        away.pk,
+      );
+    return;
+  }
   const copy = db
     .prepare(
-      `SELECT t.pk, t.project_id AS project FROM threads t JOIN sync_watermarks w ON w.thread_pk = t.pk
-       WHERE t.slug = ? AND w.server_project = ? ORDER BY t.pk LIMIT 1`,
+      `SELECT t.pk FROM threads t JOIN sync_watermarks w ON w.thread_pk = t.pk
+       WHERE t.project_id = ? AND t.slug = ? AND NOT EXISTS (SELECT 1 FROM pending_moves m WHERE m.thread_pk = t.pk)`,
     )
-    .get(move.threadId, move.fromProjectId) as { pk: number; project: string } | undefined;
+    .get(move.fromProjectId, move.threadId) as { pk: number } | undefined;
   if (!copy) return;
-  const followed = db.prepare('UPDATE sync_watermarks SET server_project = ? WHERE thread_pk = ?');
-  if (copy.project === move.fromProjectId) {
-    const clash = db
-      .prepare('SELECT 1 FROM threads WHERE project_id = ? AND slug = ?')
-      .get(move.toProjectId, move.threadId);
-    if (clash) {
-      db.prepare('UPDATE sync_watermarks SET server_project = ?, last_error = ? WHERE thread_pk = ?').run(
-        move.toProjectId,
-        `CONFLICT: the server moved ${move.fromProjectId}/${move.threadId} to ${move.toProjectId}, where this vault has another thread ${move.threadId}: move one of them (\`vlt thread move\`)`,
-        copy.pk,
-      );
-      return;
-    }
-    db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(
+  if (
+    db.prepare('SELECT 1 FROM threads WHERE project_id = ? AND slug = ?').get(move.toProjectId, move.threadId)
+  ) {
+    db.prepare('INSERT INTO pending_moves (thread_pk, from_project, last_error) VALUES (?, ?, ?)').run(
+      copy.pk,
       move.toProjectId,
-      move.toProjectId,
+      `CONFLICT: the server moved ${move.fromProjectId}/${move.threadId} to ${move.toProjectId}, where this vault has another thread ${move.threadId}: move one of them (\`vlt thread move\`)`,
     );
-    db.prepare('UPDATE threads SET project_id = ? WHERE pk = ?').run(move.toProjectId, copy.pk);
-    result.moved++;
+    return;
   }
-  followed.run(move.toProjectId, copy.pk);
+  db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(
+    move.toProjectId,
+    move.toProjectId,
+  );
+  db.prepare('UPDATE threads SET project_id = ? WHERE pk = ?').run(move.toProjectId, copy.pk);
+  result.moved++;
 }
 
 function applyPage(db: Sqlite, entries: PulledEntry[], result: PullResult, touched: Set<string>): void {
@@ -106,12 +123,7 @@ function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): v
   const now = new Date().toISOString();
   // This vault's copy of the server's thread: wherever `vlt thread move` has put it since, else
   // the thread of that name, made if needed.
-  const copy = db
-    .prepare(
-      `SELECT t.pk FROM threads t JOIN sync_watermarks w ON w.thread_pk = t.pk
-       WHERE t.slug = ? AND w.server_project = ? ORDER BY t.pk LIMIT 1`,
-    )
-    .get(first.threadId, first.projectId) as { pk: number } | undefined;
+  const copy = movedAway(db, first.projectId, first.threadId);
   if (!copy) {
     db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(
       first.projectId,
@@ -198,8 +210,7 @@ function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): v
     watermark = row.seq;
   }
   db.prepare(
-    `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at, server_project) VALUES (?, ?, ?, ?)
-     ON CONFLICT (thread_pk) DO UPDATE SET server_seq = max(server_seq, excluded.server_seq), last_sync_at = excluded.last_sync_at,
-       server_project = excluded.server_project`,
-  ).run(pk, watermark, now, first.projectId);
+    `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at) VALUES (?, ?, ?)
+     ON CONFLICT (thread_pk) DO UPDATE SET server_seq = max(server_seq, excluded.server_seq), last_sync_at = excluded.last_sync_at`,
+  ).run(pk, watermark, now);
 }

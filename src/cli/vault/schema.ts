@@ -134,11 +134,6 @@ export const syncWatermarks = sqliteTable('sync_watermarks', {
     .primaryKey()
     .references(() => threads.pk),
   serverSeq: integer('server_seq').notNull().default(-1),
-  /**
-   * The project the server keeps this thread under, as last seen. When `vlt thread move` has moved
-   * the thread since, the next sync moves it on the server before it sends entries.
-   */
-  serverProject: text('server_project'),
   lastSyncAt: text('last_sync_at'),
   lastError: text('last_error'),
 });
@@ -161,4 +156,17 @@ export const entryTagsRelations = relations(entryTags, ({ one }) => ({
 export const syncMeta = sqliteTable('sync_meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+});
+
+/**
+ * Threads that `vlt thread move` moved after the server had them: the project the server keeps
+ * each under. The next sync moves the server's copy before it sends the thread's entries; a move
+ * the server refused keeps its reason here and waits for the user. Usually empty.
+ */
+export const pendingMoves = sqliteTable('pending_moves', {
+  threadPk: integer('thread_pk')
+    .primaryKey()
+    .references(() => threads.pk),
+  fromProject: text('from_project').notNull(),
+  lastError: text('last_error'),
 });

@@ -39,7 +39,7 @@ describe('opening', () => {
     again.close();
   });
 
-  it('upgrades a vault of the schema before moves: synced threads are where the server has them', () => {
+  it('upgrades a vault of the schema before moves; a move waits to be sent only for a thread the server has', () => {
     // A vault as vlt left it before migration 0004: the first four migrations, one synced thread.
     const path = join(dir, 'old.db');
     const old = new Database(path);
@@ -56,9 +56,17 @@ describe('opening', () => {
     old.close();
     const upgraded = openVault(path, { create: false })!;
     expect(upgraded.pragma('user_version', { simple: true })).toBe(5);
-    expect(upgraded.prepare('SELECT thread_pk, server_project FROM sync_watermarks').all()).toEqual([
-      { thread_pk: 1, server_project: 'app' },
+    expect(upgraded.prepare('SELECT count(*) AS n FROM pending_moves').get()).toEqual({ n: 0 });
+    // A thread the server had, moved now, waits to be moved there too; one it never had does not.
+    const upgradedVault = new Vault(upgraded);
+    upgradedVault.moveThread(upgradedVault.requireThread('app', 'synced'), 'ops');
+    upgradedVault.moveThread(upgradedVault.requireThread('app', 'local'), 'ops');
+    expect(upgraded.prepare('SELECT thread_pk, from_project FROM pending_moves').all()).toEqual([
+      { thread_pk: 1, from_project: 'app' },
     ]);
+    // Moved back, nothing is left to send.
+    upgradedVault.moveThread(upgradedVault.requireThread('ops', 'synced'), 'app');
+    expect(upgraded.prepare('SELECT count(*) AS n FROM pending_moves').get()).toEqual({ n: 0 });
     upgraded.close();
   });
 

@@ -16,7 +16,17 @@ import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
 import type { Sqlite } from './open.js';
 import * as schema from './schema.js';
-import { entries, entryTags, outbox, projects, references, syncWatermarks, tags, threads } from './schema.js';
+import {
+  entries,
+  entryTags,
+  outbox,
+  pendingMoves,
+  projects,
+  references,
+  syncWatermarks,
+  tags,
+  threads,
+} from './schema.js';
 
 export { unknownThread };
 
@@ -345,16 +355,22 @@ export class Vault {
           );
         }
         tx.update(threads).set({ projectId: toProject }).where(eq(threads.pk, thread.pk)).run();
-        // The next sync moves the server's copy too (see sync_watermarks.server_project). A move the
-        // server refused before is tried again, and entries set aside (conflicts at the old place,
-        // or waiting for that move) go again, to the new place.
+        // The server's copy follows at the next sync: a pending move from where the server has it
+        // (kept from an earlier move not sent yet; none when the server never had the thread, or
+        // when it moves back there). A move refused before is tried again.
+        if (tx.select().from(syncWatermarks).where(eq(syncWatermarks.threadPk, thread.pk)).get()) {
+          tx.insert(pendingMoves)
+            .values({ threadPk: thread.pk, fromProject: thread.projectId })
+            .onConflictDoUpdate({ target: pendingMoves.threadPk, set: { lastError: null } })
+            .run();
+          tx.delete(pendingMoves)
+            .where(and(eq(pendingMoves.threadPk, thread.pk), eq(pendingMoves.fromProject, toProject)))
+            .run();
+        }
+        // Entries set aside (conflicts at the old place, or waiting for a move) go again, to the new place.
         tx.run(sql`
           UPDATE outbox SET state = 'pending', last_error = NULL, next_attempt_at = NULL
           WHERE thread_pk = ${thread.pk} AND state = 'failed'`);
-        tx.update(syncWatermarks)
-          .set({ lastError: null })
-          .where(eq(syncWatermarks.threadPk, thread.pk))
-          .run();
       },
       { behavior: 'immediate' },
     );

@@ -36,11 +36,9 @@ export class SyncQueueCommand extends VltCommand {
     // Threads moved here whose server copy has not followed yet: waiting, or refused (with why).
     const moves = (db
       ?.prepare(
-        `SELECT t.project_id AS project, t.slug AS thread, w.server_project AS serverProject,
-                CASE WHEN w.last_error IS NULL THEN 'pending' ELSE 'failed' END AS state, w.last_error AS lastError
-         FROM sync_watermarks w JOIN threads t ON t.pk = w.thread_pk
-         WHERE w.server_project IS NOT NULL AND w.server_project <> t.project_id
-         ORDER BY t.project_id, t.slug`,
+        `SELECT t.project_id AS project, t.slug AS thread, m.from_project AS serverProject,
+                CASE WHEN m.last_error IS NULL THEN 'pending' ELSE 'failed' END AS state, m.last_error AS lastError
+         FROM pending_moves m JOIN threads t ON t.pk = m.thread_pk ORDER BY t.project_id, t.slug`,
       )
       .all() ?? []) as {
       project: string;

@@ -35,10 +35,11 @@ export class SyncStatusCommand extends VltCommand {
     const threads = (db
       ?.prepare(
         `SELECT t.pk, t.project_id AS project, t.slug AS thread, t.last_seq AS localSeq,
-              coalesce(w.server_seq, -1) AS knownServerSeq, coalesce(w.server_project, t.project_id) AS serverProject,
+              coalesce(w.server_seq, -1) AS knownServerSeq, coalesce(m.from_project, t.project_id) AS serverProject,
               (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') AS pending,
               (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'failed') AS failed
-       FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk ORDER BY t.project_id, t.slug`,
+       FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk LEFT JOIN pending_moves m ON m.thread_pk = t.pk
+       ORDER BY t.project_id, t.slug`,
       )
       .all() ?? []) as ThreadRow[];
 

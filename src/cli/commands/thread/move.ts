@@ -38,10 +38,7 @@ export class ThreadMoveCommand extends VltCommand {
     if (!this.json) this.print(`MOVED: ${from} → ${to}`);
     const sync = await syncThreadNow(this, thread.pk, (db) => {
       const left = db
-        .prepare(
-          `SELECT w.last_error AS refused FROM sync_watermarks w JOIN threads t ON t.pk = w.thread_pk
-           WHERE t.pk = ? AND w.server_project <> t.project_id`,
-        )
+        .prepare('SELECT last_error AS refused FROM pending_moves WHERE thread_pk = ?')
         .get(thread.pk) as { refused: string | null } | undefined;
       return left ? (left.refused ?? 'the move waits to be sent') : undefined;
     });
