@@ -217,7 +217,15 @@ describe('usage errors', () => {
     expect(missing.stderr).toBe('vlt: not enough positional arguments: see `vlt thread push --help`\n');
     const unknown = await run('thread', 'frobnicate');
     expect(isOneLineError(unknown)).toBe(true);
-    expect(unknown.stderr).toContain('unknown command');
+    expect(unknown.stderr).toBe(
+      "vlt: unknown command 'thread frobnicate': the thread commands are new, push, read, list, seek, tag, link, move, status (see `vlt --help`)\n",
+    );
+    const group = await run('sync');
+    expect(group).toMatchObject({ code: 2, stdout: '' });
+    expect(group.stderr).toBe(
+      "vlt: 'sync' needs a command: status, retry, queue, thread, all, pull (see `vlt --help`)\n",
+    );
+    expect((await run('frobnicate')).stderr).toBe("vlt: unknown command 'frobnicate': see `vlt --help`\n");
     const option = await run('thread', 'list', '--bogus');
     expect(isOneLineError(option)).toBe(true);
   });
@@ -230,5 +238,10 @@ describe('usage errors', () => {
     expect((await run('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const pushHelp = await run('thread', 'push', '--help');
     expect(pushHelp.stdout).toContain('--no-sync');
+    // Options that take a value name it, in the list and in each command's options.
+    expect(help.stdout).toContain('vlt init [--json] [--project <project>] [--name <name>]');
+    const seekHelp = (await run('thread', 'seek', '--help')).stdout;
+    expect(seekHelp).toMatch(/^ {2}--project <project> {4}Only this project$/m);
+    for (const text of [help.stdout, seekHelp, pushHelp.stdout]) expect(text).not.toContain('#0');
   });
 });

@@ -64,8 +64,17 @@ function commandsFor(args: string[]): typeof COMMANDS {
   return named.length === 1 ? named : COMMANDS;
 }
 
+/** clipanion, with options that take a value shown as `--project <project>` rather than `--project #0`. */
+class VltCli extends Cli<VltContext> {
+  protected override getUsageByIndex(...args: Parameters<Cli<VltContext>['getUsageByIndex']>) {
+    const named = (text: string) => text.replace(/(--([a-z][a-z-]*)) #0/g, '$1 <$2>');
+    const { usage, options } = super.getUsageByIndex(...args);
+    return { usage: named(usage), options: options.map((o) => ({ ...o, definition: named(o.definition) })) };
+  }
+}
+
 export function buildCli(args: string[] = [], colorDepth = 1): Cli<VltContext> {
-  const cli = new Cli<VltContext>({
+  const cli = new VltCli({
     binaryLabel: 'vlt: long-term memory for developers and AI coding agents',
     binaryName: 'vlt',
     binaryVersion: VERSION,
@@ -92,7 +101,19 @@ export async function runCli(args: string[], context: VltContext): Promise<numbe
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
     const words = args.filter((a) => !a.startsWith('-'));
     if (first.startsWith('Command not found')) {
-      context.stderr.write(`vlt: unknown command '${words.slice(0, 2).join(' ')}': see \`vlt --help\`\n`);
+      // A group's name (`vlt thread`) or a typo in its command: say which commands it has.
+      const group = words[0];
+      const inGroup = COMMANDS.flatMap((c) => c.paths ?? []).filter((p) => p.length === 2 && p[0] === group);
+      const names = inGroup.map((p) => p[1]).join(', ');
+      if (inGroup.length > 0 && words.length === 1) {
+        context.stderr.write(`vlt: '${group}' needs a command: ${names} (see \`vlt --help\`)\n`);
+      } else if (inGroup.length > 0) {
+        context.stderr.write(
+          `vlt: unknown command '${words.slice(0, 2).join(' ')}': the ${group} commands are ${names} (see \`vlt --help\`)\n`,
+        );
+      } else {
+        context.stderr.write(`vlt: unknown command '${words.slice(0, 2).join(' ')}': see \`vlt --help\`\n`);
+      }
     } else {
       const message = first.replace(/[.:]+$/, '').replace(/^./, (c) => c.toLowerCase());
       context.stderr.write(`vlt: ${message}: see \`vlt ${words.slice(0, 2).join(' ')} --help\`\n`);
