@@ -118,8 +118,16 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
       threadId: 'plans',
       moved: true,
     });
-    expect((await w.bob.caller.threads.pull({})).moves).toHaveLength(1);
-    expect((await callerWith(w.deps, { bearer: w.alice.token }).threads.pull({})).moves).toEqual([]);
+    expect((await w.bob.caller.threads.pull({})).changes).toHaveLength(1);
+    expect((await callerWith(w.deps, { bearer: w.alice.token }).threads.pull({})).changes).toEqual([]);
+  },
+  'threads.setStatus': async (w) => {
+    expect(await codeOf(w.bob.caller.threads.setStatus({ ...A_THREAD, status: 'archived' }))).toBe(
+      'NOT_FOUND',
+    );
+    expect((await callerWith(w.deps, { bearer: w.alice.token }).threads.get(A_THREAD)).thread.status).toBe(
+      'active',
+    );
   },
   'threads.search': async (w) => {
     expect((await w.bob.caller.threads.search({ query: MARKER })).results).toEqual([]);
@@ -174,6 +182,7 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'threads.get': (c) => c.threads.get(A_THREAD),
   'threads.delete': (c) => c.threads.delete(A_THREAD),
   'threads.move': (c) => c.threads.move({ ...A_THREAD, toProjectId: 'elsewhere' }),
+  'threads.setStatus': (c) => c.threads.setStatus({ ...A_THREAD, status: 'blocked' }),
   'threads.search': (c) => c.threads.search({ query: MARKER }),
   'threads.pull': (c) => c.threads.pull({}),
   'threads.watch': async (c) => collect(await c.threads.watch({ ...A_THREAD, afterSequence: -1 })),

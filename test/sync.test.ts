@@ -425,8 +425,8 @@ describe('sync', () => {
     expect(offline).toMatchObject({ moved: true, sync: { state: 'queued' } });
     expect(offline.sync.reason).toMatch(/server unreachable/);
     ok(vlt(a, ['thread', 'push', 'infra/notes', 'n4', '--no-sync']));
-    const waiting = json<{ moves: number; threads: { serverProject: string }[] }>(a, ['sync', 'status']);
-    expect(waiting.moves).toBe(1);
+    const waiting = json<{ changes: number; threads: { serverProject: string }[] }>(a, ['sync', 'status']);
+    expect(waiting.changes).toBe(1);
     expect(waiting.threads).toEqual([expect.objectContaining({ project: 'infra', serverProject: 'ops' })]);
     const back = await startServer(data, server.port);
     cleanups.push(() => back.stop());
@@ -451,9 +451,9 @@ describe('sync', () => {
     );
     const queue = json<{
       items: { state: string; seq: number; lastError: string }[];
-      moves: { state: string; serverProject: string; project: string; lastError: string }[];
+      changes: { state: string; serverProject: string; project: string; lastError: string }[];
     }>(a, ['sync', 'queue']);
-    expect(queue.moves).toEqual([
+    expect(queue.changes).toEqual([
       expect.objectContaining({
         state: 'failed',
         serverProject: 'infra',
@@ -469,9 +469,9 @@ describe('sync', () => {
     );
     expect(await onServer('archive')).toEqual(['n0', 'n1', 'n2', 'b3', 'n4', 'n5']);
     expect(await places()).toEqual(['archive/notes', 'done/notes']);
-    expect(json<{ items: unknown[]; moves: unknown[] }>(a, ['sync', 'queue'])).toEqual({
+    expect(json<{ items: unknown[]; changes: unknown[] }>(a, ['sync', 'queue'])).toEqual({
       items: [],
-      moves: [],
+      changes: [],
     });
     // And the other machine ends with the same threads.
     ok(vlt(b, ['sync', 'pull']));
@@ -493,12 +493,14 @@ describe('sync', () => {
     // B keeps both where they were; the clash is in the queue, and B's new entries wait with it.
     // (B's own ops/notes met the server's when the pull sent it: set aside as a conflict.)
     const queue = json<{
-      moves: { state: string; project: string; serverProject: string; lastError: string }[];
+      changes: { state: string; project: string; serverProject: string; lastError: string }[];
     }>(b, ['sync', 'queue']);
-    expect(queue.moves).toEqual([
+    expect(queue.changes).toEqual([
       expect.objectContaining({ state: 'failed', project: 'app', serverProject: 'ops' }),
     ]);
-    expect(queue.moves[0]!.lastError).toMatch(/where this vault has another thread notes: move one of them/);
+    expect(queue.changes[0]!.lastError).toMatch(
+      /where this vault has another thread notes: move one of them/,
+    );
     expect(vlt(b, ['thread', 'push', 'app/notes', 'b after']).stdout).toMatch(
       /queued: the server set this entry aside/,
     );
@@ -512,9 +514,69 @@ describe('sync', () => {
       (await client.threads.get.query({ projectId, threadId: 'notes' })).entries.map((e) => e.content);
     expect(await onServer('ops')).toEqual(['shared 0', 'b after']);
     expect(await onServer('mine')).toEqual(['only on b']);
-    expect(json<{ items: unknown[]; moves: unknown[] }>(b, ['sync', 'queue'])).toEqual({
+    expect(json<{ items: unknown[]; changes: unknown[] }>(b, ['sync', 'queue'])).toEqual({
       items: [],
-      moves: [],
+      changes: [],
     });
+  });
+  it('a status set on one machine reaches the server and the other machine; offline it waits', async () => {
+    const { data, server, token } = await world();
+    const a = syncMachine(server.url, token, cleanups, { retrier: false });
+    const b = syncMachine(server.url, token, cleanups, { retrier: false });
+    for (const box of [a, b]) ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(a, ['thread', 'new', 'notes', 'a0']));
+    ok(vlt(b, ['sync', 'pull']));
+    const client = api(server.url, token);
+    const statusOn = async (url = server.url) =>
+      (await api(url, token).threads.get.query({ projectId: 'app', threadId: 'notes' })).thread.status;
+    const statusIn = (box: Sandbox) =>
+      json<{ threads: { status: string }[] }>(box, ['thread', 'list'])!.threads[0]!.status;
+
+    expect(vlt(a, ['thread', 'status', 'notes', 'archived']).stdout).toBe(
+      'STATUS: app/notes archived\nsynced\n',
+    );
+    expect(await statusOn()).toBe('archived');
+    // B has not pulled: its push does not set the status back.
+    expect(vlt(b, ['thread', 'push', 'notes', 'b1']).stdout).toBe('OK: notes/1\nsynced\n');
+    expect(await statusOn()).toBe('archived');
+    expect((await client.threads.list.query({ status: 'archived' })).threads).toHaveLength(1);
+    const pulled = vlt(b, ['sync', 'pull']);
+    ok(pulled);
+    expect(pulled.stdout).toMatch(/set the status of 1 threads as on the server/);
+    expect(statusIn(b)).toBe('archived');
+
+    // Offline: the change waits in the queue and goes with the next sync.
+    await server.stop();
+    const offline = json<{ sync: { state: string; reason: string } }>(b, [
+      'thread',
+      'status',
+      'notes',
+      'blocked',
+    ]);
+    expect(offline.sync.state).toBe('queued');
+    expect(offline.sync.reason).toMatch(/server unreachable/);
+    const queue = json<{ changes: { project: string; thread: string; status: string; state: string }[] }>(b, [
+      'sync',
+      'queue',
+    ]);
+    expect(queue.changes).toEqual([
+      expect.objectContaining({ project: 'app', thread: 'notes', status: 'blocked', state: 'pending' }),
+    ]);
+    expect(json<{ changes: number }>(b, ['sync', 'status']).changes).toBe(1);
+    const back = await startServer(data, server.port);
+    cleanups.push(() => back.stop());
+    const retried = vlt(b, ['sync', 'retry']);
+    ok(retried);
+    expect(retried.stdout).toMatch(/set the status of 1 threads on the server; 0 still queued/);
+    expect(await statusOn(back.url)).toBe('blocked');
+    ok(vlt(a, ['sync', 'pull']));
+    expect(statusIn(a)).toBe('blocked');
+
+    // Set on both while apart: the one that reaches the server last stands, on all three.
+    ok(vlt(a, ['thread', 'status', 'notes', 'active', '--no-sync']));
+    ok(vlt(b, ['thread', 'status', 'notes', 'archived']));
+    ok(vlt(a, ['sync', 'pull'])); // keeps its own (waiting) status, then sends it
+    ok(vlt(b, ['sync', 'pull']));
+    expect([statusIn(a), statusIn(b), await statusOn(back.url)]).toEqual(['active', 'active', 'active']);
   });
 });

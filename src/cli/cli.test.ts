@@ -137,6 +137,9 @@ describe('threads', () => {
       'MOVED: app/infra → ops/infra\nqueued: not logged in: run `vlt auth login`\n',
     );
     expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe(
+      'STATUS: ops/infra archived\nqueued: not logged in: run `vlt auth login`\n',
+    );
+    expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe(
       'STATUS: ops/infra archived\n',
     );
     const read = JSON.parse((await run('thread', 'read', 'auth', '--json')).stdout);

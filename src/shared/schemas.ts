@@ -57,6 +57,7 @@ export const pushInput = z.object({
 
 export const threadKey = z.object({ projectId, threadId });
 export const moveInput = threadKey.extend({ toProjectId: projectId });
+export const setStatusInput = threadKey.extend({ status: threadStatus });
 export const watchInput = threadKey.extend({ afterSequence: z.number().int().min(-1) });
 export const cursor = z.string().max(200).optional();
 export const pageLimit = z.number().int().min(1).optional();

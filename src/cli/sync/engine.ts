@@ -23,6 +23,8 @@ export interface SyncResult {
   threads: number;
   /** Threads whose server copy moved where `vlt thread move` had moved them. */
   moved: number;
+  /** Threads whose status `vlt thread status` changed, now changed on the server too. */
+  changed: number;
   /** Why it stopped before the outbox was empty, if it did. */
   stop?: Failure | { kind: 'deadline'; message: string };
 }
@@ -35,8 +37,10 @@ interface ThreadToSync {
   created_at: string;
   /** Where the server keeps it, when `vlt thread move` moved it since and the server must follow. */
   move_from: string | null;
-  /** Why the server refused that move, if it did: the thread waits for the user. */
-  move_refused: string | null;
+  /** `vlt thread status` changed it since the server last had it. */
+  status_changed: number | null;
+  /** Why the server refused a move, if it did: the thread waits for the user. */
+  change_refused: string | null;
 }
 
 interface PendingEntry {
@@ -64,34 +68,39 @@ export function pendingCount(db: Sqlite, threadPks?: number[]): number {
   ).n;
 }
 
-/** Moves to send (not those the server refused: they wait for the user). */
-export function pendingMoves(db: Sqlite): number {
+/** Thread changes to send (not the moves the server refused: they wait for the user). */
+export function pendingChanges(db: Sqlite): number {
   return (
-    db.prepare('SELECT count(*) AS n FROM pending_moves WHERE last_error IS NULL').get() as { n: number }
+    db.prepare('SELECT count(*) AS n FROM pending_thread_changes WHERE last_error IS NULL').get() as {
+      n: number;
+    }
   ).n;
 }
 
 export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}): Promise<SyncResult> {
-  const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0, moved: 0 };
+  const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0, moved: 0, changed: 0 };
   const total = pendingCount(db, options.threadPks);
   const filter = options.threadPks ? `AND t.pk IN (SELECT value FROM json_each(?))` : '';
-  // Threads with a move to send go first, whatever the filter (a new thread of the old name may be
-  // waiting to be sent), then the threads with entries to send.
-  const moving = db
+  // Threads with a change to send go first, whatever the filter (a new thread of a moved thread's
+  // old name may be waiting to be sent), then the threads with entries to send.
+  const changing = db
     .prepare(
-      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, m.from_project AS move_from, NULL AS move_refused
-       FROM pending_moves m JOIN threads t ON t.pk = m.thread_pk WHERE m.last_error IS NULL ORDER BY t.updated_at`,
+      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, c.from_project AS move_from,
+              c.status_changed, NULL AS change_refused
+       FROM pending_thread_changes c JOIN threads t ON t.pk = c.thread_pk WHERE c.last_error IS NULL
+       ORDER BY t.updated_at`,
     )
     .all() as ThreadToSync[];
   const sending = db
     .prepare(
-      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, m.from_project AS move_from, m.last_error AS move_refused
-       FROM threads t LEFT JOIN pending_moves m ON m.thread_pk = t.pk
+      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, c.from_project AS move_from,
+              c.status_changed, c.last_error AS change_refused
+       FROM threads t LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk
        WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') ${filter}
        ORDER BY t.updated_at`,
     )
     .all(...(options.threadPks ? [JSON.stringify(options.threadPks)] : [])) as ThreadToSync[];
-  const threads = [...moving, ...sending.filter((t) => !moving.some((m) => m.pk === t.pk))];
+  const threads = [...changing, ...sending.filter((t) => !changing.some((c) => c.pk === t.pk))];
   const pending = db.prepare(
     `SELECT o.entry_pk, e.id, e.seq, e.content, e.author, e.timestamp FROM outbox o
      JOIN entries e ON e.pk = o.entry_pk WHERE o.thread_pk = ? AND o.state = 'pending' ORDER BY e.seq`,
@@ -104,9 +113,21 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
        ON CONFLICT (thread_pk) DO UPDATE SET server_seq = excluded.server_seq, last_sync_at = excluded.last_sync_at, last_error = NULL`,
     ).run(thread.pk, watermark, new Date().toISOString());
   });
-  const followed = db.prepare('DELETE FROM pending_moves WHERE thread_pk = ?');
-  const moveRefused = db.transaction((thread: ThreadToSync, reason: string) => {
-    db.prepare('UPDATE pending_moves SET last_error = ? WHERE thread_pk = ?').run(reason, thread.pk);
+  // Sent: the server has the thread where it was sent (unless it moved again meanwhile), and the
+  // status that was sent (unless it changed again meanwhile).
+  const moved = db.prepare(
+    `UPDATE pending_thread_changes SET from_project = nullif(?, (SELECT project_id FROM threads WHERE pk = thread_pk))
+     WHERE thread_pk = ?`,
+  );
+  const statusSent = db.prepare(
+    `UPDATE pending_thread_changes SET status_changed = 0
+     WHERE thread_pk = ? AND (SELECT status FROM threads WHERE pk = thread_pk) = ?`,
+  );
+  const settled = db.prepare(
+    `DELETE FROM pending_thread_changes WHERE thread_pk = ? AND from_project IS NULL AND NOT status_changed`,
+  );
+  const changeRefused = db.transaction((thread: ThreadToSync, reason: string) => {
+    db.prepare('UPDATE pending_thread_changes SET last_error = ? WHERE thread_pk = ?').run(reason, thread.pk);
     // Its entries would land in the server's thread at the old place: they wait with the move.
     return db
       .prepare(`UPDATE outbox SET state = 'failed', last_error = ? WHERE thread_pk = ? AND state = 'pending'`)
@@ -121,40 +142,46 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
 
   for (const thread of threads) {
     result.threads++;
-    if (thread.move_refused !== null) {
+    if (thread.change_refused !== null) {
       // Its entries would land in the thread the server has at the old place: they wait too.
-      result.failed += moveRefused(thread, thread.move_refused);
+      result.failed += changeRefused(thread, thread.change_refused);
       continue;
     }
-    if (thread.move_from !== null) {
+    if (thread.move_from !== null || thread.status_changed) {
       if (options.deadline !== undefined && Date.now() > options.deadline) {
         result.stop = { kind: 'deadline', message: 'the time budget for this sync ran out' };
         return result;
       }
+      // NOT_FOUND: the server has no such thread there (deleted, or moved from another machine):
+      // nothing to change; the thread's new entries go to its new place, with its status.
+      const unlessMissing = (error: unknown) => {
+        const failure = classify(error);
+        if (failure.kind !== 'rejected' || failure.code !== 'NOT_FOUND') throw error;
+        return false;
+      };
       try {
-        await api.threads.move.mutate({
-          projectId: thread.move_from,
-          threadId: thread.slug,
-          toProjectId: thread.project_id,
-        });
-        followed.run(thread.pk);
-        result.moved++;
+        if (thread.move_from !== null) {
+          const to = { projectId: thread.move_from, threadId: thread.slug, toProjectId: thread.project_id };
+          if (await api.threads.move.mutate(to).then(() => true, unlessMissing)) result.moved++;
+          moved.run(thread.project_id, thread.pk);
+        }
+        if (thread.status_changed) {
+          const status = { projectId: thread.project_id, threadId: thread.slug, status: thread.status };
+          if (await api.threads.setStatus.mutate(status).then(() => true, unlessMissing)) result.changed++;
+          statusSent.run(thread.pk, thread.status);
+        }
+        settled.run(thread.pk);
       } catch (error) {
         const failure = classify(error);
-        if (failure.kind === 'rejected' && failure.code === 'NOT_FOUND') {
-          // The server has no such thread there (deleted, or moved from another machine): nothing
-          // to move; the thread's new entries go to its new place.
-          followed.run(thread.pk);
-        } else if (failure.kind === 'rejected') {
-          result.failed += moveRefused(
+        if (failure.kind === 'rejected') {
+          result.failed += changeRefused(
             thread,
             `${failure.code}: ${failure.message} (then \`vlt sync thread ${thread.project_id}/${thread.slug}\`)`,
           );
           continue;
-        } else {
-          result.stop = failure;
-          return result;
         }
+        result.stop = failure;
+        return result;
       }
     }
     let batchLimit = MAX_BATCH_ENTRIES;

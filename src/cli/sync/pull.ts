@@ -6,7 +6,7 @@ import type { Api } from './client.js';
 
 type PullPage = Awaited<ReturnType<Api['threads']['pull']['query']>>;
 type PulledEntry = PullPage['entries'][number];
-type PulledMove = PullPage['moves'][number];
+type PulledChange = PullPage['changes'][number];
 
 export interface PullResult {
   received: number;
@@ -15,6 +15,8 @@ export interface PullResult {
   threads: number;
   /** Threads moved here because they were moved on the server (from another machine). */
   moved: number;
+  /** Threads whose status was set here because it was set on the server. */
+  statuses: number;
 }
 
 const cursorKey = (serverUrl: string, projectId?: string) => `pull:${serverUrl}:${projectId ?? '*'}`;
@@ -25,7 +27,7 @@ export async function pullFromServer(
   serverUrl: string,
   options: { projectId?: string; onProgress?: (received: number) => void } = {},
 ): Promise<PullResult> {
-  const result: PullResult = { received: 0, added: 0, renumbered: 0, threads: 0, moved: 0 };
+  const result: PullResult = { received: 0, added: 0, renumbered: 0, threads: 0, moved: 0, statuses: 0 };
   const key = cursorKey(serverUrl, options.projectId);
   const touched = new Set<string>();
   let cursor = (
@@ -37,8 +39,12 @@ export async function pullFromServer(
       ...(options.projectId ? { projectId: options.projectId } : {}),
     });
     db.transaction(() => {
-      // The moves first: the entries come under their threads' projects of now.
-      for (const move of page.moves) applyMove(db, move, result);
+      // The thread changes first: the entries come under their threads' projects of now.
+      for (const change of page.changes) {
+        if (change.fromProjectId !== null)
+          applyMove(db, { ...change, fromProjectId: change.fromProjectId }, result);
+        if (change.status !== null) applyStatus(db, { ...change, status: change.status }, result);
+      }
       applyPage(db, page.entries, result, touched);
       db.prepare(
         'INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -57,11 +63,30 @@ export async function pullFromServer(
 function movedAway(db: Sqlite, project: string, slug: string) {
   return db
     .prepare(
-      `SELECT t.pk, t.project_id AS project FROM pending_moves m JOIN threads t ON t.pk = m.thread_pk
-       WHERE m.from_project = ? AND t.slug = ?`,
+      `SELECT t.pk, t.project_id AS project FROM pending_thread_changes c JOIN threads t ON t.pk = c.thread_pk
+       WHERE c.from_project = ? AND t.slug = ?`,
     )
     .get(project, slug) as { pk: number; project: string } | undefined;
 }
+
+/** This vault's copy of the server's thread at `project`, where the server has it too, if any. */
+function copyAt(db: Sqlite, project: string, slug: string) {
+  return db
+    .prepare(
+      `SELECT t.pk, t.project_id AS project FROM threads t JOIN sync_watermarks w ON w.thread_pk = t.pk
+       WHERE t.project_id = ? AND t.slug = ?
+         AND NOT EXISTS (SELECT 1 FROM pending_thread_changes c WHERE c.thread_pk = t.pk AND c.from_project IS NOT NULL)`,
+    )
+    .get(project, slug) as { pk: number; project: string } | undefined;
+}
+
+const settle = (db: Sqlite, threadPk: number) =>
+  db
+    .prepare(
+      `DELETE FROM pending_thread_changes
+       WHERE thread_pk = ? AND from_project IS NULL AND NOT status_changed AND last_error IS NULL`,
+    )
+    .run(threadPk);
 
 /**
  * A thread the server moved: this vault's copy follows. If the copy was moved here already, or
@@ -69,41 +94,50 @@ function movedAway(db: Sqlite, project: string, slug: string) {
  * it changes; if another thread of this vault holds the new place, the copy stays and the clash
  * waits in `vlt sync queue`.
  */
-function applyMove(db: Sqlite, move: PulledMove, result: PullResult): void {
-  const away = movedAway(db, move.fromProjectId, move.threadId);
+function applyMove(db: Sqlite, move: PulledChange & { fromProjectId: string }, result: PullResult): void {
+  const { fromProjectId: from, projectId: to, threadId } = move;
+  const away = movedAway(db, from, threadId);
   if (away) {
-    if (away.project === move.toProjectId)
-      db.prepare('DELETE FROM pending_moves WHERE thread_pk = ?').run(away.pk);
-    else
-      db.prepare('UPDATE pending_moves SET from_project = ? WHERE thread_pk = ?').run(
-        move.toProjectId,
-        away.pk,
-      );
+    if (away.project === to) {
+      db.prepare(
+        'UPDATE pending_thread_changes SET from_project = NULL, last_error = NULL WHERE thread_pk = ?',
+      ).run(away.pk);
+      settle(db, away.pk);
+    } else {
+      db.prepare('UPDATE pending_thread_changes SET from_project = ? WHERE thread_pk = ?').run(to, away.pk);
+    }
     return;
   }
-  const copy = db
-    .prepare(
-      `SELECT t.pk FROM threads t JOIN sync_watermarks w ON w.thread_pk = t.pk
-       WHERE t.project_id = ? AND t.slug = ? AND NOT EXISTS (SELECT 1 FROM pending_moves m WHERE m.thread_pk = t.pk)`,
-    )
-    .get(move.fromProjectId, move.threadId) as { pk: number } | undefined;
+  const copy = copyAt(db, from, threadId);
   if (!copy) return;
-  if (
-    db.prepare('SELECT 1 FROM threads WHERE project_id = ? AND slug = ?').get(move.toProjectId, move.threadId)
-  ) {
-    db.prepare('INSERT INTO pending_moves (thread_pk, from_project, last_error) VALUES (?, ?, ?)').run(
+  if (db.prepare('SELECT 1 FROM threads WHERE project_id = ? AND slug = ?').get(to, threadId)) {
+    db.prepare(
+      `INSERT INTO pending_thread_changes (thread_pk, from_project, last_error) VALUES (?, ?, ?)
+       ON CONFLICT (thread_pk) DO UPDATE SET from_project = excluded.from_project, last_error = excluded.last_error`,
+    ).run(
       copy.pk,
-      move.toProjectId,
-      `CONFLICT: the server moved ${move.fromProjectId}/${move.threadId} to ${move.toProjectId}, where this vault has another thread ${move.threadId}: move one of them (\`vlt thread move\`)`,
+      to,
+      `CONFLICT: the server moved ${from}/${threadId} to ${to}, where this vault has another thread ${threadId}: move one of them (\`vlt thread move\`)`,
     );
     return;
   }
-  db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(
-    move.toProjectId,
-    move.toProjectId,
-  );
-  db.prepare('UPDATE threads SET project_id = ? WHERE pk = ?').run(move.toProjectId, copy.pk);
+  db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(to, to);
+  db.prepare('UPDATE threads SET project_id = ? WHERE pk = ?').run(to, copy.pk);
   result.moved++;
+}
+
+/** A thread whose status was set on the server: this vault's copy takes it, unless its own waits to be sent. */
+function applyStatus(db: Sqlite, change: PulledChange & { status: string }, result: PullResult): void {
+  const copy =
+    movedAway(db, change.projectId, change.threadId) ?? copyAt(db, change.projectId, change.threadId);
+  if (!copy) return;
+  const updated = db
+    .prepare(
+      `UPDATE threads SET status = ? WHERE pk = ? AND status <> ?
+         AND NOT EXISTS (SELECT 1 FROM pending_thread_changes c WHERE c.thread_pk = threads.pk AND c.status_changed)`,
+    )
+    .run(change.status, copy.pk, change.status);
+  result.statuses += updated.changes;
 }
 
 function applyPage(db: Sqlite, entries: PulledEntry[], result: PullResult, touched: Set<string>): void {

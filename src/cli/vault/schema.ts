@@ -159,14 +159,16 @@ export const syncMeta = sqliteTable('sync_meta', {
 });
 
 /**
- * Threads that `vlt thread move` moved after the server had them: the project the server keeps
- * each under. The next sync moves the server's copy before it sends the thread's entries; a move
- * the server refused keeps its reason here and waits for the user. Usually empty.
+ * Changes to threads the server has that the server has not had yet: `vlt thread move` (the project
+ * the server keeps the thread under, in `fromProject`) and `vlt thread status`. The next sync sends
+ * them before the thread's entries; a move the server refused keeps its reason in `lastError` and
+ * waits for the user. Usually empty.
  */
-export const pendingMoves = sqliteTable('pending_moves', {
+export const pendingThreadChanges = sqliteTable('pending_thread_changes', {
   threadPk: integer('thread_pk')
     .primaryKey()
     .references(() => threads.pk),
-  fromProject: text('from_project').notNull(),
+  fromProject: text('from_project'),
+  statusChanged: integer('status_changed', { mode: 'boolean' }).notNull().default(false),
   lastError: text('last_error'),
 });

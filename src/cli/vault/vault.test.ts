@@ -39,7 +39,7 @@ describe('opening', () => {
     again.close();
   });
 
-  it('upgrades a vault of the schema before moves; a move waits to be sent only for a thread the server has', () => {
+  it('upgrades a vault of the schema before moves; moves and statuses wait to be sent only for a thread the server has', () => {
     // A vault as vlt left it before migration 0004: the first four migrations, one synced thread.
     const path = join(dir, 'old.db');
     const old = new Database(path);
@@ -56,17 +56,23 @@ describe('opening', () => {
     old.close();
     const upgraded = openVault(path, { create: false })!;
     expect(upgraded.pragma('user_version', { simple: true })).toBe(5);
-    expect(upgraded.prepare('SELECT count(*) AS n FROM pending_moves').get()).toEqual({ n: 0 });
+    expect(upgraded.prepare('SELECT count(*) AS n FROM pending_thread_changes').get()).toEqual({ n: 0 });
     // A thread the server had, moved now, waits to be moved there too; one it never had does not.
     const upgradedVault = new Vault(upgraded);
     upgradedVault.moveThread(upgradedVault.requireThread('app', 'synced'), 'ops');
     upgradedVault.moveThread(upgradedVault.requireThread('app', 'local'), 'ops');
-    expect(upgraded.prepare('SELECT thread_pk, from_project FROM pending_moves').all()).toEqual([
+    expect(upgraded.prepare('SELECT thread_pk, from_project FROM pending_thread_changes').all()).toEqual([
       { thread_pk: 1, from_project: 'app' },
     ]);
     // Moved back, nothing is left to send.
     upgradedVault.moveThread(upgradedVault.requireThread('ops', 'synced'), 'app');
-    expect(upgraded.prepare('SELECT count(*) AS n FROM pending_moves').get()).toEqual({ n: 0 });
+    expect(upgraded.prepare('SELECT count(*) AS n FROM pending_thread_changes').get()).toEqual({ n: 0 });
+    // A status waits to be sent the same way.
+    upgradedVault.setStatus(upgradedVault.requireThread('app', 'synced'), 'archived');
+    upgradedVault.setStatus(upgradedVault.requireThread('ops', 'local'), 'archived');
+    expect(
+      upgraded.prepare('SELECT thread_pk, from_project, status_changed FROM pending_thread_changes').all(),
+    ).toEqual([{ thread_pk: 1, from_project: null, status_changed: 1 }]);
     upgraded.close();
   });
 

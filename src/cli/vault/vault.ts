@@ -16,17 +16,7 @@ import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
 import type { Sqlite } from './open.js';
 import * as schema from './schema.js';
-import {
-  entries,
-  entryTags,
-  outbox,
-  pendingMoves,
-  projects,
-  references,
-  syncWatermarks,
-  tags,
-  threads,
-} from './schema.js';
+import { entries, entryTags, outbox, projects, references, syncWatermarks, tags, threads } from './schema.js';
 
 export { unknownThread };
 
@@ -355,17 +345,17 @@ export class Vault {
           );
         }
         tx.update(threads).set({ projectId: toProject }).where(eq(threads.pk, thread.pk)).run();
-        // The server's copy follows at the next sync: a pending move from where the server has it
-        // (kept from an earlier move not sent yet; none when the server never had the thread, or
+        // The server's copy follows at the next sync: a pending change from where the server has
+        // it (kept from an earlier move not sent yet; none when the server never had the thread, or
         // when it moves back there). A move refused before is tried again.
-        if (tx.select().from(syncWatermarks).where(eq(syncWatermarks.threadPk, thread.pk)).get()) {
-          tx.insert(pendingMoves)
-            .values({ threadPk: thread.pk, fromProject: thread.projectId })
-            .onConflictDoUpdate({ target: pendingMoves.threadPk, set: { lastError: null } })
-            .run();
-          tx.delete(pendingMoves)
-            .where(and(eq(pendingMoves.threadPk, thread.pk), eq(pendingMoves.fromProject, toProject)))
-            .run();
+        if (this.onServer(tx, thread.pk)) {
+          tx.run(sql`
+            INSERT INTO pending_thread_changes (thread_pk, from_project) VALUES (${thread.pk}, ${thread.projectId})
+            ON CONFLICT (thread_pk) DO UPDATE SET from_project = coalesce(from_project, excluded.from_project), last_error = NULL`);
+          tx.run(sql`
+            UPDATE pending_thread_changes SET from_project = NULL
+            WHERE thread_pk = ${thread.pk} AND from_project = ${toProject}`);
+          this.settle(tx, thread.pk);
         }
         // Entries set aside (conflicts at the old place, or waiting for a move) go again, to the new place.
         tx.run(sql`
@@ -377,7 +367,30 @@ export class Vault {
   }
 
   setStatus(thread: ThreadRow, status: ThreadStatus): void {
-    this.orm.update(threads).set({ status }).where(eq(threads.pk, thread.pk)).run();
+    this.orm.transaction(
+      (tx) => {
+        tx.update(threads).set({ status }).where(eq(threads.pk, thread.pk)).run();
+        // The server's copy follows at the next sync (a new thread gets it with its first entries).
+        if (this.onServer(tx, thread.pk)) {
+          tx.run(sql`
+            INSERT INTO pending_thread_changes (thread_pk, status_changed) VALUES (${thread.pk}, 1)
+            ON CONFLICT (thread_pk) DO UPDATE SET status_changed = 1`);
+        }
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  /** Whether the server has had this thread (a push was acknowledged, or it came from a pull). */
+  private onServer(tx: Pick<BetterSQLite3Database<typeof schema>, 'select'>, threadPk: number): boolean {
+    return tx.select().from(syncWatermarks).where(eq(syncWatermarks.threadPk, threadPk)).get() !== undefined;
+  }
+
+  /** Drops the thread's pending change when nothing is left of it. */
+  private settle(tx: Pick<BetterSQLite3Database<typeof schema>, 'run'>, threadPk: number): void {
+    tx.run(sql`
+      DELETE FROM pending_thread_changes
+      WHERE thread_pk = ${threadPk} AND from_project IS NULL AND NOT status_changed AND last_error IS NULL`);
   }
 
   /** Outgoing links of the given entries, for `thread read`. */

@@ -130,19 +130,25 @@ export const entryEmbeddings = pgTable(
   ],
 );
 
-export const threadMoves = pgTable(
-  'thread_moves',
+/**
+ * Changes to threads other than new entries, in the order they happened: a move to another project
+ * (`fromProjectId` set; `projectId` is where it went) or a new status (`status` set). `threads.pull`
+ * hands them to the user's other machines, whose copies of those threads change too.
+ */
+export const threadChanges = pgTable(
+  'thread_changes',
   {
     pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    projectId: text('project_id').notNull(),
     threadId: text('thread_id').notNull(),
-    fromProjectId: text('from_project_id').notNull(),
-    toProjectId: text('to_project_id').notNull(),
-    movedAt: text('moved_at').notNull().default(now),
+    fromProjectId: text('from_project_id'),
+    status: text('status', { enum: ['active', 'archived', 'blocked'] }),
+    changedAt: text('changed_at').notNull().default(now),
   },
-  (t) => [index('thread_moves_user_pk').on(t.userId, t.pk)],
+  (t) => [index('thread_changes_user_pk').on(t.userId, t.pk)],
 );
 
 /**

@@ -251,30 +251,62 @@ describe('threads.move', () => {
     ).toBe('BAD_REQUEST');
     const threads = (await alice.caller.threads.list({})).threads.map((t) => `${t.projectId}/${t.threadId}`);
     expect(threads.sort()).toEqual(['app/auth', 'ops/auth']);
-    expect((await alice.caller.threads.pull({})).moves).toEqual([]);
+    expect((await alice.caller.threads.pull({})).changes).toEqual([]);
   });
 
   it('hands moves to pull in order, after a cursor and for a project on either side', async () => {
     await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 1) });
     const before = await alice.caller.threads.pull({});
-    expect(before.moves).toEqual([]);
+    expect(before.changes).toEqual([]);
     await alice.caller.threads.move({ projectId: 'app', threadId: 'auth', toProjectId: 'ops' });
     await alice.caller.threads.move({ projectId: 'ops', threadId: 'auth', toProjectId: 'infra' });
     const after = await alice.caller.threads.pull({ cursor: before.cursor });
     expect(after.entries).toEqual([]);
-    expect(after.moves.map((m) => [m.fromProjectId, m.toProjectId, m.threadId])).toEqual([
+    expect(after.changes.map((m) => [m.fromProjectId, m.projectId, m.threadId])).toEqual([
       ['app', 'ops', 'auth'],
       ['ops', 'infra', 'auth'],
     ]);
-    expect(after.moves[0]!.movedAt).toBeInstanceOf(Date);
+    expect(after.changes[0]!.changedAt).toBeInstanceOf(Date);
     // Entries come under the project they are in now.
     expect((await alice.caller.threads.pull({})).entries.map((e) => e.projectId)).toEqual(['infra', 'infra']);
-    expect((await alice.caller.threads.pull({ cursor: after.cursor })).moves).toEqual([]);
-    expect((await alice.caller.threads.pull({ projectId: 'app' })).moves).toHaveLength(1);
-    expect((await alice.caller.threads.pull({ projectId: 'infra' })).moves).toHaveLength(1);
-    expect((await alice.caller.threads.pull({ projectId: 'ops' })).moves).toHaveLength(2);
+    expect((await alice.caller.threads.pull({ cursor: after.cursor })).changes).toEqual([]);
+    expect((await alice.caller.threads.pull({ projectId: 'app' })).changes).toHaveLength(1);
+    expect((await alice.caller.threads.pull({ projectId: 'infra' })).changes).toHaveLength(1);
+    expect((await alice.caller.threads.pull({ projectId: 'ops' })).changes).toHaveLength(2);
     // A cursor from before moves were reported (a bare entry number) still works.
     const legacy = Buffer.from('1').toString('base64url');
-    expect((await alice.caller.threads.pull({ cursor: legacy })).moves).toHaveLength(2);
+    expect((await alice.caller.threads.pull({ cursor: legacy })).changes).toHaveLength(2);
+  });
+});
+
+describe('threads.setStatus', () => {
+  it('sets the status, which later pushes leave alone, and hands the change to pull', async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 0) });
+    const before = await alice.caller.threads.pull({});
+    const key = { projectId: 'app', threadId: 'auth' };
+    expect(await alice.caller.threads.setStatus({ ...key, status: 'archived' })).toEqual({
+      ...key,
+      status: 'archived',
+      changed: true,
+    });
+    expect(await alice.caller.threads.setStatus({ ...key, status: 'archived' })).toMatchObject({
+      changed: false,
+    });
+    // A push (from a machine that has not pulled yet) does not set it back.
+    await alice.caller.threads.push({ ...thread, status: 'active', entries: entriesFor(1, 1) });
+    expect((await alice.caller.threads.get(key)).thread.status).toBe('archived');
+    expect((await alice.caller.threads.list({ status: 'archived' })).threads.map((t) => t.threadId)).toEqual([
+      'auth',
+    ]);
+    const after = await alice.caller.threads.pull({ cursor: before.cursor });
+    expect(after.changes.map((c) => [c.projectId, c.threadId, c.fromProjectId, c.status])).toEqual([
+      ['app', 'auth', null, 'archived'],
+    ]);
+    expect(await code(alice.caller.threads.setStatus({ ...key, threadId: 'nope', status: 'active' }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      await code(alice.caller.threads.setStatus({ ...key, status: 'done' as unknown as 'active' })),
+    ).toBe('BAD_REQUEST');
   });
 });

@@ -1,4 +1,4 @@
-// Threads: the sync endpoint, listing, reading, moving, deleting, search and pull for other machines.
+// Threads: the sync endpoint, listing, reading, moving, status, deleting, search and pull for other machines.
 import {
   getInput,
   listInput,
@@ -6,6 +6,7 @@ import {
   pullInput,
   pushInput,
   searchInput,
+  setStatusInput,
   threadKey,
   watchInput,
 } from '../../shared/schemas.js';
@@ -43,6 +44,11 @@ export const threadsRouter = router({
   move: protectedProcedure
     .input(moveInput)
     .mutation(({ ctx, input }) => ctx.deps.threads.move(ctx.user.id, input)),
+
+  /** Sets a thread's status; the user's other machines follow when they pull. */
+  setStatus: protectedProcedure
+    .input(setStatusInput)
+    .mutation(({ ctx, input }) => ctx.deps.threads.setStatus(ctx.user.id, input)),
 
   search: protectedProcedure
     .input(searchInput)

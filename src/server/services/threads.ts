@@ -35,12 +35,12 @@ function decodeCursor<T>(cursor: string, check: (value: unknown) => value is T):
 const isListCursor = (v: unknown): v is [string, number] =>
   Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]);
 const isNumberCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= -1;
-/** Pull's cursor: the last entry and the last move handed out (a bare number is an entry only). */
+/** Pull's cursor: the last entry and the last thread change handed out (a bare number: an entry). */
 const isPullCursor = (v: unknown): v is number | [number, number] =>
   isNumberCursor(v) || (Array.isArray(v) && v.length === 2 && v.every(isNumberCursor));
 
-/** Moves handed out by one pull page at most (they are rare; more come with the next page). */
-const MOVES_PER_PAGE = 500;
+/** Thread changes handed out by one pull page at most (they are rare; more come with the next page). */
+const CHANGES_PER_PAGE = 500;
 
 interface ThreadRow {
   pk: number;
@@ -180,11 +180,12 @@ export class Threads {
         INSERT INTO projects (user_id, id, created_at) VALUES (${userId}, ${input.projectId}, ${now})
         ON CONFLICT DO NOTHING`);
       const createdAt = input.createdAt.toISOString();
-      // The upsert also locks the thread's row until commit: pushes to one thread take turns.
+      // The upsert also locks the thread's row until commit: pushes to one thread take turns. The
+      // status counts for a new thread only: later ones come through threads.setStatus.
       const thread = (await tx.get<ThreadRow>(sql`
         INSERT INTO threads (user_id, project_id, thread_id, status, created_at, last_activity_at)
         VALUES (${userId}, ${input.projectId}, ${input.threadId}, ${input.status}, ${createdAt}, ${createdAt})
-        ON CONFLICT (user_id, project_id, thread_id) DO UPDATE SET status = excluded.status
+        ON CONFLICT (user_id, project_id, thread_id) DO UPDATE SET status = threads.status
         RETURNING ${THREAD_COLUMNS}`))!;
       let syncedCount = 0;
       let duplicateCount = 0;
@@ -340,22 +341,33 @@ export class Threads {
   }
 
   /**
-   * Moves a thread, with its entries, to another project (made if it does not exist). CONFLICT when
-   * that project already has a thread of the name. Each move is recorded, in order, so that the
-   * user's other machines move their copies when they pull.
+   * Runs `change` on the user's thread in a transaction that takes the user's turn (on PostgreSQL,
+   * the lock pushes take: a change never lands between a push's entries); NOT_FOUND if it is not there.
    */
-  async move(userId: string, input: { projectId: string; threadId: string; toProjectId: string }) {
-    const { projectId, threadId, toProjectId } = input;
+  private changeThread<T>(
+    userId: string,
+    projectId: string,
+    threadId: string,
+    change: (tx: Executor, thread: ThreadRow) => Promise<T>,
+  ): Promise<T> {
     return this.db.transaction(async (tx) => {
-      if (this.db.dialect === 'postgres') {
-        // Taken in the same order as pushes take it: a move never lands between a push's entries.
+      if (this.db.dialect === 'postgres')
         await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${userId}))`);
-      }
-      const thread = await tx.get<{ pk: number }>(sql`
-        SELECT pk FROM threads WHERE user_id = ${userId} AND project_id = ${projectId} AND thread_id = ${threadId}`);
-      if (!thread) {
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no thread ${projectId}/${threadId}` });
-      }
+      const thread = await tx.get<ThreadRow>(sql`
+        SELECT ${THREAD_COLUMNS} FROM threads
+        WHERE user_id = ${userId} AND project_id = ${projectId} AND thread_id = ${threadId}`);
+      if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: `no thread ${projectId}/${threadId}` });
+      return change(tx, thread);
+    });
+  }
+
+  /**
+   * Moves a thread, with its entries, to another project (made if it does not exist). CONFLICT when
+   * that project already has a thread of the name. Recorded for the other machines' pulls.
+   */
+  move(userId: string, input: { projectId: string; threadId: string; toProjectId: string }) {
+    const { projectId, threadId, toProjectId } = input;
+    return this.changeThread(userId, projectId, threadId, async (tx, thread) => {
       if (toProjectId === projectId) return { projectId, threadId, moved: false };
       const taken = await tx.get<{ pk: number }>(sql`
         SELECT pk FROM threads WHERE user_id = ${userId} AND project_id = ${toProjectId} AND thread_id = ${threadId}`);
@@ -371,9 +383,22 @@ export class Threads {
         ON CONFLICT DO NOTHING`);
       await tx.run(sql`UPDATE threads SET project_id = ${toProjectId} WHERE pk = ${thread.pk}`);
       await tx.run(sql`
-        INSERT INTO thread_moves (user_id, thread_id, from_project_id, to_project_id, moved_at)
-        VALUES (${userId}, ${threadId}, ${projectId}, ${toProjectId}, ${now})`);
+        INSERT INTO thread_changes (user_id, project_id, thread_id, from_project_id, changed_at)
+        VALUES (${userId}, ${toProjectId}, ${threadId}, ${projectId}, ${now})`);
       return { projectId: toProjectId, threadId, moved: true };
+    });
+  }
+
+  /** Sets a thread's status; recorded for the other machines' pulls. */
+  setStatus(userId: string, input: { projectId: string; threadId: string; status: ThreadStatus }) {
+    const { projectId, threadId, status } = input;
+    return this.changeThread(userId, projectId, threadId, async (tx, thread) => {
+      if (thread.status === status) return { projectId, threadId, status, changed: false };
+      await tx.run(sql`UPDATE threads SET status = ${status} WHERE pk = ${thread.pk}`);
+      await tx.run(sql`
+        INSERT INTO thread_changes (user_id, project_id, thread_id, status, changed_at)
+        VALUES (${userId}, ${projectId}, ${threadId}, ${status}, ${new Date().toISOString()})`);
+      return { projectId, threadId, status, changed: true };
     });
   }
 
@@ -467,26 +492,28 @@ export class Threads {
 
   /**
    * Entries stored since `cursor` (oldest first), each under its thread's project of now, and the
-   * threads moved since then (oldest first): a second machine moves its copies, then adds the entries.
+   * threads changed since then (moves and statuses, oldest first): a second machine applies the
+   * changes to its copies, then adds the entries.
    */
   async pull(userId: string, input: { cursor?: string; projectId?: string; limit?: number }) {
     const limit = this.pageSize(input.limit, 100);
     const decoded = input.cursor ? decodeCursor(input.cursor, isPullCursor) : 0;
-    const [after, afterMove] = Array.isArray(decoded) ? decoded : [decoded, 0];
-    const moves = await this.db.all<{
+    const [after, afterChange] = Array.isArray(decoded) ? decoded : [decoded, 0];
+    const changes = await this.db.all<{
       pk: number;
+      projectId: string;
       threadId: string;
-      fromProjectId: string;
-      toProjectId: string;
-      movedAt: string;
+      fromProjectId: string | null;
+      status: ThreadStatus | null;
+      changedAt: string;
     }>(sql`
-      SELECT pk, thread_id AS "threadId", from_project_id AS "fromProjectId",
-             to_project_id AS "toProjectId", moved_at AS "movedAt"
-      FROM thread_moves WHERE user_id = ${userId} AND pk > ${afterMove}
-        ${input.projectId ? sql`AND (from_project_id = ${input.projectId} OR to_project_id = ${input.projectId})` : sql``}
-      ORDER BY pk LIMIT ${MOVES_PER_PAGE + 1}`);
-    const movePage = moves.slice(0, MOVES_PER_PAGE);
-    const lastMove = movePage[movePage.length - 1];
+      SELECT pk, project_id AS "projectId", thread_id AS "threadId", from_project_id AS "fromProjectId",
+             status, changed_at AS "changedAt"
+      FROM thread_changes WHERE user_id = ${userId} AND pk > ${afterChange}
+        ${input.projectId ? sql`AND (project_id = ${input.projectId} OR from_project_id = ${input.projectId})` : sql``}
+      ORDER BY pk LIMIT ${CHANGES_PER_PAGE + 1}`);
+    const changePage = changes.slice(0, CHANGES_PER_PAGE);
+    const lastChange = changePage[changePage.length - 1];
     const rows = await this.db.all<
       EntryRow & {
         pk: number;
@@ -506,15 +533,18 @@ export class Threads {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      moves: movePage.map(({ pk: _pk, movedAt, ...rest }) => ({ ...rest, movedAt: new Date(movedAt) })),
+      changes: changePage.map(({ pk: _pk, changedAt, ...rest }) => ({
+        ...rest,
+        changedAt: new Date(changedAt),
+      })),
       entries: page.map(({ pk: _pk, threadCreatedAt, timestamp, ...rest }) => ({
         ...rest,
         threadCreatedAt: new Date(threadCreatedAt),
         timestamp: new Date(timestamp),
       })),
       // The cursor to ask with next time: stays put when there is nothing new.
-      cursor: encodeCursor([last ? last.pk : after, lastMove ? lastMove.pk : afterMove]),
-      hasMore: rows.length > limit || moves.length > MOVES_PER_PAGE,
+      cursor: encodeCursor([last ? last.pk : after, lastChange ? lastChange.pk : afterChange]),
+      hasMore: rows.length > limit || changes.length > CHANGES_PER_PAGE,
     };
   }
 

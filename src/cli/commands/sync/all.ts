@@ -35,8 +35,8 @@ export class SyncAllCommand extends VltCommand {
     const threads = db
       .prepare(
         // Asked where the server keeps the thread: a move waiting to be sent goes first in the sync.
-        `SELECT t.pk, coalesce(m.from_project, t.project_id) AS project, t.slug, t.last_seq AS lastSeq
-         FROM threads t LEFT JOIN pending_moves m ON m.thread_pk = t.pk ${projectId ? 'WHERE t.project_id = ?' : ''}`,
+        `SELECT t.pk, coalesce(c.from_project, t.project_id) AS project, t.slug, t.last_seq AS lastSeq
+         FROM threads t LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk ${projectId ? 'WHERE t.project_id = ?' : ''}`,
       )
       .all(...(projectId ? [projectId] : [])) as {
       pk: number;

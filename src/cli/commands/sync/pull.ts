@@ -52,6 +52,7 @@ export class SyncPullCommand extends VltCommand {
         `pulled ${pulled.added} new entries into ${pulled.threads} threads` +
           (pulled.renumbered ? `; renumbered ${pulled.renumbered} local entries after them` : '') +
           (pulled.moved ? `; moved ${pulled.moved} threads as they were moved on the server` : '') +
+          (pulled.statuses ? `; set the status of ${pulled.statuses} threads as on the server` : '') +
           `; sent ${pushed.sent}`,
       );
     }

@@ -33,31 +33,39 @@ export class SyncQueueCommand extends VltCommand {
       lastError: string | null;
       state: string;
     }[];
-    // Threads moved here whose server copy has not followed yet: waiting, or refused (with why).
-    const moves = (db
+    // Thread changes the server has not had yet: a move (from where the server keeps it) and a
+    // status, waiting, or refused (with why).
+    const changes = (db
       ?.prepare(
-        `SELECT t.project_id AS project, t.slug AS thread, m.from_project AS serverProject,
-                CASE WHEN m.last_error IS NULL THEN 'pending' ELSE 'failed' END AS state, m.last_error AS lastError
-         FROM pending_moves m JOIN threads t ON t.pk = m.thread_pk ORDER BY t.project_id, t.slug`,
+        `SELECT t.project_id AS project, t.slug AS thread, coalesce(c.from_project, t.project_id) AS serverProject,
+                c.from_project IS NOT NULL AS moved, CASE WHEN c.status_changed THEN t.status END AS status,
+                CASE WHEN c.last_error IS NULL THEN 'pending' ELSE 'failed' END AS state, c.last_error AS lastError
+         FROM pending_thread_changes c JOIN threads t ON t.pk = c.thread_pk ORDER BY t.project_id, t.slug`,
       )
       .all() ?? []) as {
       project: string;
       thread: string;
       serverProject: string;
+      moved: number;
+      status: string | null;
       state: string;
       lastError: string | null;
     }[];
     if (this.json) {
-      this.printJson({ items, moves });
+      this.printJson({ items, changes: changes.map(({ moved: _moved, ...change }) => change) });
       return;
     }
-    if (items.length === 0 && moves.length === 0) {
+    if (items.length === 0 && changes.length === 0) {
       this.print('The queue is empty: everything is on the server.');
       return;
     }
     const rows = [['STATE', 'ENTRY', 'ATTEMPTS', 'LAST ERROR']];
-    for (const m of moves) {
-      rows.push([m.state, `move ${m.serverProject}/${m.thread} → ${m.project}`, '-', m.lastError ?? '-']);
+    for (const c of changes) {
+      const what = [
+        ...(c.moved ? [`move ${c.serverProject}/${c.thread} → ${c.project}`] : []),
+        ...(c.status ? [`status of ${c.project}/${c.thread} → ${c.status}`] : []),
+      ];
+      rows.push([c.state, what.join(', '), '-', c.lastError ?? '-']);
     }
     for (const i of items)
       rows.push([i.state, `${i.project}/${i.thread}#${i.seq}`, String(i.attempts), i.lastError ?? '-']);

@@ -8,7 +8,7 @@ export class SyncRetryCommand extends VltCommand {
     category: 'Sync',
     description: 'Send everything pending now',
     details: `
-      Sends every pending entry (and every thread move), thread by thread, in batches of at most 100 entries and 1 MiB, with
+      Sends every pending entry (and thread moves and statuses), thread by thread, in batches of at most 100 entries and 1 MiB, with
       a progress bar on a terminal and a summary line at the end. Entries the server refuses for
       themselves are set aside as failed (see \`vlt sync queue\`); the rest still go. If the server
       cannot be reached the entries stay queued, the command exits 1, and a background retrier keeps
@@ -25,13 +25,14 @@ export class SyncRetryCommand extends VltCommand {
 
   async run(): Promise<number | void> {
     const { connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
-    const { pendingCount, pendingMoves } = await import('../../sync/engine.js');
+    const { pendingCount, pendingChanges } = await import('../../sync/engine.js');
     const conn = connection(this);
     if (this.background) return this.runBackground();
     const db = this.sqlite({ create: false });
     const total = db ? pendingCount(db) : 0;
-    if (!db || total + pendingMoves(db) === 0) {
-      if (this.json) this.printJson({ sent: 0, duplicates: 0, failed: 0, moved: 0, remaining: 0 });
+    if (!db || total + pendingChanges(db) === 0) {
+      if (this.json)
+        this.printJson({ sent: 0, duplicates: 0, failed: 0, moved: 0, statusChanged: 0, remaining: 0 });
       else this.print('Nothing to send.');
       return;
     }
@@ -54,6 +55,7 @@ export class SyncRetryCommand extends VltCommand {
         duplicates: result.duplicates,
         failed: result.failed,
         moved: result.moved,
+        statusChanged: result.changed,
         remaining,
         ...(reason ? { stoppedBy: reason } : {}),
       });
@@ -61,6 +63,7 @@ export class SyncRetryCommand extends VltCommand {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const parts = [`sent ${result.sent} entries from ${result.threads} threads in ${seconds} s`];
       if (result.moved) parts.push(`moved ${result.moved} threads on the server`);
+      if (result.changed) parts.push(`set the status of ${result.changed} threads on the server`);
       if (result.duplicates) parts.push(`${result.duplicates} were already on the server`);
       if (result.failed) parts.push(`${result.failed} set aside as failed (see \`vlt sync queue\`)`);
       parts.push(`${remaining} still queued`);
@@ -75,7 +78,7 @@ export class SyncRetryCommand extends VltCommand {
     const { RETRIER_GIVE_UP_MS, RETRIER_MAX_PAUSE_MS, releaseRetrierLock, takeRetrierLock } =
       await import('../../sync/retrier.js');
     const { connection, api } = await import('../../sync/run.js');
-    const { pendingCount, pendingMoves, syncOutbox } = await import('../../sync/engine.js');
+    const { pendingCount, pendingChanges, syncOutbox } = await import('../../sync/engine.js');
     const env = this.context.env;
     if (!takeRetrierLock(env)) return;
     try {
@@ -83,7 +86,7 @@ export class SyncRetryCommand extends VltCommand {
       let pause = 1000;
       while (Date.now() < giveUpAt) {
         const db = this.sqlite({ create: false });
-        if (!db || pendingCount(db) + pendingMoves(db) === 0) return;
+        if (!db || pendingCount(db) + pendingChanges(db) === 0) return;
         // Settings are read again each round: a new `vlt auth login` takes effect at once.
         this.resetSettings();
         const conn = connection(this);

@@ -9,6 +9,7 @@ interface ThreadRow {
   localSeq: number;
   knownServerSeq: number;
   serverProject: string;
+  changing: number;
   pending: number;
   failed: number;
 }
@@ -35,10 +36,11 @@ export class SyncStatusCommand extends VltCommand {
     const threads = (db
       ?.prepare(
         `SELECT t.pk, t.project_id AS project, t.slug AS thread, t.last_seq AS localSeq,
-              coalesce(w.server_seq, -1) AS knownServerSeq, coalesce(m.from_project, t.project_id) AS serverProject,
+              coalesce(w.server_seq, -1) AS knownServerSeq, coalesce(c.from_project, t.project_id) AS serverProject,
+              c.thread_pk IS NOT NULL AS changing,
               (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') AS pending,
               (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'failed') AS failed
-       FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk LEFT JOIN pending_moves m ON m.thread_pk = t.pk
+       FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk
        ORDER BY t.project_id, t.slug`,
       )
       .all() ?? []) as ThreadRow[];
@@ -74,7 +76,7 @@ export class SyncStatusCommand extends VltCommand {
     const pid = retrierPid(this.context.env);
     const pending = threads.reduce((n, t) => n + t.pending, 0);
     const failed = threads.reduce((n, t) => n + t.failed, 0);
-    const moves = threads.filter((t) => t.serverProject !== t.project).length;
+    const changes = threads.filter((t) => t.changing).length;
     const rows = threads.map((t) => ({
       project: t.project,
       thread: t.thread,
@@ -91,7 +93,7 @@ export class SyncStatusCommand extends VltCommand {
         server: { url: conn.serverUrl, reachable, user, ...(problem ? { problem } : {}) },
         pending,
         failed,
-        moves,
+        changes,
         retrier: { running: pid !== undefined, pid: pid ?? null },
         threads: rows,
       });
@@ -100,7 +102,7 @@ export class SyncStatusCommand extends VltCommand {
     this.print(`server:   ${conn.serverUrl} (${reachable ? 'reachable' : 'unreachable'})`);
     this.print(`user:     ${user ?? '-'}${problem ? `  (${problem})` : ''}`);
     this.print(
-      `queue:    ${pending} pending, ${failed} failed${moves ? `, ${moves} moves not yet on the server` : ''}`,
+      `queue:    ${pending} pending, ${failed} failed${changes ? `, ${changes} thread changes not yet on the server` : ''}`,
     );
     this.print(`retrier:  ${pid ? `running (pid ${pid})` : 'not running'}`);
     if (rows.length === 0) return;

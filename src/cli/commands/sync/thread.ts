@@ -35,7 +35,7 @@ export class SyncThreadCommand extends VltCommand {
         thread.pk,
       );
       // A move the server refused is tried again too.
-      db.prepare('UPDATE pending_moves SET last_error = NULL WHERE thread_pk = ?').run(thread.pk);
+      db.prepare('UPDATE pending_thread_changes SET last_error = NULL WHERE thread_pk = ?').run(thread.pk);
     }).immediate();
     const { connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
     const conn = connection(this);

@@ -38,7 +38,9 @@ export class ThreadMoveCommand extends VltCommand {
     if (!this.json) this.print(`MOVED: ${from} → ${to}`);
     const sync = await syncThreadNow(this, thread.pk, (db) => {
       const left = db
-        .prepare('SELECT last_error AS refused FROM pending_moves WHERE thread_pk = ?')
+        .prepare(
+          'SELECT last_error AS refused FROM pending_thread_changes WHERE thread_pk = ? AND from_project IS NOT NULL',
+        )
         .get(thread.pk) as { refused: string | null } | undefined;
       return left ? (left.refused ?? 'the move waits to be sent') : undefined;
     });

@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { checkStatus } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
+import { syncThreadNow } from '../../write-output.js';
 
 export class ThreadStatusCommand extends VltCommand {
   static override paths = [['thread', 'status']];
@@ -8,8 +9,9 @@ export class ThreadStatusCommand extends VltCommand {
     category: 'Threads',
     description: "Set a thread's state: active, archived or blocked",
     details: `
-      The state shows in \`vlt thread list\` and filters it (\`--status\`). Entries can still be pushed
-      to an archived or blocked thread.
+      The state shows in \`vlt thread list\` and filters it (\`--status\`), and in the web UI. Entries
+      can still be pushed to an archived or blocked thread. Then one line on sync, as for a push: the
+      server's copy takes the state too (\`synced\`), or the change waits in the queue.
     `,
     examples: [
       ['Mark a thread blocked', '$0 thread status auth-refactor blocked'],
@@ -19,14 +21,32 @@ export class ThreadStatusCommand extends VltCommand {
 
   thread = Option.String({ name: 'thread' });
   status = Option.String({ name: 'active|archived|blocked' });
+  noSync = Option.Boolean('--no-sync', false, {
+    description: 'Only change it locally; the server follows later',
+  });
 
   async run(): Promise<void> {
     const ref = this.threadRef(this.thread);
     const status = checkStatus(this.status);
     const { vault, thread } = await this.requireThread(ref);
+    const line = `STATUS: ${ref.project}/${ref.thread} ${status}`;
+    const shown = { project: ref.project, thread: ref.thread, status, previous: thread.status };
+    if (status === thread.status) {
+      if (this.json) this.printJson(shown);
+      else this.print(line);
+      return;
+    }
     vault.setStatus(thread, status);
-    if (this.json)
-      this.printJson({ project: ref.project, thread: ref.thread, status, previous: thread.status });
-    else this.print(`STATUS: ${ref.project}/${ref.thread} ${status}`);
+    if (!this.json) this.print(line);
+    const sync = await syncThreadNow(this, thread.pk, (db) => {
+      const left = db
+        .prepare(
+          'SELECT last_error AS refused FROM pending_thread_changes WHERE thread_pk = ? AND status_changed',
+        )
+        .get(thread.pk) as { refused: string | null } | undefined;
+      return left ? (left.refused ?? 'the status change waits to be sent') : undefined;
+    });
+    if (this.json) this.printJson({ ...shown, sync });
+    else this.print(sync.state === 'synced' ? 'synced' : `queued: ${sync.reason}`);
   }
 }
