@@ -16,7 +16,7 @@ export interface SyncOutcome {
  * Syncs one thread within the push's time budget; `leftBehind` says why what the command wrote
  * is still not on the server after a sync that ran to its end, if it is not.
  */
-export async function syncThreadNow(
+async function syncThreadNow(
   command: VltCommand & { noSync: boolean },
   threadPk: number,
   leftBehind: (db: Sqlite) => string | undefined,
@@ -34,6 +34,29 @@ export async function syncThreadNow(
   const reason = stopReason(result) ?? leftBehind(db);
   return reason ? { state: 'queued', reason } : { state: 'synced' };
 }
+
+/** Syncs a thread after `vlt thread move` or `vlt thread status` changed it (see pending_thread_changes). */
+export function syncThreadChange(
+  command: VltCommand & { noSync: boolean },
+  threadPk: number,
+  change: 'move' | 'status',
+): Promise<SyncOutcome> {
+  return syncThreadNow(command, threadPk, (db) => {
+    const left = db
+      .prepare(
+        `SELECT last_error AS refused FROM pending_thread_changes
+         WHERE thread_pk = ? AND ${change === 'move' ? 'from_project IS NOT NULL' : 'status_changed'}`,
+      )
+      .get(threadPk) as { refused: string | null } | undefined;
+    return left
+      ? (left.refused ?? `the ${change === 'move' ? 'move' : 'status change'} waits to be sent`)
+      : undefined;
+  });
+}
+
+/** The line a command prints after its sync attempt. */
+export const syncLine = (sync: SyncOutcome) =>
+  sync.state === 'synced' ? 'synced' : `queued: ${sync.reason}`;
 
 function syncAfterWrite(command: VltCommand & { noSync: boolean }, written: WrittenEntry) {
   return syncThreadNow(command, written.threadPk, (db) =>
@@ -57,6 +80,6 @@ export async function reportWrite(
   if (command.json) {
     command.printJson({ ...entry, sync });
   } else {
-    command.print(sync.state === 'synced' ? 'synced' : `queued: ${sync.reason}`);
+    command.print(syncLine(sync));
   }
 }

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { checkProjectId } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
-import { syncThreadNow } from '../../write-output.js';
+import { syncLine, syncThreadChange } from '../../write-output.js';
 
 export class ThreadMoveCommand extends VltCommand {
   static override paths = [['thread', 'move']];
@@ -36,15 +36,8 @@ export class ThreadMoveCommand extends VltCommand {
     }
     vault.moveThread(thread, target);
     if (!this.json) this.print(`MOVED: ${from} → ${to}`);
-    const sync = await syncThreadNow(this, thread.pk, (db) => {
-      const left = db
-        .prepare(
-          'SELECT last_error AS refused FROM pending_thread_changes WHERE thread_pk = ? AND from_project IS NOT NULL',
-        )
-        .get(thread.pk) as { refused: string | null } | undefined;
-      return left ? (left.refused ?? 'the move waits to be sent') : undefined;
-    });
+    const sync = await syncThreadChange(this, thread.pk, 'move');
     if (this.json) this.printJson({ from, to, moved: true, sync });
-    else this.print(sync.state === 'synced' ? 'synced' : `queued: ${sync.reason}`);
+    else this.print(syncLine(sync));
   }
 }

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { checkStatus } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
-import { syncThreadNow } from '../../write-output.js';
+import { syncLine, syncThreadChange } from '../../write-output.js';
 
 export class ThreadStatusCommand extends VltCommand {
   static override paths = [['thread', 'status']];
@@ -38,15 +38,8 @@ export class ThreadStatusCommand extends VltCommand {
     }
     vault.setStatus(thread, status);
     if (!this.json) this.print(line);
-    const sync = await syncThreadNow(this, thread.pk, (db) => {
-      const left = db
-        .prepare(
-          'SELECT last_error AS refused FROM pending_thread_changes WHERE thread_pk = ? AND status_changed',
-        )
-        .get(thread.pk) as { refused: string | null } | undefined;
-      return left ? (left.refused ?? 'the status change waits to be sent') : undefined;
-    });
+    const sync = await syncThreadChange(this, thread.pk, 'status');
     if (this.json) this.printJson({ ...shown, sync });
-    else this.print(sync.state === 'synced' ? 'synced' : `queued: ${sync.reason}`);
+    else this.print(syncLine(sync));
   }
 }
