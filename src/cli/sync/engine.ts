@@ -143,7 +143,6 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
   for (const thread of threads) {
     result.threads++;
     if (thread.change_refused !== null) {
-      // Its entries would land in the thread the server has at the old place: they wait too.
       result.failed += changeRefused(thread, thread.change_refused);
       continue;
     }
