@@ -90,6 +90,14 @@ describe.skipIf(!available)('web UI', () => {
     // Appears without a reload.
     await page.getByText('Refresh tokens live 90 days.').waitFor({ timeout: 5000 });
     await shot(page, '04-thread');
+    // Archived here, archived in the CLI's vault after a pull.
+    await page.getByLabel('Status').selectOption('archived');
+    await page.locator('h1 .badge.archived').waitFor();
+    expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/set the status of 1 threads as on the server/);
+    const listed = JSON.parse(vlt(box, ['thread', 'list', '--json']).stdout) as {
+      threads: { status: string }[];
+    };
+    expect(listed.threads.map((t) => t.status)).toEqual(['archived']);
 
     await nav(page, 'Threads');
     await page.getByLabel('Search').fill('refresh');

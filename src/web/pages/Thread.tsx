@@ -1,7 +1,9 @@
-// One thread's whole history, in order, paged; new entries appear without a reload.
-import { useInfiniteQuery } from '@tanstack/react-query';
+// One thread's whole history, in order, paged; new entries appear without a reload. Its status
+// can be set here (the CLI's copies follow on `vlt sync pull`).
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect } from 'react';
+import { THREAD_STATUSES, type ThreadStatus } from '../../shared/names.js';
 import { useTRPC } from '../trpc.js';
 import { ErrorBox, Link, Loading, When } from '../ui.js';
 
@@ -20,6 +22,9 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
       { projectId, threadId, afterSequence: known },
       { enabled: entries.isSuccess, onData: () => void entries.refetch() },
     ),
+  );
+  const setStatus = useMutation(
+    trpc.threads.setStatus.mutationOptions({ onSuccess: () => entries.refetch() }),
   );
   const hash = typeof window === 'undefined' ? '' : window.location.hash;
   useEffect(() => {
@@ -54,6 +59,23 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
         {thread.entryCount} entries · synced up to #{thread.lastSyncedSequence} · last activity{' '}
         <When date={thread.lastActivityAt} />
       </p>
+      <div className="thread-actions">
+        <label className="inline">
+          Status
+          <select
+            value={thread.status}
+            disabled={setStatus.isPending}
+            onChange={(e) =>
+              setStatus.mutate({ projectId, threadId, status: e.target.value as ThreadStatus })
+            }
+          >
+            {THREAD_STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        {setStatus.isError && <ErrorBox error={setStatus.error} />}
+      </div>
       <ol className="entries">
         {all.map((e) => (
           <li
