@@ -98,6 +98,35 @@ describe.skipIf(!available)('web UI', () => {
       threads: { status: string }[];
     };
     expect(listed.threads.map((t) => t.status)).toEqual(['archived']);
+    // Moved here: the page follows to the new URL, and the CLI's copy follows on pull.
+    await page.getByLabel('Move to project').fill('platform');
+    await page.getByRole('button', { name: 'Move' }).click();
+    await page.waitForURL(/\/t\/platform\/auth-refactor$/);
+    await page.getByText('Refresh tokens live 90 days.').waitFor();
+    expect(await page.getByLabel('Move to project').inputValue()).toBe('');
+    await shot(page, '04b-thread-moved');
+    expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/moved 1 threads as they were moved on the server/);
+    expect(
+      vlt(box, ['thread', 'push', 'platform/auth-refactor', 'Sessions move to JWT in Q3.']).stdout,
+    ).toMatch(/^OK: auth-refactor\/2\nsynced\n$/);
+    await page.getByText('Sessions move to JWT in Q3.').waitFor({ timeout: 5000 });
+    // A bad name and a taken place are refused with the server's reason, and the thread stays.
+    await page.getByLabel('Move to project').fill('Not A Project');
+    await page.getByRole('button', { name: 'Move' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/toProjectId: a project id is 1-64 lower-case letters/)
+      .waitFor();
+    expect(vlt(box, ['thread', 'new', 'webapp/auth-refactor', 'another thread of the name']).stdout).toMatch(
+      /synced/,
+    );
+    await page.getByLabel('Move to project').fill('webapp');
+    await page.getByRole('button', { name: 'Move' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/project webapp already has a thread auth-refactor/)
+      .waitFor();
+    expect(page.url()).toMatch(/\/t\/platform\/auth-refactor$/);
 
     await nav(page, 'Threads');
     await page.getByLabel('Search').fill('refresh');
@@ -111,7 +140,7 @@ describe.skipIf(!available)('web UI', () => {
     await citation.waitFor();
     await shot(page, '06-oracle');
     await citation.click();
-    await page.waitForURL(/\/t\/webapp\/auth-refactor#e0$/);
+    await page.waitForURL(/\/t\/platform\/auth-refactor#e0$/);
     await page.locator('li.target', { hasText: 'access tokens expire' }).waitFor();
 
     await nav(page, 'Settings');

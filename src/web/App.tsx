@@ -27,8 +27,10 @@ export function App() {
   const path = location.pathname;
   const threadMatch = /^\/t\/([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(path);
   let page;
-  if (threadMatch) page = <ThreadPage projectId={threadMatch[1]!} threadId={threadMatch[2]!} />;
-  else if (path === '/oracle') page = <OraclePage />;
+  if (threadMatch) {
+    // A new thread (after a move, say) is a new page: its forms start empty.
+    page = <ThreadPage key={threadMatch[0]} projectId={threadMatch[1]!} threadId={threadMatch[2]!} />;
+  } else if (path === '/oracle') page = <OraclePage />;
   else if (path === '/settings') page = <SettingsPage />;
   else page = <ThreadsPage />;
   return (

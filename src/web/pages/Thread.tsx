@@ -1,9 +1,10 @@
-// One thread's whole history, in order, paged; new entries appear without a reload. Its status
-// can be set here (the CLI's copies follow on `vlt sync pull`).
+// One thread's whole history, in order, paged; new entries appear without a reload. Its status can
+// be set and it can be moved to another project here (the CLI's copies follow on `vlt sync pull`).
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useEffect } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { THREAD_STATUSES, type ThreadStatus } from '../../shared/names.js';
+import { navigate } from '../router.js';
 import { useTRPC } from '../trpc.js';
 import { ErrorBox, Link, Loading, When } from '../ui.js';
 
@@ -26,6 +27,16 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
   const setStatus = useMutation(
     trpc.threads.setStatus.mutationOptions({ onSuccess: () => entries.refetch() }),
   );
+  const [toProject, setToProject] = useState('');
+  const move = useMutation(
+    trpc.threads.move.mutationOptions({
+      onSuccess: (moved) => navigate(`/t/${moved.projectId}/${moved.threadId}`),
+    }),
+  );
+  const submitMove = (event: FormEvent) => {
+    event.preventDefault();
+    move.mutate({ projectId, threadId, toProjectId: toProject.trim() });
+  };
   const hash = typeof window === 'undefined' ? '' : window.location.hash;
   useEffect(() => {
     if (hash) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'center' });
@@ -74,7 +85,21 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
             ))}
           </select>
         </label>
+        <form className="move" onSubmit={submitMove}>
+          <label className="inline">
+            Move to project
+            <input
+              value={toProject}
+              onChange={(e) => setToProject(e.target.value)}
+              placeholder="project id"
+            />
+          </label>
+          <button type="submit" disabled={move.isPending || toProject.trim() === ''}>
+            Move
+          </button>
+        </form>
         {setStatus.isError && <ErrorBox error={setStatus.error} />}
+        {move.isError && <ErrorBox error={move.error} />}
       </div>
       <ol className="entries">
         {all.map((e) => (
