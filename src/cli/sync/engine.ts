@@ -1,6 +1,7 @@
 // Drains the outbox to the server: per thread, pending entries in sequence order, in batches of
 // at most 100 entries and 1 MiB. The outbox row is deleted only once the server has the entry.
 import type { Sqlite } from '../vault/open.js';
+import { settleThreadChange } from '../vault/thread-changes.js';
 import { classify, type Api, type Failure } from './client.js';
 
 export const MAX_BATCH_ENTRIES = 100;
@@ -123,9 +124,6 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
     `UPDATE pending_thread_changes SET status_changed = 0
      WHERE thread_pk = ? AND (SELECT status FROM threads WHERE pk = thread_pk) = ?`,
   );
-  const settled = db.prepare(
-    `DELETE FROM pending_thread_changes WHERE thread_pk = ? AND from_project IS NULL AND NOT status_changed`,
-  );
   const changeRefused = db.transaction((thread: ThreadToSync, reason: string) => {
     db.prepare('UPDATE pending_thread_changes SET last_error = ? WHERE thread_pk = ?').run(reason, thread.pk);
     // Its entries would land in the server's thread at the old place: they wait with the move.
@@ -169,7 +167,7 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
           if (await api.threads.setStatus.mutate(status).then(() => true, unlessMissing)) result.changed++;
           statusSent.run(thread.pk, thread.status);
         }
-        settled.run(thread.pk);
+        settleThreadChange(db, thread.pk);
       } catch (error) {
         const failure = classify(error);
         if (failure.kind === 'rejected') {

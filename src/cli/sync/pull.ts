@@ -2,6 +2,7 @@
 // local entries the server has not acknowledged are renumbered after the server's (safe: no one has
 // seen their numbers), and conflicts they met are cleared so the next sync sends them.
 import type { Sqlite } from '../vault/open.js';
+import { settleThreadChange } from '../vault/thread-changes.js';
 import type { Api } from './client.js';
 
 type PullPage = Awaited<ReturnType<Api['threads']['pull']['query']>>;
@@ -80,14 +81,6 @@ function copyAt(db: Sqlite, project: string, slug: string) {
     .get(project, slug) as { pk: number; project: string } | undefined;
 }
 
-const settle = (db: Sqlite, threadPk: number) =>
-  db
-    .prepare(
-      `DELETE FROM pending_thread_changes
-       WHERE thread_pk = ? AND from_project IS NULL AND NOT status_changed AND last_error IS NULL`,
-    )
-    .run(threadPk);
-
 /**
  * A thread the server moved: this vault's copy follows. If the copy was moved here already, or
  * elsewhere (that move is then sent from the new place), only the record of where the server has
@@ -102,7 +95,7 @@ function applyMove(db: Sqlite, move: PulledChange & { fromProjectId: string }, r
       db.prepare(
         'UPDATE pending_thread_changes SET from_project = NULL, last_error = NULL WHERE thread_pk = ?',
       ).run(away.pk);
-      settle(db, away.pk);
+      settleThreadChange(db, away.pk);
     } else {
       db.prepare('UPDATE pending_thread_changes SET from_project = ? WHERE thread_pk = ?').run(to, away.pk);
     }

@@ -15,6 +15,7 @@ import { buildFtsQuery } from '../../shared/search-query.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
 import type { Sqlite } from './open.js';
+import { settleThreadChange } from './thread-changes.js';
 import * as schema from './schema.js';
 import { entries, entryTags, outbox, projects, references, syncWatermarks, tags, threads } from './schema.js';
 
@@ -355,7 +356,7 @@ export class Vault {
           tx.run(sql`
             UPDATE pending_thread_changes SET from_project = NULL
             WHERE thread_pk = ${thread.pk} AND from_project = ${toProject}`);
-          this.settle(tx, thread.pk);
+          settleThreadChange(this.sqlite, thread.pk);
         }
         // Entries set aside (conflicts at the old place, or waiting for a move) go again, to the new place.
         tx.run(sql`
@@ -384,13 +385,6 @@ export class Vault {
   /** Whether the server has had this thread (a push was acknowledged, or it came from a pull). */
   private onServer(tx: Pick<BetterSQLite3Database<typeof schema>, 'select'>, threadPk: number): boolean {
     return tx.select().from(syncWatermarks).where(eq(syncWatermarks.threadPk, threadPk)).get() !== undefined;
-  }
-
-  /** Drops the thread's pending change when nothing is left of it. */
-  private settle(tx: Pick<BetterSQLite3Database<typeof schema>, 'run'>, threadPk: number): void {
-    tx.run(sql`
-      DELETE FROM pending_thread_changes
-      WHERE thread_pk = ${threadPk} AND from_project IS NULL AND NOT status_changed AND last_error IS NULL`);
   }
 
   /** Outgoing links of the given entries, for `thread read`. */
