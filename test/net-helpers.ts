@@ -1,6 +1,7 @@
 // Real processes and real sockets for sync tests: the server on a chosen port, a loopback proxy.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
@@ -250,4 +251,67 @@ export function killRetrier(home: string): void {
   } catch {
     // None running.
   }
+}
+
+/** What `rawHttp` got back: the status and body, or (status 0) the socket error that ended it. */
+export interface RawAnswer {
+  status: number;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The socket error's code when the connection ended without an answer (EPIPE, ECONNRESET). */
+  error?: string;
+}
+
+/**
+ * One HTTP request over node:http, read to the end. Unlike fetch it never throws on a closed
+ * socket: a server that answers 431 to an over-long URL and closes while the client is still
+ * writing shows up as `status: 0, error: 'EPIPE' | 'ECONNRESET'`, for the caller to judge.
+ */
+export function rawHttp(
+  url: string,
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    timeoutMs?: number;
+  } = {},
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const body = options.body;
+    const request = httpRequest(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: {
+          ...options.headers,
+          ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+        },
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const done = () => {
+          clearTimeout(timer);
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            headers: response.headers,
+          });
+        };
+        response.on('end', done);
+        // A body cut short still tells its status.
+        response.on('error', done);
+      },
+    );
+    const timer = setTimeout(() => {
+      request.destroy();
+      reject(new Error(`no answer from ${url.slice(0, 100)} within ${options.timeoutMs ?? 10_000} ms`));
+    }, options.timeoutMs ?? 10_000);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ status: 0, text: '', headers: {}, error: error.code ?? error.message });
+    });
+    request.end(body);
+  });
 }
