@@ -44,11 +44,13 @@ function databaseName(data: string): string {
 
 /** The environment a `vlt-server` command for `data` needs: the database URL on PostgreSQL. */
 export function serverEnv(data: string): NodeJS.ProcessEnv {
-  if (PGLITE) return { ...process.env, VLT_SERVER_DATABASE_URL: `pglite:${join(data, 'pglite')}` };
-  if (!PG_URL) return { ...process.env };
+  // Tests make many users, through auth.signup on PGlite; the sign-up policy has tests of its own.
+  const env = { ...process.env, VLT_SERVER_SIGNUP: 'open' };
+  if (PGLITE) return { ...env, VLT_SERVER_DATABASE_URL: `pglite:${join(data, 'pglite')}` };
+  if (!PG_URL) return env;
   const url = new URL(PG_URL);
   url.pathname = `/${databaseName(data)}`;
-  return { ...process.env, VLT_SERVER_DATABASE_URL: url.toString() };
+  return { ...env, VLT_SERVER_DATABASE_URL: url.toString() };
 }
 
 /** On PostgreSQL, creates the database of `data` when missing (before `vlt-server` commands on it). */

@@ -8,18 +8,56 @@ import { fileURLToPath } from 'node:url';
 import { contextFactory, type ServerDeps } from './context.js';
 import { appRouter } from './routers/_app.js';
 
+/**
+ * Headers on every answer: no framing, no MIME sniffing, scripts and styles from this origin only,
+ * and no Referer to other sites.
+ */
+function securityHeaders(_req: express.Request, res: express.Response, next: express.NextFunction) {
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  next();
+}
+
+/**
+ * The router takes JSON only: a form (multipart/form-data, urlencoded, text/plain), which another
+ * site can make a browser send without asking, is refused before any procedure runs.
+ */
+function jsonOnly(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const type = req.headers['content-type'];
+  if (req.method === 'POST' && type !== undefined && !/^application\/json\b/i.test(type)) {
+    res.status(415).json({
+      error: {
+        message: `the API takes application/json, not ${type.split(';')[0]}`,
+        code: -32600,
+        data: { code: 'UNSUPPORTED_MEDIA_TYPE', httpStatus: 415 },
+      },
+    });
+    return;
+  }
+  next();
+}
+
 export function createApp(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy);
+  app.use(securityHeaders);
   app.get('/healthz', (_req, res) => {
     deps.db.get(sql`SELECT 1 AS ok`).then(
       () => res.json({ ok: true }),
       (error: Error) => res.status(503).json({ ok: false, error: `database: ${error.message}` }),
     );
   });
+  app.use('/trpc', jsonOnly);
   app.use(
     '/trpc',
     createExpressMiddleware({
+      maxBatchSize: deps.limits.batchCalls,
       router: appRouter,
       createContext: contextFactory(deps),
       maxBodySize: deps.limits.bodyBytes,

@@ -16,6 +16,10 @@ const t = initTRPC.context<Context>().create({
       message = zodError.issues
         .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
         .join('; ');
+    } else if (message === 'Batch call exceeds maximum size') {
+      // Checked before a context exists: the limit is named, not read.
+      message =
+        'a batched request carries too many calls (VLT_LIMIT_BATCH_CALLS, 10 by default): send fewer at once';
     } else if (error.code === 'PAYLOAD_TOO_LARGE' && message === 'PAYLOAD_TOO_LARGE') {
       const limit = ctx?.deps.limits.bodyBytes;
       message = `the request body is over the limit of ${limit ?? 'the server'} bytes: send fewer or smaller entries`;
@@ -50,4 +54,18 @@ export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
     });
   }
   return next({ ctx: { ...ctx, user: ctx.user, auth: ctx.auth } });
+});
+
+/**
+ * Needs a web session: what an API token may not do (make tokens, revoke them, change the
+ * account), so that a stolen token cannot mint a permanent one.
+ */
+export const sessionProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.auth.kind !== 'session') {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'an API token cannot manage tokens: sign in to the web UI (Settings) to do this',
+    });
+  }
+  return next({ ctx });
 });

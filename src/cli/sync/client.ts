@@ -1,5 +1,5 @@
 // The server's API for the CLI: createTRPCClient<AppRouter>, its types straight from the router.
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../../shared/router.js';
 import { transformer } from '../../shared/transformer.js';
 import { createHttpFetch, HttpStatusError } from './http-fetch.js';
@@ -7,14 +7,19 @@ import { createHttpFetch, HttpStatusError } from './http-fetch.js';
 export type Api = ReturnType<typeof createApi>;
 
 export function createApi(serverUrl: string, token: string | undefined, timeoutMs: number) {
+  const options = {
+    url: `${serverUrl}/trpc`,
+    transformer,
+    fetch: createHttpFetch(timeoutMs) as unknown as typeof fetch,
+    headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+  };
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${serverUrl}/trpc`,
-        transformer,
-        maxURLLength: 2000,
-        fetch: createHttpFetch(timeoutMs) as unknown as typeof fetch,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      splitLink({
+        // The server never batches auth.* (each login attempt is a request of its own).
+        condition: (op) => op.path.startsWith('auth.'),
+        true: httpLink(options),
+        false: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 10 }),
       }),
     ],
   });

@@ -68,6 +68,7 @@ export function openSqlite(file: string): ServerDb {
     describe: file,
     ...executor,
     transaction,
+    lock: () => Promise.resolve(),
     close: () => {
       sqlite.close();
       return Promise.resolve();

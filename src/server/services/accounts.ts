@@ -71,12 +71,30 @@ export class Accounts {
     return createHmac('sha256', this.secret).update(text).digest('hex');
   }
 
-  async signup(username: string, password: string): Promise<AuthUser> {
+  signupClosed(): TRPCError {
+    return new TRPCError({
+      code: 'FORBIDDEN',
+      message:
+        'sign-up is closed on this server: ask its operator for an account (`vlt-server user add`), or to set VLT_SERVER_SIGNUP=open',
+    });
+  }
+
+  /**
+   * Makes an account. With `onlyFirst`, only while the server has no user (the operator's own
+   * account); the check and the insert are one transaction, so two at once cannot both be first.
+   */
+  async signup(username: string, password: string, options: { onlyFirst?: boolean } = {}): Promise<AuthUser> {
     const passwordHash = await hashPassword(password);
     const id = randomUUID();
-    const inserted = await this.db.get<{ id: string }>(sql`
-      INSERT INTO users (id, username, password_hash, created_at) VALUES (${id}, ${username}, ${passwordHash}, ${nowIso()})
-      ON CONFLICT DO NOTHING RETURNING id`);
+    const inserted = await this.db.transaction(async (tx) => {
+      await this.db.lock(tx, 'signup');
+      if (options.onlyFirst && (await tx.get(sql`SELECT 1 AS one FROM users LIMIT 1`))) {
+        throw this.signupClosed();
+      }
+      return tx.get<{ id: string }>(sql`
+        INSERT INTO users (id, username, password_hash, created_at) VALUES (${id}, ${username}, ${passwordHash}, ${nowIso()})
+        ON CONFLICT DO NOTHING RETURNING id`);
+    });
     if (!inserted) {
       throw new TRPCError({
         code: 'CONFLICT',

@@ -171,11 +171,9 @@ export class Threads {
     const name = `${input.projectId}/${input.threadId}`;
     const now = new Date().toISOString();
     return this.db.transaction(async (tx) => {
-      if (this.db.dialect === 'postgres') {
-        // One user's pushes commit in the order their entries are numbered (entries.pk), on every
-        // instance: the pull cursor never steps over an entry still being written.
-        await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${userId}))`);
-      }
+      // One user's pushes commit in the order their entries are numbered (entries.pk), on every
+      // instance: the pull cursor never steps over an entry still being written.
+      await this.db.lock(tx, userId);
       await tx.run(sql`
         INSERT INTO projects (user_id, id, created_at) VALUES (${userId}, ${input.projectId}, ${now})
         ON CONFLICT DO NOTHING`);
@@ -351,8 +349,7 @@ export class Threads {
     change: (tx: Executor, thread: ThreadRow) => Promise<T>,
   ): Promise<T> {
     return this.db.transaction(async (tx) => {
-      if (this.db.dialect === 'postgres')
-        await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${userId}))`);
+      await this.db.lock(tx, userId);
       const thread = await tx.get<ThreadRow>(sql`
         SELECT ${THREAD_COLUMNS} FROM threads
         WHERE user_id = ${userId} AND project_id = ${projectId} AND thread_id = ${threadId}`);
