@@ -21,6 +21,8 @@ export interface RunningServer {
   child: ChildProcess;
   url: string;
   port: number;
+  /** What the server printed so far, stdout and stderr. */
+  output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -83,17 +85,26 @@ export async function onServerDb(data: string, statement: string): Promise<void>
   db.close();
 }
 
-/** Starts `vlt-server start` on `port` (0: any) with `data` as its data directory. */
+/**
+ * Starts `vlt-server start` on `port` (0: any) with `data` as its data directory; `prefix` runs it
+ * under another command (e.g. `prlimit --fsize=…`).
+ */
 export async function startServer(
   data: string,
   port = 0,
   env: Record<string, string> = {},
+  prefix: string[] = [],
 ): Promise<RunningServer> {
   await ensureDatabase(data);
-  const child = spawn(process.execPath, [SERVER_BIN, 'start', '--port', String(port), '--data', data], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...serverEnv(data), ...env },
-  });
+  const argv = [process.execPath, SERVER_BIN, 'start', '--port', String(port), '--data', data];
+  const child = spawn(
+    prefix[0] ?? argv[0]!,
+    [...prefix.slice(1), ...(prefix.length ? argv : argv.slice(1))],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...serverEnv(data), ...env },
+    },
+  );
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -111,7 +122,7 @@ export async function startServer(
     await exited;
   };
   running.set(data, url);
-  return { child, url, port: Number(new URL(url).port), stop };
+  return { child, url, port: Number(new URL(url).port), output: () => out, stop };
 }
 
 /**

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contextFactory, type ServerDeps } from './context.js';
+import { storageFailure } from './db/storage-errors.js';
 import { appRouter } from './routers/_app.js';
 
 /**
@@ -47,11 +48,28 @@ export function createApp(deps: ServerDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
   app.use(securityHeaders);
+  // Healthy means the database takes a write, not only a read: a full disk or a read-only file
+  // answers 503 with what is wrong. Four probes a second at most, however often it is asked.
+  let probe: { at: number; result: Promise<string | undefined> } | undefined;
   app.get('/healthz', (_req, res) => {
-    deps.db.get(sql`SELECT 1 AS ok`).then(
-      () => res.json({ ok: true }),
-      (error: Error) => res.status(503).json({ ok: false, error: `database: ${error.message}` }),
-    );
+    if (!probe || Date.now() - probe.at > 250) {
+      probe = {
+        at: Date.now(),
+        result: deps.db
+          .run(
+            sql`INSERT INTO server_settings (name, value) VALUES ('healthz', ${new Date().toISOString()})
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+          )
+          .then(
+            () => undefined,
+            (error: Error) => storageFailure(error) ?? error.message,
+          ),
+      };
+    }
+    void probe.result.then((problem) => {
+      if (problem === undefined) res.json({ ok: true });
+      else res.status(503).json({ ok: false, error: `the database cannot be written: ${problem}` });
+    });
   });
   app.use('/trpc', jsonOnly);
   app.use(
@@ -64,6 +82,8 @@ export function createApp(deps: ServerDeps): express.Express {
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           console.error(`vlt-server: ${path ?? '?'}: ${error.cause?.stack ?? error.stack ?? error.message}`);
+        } else if (error.code === 'SERVICE_UNAVAILABLE') {
+          console.error(`vlt-server: ${path ?? '?'}: ${error.message}`);
         }
       },
     }),

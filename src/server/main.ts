@@ -2,7 +2,7 @@
 import { Builtins, Cli, Command, Option, type BaseContext } from 'clipanion';
 import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -72,6 +72,14 @@ async function openData(
   } catch (error) {
     throw new ServerError(
       `cannot create the data directory ${data} (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  // The files in it are 0600 whatever the directory; a directory others can read still shows
+  // their names and sizes: say so once.
+  const mode = statSync(data).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    process.stderr.write(
+      `vlt-server: warning: the data directory ${data} is open to other users (mode ${mode.toString(8)}): \`chmod 700 ${data}\`\n`,
     );
   }
   let settings: ServerSettings;

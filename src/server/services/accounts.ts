@@ -186,8 +186,9 @@ export class Accounts {
     if (row.expiresAt && row.expiresAt <= now) return undefined;
     if (!timingSafeEqual(Buffer.from(this.digest(secret)), Buffer.from(row.secretHash))) return undefined;
     // Last use to the minute: one write a minute per token, not one per request.
+    // Best effort: a database that cannot be written (a full disk) still lets the token read.
     if (!row.lastUsedAt || Date.parse(row.lastUsedAt) < Date.now() - 60_000) {
-      await this.db.run(sql`UPDATE api_tokens SET last_used_at = ${now} WHERE id = ${id}`);
+      await this.db.run(sql`UPDATE api_tokens SET last_used_at = ${now} WHERE id = ${id}`).catch(() => 0);
     }
     return { id: row.userId, username: row.username, tokenId: id };
   }
