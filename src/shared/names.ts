@@ -86,6 +86,7 @@ export const MAX_INT = 2_147_483_647;
 export const MIN_TIME = new Date('1970-01-01T00:00:00.000Z');
 export const MAX_TIME = new Date('9999-12-31T23:59:59.999Z');
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** Bidirectional overrides and isolates: they make text display in another order than it is stored. */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
