@@ -32,6 +32,11 @@ export function syncMachine(
 export const apiFor = (url: string, token: string) =>
   createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
+      httpBatchLink({
+        url: `${url}/trpc`,
+        transformer,
+        maxItems: 10,
+        headers: { authorization: `Bearer ${token}` },
+      }),
     ],
   });

@@ -180,6 +180,7 @@ describe.skipIf(!available)('web UI', () => {
         httpBatchLink({
           url: `${server.url}/trpc`,
           transformer,
+          maxItems: 10,
           headers: { authorization: `Bearer ${token}` },
         }),
       ],
