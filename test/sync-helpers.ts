@@ -1,6 +1,6 @@
 // Helpers of the sync, stress and scale-out suites: a scratch machine pointed at a server, and a
 // typed client of the router with a token.
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
 import type { AppRouter } from '../src/shared/router.js';
 import { transformer } from '../src/shared/transformer.js';
 import { sandbox, type Sandbox } from './helpers.js';
@@ -29,14 +29,20 @@ export function syncMachine(
   return box;
 }
 
-export const apiFor = (url: string, token: string) =>
-  createTRPCClient<AppRouter>({
+/** A typed client as the CLI makes one: at most 10 calls a batch, auth.* never batched. */
+export const apiFor = (url: string, token?: string) => {
+  const options = {
+    url: `${url}/trpc`,
+    transformer,
+    headers: (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
+  };
+  return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${url}/trpc`,
-        transformer,
-        maxItems: 10,
-        headers: { authorization: `Bearer ${token}` },
+      splitLink({
+        condition: (op) => op.path.startsWith('auth.'),
+        true: httpLink(options),
+        false: httpBatchLink({ ...options, maxItems: 10 }),
       }),
     ],
   });
+};
