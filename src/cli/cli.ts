@@ -25,7 +25,9 @@ import { ThreadSeekCommand } from './commands/thread/seek.js';
 import { ThreadStatusCommand } from './commands/thread/status.js';
 import { ThreadTagCommand } from './commands/thread/tag.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from '../shared/version.js';
+
+export { VERSION };
 
 export const COMMANDS = [
   InitCommand,

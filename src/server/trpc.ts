@@ -5,7 +5,7 @@ import { transformer } from '../shared/transformer.js';
 import type { Context } from './context.js';
 import { storageFailure } from './db/storage-errors.js';
 import type { CallLimiter } from './services/rate-limit.js';
-import { EntryRejected } from './services/threads.js';
+import { EntryRejected } from './errors.js';
 
 /**
  * The entry of a push that zod refused (`entries.3.content: …`), so that the client sets that one

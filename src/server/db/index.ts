@@ -105,10 +105,10 @@ export const isPostgresUrl = (target: string) => /^(postgres|postgresql|pglite):
  * `pglite:memory` / `pglite:<directory>` for PostgreSQL in this process (tests). A second open of a
  * migrated database changes nothing; instances starting together take turns to migrate.
  */
-export async function openServerDb(target: string): Promise<ServerDb> {
+export async function openServerDb(target: string, options: { poolSize?: number } = {}): Promise<ServerDb> {
   if (isPostgresUrl(target)) {
     const { openPostgres } = await import('./postgres.js');
-    return openPostgres(target);
+    return openPostgres(target, options.poolSize ?? 10);
   }
   const { openSqlite } = await import('./sqlite.js');
   return openSqlite(target);

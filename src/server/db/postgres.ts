@@ -49,8 +49,10 @@ function redact(url: string): string {
   }
 }
 
-export async function openPostgres(target: string): Promise<ServerDb> {
-  return target.startsWith('pglite:') ? openPglite(target.slice('pglite:'.length)) : openServer(target);
+export async function openPostgres(target: string, poolSize: number): Promise<ServerDb> {
+  return target.startsWith('pglite:')
+    ? openPglite(target.slice('pglite:'.length))
+    : openServer(target, poolSize);
 }
 
 async function openPglite(where: string): Promise<ServerDb> {
@@ -72,13 +74,13 @@ async function openPglite(where: string): Promise<ServerDb> {
   };
 }
 
-async function openServer(url: string): Promise<ServerDb> {
+async function openServer(url: string, poolSize: number): Promise<ServerDb> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new pg.Pool({
     connectionString: url,
-    max: Number(process.env.VLT_SERVER_DATABASE_POOL ?? 10),
+    max: poolSize,
   });
   // An idle connection the server drops (a restart, a failover) must not take the process down.
   pool.on('error', () => {});

@@ -1,5 +1,5 @@
 // Optional semantic retrieval: an OpenAI-compatible /embeddings endpoint (VLT_EMBEDDINGS_BASE_URL,
-// VLT_EMBEDDINGS_MODEL, VLT_EMBEDDINGS_API_KEY). Entries are embedded on demand, stored per model,
+// VLT_EMBEDDINGS_MODEL, VLT_EMBEDDINGS_API_KEY; see env.ts). Entries are embedded on demand, stored per model,
 // and searched by cosine similarity; the Oracle fuses that ranking with bm25's.
 import { sql } from 'drizzle-orm';
 import type { ServerDb } from '../db/index.js';
@@ -11,22 +11,6 @@ export interface EmbeddingsConfig {
   /** Weight of the semantic ranking in the fusion (bm25's is 1). */
   weight: number;
   timeoutMs: number;
-}
-
-export function embeddingsConfigFromEnv(
-  env: Record<string, string | undefined>,
-): EmbeddingsConfig | undefined {
-  const baseUrl = env.VLT_EMBEDDINGS_BASE_URL?.trim();
-  const model = env.VLT_EMBEDDINGS_MODEL?.trim();
-  if (!baseUrl || !model) return undefined;
-  const weight = Number(env.VLT_EMBEDDINGS_WEIGHT ?? 1);
-  return {
-    baseUrl: baseUrl.replace(/\/+$/, ''),
-    model,
-    apiKey: env.VLT_EMBEDDINGS_API_KEY?.trim() || undefined,
-    weight: Number.isFinite(weight) && weight >= 0 ? weight : 1,
-    timeoutMs: Number(env.VLT_EMBEDDINGS_TIMEOUT_MS ?? 10_000) || 10_000,
-  };
 }
 
 export class EmbeddingsError extends Error {}

@@ -1,21 +1,9 @@
-// An OpenAI-compatible chat endpoint (VLT_LLM_BASE_URL, VLT_LLM_API_KEY, VLT_LLM_MODEL).
+// An OpenAI-compatible chat endpoint (VLT_LLM_BASE_URL, VLT_LLM_API_KEY, VLT_LLM_MODEL; see env.ts).
 export interface LlmConfig {
   baseUrl: string;
   apiKey: string | undefined;
   model: string;
   timeoutMs: number;
-}
-
-export function llmConfigFromEnv(env: Record<string, string | undefined>): LlmConfig | undefined {
-  const baseUrl = env.VLT_LLM_BASE_URL?.trim();
-  const model = env.VLT_LLM_MODEL?.trim();
-  if (!baseUrl || !model) return undefined;
-  return {
-    baseUrl: baseUrl.replace(/\/+$/, ''),
-    apiKey: env.VLT_LLM_API_KEY?.trim() || undefined,
-    model,
-    timeoutMs: Number(env.VLT_LLM_TIMEOUT_MS ?? 20_000) || 20_000,
-  };
 }
 
 export class LlmError extends Error {}

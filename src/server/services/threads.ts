@@ -7,19 +7,8 @@ import type { PushInput } from '../../shared/schemas.js';
 import { scoreOf } from '../../shared/fts5.js';
 import { searchWords } from '../../shared/search-query.js';
 import type { Executor, ServerDb } from '../db/index.js';
+import { EntryRejected } from '../errors.js';
 import type { Limits } from '../limits.js';
-
-/** A CONFLICT or BAD_REQUEST about one entry of a push: the client sets that entry aside. */
-export class EntryRejected extends TRPCError {
-  constructor(
-    code: 'CONFLICT' | 'BAD_REQUEST',
-    message: string,
-    readonly entryId: string,
-    readonly sequenceId: number,
-  ) {
-    super({ code, message });
-  }
-}
 
 const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 function decodeCursor<T>(cursor: string, check: (value: unknown) => value is T): T {

@@ -1,0 +1,41 @@
+// `vlt-server user add`: creates an account (the operator's way once sign-up is closed).
+import { Command, Option } from 'clipanion';
+import { password as passwordSchema, username as usernameSchema } from '../../../shared/schemas.js';
+import {
+  dataOption,
+  databaseOption,
+  openData,
+  parse,
+  readPassword,
+  ServerCommand,
+  ServerError,
+} from '../base.js';
+
+export class UserAddCommand extends ServerCommand {
+  static override paths = [['user', 'add']];
+  static override usage = Command.Usage({
+    description: 'Create an account',
+    examples: [
+      ['Create alice, password from stdin', 'printf "%s" "$PASSWORD" | $0 user add alice --password-stdin'],
+    ],
+  });
+
+  username = Option.String({ name: 'username' });
+  passwordStdin = Option.Boolean('--password-stdin', false, { description: 'Read the password from stdin' });
+  data = dataOption();
+  databaseUrl = databaseOption();
+
+  async run(): Promise<void> {
+    const username = parse(usernameSchema, this.username, 'username');
+    const password = parse(passwordSchema, await readPassword(this.context, this.passwordStdin), 'password');
+    const deps = await openData(this.data, this.databaseUrl, this.context.env, this.context.stderr);
+    try {
+      if (await deps.accounts.userByName(username))
+        throw new ServerError(`the user '${username}' exists already`);
+      await deps.accounts.signup(username, password);
+      this.context.stdout.write(`created user ${username}\n`);
+    } finally {
+      await deps.db.close();
+    }
+  }
+}
