@@ -1,6 +1,6 @@
 // Builds the `vlt` CLI bundle and the `vlt-server` bundle with esbuild (run by `npm install`).
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 
 const started = Date.now();
 rmSync('dist', { recursive: true, force: true });
@@ -51,4 +51,6 @@ await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn', mode: 'product
 
 chmodSync('dist/cli/vlt.mjs', 0o755);
 chmodSync('dist/server/vlt-server.mjs', 0o755);
+// Newer than every input: test/global-setup.ts skips the build while this holds.
+writeFileSync('dist/.built', `${new Date().toISOString()}\n`);
 console.log(`built dist/cli/vlt.mjs, dist/server/vlt-server.mjs and dist/web in ${Date.now() - started} ms`);
