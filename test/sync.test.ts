@@ -64,7 +64,7 @@ describe('sync', () => {
 
     delete box.env.VLT_SYNC_TOKEN;
     expect(vlt(box, ['thread', 'push', 'notes', 'no token']).stdout).toBe(
-      'OK: notes/3\nqueued: not logged in: run `vlt auth login`\n',
+      `OK: notes/3\nqueued: not logged in to ${server.url}: run \`vlt auth login --server ${server.url}\`\n`,
     );
     const status = json<{ pending: number; server: { problem: string } }>(box, ['sync', 'status']);
     expect(status.pending).toBe(1);

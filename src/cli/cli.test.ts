@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOneLineError, sandbox, vltInProcess, type Sandbox } from '../../test/helpers.js';
 
 let box: Sandbox;
+const NOT_LOGGED_IN =
+  'not logged in to http://localhost:8000: run `vlt auth login --server http://localhost:8000`';
 const run = (...args: string[]) => vltInProcess(box, args);
 
 beforeEach(() => {
@@ -134,10 +136,10 @@ describe('threads', () => {
       'LINKED: app/auth#0 → app/infra\n',
     );
     expect((await run('thread', 'move', 'infra', 'ops')).stdout).toBe(
-      'MOVED: app/infra → ops/infra\nqueued: not logged in: run `vlt auth login`\n',
+      `MOVED: app/infra → ops/infra\nqueued: ${NOT_LOGGED_IN}\n`,
     );
     expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe(
-      'STATUS: ops/infra archived\nqueued: not logged in: run `vlt auth login`\n',
+      `STATUS: ops/infra archived\nqueued: ${NOT_LOGGED_IN}\n`,
     );
     expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe(
       'STATUS: ops/infra archived\n',
@@ -170,7 +172,7 @@ describe('config', () => {
       'SET: server.url = https://vlt.example.com\n',
     );
     expect((await run('config', 'set', 'sync.token', 'secret-token-123456')).stdout).toBe(
-      'SET: sync.token = secr…3456\n',
+      'SET: sync.token = secr…3456 (for https://vlt.example.com)\n',
     );
     expect(statSync(join(box.home, 'config.toml')).mode & 0o777).toBe(0o600);
     const list = JSON.parse((await run('config', 'list', '--json')).stdout);

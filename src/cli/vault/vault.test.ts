@@ -21,11 +21,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const SERVER = 'http://localhost:8000';
+
 const entry = (project: string, slug: string, content: string, author = 'user') => ({
   project,
   slug,
   content,
   author,
+  server: null,
 });
 
 describe('opening', () => {
@@ -33,9 +36,9 @@ describe('opening', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(30000);
-    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
     const again = openVault(join(dir, 'vault.db'), { create: false })!;
-    expect(again.pragma('user_version', { simple: true })).toBe(5);
+    expect(again.pragma('user_version', { simple: true })).toBe(6);
     again.close();
   });
 
@@ -55,21 +58,21 @@ describe('opening', () => {
       INSERT INTO sync_watermarks (thread_pk, server_seq) VALUES (1, 3);`);
     old.close();
     const upgraded = openVault(path, { create: false })!;
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(5);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(6);
     expect(upgraded.prepare('SELECT count(*) AS n FROM pending_thread_changes').get()).toEqual({ n: 0 });
     // A thread the server had, moved now, waits to be moved there too; one it never had does not.
     const upgradedVault = new Vault(upgraded);
-    upgradedVault.moveThread(upgradedVault.requireThread('app', 'synced'), 'ops');
-    upgradedVault.moveThread(upgradedVault.requireThread('app', 'local'), 'ops');
+    upgradedVault.moveThread(upgradedVault.requireThread('app', 'synced'), 'ops', SERVER);
+    upgradedVault.moveThread(upgradedVault.requireThread('app', 'local'), 'ops', SERVER);
     expect(upgraded.prepare('SELECT thread_pk, from_project FROM pending_thread_changes').all()).toEqual([
       { thread_pk: 1, from_project: 'app' },
     ]);
     // Moved back, nothing is left to send.
-    upgradedVault.moveThread(upgradedVault.requireThread('ops', 'synced'), 'app');
+    upgradedVault.moveThread(upgradedVault.requireThread('ops', 'synced'), 'app', SERVER);
     expect(upgraded.prepare('SELECT count(*) AS n FROM pending_thread_changes').get()).toEqual({ n: 0 });
     // A status waits to be sent the same way.
-    upgradedVault.setStatus(upgradedVault.requireThread('app', 'synced'), 'archived');
-    upgradedVault.setStatus(upgradedVault.requireThread('ops', 'local'), 'archived');
+    upgradedVault.setStatus(upgradedVault.requireThread('app', 'synced'), 'archived', SERVER);
+    upgradedVault.setStatus(upgradedVault.requireThread('ops', 'local'), 'archived', SERVER);
     expect(
       upgraded.prepare('SELECT thread_pk, from_project, status_changed FROM pending_thread_changes').all(),
     ).toEqual([{ thread_pk: 1, from_project: null, status_changed: 1 }]);
@@ -130,10 +133,10 @@ describe('threads and entries', () => {
   it('moves a thread, keeping its entries searchable under the new project', () => {
     createThread(db, { ...entry('app', 'ci', 'flaky cache on runners'), projectName: 'app' });
     createThread(db, { ...entry('infra', 'ci', 'other'), projectName: 'infra' });
-    expect(() => vault.moveThread(vault.requireThread('app', 'ci'), 'infra')).toThrow(
+    expect(() => vault.moveThread(vault.requireThread('app', 'ci'), 'infra', SERVER)).toThrow(
       /already has a thread 'ci'/,
     );
-    vault.moveThread(vault.requireThread('app', 'ci'), 'ops');
+    vault.moveThread(vault.requireThread('app', 'ci'), 'ops', SERVER);
     expect(vault.findThread('app', 'ci')).toBeUndefined();
     expect(vault.seek('flaky', { project: 'ops', limit: 5 })).toMatchObject([
       { project: 'ops', thread: 'ci' },
