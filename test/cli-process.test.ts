@@ -245,3 +245,45 @@ describe('bad input', () => {
     }
   });
 });
+
+describe('text that would act on a terminal', () => {
+  // eslint-disable-next-line no-control-regex
+  const RAW_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  const content =
+    'title\u001b]0;pwned\u0007 clip\u001b]52;c;ZWNobyBoaQ==\u0007\rfake line\u202eevil\u009b31m\nsecond line\twith a tab';
+  const author = '\u001b[31mred';
+
+  beforeEach(() => {
+    ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(box, ['thread', 'new', 'notes', content, '--author', author, '--no-sync']));
+  });
+
+  it('is shown escaped by read, seek and the local Oracle, even piped; --json keeps it as it is', () => {
+    const read = vlt(box, ['thread', 'read', 'notes']);
+    ok(read);
+    expect(read.stdout).not.toMatch(RAW_CONTROLS);
+    const [first, second] = read.stdout.split('\n');
+    expect(first).toMatch(
+      /^0 {2}\S+ \S+ {2}\[\\x1b\[31mred\] {2}title\\x1b\]0;pwned\\x07 clip\\x1b\]52;c;ZWNobyBoaQ==\\x07\\x0dfake line\\u202eevil\\x9b31m$/,
+    );
+    // Newlines and tabs inside content stay: the continuation line is indented under the content.
+    expect(second).toMatch(/^ +second line\twith a tab$/);
+    expect(second!.indexOf('second')).toBe(first!.indexOf('title'));
+    const searched = vlt(box, ['thread', 'read', 'notes', '--search', 'pwned']);
+    ok(searched);
+    expect(searched.stdout).not.toMatch(RAW_CONTROLS);
+    expect(searched.stdout).toContain('\\x1b]0;**pwned**\\x07');
+    const sought = vlt(box, ['thread', 'seek', 'pwned']);
+    ok(sought);
+    expect(sought.stdout).not.toMatch(RAW_CONTROLS);
+    expect(sought.stdout).toMatch(/^app\/notes#0 {2}\d+\.\d\d {2}\[\\x1b\[31mred\]\n/);
+    const asked = vlt(box, ['oracle', 'what about pwned title?', '--local']);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).not.toMatch(RAW_CONTROLS);
+    expect(asked.stdout).toContain('(\\x1b[31mred, ');
+    const faithful = JSON.parse(vlt(box, ['thread', 'read', 'notes', '--json']).stdout) as {
+      entries: { content: string; author: string }[];
+    };
+    expect(faithful.entries[0]).toMatchObject({ content, author });
+  });
+});

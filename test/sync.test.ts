@@ -110,6 +110,37 @@ describe('sync', () => {
     expect(vlt(box, ['sync', 'retry']).stdout).toBe('Nothing to send.\n');
   });
 
+  it('with VLT_NO_RETRIER=1, no message says a background retrier keeps trying', async () => {
+    const { server, token } = await world();
+    const port = server.port;
+    await server.stop();
+    const box = syncMachine(`http://127.0.0.1:${port}`, token, cleanups, { retrier: false });
+    ok(vlt(box, ['init', '--project', 'app']));
+    const outputs = [
+      vlt(box, ['thread', 'new', 'down', 'entry 0']),
+      vlt(box, ['thread', 'push', 'down', 'entry 1']),
+      vlt(box, ['sync', 'retry']),
+      vlt(box, ['sync', 'thread', 'down']),
+      vlt(box, ['sync', 'status']),
+    ];
+    expect(outputs[0]!.stdout).toMatch(/^CREATED: app\/down\nqueued: server unreachable/);
+    expect(outputs[2]!.code).toBe(1);
+    expect(outputs[2]!.stderr).toBe(
+      'vlt: server unreachable (connection refused): the entries stay queued\n',
+    );
+    for (const output of outputs)
+      expect(output.stdout + output.stderr).not.toMatch(/keeps trying|retrier (is )?(will|keeps)/);
+    expect(outputs[4]!.stdout).toContain('retrier:  not running');
+    // Without it, the same failure leaves a retrier, and says so.
+    delete box.env.VLT_NO_RETRIER;
+    const claimed = vlt(box, ['sync', 'retry']);
+    expect(claimed.stderr).toBe(
+      'vlt: server unreachable (connection refused): the entries stay queued and a background retrier keeps trying\n',
+    );
+    expect(json<{ retrier: { running: boolean } }>(box, ['sync', 'status']).retrier.running).toBe(true);
+    killRetrier(box.home);
+  });
+
   it('a response lost after the server stored the batch: the retry duplicates nothing', async () => {
     const { server, token } = await world();
     const proxy = new LoopbackProxy(server.port);

@@ -112,7 +112,7 @@ export abstract class VltCommand extends Command<VltContext> {
   sqlite({ create }: { create: boolean }): Sqlite | undefined {
     if (this.db) return this.db;
     if (create) ensureHome(this.context.env);
-    this.db = openVault(vaultPath(this.context.env), { create, warn: (line) => this.warn(line) });
+    this.db = openVault(vaultPath(this.context.env), { create, warn: (line) => this.warn(`vlt: ${line}`) });
     return this.db;
   }
 

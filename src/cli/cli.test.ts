@@ -1,5 +1,5 @@
 // The commands run in-process with a captured context: output, JSON shapes, exit codes.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOneLineError, sandbox, vltInProcess, type Sandbox } from '../../test/helpers.js';
@@ -197,6 +197,70 @@ describe('config', () => {
     );
     await run('config', 'set', 'server.url', 'http://config.example:8000');
     expect((await run('config', 'get', 'server.url')).stdout).toBe('http://127.0.0.2:8000\n');
+  });
+
+  it('keeps a token per server origin; a vlt.toml server brings none, VLT_SYNC_TOKEN belongs to the own server', async () => {
+    await run('config', 'set', 'server.url', 'http://mine.example:8000/');
+    // From stdin: the token stays out of the command line (and the shell history).
+    const set = await vltInProcess(box, ['config', 'set', 'sync.token', '-'], 'token-for-mine-1234\n');
+    expect(set.stdout).toBe('SET: sync.token = toke…1234 (for http://mine.example:8000)\n');
+    expect(readFileSync(join(box.home, 'config.toml'), 'utf8')).toContain(
+      '[tokens]\n"http://mine.example:8000" = "token-for-mine-1234"',
+    );
+    const project = join(box.cwd, 'checkout');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'vlt.toml'),
+      '[project]\nid = "app"\n[oracle]\nvault_url = "http://other.example"\n',
+    );
+    const inCheckout = { ...box, cwd: project };
+    const get = (where: Sandbox) => vltInProcess(where, ['config', 'get', 'sync.token', '--json']);
+    expect(JSON.parse((await get(box)).stdout)).toEqual({
+      key: 'sync.token',
+      value: 'token-for-mine-1234',
+      source: 'config.toml',
+      server: 'http://mine.example:8000',
+    });
+    expect(JSON.parse((await get(inCheckout)).stdout)).toMatchObject({
+      value: null,
+      server: 'http://other.example',
+    });
+    box.env.VLT_SYNC_TOKEN = 'token-from-the-env';
+    expect(JSON.parse((await get(box)).stdout)).toMatchObject({ value: 'token-from-the-env', source: 'env' });
+    expect(JSON.parse((await get(inCheckout)).stdout)).toMatchObject({ value: null, source: 'unset' });
+    delete box.env.VLT_SYNC_TOKEN;
+    // A token set there is that server's only.
+    await vltInProcess(inCheckout, ['config', 'set', 'sync.token', '-'], 'token-for-other-99\n');
+    expect(JSON.parse((await get(inCheckout)).stdout)).toMatchObject({ value: 'token-for-other-99' });
+    expect(JSON.parse((await get(box)).stdout)).toMatchObject({ value: 'token-for-mine-1234' });
+    const list = JSON.parse((await vltInProcess(inCheckout, ['config', 'list', '--json'])).stdout);
+    expect(list.settings).toEqual([
+      { key: 'server.url', value: 'http://other.example', source: 'vlt.toml' },
+      { key: 'sync.token', value: 'toke…r-99', source: 'config.toml' },
+      { key: 'author', value: 'user', source: 'default' },
+    ]);
+    const empty = await vltInProcess(box, ['config', 'set', 'sync.token', '-'], '\n');
+    expect(isOneLineError(empty), empty.stderr).toBe(true);
+  });
+
+  it("reads a token from before tokens were kept per origin as config.toml server.url's", async () => {
+    mkdirSync(box.home, { recursive: true });
+    writeFileSync(join(box.home, 'config.toml'), '[sync]\ntoken = "legacy-token-1234"\n');
+    const get = async () => JSON.parse((await run('config', 'get', 'sync.token', '--json')).stdout);
+    expect(await get()).toMatchObject({ value: 'legacy-token-1234', server: 'http://localhost:8000' });
+    writeFileSync(
+      join(box.home, 'config.toml'),
+      '[server]\nurl = "https://vlt.example.com"\n[sync]\ntoken = "legacy-token-1234"\n',
+    );
+    expect(await get()).toMatchObject({ value: 'legacy-token-1234', server: 'https://vlt.example.com' });
+    box.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+    expect(await get()).toMatchObject({ value: null });
+    delete box.env.VLT_SERVER_URL;
+    await run('config', 'set', 'author', 'me');
+    const rewritten = readFileSync(join(box.home, 'config.toml'), 'utf8');
+    expect(rewritten).toContain('[tokens]\n"https://vlt.example.com" = "legacy-token-1234"');
+    expect(rewritten).not.toContain('[sync]');
+    expect(await get()).toMatchObject({ value: 'legacy-token-1234' });
   });
 
   it('refuses unknown keys and bad values, writing nothing', async () => {

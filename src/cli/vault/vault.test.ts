@@ -1,5 +1,14 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,6 +96,61 @@ describe('opening', () => {
     const bogus = join(dir, 'bogus.db');
     writeFileSync(bogus, 'this is not sqlite at all, just text that is long enough to have a header');
     expect(() => openVault(bogus, { create: false })).toThrow(/is not a vlt vault \(SQLITE_NOTADB\)/);
+  });
+});
+
+describe('the vault file', () => {
+  it('queued rows from before servers were recorded keep none: they go to the own server at sync', () => {
+    const path = join(dir, 'v5.db');
+    const old = new Database(path);
+    const migrations = join(import.meta.dirname, '../../../drizzle/vault');
+    const journal = JSON.parse(readFileSync(join(migrations, 'meta', '_journal.json'), 'utf8')) as {
+      entries: { tag: string }[];
+    };
+    for (const { tag } of journal.entries.slice(0, 5)) {
+      for (const statement of readFileSync(join(migrations, `${tag}.sql`), 'utf8').split(
+        '--> statement-breakpoint',
+      ))
+        if (statement.trim()) old.exec(statement);
+    }
+    old.pragma('user_version = 5');
+    old.exec(`INSERT INTO projects (id, name) VALUES ('app', 'app');
+      INSERT INTO threads (project_id, slug, updated_at, last_seq) VALUES ('app', 'queued', 'x', 0);
+      INSERT INTO entries (id, thread_pk, seq, content, author, timestamp) VALUES ('e0', 1, 0, 'c', 'a', 't');
+      INSERT INTO outbox (entry_pk, thread_pk, created_at) VALUES (1, 1, 't');`);
+    old.close();
+    const upgraded = openVault(path, { create: false })!;
+    expect(upgraded.prepare('SELECT entry_pk, server FROM outbox').all()).toEqual([
+      { entry_pk: 1, server: null },
+    ]);
+    pushEntry(upgraded, { ...entry('app', 'queued', 'new'), server: 'https://vlt.example.com' });
+    expect(upgraded.prepare('SELECT server FROM outbox ORDER BY entry_pk').all()).toEqual([
+      { server: null },
+      { server: 'https://vlt.example.com' },
+    ]);
+    upgraded.close();
+  });
+
+  it('is made whole with mode 0600 in any directory, which it warns about when others can read it', () => {
+    const open = join(dir, 'open');
+    mkdirSync(open, { mode: 0o777 });
+    chmodSync(open, 0o777);
+    const warnings: string[] = [];
+    const made = openVault(join(open, 'vault.db'), { create: true, warn: (line) => warnings.push(line) })!;
+    made.close();
+    expect(statSync(join(open, 'vault.db')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(open)).toEqual(['vault.db']);
+    expect(warnings).toEqual([
+      `warning: ${open} can be read by other users (mode 0777): run \`chmod 700 ${open}\``,
+    ]);
+  });
+
+  it('refuses an empty vault.db', () => {
+    const empty = join(dir, 'empty.db');
+    writeFileSync(empty, '');
+    for (const create of [true, false]) {
+      expect(() => openVault(empty, { create })).toThrow(/is empty \(0 bytes\), probably truncated/);
+    }
   });
 });
 

@@ -102,6 +102,7 @@ export class SyncStatusCommand extends VltCommand {
         pending,
         failed,
         changes,
+        servers,
         retrier: { running: pid !== undefined, pid: pid ?? null },
         threads: rows,
       });
