@@ -34,6 +34,12 @@ async function world() {
 
 type World = Awaited<ReturnType<typeof world>>;
 
+/** Bob signed in to the web UI: a session, which may do what a token may not. */
+async function bobSession(w: World) {
+  const { secret } = await w.deps.accounts.createSession(w.bob.user.id);
+  return callerWith(w.deps, { sessionSecret: secret });
+}
+
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
@@ -62,7 +68,9 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
     expect((await w.bob.caller.auth.me()).user.username).toBe('bob');
   },
   'tokens.create': async (w) => {
-    await w.bob.caller.tokens.create({ name: 'bob 2' });
+    // Only a web session makes tokens; Bob's makes Bob's.
+    expect(await codeOf(w.bob.caller.tokens.create({ name: 'bob 2' }))).toBe('FORBIDDEN');
+    await (await bobSession(w)).tokens.create({ name: 'bob 2' });
     const aliceTokens = await callerWith(w.deps, { bearer: w.alice.token }).tokens.list();
     expect(aliceTokens.tokens.map((t) => t.name)).toEqual(['test']);
   },
@@ -71,7 +79,8 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
     expect(tokens.map((t) => t.id)).not.toContain(w.alice.tokenId);
   },
   'tokens.revoke': async (w) => {
-    expect(await codeOf(w.bob.caller.tokens.revoke({ id: w.alice.tokenId }))).toBe('NOT_FOUND');
+    expect(await codeOf(w.bob.caller.tokens.revoke({ id: w.alice.tokenId }))).toBe('FORBIDDEN');
+    expect(await codeOf((await bobSession(w)).tokens.revoke({ id: w.alice.tokenId }))).toBe('NOT_FOUND');
   },
   'threads.push': async (w) => {
     // Same names and even A's entry ids: B gets a thread of B's own.

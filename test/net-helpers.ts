@@ -1,6 +1,7 @@
 // Real processes and real sockets for sync tests: the server on a chosen port, a loopback proxy.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
@@ -20,6 +21,8 @@ export interface RunningServer {
   child: ChildProcess;
   url: string;
   port: number;
+  /** What the server printed so far, stdout and stderr. */
+  output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -43,11 +46,13 @@ function databaseName(data: string): string {
 
 /** The environment a `vlt-server` command for `data` needs: the database URL on PostgreSQL. */
 export function serverEnv(data: string): NodeJS.ProcessEnv {
-  if (PGLITE) return { ...process.env, VLT_SERVER_DATABASE_URL: `pglite:${join(data, 'pglite')}` };
-  if (!PG_URL) return { ...process.env };
+  // Tests make many users, through auth.signup on PGlite; the sign-up policy has tests of its own.
+  const env = { ...process.env, VLT_SERVER_SIGNUP: 'open' };
+  if (PGLITE) return { ...env, VLT_SERVER_DATABASE_URL: `pglite:${join(data, 'pglite')}` };
+  if (!PG_URL) return env;
   const url = new URL(PG_URL);
   url.pathname = `/${databaseName(data)}`;
-  return { ...process.env, VLT_SERVER_DATABASE_URL: url.toString() };
+  return { ...env, VLT_SERVER_DATABASE_URL: url.toString() };
 }
 
 /** On PostgreSQL, creates the database of `data` when missing (before `vlt-server` commands on it). */
@@ -80,17 +85,26 @@ export async function onServerDb(data: string, statement: string): Promise<void>
   db.close();
 }
 
-/** Starts `vlt-server start` on `port` (0: any) with `data` as its data directory. */
+/**
+ * Starts `vlt-server start` on `port` (0: any) with `data` as its data directory; `prefix` runs it
+ * under another command (e.g. `prlimit --fsize=…`).
+ */
 export async function startServer(
   data: string,
   port = 0,
   env: Record<string, string> = {},
+  prefix: string[] = [],
 ): Promise<RunningServer> {
   await ensureDatabase(data);
-  const child = spawn(process.execPath, [SERVER_BIN, 'start', '--port', String(port), '--data', data], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...serverEnv(data), ...env },
-  });
+  const argv = [process.execPath, SERVER_BIN, 'start', '--port', String(port), '--data', data];
+  const child = spawn(
+    prefix[0] ?? argv[0]!,
+    [...prefix.slice(1), ...(prefix.length ? argv : argv.slice(1))],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...serverEnv(data), ...env },
+    },
+  );
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -108,7 +122,7 @@ export async function startServer(
     await exited;
   };
   running.set(data, url);
-  return { child, url, port: Number(new URL(url).port), stop };
+  return { child, url, port: Number(new URL(url).port), output: () => out, stop };
 }
 
 /**
@@ -250,4 +264,67 @@ export function killRetrier(home: string): void {
   } catch {
     // None running.
   }
+}
+
+/** What `rawHttp` got back: the status and body, or (status 0) the socket error that ended it. */
+export interface RawAnswer {
+  status: number;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The socket error's code when the connection ended without an answer (EPIPE, ECONNRESET). */
+  error?: string;
+}
+
+/**
+ * One HTTP request over node:http, read to the end. Unlike fetch it never throws on a closed
+ * socket: a server that answers 431 to an over-long URL and closes while the client is still
+ * writing shows up as `status: 0, error: 'EPIPE' | 'ECONNRESET'`, for the caller to judge.
+ */
+export function rawHttp(
+  url: string,
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    timeoutMs?: number;
+  } = {},
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const body = options.body;
+    const request = httpRequest(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: {
+          ...options.headers,
+          ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+        },
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        const done = () => {
+          clearTimeout(timer);
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            headers: response.headers,
+          });
+        };
+        response.on('end', done);
+        // A body cut short still tells its status.
+        response.on('error', done);
+      },
+    );
+    const timer = setTimeout(() => {
+      request.destroy();
+      reject(new Error(`no answer from ${url.slice(0, 100)} within ${options.timeoutMs ?? 10_000} ms`));
+    }, options.timeoutMs ?? 10_000);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ status: 0, text: '', headers: {}, error: error.code ?? error.message });
+    });
+    request.end(body);
+  });
 }

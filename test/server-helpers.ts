@@ -4,6 +4,7 @@ import { createContextInner, createDeps, type Credentials, type ServerDeps } fro
 import { sql } from 'drizzle-orm';
 import { openServerDb, type ServerDb } from '../src/server/db/index.js';
 import { databaseFor } from './pg-helpers.js';
+import type { SignupPolicy } from '../src/server/env.js';
 import { DEFAULT_LIMITS, type Limits } from '../src/server/limits.js';
 import { createCaller } from '../src/server/routers/_app.js';
 import type { EmbeddingsConfig } from '../src/server/services/embeddings.js';
@@ -27,7 +28,7 @@ async function freshDb(): Promise<ServerDb> {
     shared = await openServerDb(target);
   }
   await shared.run(
-    sql`TRUNCATE users, sessions, api_tokens, projects, threads, entries, entry_embeddings RESTART IDENTITY CASCADE`,
+    sql`TRUNCATE users, sessions, api_tokens, projects, threads, entries, entry_embeddings, auth_attempts RESTART IDENTITY CASCADE`,
   );
   // Tests close their deps; the shared database stays open for the next.
   return { ...shared, close: () => Promise.resolve() };
@@ -37,12 +38,21 @@ export async function memoryDeps(
   limits: Partial<Limits> = {},
   llm?: LlmConfig,
   embeddings?: EmbeddingsConfig,
+  settings: { signup?: SignupPolicy } = {},
 ): Promise<ServerDeps> {
   return createDeps(
     await freshDb(),
     { ...DEFAULT_LIMITS, ...limits },
-    { secret: randomBytes(32), llm, embeddings },
+    // Tests make many users through auth.signup; the sign-up policy has tests of its own.
+    { secret: randomBytes(32), llm, embeddings, signup: settings.signup ?? 'open' },
   );
+}
+
+/** A caller signed in to the web UI as a new user (a session, not a token). */
+export async function sessionCaller(deps: ServerDeps, username: string) {
+  const user = await deps.accounts.signup(username, 'correct horse battery');
+  const { secret } = await deps.accounts.createSession(user.id);
+  return { user, caller: callerWith(deps, { sessionSecret: secret }) };
 }
 
 export const callerWith = (deps: ServerDeps, credentials: Credentials = {}) =>

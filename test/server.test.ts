@@ -1,5 +1,12 @@
 // The real vlt-server process on port 0, called over HTTP and through the typed tRPC client.
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, TRPCClientError } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+} from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -38,16 +45,23 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
-const clientFor = (url: string, token?: string) =>
-  createTRPCClient<AppRouter>({
+const clientFor = (url: string, token?: string) => {
+  const options = {
+    url: `${url}/trpc`,
+    transformer,
+    headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+  };
+  return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${url}/trpc`,
-        transformer,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      // auth.* is never batched.
+      splitLink({
+        condition: (op) => op.path.startsWith('auth.'),
+        true: httpLink(options),
+        false: httpBatchLink(options),
       }),
     ],
   });
+};
 
 let server: RunningServer;
 const output = () => serverOutput;
@@ -169,7 +183,10 @@ describe('vlt-server', () => {
     expect(cookie).toMatch(/^vlt_session=[A-Za-z0-9_-]{43};/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
-    const me = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie: cookie.split(';')[0]! } });
+    // The web client's header (or a same-origin Origin) goes with the cookie: see the hostile suite.
+    const me = await fetch(`${server.url}/trpc/auth.me`, {
+      headers: { cookie: cookie.split(';')[0]!, 'x-vlt-web': '1' },
+    });
     expect(
       ((await me.json()) as { result: { data: { json: { user: { username: string } } } } }).result.data.json
         .user.username,
@@ -178,7 +195,23 @@ describe('vlt-server', () => {
 
   it('finishes a request in flight on SIGTERM, then exits 0; a restart keeps the data', async () => {
     const url = new URL(server.url);
-    const body = JSON.stringify({ json: { name: 'made during shutdown' } });
+    const body = JSON.stringify({
+      json: {
+        projectId: 'app',
+        threadId: 'shutdown',
+        createdAt: '2026-11-24T12:00:00.000Z',
+        entries: [
+          {
+            entryId: '01900000-0000-7000-8000-00000000beef',
+            sequenceId: 0,
+            content: 'made during shutdown',
+            author: 'agent',
+            timestamp: '2026-11-24T12:00:00.000Z',
+          },
+        ],
+      },
+      meta: { values: { createdAt: ['Date'], 'entries.0.timestamp': ['Date'] } },
+    });
     const socket = connect(Number(url.port), url.hostname);
     await new Promise((resolve) => socket.once('connect', resolve));
     let response = '';
@@ -186,7 +219,7 @@ describe('vlt-server', () => {
     const closed = new Promise((resolve) => socket.once('close', resolve));
     // Headers and half the body now, the rest after SIGTERM: the request is in flight.
     socket.write(
-      `POST /trpc/tokens.create HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\n` +
+      `POST /trpc/threads.push HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\n` +
         `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 4)}`,
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -197,7 +230,7 @@ describe('vlt-server', () => {
     await closed;
     expect(await exit).toBe(0);
     expect(response, output()).toMatch(/^HTTP\/1\.1 200 /);
-    expect(response).toContain('made during shutdown');
+    expect(response).toContain('"syncedCount":1');
     expect(output()).toContain('finishing requests in flight');
 
     server = await startServer(data);
@@ -206,6 +239,11 @@ describe('vlt-server', () => {
       threadId: 'auth',
     });
     expect(again.entries).toHaveLength(10);
+    const made = await clientFor(server.url, token).threads.get.query({
+      projectId: 'app',
+      threadId: 'shutdown',
+    });
+    expect(made.entries.map((e) => e.content)).toEqual(['made during shutdown']);
   });
 
   it('exits on SIGTERM even with an event stream open, cutting it after the grace period', async () => {

@@ -6,26 +6,84 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contextFactory, type ServerDeps } from './context.js';
+import { storageFailure } from './db/storage-errors.js';
 import { appRouter } from './routers/_app.js';
+
+/**
+ * Headers on every answer: no framing, no MIME sniffing, scripts and styles from this origin only,
+ * and no Referer to other sites.
+ */
+function securityHeaders(_req: express.Request, res: express.Response, next: express.NextFunction) {
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  next();
+}
+
+/**
+ * The router takes JSON only: a form (multipart/form-data, urlencoded, text/plain), which another
+ * site can make a browser send without asking, is refused before any procedure runs.
+ */
+function jsonOnly(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const type = req.headers['content-type'];
+  if (req.method === 'POST' && type !== undefined && !/^application\/json\b/i.test(type)) {
+    res.status(415).json({
+      error: {
+        message: `the API takes application/json, not ${type.split(';')[0]}`,
+        code: -32600,
+        data: { code: 'UNSUPPORTED_MEDIA_TYPE', httpStatus: 415 },
+      },
+    });
+    return;
+  }
+  next();
+}
 
 export function createApp(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy);
+  app.use(securityHeaders);
+  // Healthy means the database takes a write, not only a read: a full disk or a read-only file
+  // answers 503 with what is wrong. Four probes a second at most, however often it is asked.
+  let probe: { at: number; result: Promise<string | undefined> } | undefined;
   app.get('/healthz', (_req, res) => {
-    deps.db.get(sql`SELECT 1 AS ok`).then(
-      () => res.json({ ok: true }),
-      (error: Error) => res.status(503).json({ ok: false, error: `database: ${error.message}` }),
-    );
+    if (!probe || Date.now() - probe.at > 250) {
+      probe = {
+        at: Date.now(),
+        result: deps.db
+          .run(
+            sql`INSERT INTO server_settings (name, value) VALUES ('healthz', ${new Date().toISOString()})
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+          )
+          .then(
+            () => undefined,
+            (error: Error) => storageFailure(error) ?? error.message,
+          ),
+      };
+    }
+    void probe.result.then((problem) => {
+      if (problem === undefined) res.json({ ok: true });
+      else res.status(503).json({ ok: false, error: `the database cannot be written: ${problem}` });
+    });
   });
+  app.use('/trpc', jsonOnly);
   app.use(
     '/trpc',
     createExpressMiddleware({
+      maxBatchSize: deps.limits.batchCalls,
       router: appRouter,
       createContext: contextFactory(deps),
       maxBodySize: deps.limits.bodyBytes,
       onError({ error, path }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           console.error(`vlt-server: ${path ?? '?'}: ${error.cause?.stack ?? error.stack ?? error.message}`);
+        } else if (error.code === 'SERVICE_UNAVAILABLE') {
+          console.error(`vlt-server: ${path ?? '?'}: ${error.message}`);
         }
       },
     }),

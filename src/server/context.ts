@@ -1,16 +1,19 @@
 // The request context, built in two steps: createContextInner from dependencies and credentials
 // (what tests call directly), and the Express adapter's createContext around it.
+import { TRPCError } from '@trpc/server';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { ServerDb } from './db/index.js';
+import type { ServerSettings, SignupPolicy } from './env.js';
 import type { Limits } from './limits.js';
 import { Accounts, SESSION_DAYS, type AuthUser } from './services/accounts.js';
 import { Embeddings, type EmbeddingsConfig } from './services/embeddings.js';
 import type { LlmConfig } from './services/llm.js';
 import { Oracle } from './services/oracle.js';
-import { LoginLimiter, PushLimiter } from './services/rate-limit.js';
+import { AttemptLimiter, CallLimiter } from './services/rate-limit.js';
 import { Threads } from './services/threads.js';
 
-export const SESSION_COOKIE = 'vlt_session';
+/** The session cookie's name: `__Host-` (Secure, path /, no Domain: no other host can set it) behind HTTPS. */
+export const sessionCookieName = (secure: boolean) => (secure ? '__Host-vlt_session' : 'vlt_session');
 
 export interface ServerDeps {
   db: ServerDb;
@@ -18,8 +21,13 @@ export interface ServerDeps {
   accounts: Accounts;
   threads: Threads;
   oracle: Oracle;
-  loginLimiter: LoginLimiter;
-  pushLimiter: PushLimiter;
+  /** Login and sign-up attempts, counted in the database. */
+  attempts: AttemptLimiter;
+  pushLimiter: CallLimiter;
+  searchLimiter: CallLimiter;
+  oracleLimiter: CallLimiter;
+  signup: SignupPolicy;
+  trustProxy: ServerSettings['trustProxy'];
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies: boolean;
 }
@@ -30,6 +38,8 @@ export function createDeps(
   options: {
     secret: Buffer;
     secureCookies?: boolean;
+    signup?: SignupPolicy;
+    trustProxy?: ServerSettings['trustProxy'];
     llm?: LlmConfig | undefined;
     embeddings?: EmbeddingsConfig | undefined;
   },
@@ -45,8 +55,12 @@ export function createDeps(
       options.llm,
       options.embeddings ? new Embeddings(db, options.embeddings) : undefined,
     ),
-    loginLimiter: new LoginLimiter(limits.loginPerUser, limits.loginPerAddress, limits.loginWindowMs),
-    pushLimiter: new PushLimiter(limits.pushPerMinute),
+    attempts: new AttemptLimiter(db),
+    pushLimiter: new CallLimiter(limits.pushPerMinute),
+    searchLimiter: new CallLimiter(limits.searchPerMinute),
+    oracleLimiter: new CallLimiter(limits.oraclePerMinute),
+    signup: options.signup ?? 'first-user',
+    trustProxy: options.trustProxy ?? false,
     secureCookies: options.secureCookies ?? false,
   };
 }
@@ -96,18 +110,61 @@ export async function createContextInner(deps: ServerDeps, credentials: Credenti
 
 export type Context = Awaited<ReturnType<typeof createContextInner>>;
 
-function readCookie(header: string | undefined, name: string): string | undefined {
+/** A session secret as the server makes them (32 random bytes, base64url). */
+const SESSION_SECRET = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The session cookie's value, or undefined: a value that is not a session secret, or a name sent
+ * twice (another page of the host may have planted one), counts as signed out, never as an error.
+ */
+export function readSessionCookie(header: string | undefined, name: string): string | undefined {
+  const values: string[] = [];
   for (const part of header?.split(';') ?? []) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    values.push(part.slice(eq + 1).trim());
   }
-  return undefined;
+  if (values.length !== 1) return undefined;
+  return SESSION_SECRET.test(values[0]!) ? values[0] : undefined;
+}
+
+/** The header the web client sends with every call (a cross-site page cannot send it without CORS). */
+export const WEB_CLIENT_HEADER = 'x-vlt-web';
+
+/**
+ * A request authenticated by its cookie must come from the web UI of this server: the web client's
+ * own header, or a same-origin `Origin`, or a browser that says the request is same-origin
+ * (`Sec-Fetch-Site`: the web's event streams cannot set headers). Otherwise another site could make
+ * the browser send it (a form posting to auth.logout, a link starting a subscription).
+ */
+function fromThisSite(req: CreateExpressContextOptions['req']): boolean {
+  if (req.headers[WEB_CLIENT_HEADER] === '1') return true;
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    try {
+      return new URL(origin).host === req.host;
+    } catch {
+      return false;
+    }
+  }
+  return req.headers['sec-fetch-site'] === 'same-origin';
 }
 
 export function contextFactory(deps: ServerDeps) {
-  return ({ req, res }: CreateExpressContextOptions): Promise<Context> => {
+  const cookieName = sessionCookieName(deps.secureCookies);
+  return ({ req, res, info }: CreateExpressContextOptions): Promise<Context> => {
+    // auth.* is never batched: each attempt is its own request (and counted as one).
+    if (info.isBatchCall && info.calls.some((call) => call.path.startsWith('auth.'))) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message: 'auth procedures cannot be batched: call them one at a time, without ?batch=1',
+      });
+    }
     const authorization = req.headers.authorization;
     const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+    let sessionSecret = readSessionCookie(req.headers.cookie, cookieName);
+    // A cookie from elsewhere counts as no cookie: the request is signed out.
+    if (sessionSecret !== undefined && bearer === undefined && !fromThisSite(req)) sessionSecret = undefined;
     const cookieOptions = {
       httpOnly: true,
       sameSite: 'lax' as const,
@@ -116,12 +173,13 @@ export function contextFactory(deps: ServerDeps) {
     };
     return createContextInner(deps, {
       bearer,
-      sessionSecret: readCookie(req.headers.cookie, SESSION_COOKIE),
-      address: req.socket.remoteAddress ?? 'unknown',
+      sessionSecret,
+      // With VLT_SERVER_TRUST_PROXY, Express takes it from X-Forwarded-For.
+      address: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       cookies: {
         set: (secret) =>
-          res.cookie(SESSION_COOKIE, secret, { ...cookieOptions, maxAge: SESSION_DAYS * 86_400_000 }),
-        clear: () => res.clearCookie(SESSION_COOKIE, cookieOptions),
+          res.cookie(cookieName, secret, { ...cookieOptions, maxAge: SESSION_DAYS * 86_400_000 }),
+        clear: () => res.clearCookie(cookieName, cookieOptions),
       },
     });
   };

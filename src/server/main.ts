@@ -2,7 +2,7 @@
 import { Builtins, Cli, Command, Option, type BaseContext } from 'clipanion';
 import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { password as passwordSchema, username as usernameSchema } from '../share
 import { createApp } from './app.js';
 import { createDeps, type ServerDeps } from './context.js';
 import { isPostgresUrl, openServerDb, type ServerDb } from './db/index.js';
-import { readLimits } from './limits.js';
+import { readServerSettings, type ServerSettings } from './env.js';
 import { embeddingsConfigFromEnv } from './services/embeddings.js';
 import { llmConfigFromEnv } from './services/llm.js';
 
@@ -74,9 +74,17 @@ async function openData(
       `cannot create the data directory ${data} (${(error as NodeJS.ErrnoException).code})`,
     );
   }
-  let limits;
+  // The files in it are 0600 whatever the directory; a directory others can read still shows
+  // their names and sizes: say so once.
+  const mode = statSync(data).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    process.stderr.write(
+      `vlt-server: warning: the data directory ${data} is open to other users (mode ${mode.toString(8)}): \`chmod 700 ${data}\`\n`,
+    );
+  }
+  let settings: ServerSettings;
   try {
-    limits = readLimits(env);
+    settings = readServerSettings(env);
   } catch (error) {
     throw new ServerError((error as Error).message);
   }
@@ -97,9 +105,11 @@ async function openData(
     await db.close().catch(() => undefined);
     throw error;
   }
-  return createDeps(db, limits, {
+  return createDeps(db, settings.limits, {
     secret,
-    secureCookies: env.VLT_SERVER_SECURE_COOKIES === '1',
+    secureCookies: settings.secureCookies,
+    signup: settings.signup,
+    trustProxy: settings.trustProxy,
     llm: llmConfigFromEnv(env),
     embeddings: embeddingsConfigFromEnv(env),
   });
@@ -157,9 +167,14 @@ class StartCommand extends ServerCommand {
       throw new ServerError(`--port must be a whole number from 0 to 65535, not '${this.port}'`);
     }
     const deps = await openData(this.data, this.databaseUrl, process.env);
-    // Expired sessions go at start and then daily, so the table does not grow without end.
-    await deps.accounts.pruneSessions();
-    const pruning = setInterval(() => void deps.accounts.pruneSessions().catch(() => undefined), 86_400_000);
+    // Expired sessions and attempts that count no more go at start and then hourly, so the tables
+    // do not grow without end.
+    const prune = async () => {
+      await deps.accounts.pruneSessions();
+      await deps.attempts.prune(Math.max(deps.limits.loginWindowMs, 3_600_000));
+    };
+    await prune();
+    const pruning = setInterval(() => void prune().catch(() => undefined), 3_600_000);
     pruning.unref();
     const server = createServer(createApp(deps));
     await new Promise<void>((resolveListen, reject) => {

@@ -3,19 +3,39 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import { transformer } from '../shared/transformer.js';
 import type { Context } from './context.js';
+import { storageFailure } from './db/storage-errors.js';
 import { EntryRejected } from './services/threads.js';
+
+/**
+ * The entry of a push that zod refused (`entries.3.content: …`), so that the client sets that one
+ * entry aside and sends the rest, as for the service's own refusals.
+ */
+function entryOf(error: ZodError, input: unknown): { entryId: string; sequenceId: number } | null {
+  const [field, index] = error.issues[0]?.path ?? [];
+  if (field !== 'entries' || typeof index !== 'number') return null;
+  const entry = (input as { entries?: { entryId?: unknown; sequenceId?: unknown }[] } | undefined)?.entries?.[
+    index
+  ];
+  return typeof entry?.entryId === 'string' && typeof entry.sequenceId === 'number'
+    ? { entryId: entry.entryId, sequenceId: entry.sequenceId }
+    : null;
+}
 
 const t = initTRPC.context<Context>().create({
   transformer,
-  errorFormatter({ shape, error, ctx }) {
+  errorFormatter({ shape, error, ctx, input }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
-    const rejected = error instanceof EntryRejected ? error : null;
+    const rejected = error instanceof EntryRejected ? error : (zodError && entryOf(zodError, input)) || null;
     let message = shape.message;
     // One readable line instead of zod's JSON dump: "entries.0.entryId: an entry id is a UUID".
     if (zodError) {
       message = zodError.issues
         .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
         .join('; ');
+    } else if (message === 'Batch call exceeds maximum size') {
+      // Checked before a context exists: the limit is named, not read.
+      message =
+        'a batched request carries too many calls (VLT_LIMIT_BATCH_CALLS, 10 by default): send fewer at once';
     } else if (error.code === 'PAYLOAD_TOO_LARGE' && message === 'PAYLOAD_TOO_LARGE') {
       const limit = ctx?.deps.limits.bodyBytes;
       message = `the request body is over the limit of ${limit ?? 'the server'} bytes: send fewer or smaller entries`;
@@ -37,10 +57,28 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+
+/**
+ * A database that cannot store (full disk, read-only, damaged) is the server's trouble, not the
+ * caller's: SERVICE_UNAVAILABLE (503, which clients retry) with what is wrong, not a bare 500.
+ */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const problem = storageFailure(result.error.cause ?? result.error);
+    if (problem) {
+      throw new TRPCError({
+        code: 'SERVICE_UNAVAILABLE',
+        message: `the server cannot store or read data now (${problem}): try again later, and tell its operator`,
+        cause: result.error,
+      });
+    }
+  }
+  return result;
+});
 
 /** Needs a session or an API token; handlers see `ctx.user` as always present. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.auth) {
     throw new TRPCError({
       code: 'UNAUTHORIZED',
@@ -50,4 +88,18 @@ export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
     });
   }
   return next({ ctx: { ...ctx, user: ctx.user, auth: ctx.auth } });
+});
+
+/**
+ * Needs a web session: what an API token may not do (make tokens, revoke them, change the
+ * account), so that a stolen token cannot mint a permanent one.
+ */
+export const sessionProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.auth.kind !== 'session') {
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'an API token cannot manage tokens: sign in to the web UI (Settings) to do this',
+    });
+  }
+  return next({ ctx });
 });

@@ -80,10 +80,49 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/** The highest sequence, cursor or page number anywhere: PostgreSQL's integer. */
+export const MAX_INT = 2_147_483_647;
+/** Times of entries and threads: from 1970 to the end of year 9999 (ISO text then sorts as time). */
+export const MIN_TIME = new Date('1970-01-01T00:00:00.000Z');
+export const MAX_TIME = new Date('9999-12-31T23:59:59.999Z');
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Bidirectional overrides and isolates: they make text display in another order than it is stored. */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * What is wrong with an entry's content, or undefined (the byte limit is checked apart: the
+ * server's is configurable). The CLI and the server apply the same rules.
+ */
+export function contentProblem(content: string): string | undefined {
+  if (content.trim().length === 0) return 'entry content is empty';
+  if (content.includes('\u0000'))
+    return 'entry content holds a NUL character (\\0): vlt stores text, remove it';
+  if (LONE_SURROGATE.test(content))
+    return 'entry content is not valid Unicode (a lone surrogate): send UTF-8 text';
+  return undefined;
+}
+
+/** What is wrong with an author's name, or undefined: 1-64 characters of one line, as the CLI writes them. */
+export function authorProblem(author: string): string | undefined {
+  if (author !== author.trim() || author.length === 0 || [...author].length > MAX_AUTHOR_CHARS) {
+    return `an author is 1-${MAX_AUTHOR_CHARS} characters without leading or trailing spaces`;
+  }
+  if (CONTROL.test(author) || BIDI_CONTROL.test(author)) {
+    return 'an author is one line of text without control or bidirectional-override characters';
+  }
+  if (LONE_SURROGATE.test(author)) return 'an author is not valid Unicode (a lone surrogate)';
+  return undefined;
+}
+
 export function checkContent(content: string): string {
-  if (content.trim().length === 0) {
+  const problem = contentProblem(content);
+  if (problem === 'entry content is empty') {
     throw usageError('entry content is empty: write some text, or pass - to read it from stdin');
   }
+  if (problem) throw usageError(problem);
   const bytes = utf8Length(content);
   if (bytes > MAX_CONTENT_BYTES) {
     throw usageError(
@@ -95,8 +134,10 @@ export function checkContent(content: string): string {
 
 export function checkAuthor(author: string): string {
   const trimmed = author.trim();
-  if (trimmed.length === 0 || [...trimmed].length > MAX_AUTHOR_CHARS || /[\r\n]/.test(trimmed)) {
-    throw usageError(`invalid author '${author}': use 1-${MAX_AUTHOR_CHARS} characters on one line`);
+  if (authorProblem(trimmed)) {
+    throw usageError(
+      `invalid author ${JSON.stringify(author)}: use 1-${MAX_AUTHOR_CHARS} characters on one line, without control characters`,
+    );
   }
   return trimmed;
 }

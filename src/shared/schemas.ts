@@ -1,6 +1,15 @@
 // Input schemas of the router (zod), shared so that clients validate with the same rules.
 import { z } from 'zod';
-import { PROJECT_ID_RE, THREAD_ID_RE, THREAD_STATUSES, MAX_AUTHOR_CHARS } from './names.js';
+import {
+  authorProblem,
+  contentProblem,
+  MAX_INT,
+  MAX_TIME,
+  MIN_TIME,
+  PROJECT_ID_RE,
+  THREAD_ID_RE,
+  THREAD_STATUSES,
+} from './names.js';
 
 export const USERNAME_RE = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
 
@@ -38,29 +47,44 @@ export const tokenCreateInput = z.object({
 });
 export const tokenRevokeInput = z.object({ id: z.string().min(1).max(64) });
 
+/** A time between 1970 and the end of year 9999. */
+export const time = z
+  .date()
+  .min(MIN_TIME, 'a time is from 1970 on')
+  .max(MAX_TIME, 'a time is before the year 10000');
+/** A sequence, page or cursor number: a whole number that fits the databases' integers. */
+export const count = (min: number) => z.number().int().min(min).max(MAX_INT);
+const withProblem =
+  (problem: (text: string) => string | undefined) => (text: string, ctx: z.RefinementCtx) => {
+    const message = problem(text);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
+// The byte limit is the server's (configurable) and is checked there with a message naming it.
+export const content = z.string().superRefine(withProblem(contentProblem));
+export const author = z.string().superRefine(withProblem(authorProblem));
+
 export const entryInput = z.object({
   entryId: z.uuid({ message: 'an entry id is a UUID' }),
-  sequenceId: z.number().int().min(0),
-  // The byte limit is the server's (configurable) and is checked there with a message naming it.
-  content: z.string().min(1, 'entry content is empty'),
-  author: z.string().min(1).max(MAX_AUTHOR_CHARS),
-  timestamp: z.date(),
+  sequenceId: count(0),
+  content,
+  author,
+  timestamp: time,
 });
 
 export const pushInput = z.object({
   projectId,
   threadId,
   status: threadStatus.default('active'),
-  createdAt: z.date(),
+  createdAt: time,
   entries: z.array(entryInput).min(1, 'a push carries at least one entry'),
 });
 
 export const threadKey = z.object({ projectId, threadId });
 export const moveInput = threadKey.extend({ toProjectId: projectId });
 export const setStatusInput = threadKey.extend({ status: threadStatus });
-export const watchInput = threadKey.extend({ afterSequence: z.number().int().min(-1) });
+export const watchInput = threadKey.extend({ afterSequence: count(-1) });
 export const cursor = z.string().max(200).optional();
-export const pageLimit = z.number().int().min(1).optional();
+export const pageLimit = count(1).optional();
 
 export const listInput = z
   .object({ projectId: projectId.optional(), status: threadStatus.optional(), cursor, limit: pageLimit })

@@ -1,6 +1,6 @@
 // The server's API for the CLI: createTRPCClient<AppRouter>, its inputs typed straight from the
 // router, and every answer checked against src/shared/answers.ts before the CLI uses any of it.
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
 import type { z } from 'zod';
 import {
   checkAnswer,
@@ -26,14 +26,19 @@ export class InvalidAnswerError extends Error {}
 type InputOf<F> = F extends (input: infer I, ...rest: never[]) => unknown ? I : never;
 
 export function createApi(serverUrl: string, token: string | undefined, timeoutMs: number) {
+  const options = {
+    url: `${serverUrl}/trpc`,
+    transformer,
+    fetch: createHttpFetch(timeoutMs) as unknown as typeof fetch,
+    headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+  };
   const trpc = createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${serverUrl}/trpc`,
-        transformer,
-        maxURLLength: 2000,
-        fetch: createHttpFetch(timeoutMs) as unknown as typeof fetch,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      splitLink({
+        // The server never batches auth.* (each login attempt is a request of its own).
+        condition: (op) => op.path.startsWith('auth.'),
+        true: httpLink(options),
+        false: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 10 }),
       }),
     ],
   });

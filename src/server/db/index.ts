@@ -27,6 +27,12 @@ export interface ServerDb extends Executor {
    * constraints and row locks doing the rest.
    */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /**
+   * Inside `transaction`: waits until no other transaction holds `name`, then holds it until
+   * commit, on every instance. On SQLite there is one writer at a time already (nothing to do); on
+   * PostgreSQL it is a transaction-level advisory lock.
+   */
+  lock(tx: Executor, name: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -2,7 +2,7 @@
 // PGlite, PostgreSQL compiled to WebAssembly, in this process (`pglite:memory`, `pglite:<dir>`;
 // tests). drizzle/server-pg's migrations apply at open under an advisory lock, so that instances
 // starting together migrate once.
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { migrationsFolder, type Executor, type ServerDb } from './index.js';
 
@@ -15,6 +15,11 @@ interface Queryable {
     text: string,
     params: unknown[],
   ): Promise<{ rows: unknown[]; rowCount?: number | null; affectedRows?: number }>;
+}
+
+/** A transaction-level advisory lock on `name` (ServerDb.lock). */
+async function advisoryLock(tx: Executor, name: string): Promise<void> {
+  await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${name}))`);
 }
 
 function executorOn(client: Queryable): Executor {
@@ -59,6 +64,7 @@ async function openPglite(where: string): Promise<ServerDb> {
     describe: `pglite:${where || 'memory'}`,
     ...executorOn(pg),
     transaction: <T>(fn: (tx: Executor) => Promise<T>) => pg.transaction((tx) => fn(executorOn(tx))),
+    lock: advisoryLock,
     close: () => pg.close(),
   };
 }
@@ -102,6 +108,7 @@ async function openServer(url: string): Promise<ServerDb> {
         connection.release();
       }
     },
+    lock: advisoryLock,
     close: () => pool.end(),
   };
 }

@@ -159,3 +159,18 @@ export const serverSettings = pgTable('server_settings', {
   name: text('name').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Login and sign-up attempts, counted against the limits before the password is checked (a correct
+ * login takes its own back). In the database, so that every instance counts the same attempts.
+ * `key` names what is limited: a user at an address, a user, an address.
+ */
+export const authAttempts = pgTable(
+  'auth_attempts',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    key: text('key').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [index('auth_attempts_key_at').on(t.key, t.at), index('auth_attempts_at').on(t.at)],
+);

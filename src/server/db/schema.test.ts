@@ -7,10 +7,10 @@ import * as pg from './schema-pg.js';
 import * as sqlite from './schema.js';
 
 /**
- * PostgreSQL only: the shared secret (in the data directory on SQLite) and full-text search (an
+ * PostgreSQL only: full-text search (an
  * FTS5 virtual table, from a custom migration, on SQLite).
  */
-const PG_ONLY = ['server_settings', 'entries.content_tsv', 'entries_content_tsv'];
+const PG_ONLY = ['entries.content_tsv', 'entries_content_tsv'];
 
 type Shape = Record<
   string,

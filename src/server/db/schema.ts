@@ -145,3 +145,24 @@ export const threadChanges = sqliteTable(
   },
   (t) => [index('thread_changes_user_pk').on(t.userId, t.pk)],
 );
+
+/**
+ * Login and sign-up attempts, counted against the limits before the password is checked (a correct
+ * login takes its own back). In the database, so that every instance counts the same attempts.
+ * `key` names what is limited: a user at an address, a user, an address.
+ */
+export const authAttempts = sqliteTable(
+  'auth_attempts',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [index('auth_attempts_key_at').on(t.key, t.at), index('auth_attempts_at').on(t.at)],
+);
+
+/** Small facts of the server: `healthz`, the time of the last write probe of `GET /healthz`. */
+export const serverSettings = sqliteTable('server_settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -6,11 +6,26 @@ import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { migrationsFolder, type Executor, type ServerDb } from './index.js';
 
 const dialect = new SQLiteSyncDialect();
 
+/**
+ * The database file is the server's alone (0600: it holds every entry and the password hashes),
+ * whatever the umask or the directory's mode; SQLite gives its -wal and -shm files the same mode.
+ */
+function ownerOnly(file: string): void {
+  if (file === ':memory:' || file === '') return;
+  closeSync(openSync(file, 'a', 0o600));
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  for (const companion of [`${file}-wal`, `${file}-shm`]) {
+    if (existsSync(companion) && (statSync(companion).mode & 0o077) !== 0) chmodSync(companion, 0o600);
+  }
+}
+
 export function openSqlite(file: string): ServerDb {
+  ownerOnly(file);
   const sqlite = new Database(file);
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('journal_mode = WAL');
@@ -29,19 +44,30 @@ export function openSqlite(file: string): ServerDb {
     }
     return { statement, params: params as unknown[] };
   };
+  // better-sqlite3 throws at once; an Executor answers with a rejected promise, as on PostgreSQL.
+  const attempt = <T>(work: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  };
   const executor: Executor = {
-    all: <T>(query: SQL) => {
-      const { statement, params } = prepare(query);
-      return Promise.resolve(statement.all(...params) as T[]);
-    },
-    get: <T>(query: SQL) => {
-      const { statement, params } = prepare(query);
-      return Promise.resolve(statement.get(...params) as T | undefined);
-    },
-    run: (query: SQL) => {
-      const { statement, params } = prepare(query);
-      return Promise.resolve(statement.run(...params).changes);
-    },
+    all: <T>(query: SQL) =>
+      attempt(() => {
+        const { statement, params } = prepare(query);
+        return statement.all(...params) as T[];
+      }),
+    get: <T>(query: SQL) =>
+      attempt(() => {
+        const { statement, params } = prepare(query);
+        return statement.get(...params) as T | undefined;
+      }),
+    run: (query: SQL) =>
+      attempt(() => {
+        const { statement, params } = prepare(query);
+        return statement.run(...params).changes;
+      }),
   };
 
   // One transaction at a time on this connection. The body's awaits are on statements that have
@@ -68,6 +94,7 @@ export function openSqlite(file: string): ServerDb {
     describe: file,
     ...executor,
     transaction,
+    lock: () => Promise.resolve(),
     close: () => {
       sqlite.close();
       return Promise.resolve();

@@ -1,30 +1,59 @@
 // Sign-up, login (a session cookie for the web, an API token for the CLI), logout, who am I.
+// Every attempt is counted before the password is checked (services/rate-limit.ts).
 import { TRPCError } from '@trpc/server';
 import { credentials, loginInput } from '../../shared/schemas.js';
+import type { ServerDeps } from '../context.js';
+import type { AttemptRule } from '../services/rate-limit.js';
 import { protectedProcedure, publicProcedure, router } from '../trpc.js';
+
+const HOUR_MS = 3_600_000;
+
+/** Failed logins: a user from one address, a user from anywhere, an address for anyone. */
+function loginRules(limits: ServerDeps['limits'], username: string, address: string): AttemptRule[] {
+  const windowMs = limits.loginWindowMs;
+  return [
+    { key: `login:${username}@${address}`, limit: limits.loginPerUser, windowMs },
+    { key: `login:${username}`, limit: limits.loginPerUserTotal, windowMs },
+    { key: `login@${address}`, limit: limits.loginPerAddress, windowMs },
+  ];
+}
+
+const tooMany = (what: string, seconds: number) =>
+  new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `${what}: try again in ${seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`}`,
+  });
 
 export const authRouter = router({
   signup: publicProcedure.input(credentials).mutation(async ({ ctx, input }) => {
-    const user = await ctx.deps.accounts.signup(input.username, input.password);
-    ctx.cookies.set((await ctx.deps.accounts.createSession(user.id)).secret);
+    const { attempts, accounts, limits, signup } = ctx.deps;
+    if (signup === 'closed') throw accounts.signupClosed();
+    const reserved = await attempts.reserve([
+      { key: `signup@${ctx.address}`, limit: limits.signupPerAddress, windowMs: HOUR_MS },
+    ]);
+    if (!reserved.ok) throw tooMany('too many sign-ups from this address', reserved.retryAfterSeconds);
+    const user = await accounts.signup(input.username, input.password, {
+      onlyFirst: signup === 'first-user',
+    });
+    ctx.cookies.set((await accounts.createSession(user.id)).secret);
     return { user };
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const { loginLimiter, accounts } = ctx.deps;
-    const wait = loginLimiter.retryAfter(input.username, ctx.address);
-    if (wait > 0) {
-      throw new TRPCError({
-        code: 'TOO_MANY_REQUESTS',
-        message: `too many failed logins: try again in ${Math.ceil(wait / 60)} min`,
-      });
+    const { attempts, accounts, limits } = ctx.deps;
+    const reserved = await attempts.reserve(loginRules(limits, input.username, ctx.address));
+    if (!reserved.ok) {
+      throw tooMany(
+        reserved.rule.key.startsWith('login@')
+          ? 'too many failed logins from this address'
+          : 'too many failed logins for this user',
+        reserved.retryAfterSeconds,
+      );
     }
     const user = await accounts.verify(input.username, input.password);
-    if (!user) {
-      loginLimiter.fail(input.username, ctx.address);
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong username or password' });
-    }
-    loginLimiter.succeed(input.username);
+    // A failed attempt stays counted; a correct one takes back its own reservation, no more.
+    if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong username or password' });
+    await attempts.release(reserved.ids);
     if (input.token) {
       const token = await accounts.createToken(user.id, input.token.name, input.token.expiresDays);
       return { user, token };

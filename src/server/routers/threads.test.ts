@@ -1,6 +1,7 @@
 // The router through a caller on an in-memory database: the SPEC's sync rules and listing.
 import { TRPCError } from '@trpc/server';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { entriesFor, memoryDeps, userCaller } from '../../../test/server-helpers.js';
 import type { ServerDeps } from '../context.js';
 
@@ -308,5 +309,30 @@ describe('threads.setStatus', () => {
     expect(
       await code(alice.caller.threads.setStatus({ ...key, status: 'done' as unknown as 'active' })),
     ).toBe('BAD_REQUEST');
+  });
+});
+
+describe('threads.watch', () => {
+  it('keeps one abort listener per open subscription however long it waits', async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 0) });
+    const controller = new AbortController();
+    vi.useFakeTimers();
+    try {
+      const events = deps.threads.watch(
+        alice.user.id,
+        { projectId: 'app', threadId: 'auth', afterSequence: 0 },
+        controller.signal,
+      );
+      const next = events.next();
+      // Ten minutes of polls with nothing new (1,200 waits of 500 ms).
+      for (let i = 0; i < 1200; i++) await vi.advanceTimersByTimeAsync(500);
+      expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1);
+      controller.abort();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await next).toEqual({ done: true, value: undefined });
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

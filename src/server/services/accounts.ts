@@ -71,12 +71,30 @@ export class Accounts {
     return createHmac('sha256', this.secret).update(text).digest('hex');
   }
 
-  async signup(username: string, password: string): Promise<AuthUser> {
+  signupClosed(): TRPCError {
+    return new TRPCError({
+      code: 'FORBIDDEN',
+      message:
+        'sign-up is closed on this server: ask its operator for an account (`vlt-server user add`), or to set VLT_SERVER_SIGNUP=open',
+    });
+  }
+
+  /**
+   * Makes an account. With `onlyFirst`, only while the server has no user (the operator's own
+   * account); the check and the insert are one transaction, so two at once cannot both be first.
+   */
+  async signup(username: string, password: string, options: { onlyFirst?: boolean } = {}): Promise<AuthUser> {
     const passwordHash = await hashPassword(password);
     const id = randomUUID();
-    const inserted = await this.db.get<{ id: string }>(sql`
-      INSERT INTO users (id, username, password_hash, created_at) VALUES (${id}, ${username}, ${passwordHash}, ${nowIso()})
-      ON CONFLICT DO NOTHING RETURNING id`);
+    const inserted = await this.db.transaction(async (tx) => {
+      await this.db.lock(tx, 'signup');
+      if (options.onlyFirst && (await tx.get(sql`SELECT 1 AS one FROM users LIMIT 1`))) {
+        throw this.signupClosed();
+      }
+      return tx.get<{ id: string }>(sql`
+        INSERT INTO users (id, username, password_hash, created_at) VALUES (${id}, ${username}, ${passwordHash}, ${nowIso()})
+        ON CONFLICT DO NOTHING RETURNING id`);
+    });
     if (!inserted) {
       throw new TRPCError({
         code: 'CONFLICT',
@@ -168,8 +186,9 @@ export class Accounts {
     if (row.expiresAt && row.expiresAt <= now) return undefined;
     if (!timingSafeEqual(Buffer.from(this.digest(secret)), Buffer.from(row.secretHash))) return undefined;
     // Last use to the minute: one write a minute per token, not one per request.
+    // Best effort: a database that cannot be written (a full disk) still lets the token read.
     if (!row.lastUsedAt || Date.parse(row.lastUsedAt) < Date.now() - 60_000) {
-      await this.db.run(sql`UPDATE api_tokens SET last_used_at = ${now} WHERE id = ${id}`);
+      await this.db.run(sql`UPDATE api_tokens SET last_used_at = ${now} WHERE id = ${id}`).catch(() => 0);
     }
     return { id: row.userId, username: row.username, tokenId: id };
   }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PushLimiter } from './rate-limit.js';
+import { CallLimiter } from './rate-limit.js';
 
-describe('PushLimiter', () => {
+describe('CallLimiter', () => {
   it('allows a minute of pushes at once, then one per refill interval, per key', () => {
-    const limiter = new PushLimiter(6);
+    const limiter = new CallLimiter(6);
     const t = 1_000_000;
     for (let i = 0; i < 6; i++) expect(limiter.take('a', t)).toBe(0);
     expect(limiter.take('a', t)).toBe(10);

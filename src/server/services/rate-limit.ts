@@ -1,57 +1,86 @@
-// Failed-login limits per username and per address, in a sliding window. Held in memory: the
-// limits apply per server process.
-export class LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
+// Rate limits. Login and sign-up attempts are counted in the database (every instance sees the
+// same counts) and reserved before the password is checked, so concurrent or batched attempts never
+// get more guesses than the limit. Pushes, searches and Oracle calls are token buckets per user or
+// token, in memory: per server process.
+import { sql } from 'drizzle-orm';
+import type { ServerDb } from '../db/index.js';
 
-  constructor(
-    private readonly perUser: number,
-    private readonly perAddress: number,
-    private readonly windowMs: number,
-  ) {}
+/** At most `limit` attempts under `key` in `windowMs`. */
+export interface AttemptRule {
+  key: string;
+  limit: number;
+  windowMs: number;
+}
 
-  private recent(key: string, now: number): number[] {
-    const times = (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
-    if (times.length === 0) this.failures.delete(key);
-    else this.failures.set(key, times);
-    return times;
+export type Reservation =
+  { ok: true; ids: number[] } | { ok: false; rule: AttemptRule; retryAfterSeconds: number };
+
+export class AttemptLimiter {
+  constructor(private readonly db: ServerDb) {}
+
+  /**
+   * Counts one attempt under every rule, unless one of them is used up: then nothing is counted and
+   * the answer says how long to wait. The rules' keys are locked for the transaction (one at a
+   * time on every instance), so two attempts can never both take the last place.
+   */
+  reserve(rules: AttemptRule[], now = Date.now()): Promise<Reservation> {
+    const ordered = [...rules].sort((a, b) => a.key.localeCompare(b.key));
+    return this.db.transaction(async (tx) => {
+      for (const rule of ordered) await this.db.lock(tx, `attempts:${rule.key}`);
+      for (const rule of ordered) {
+        const since = new Date(now - rule.windowMs).toISOString();
+        const row = await tx.get<{ n: number; first: string | null }>(sql`
+          SELECT CAST(count(*) AS INTEGER) AS n, min(at) AS first FROM auth_attempts
+          WHERE key = ${rule.key} AND at > ${since}`);
+        if ((row?.n ?? 0) >= rule.limit) {
+          const first = row?.first ? Date.parse(row.first) : now;
+          return {
+            ok: false,
+            rule,
+            retryAfterSeconds: Math.max(1, Math.ceil((first + rule.windowMs - now) / 1000)),
+          };
+        }
+      }
+      const at = new Date(now).toISOString();
+      const ids: number[] = [];
+      for (const rule of ordered) {
+        const row = await tx.get<{ pk: number }>(sql`
+          INSERT INTO auth_attempts (key, at) VALUES (${rule.key}, ${at}) RETURNING pk`);
+        ids.push(row!.pk);
+      }
+      return { ok: true, ids };
+    });
   }
 
-  /** Seconds to wait before another attempt, or 0 when one is allowed now. */
-  retryAfter(username: string, address: string, now = Date.now()): number {
-    let wait = 0;
-    for (const [key, limit] of [
-      [`user:${username}`, this.perUser],
-      [`addr:${address}`, this.perAddress],
-    ] as const) {
-      const times = this.recent(key, now);
-      if (times.length >= limit) wait = Math.max(wait, Math.ceil((times[0]! + this.windowMs - now) / 1000));
-    }
-    return wait;
+  /** Takes back a reservation (a correct login): only its own attempts, never others'. */
+  async release(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.run(
+      sql`DELETE FROM auth_attempts WHERE pk IN (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
   }
 
-  fail(username: string, address: string, now = Date.now()): void {
-    for (const key of [`user:${username}`, `addr:${address}`]) {
-      const times = this.recent(key, now);
-      times.push(now);
-      this.failures.set(key, times);
-    }
-  }
-
-  succeed(username: string): void {
-    this.failures.delete(`user:${username}`);
+  /** Forgets attempts older than `maxWindowMs`: they count for nothing. */
+  async prune(maxWindowMs: number, now = Date.now()): Promise<void> {
+    await this.db.run(
+      sql`DELETE FROM auth_attempts WHERE at <= ${new Date(now - maxWindowMs).toISOString()}`,
+    );
   }
 }
 
 /**
- * Pushes per credential (API token, or the user for a web session): a token bucket holding
- * `perMinute` requests, refilled at `perMinute` a minute. In memory: per server process.
+ * Calls per key (a user, or an API token): a token bucket holding `perMinute` calls, refilled at
+ * `perMinute` a minute. In memory: per server process.
  */
-export class PushLimiter {
+export class CallLimiter {
   private readonly buckets = new Map<string, { level: number; at: number }>();
 
   constructor(readonly perMinute: number) {}
 
-  /** Takes one push for `key`; returns 0 when allowed, else the seconds until one is. */
+  /** Takes one call for `key`; returns 0 when allowed, else the seconds until one is. */
   take(key: string, now = Date.now()): number {
     const ratePerMs = this.perMinute / 60_000;
     const bucket = this.buckets.get(key) ?? { level: this.perMinute, at: now };

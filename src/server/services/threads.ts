@@ -2,7 +2,7 @@
 // query is scoped by the user id the caller was authenticated as.
 import { TRPCError } from '@trpc/server';
 import { sql, type SQL } from 'drizzle-orm';
-import { utf8Length, type ThreadStatus } from '../../shared/names.js';
+import { MAX_INT, utf8Length, type ThreadStatus } from '../../shared/names.js';
 import type { PushInput } from '../../shared/schemas.js';
 import { buildFtsQuery, searchWords } from '../../shared/search-query.js';
 import type { Executor, ServerDb } from '../db/index.js';
@@ -32,9 +32,15 @@ function decodeCursor<T>(cursor: string, check: (value: unknown) => value is T):
   }
   throw new TRPCError({ code: 'BAD_REQUEST', message: 'invalid cursor: start again without one' });
 }
+/** Cursors hold the server's own numbers and times: anything else is a client's invention. */
+const isNumberCursor = (v: unknown): v is number =>
+  Number.isInteger(v) && (v as number) >= -1 && (v as number) <= MAX_INT;
 const isListCursor = (v: unknown): v is [string, number] =>
-  Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]);
-const isNumberCursor = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= -1;
+  Array.isArray(v) &&
+  v.length === 2 &&
+  typeof v[0] === 'string' &&
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(v[0]) &&
+  isNumberCursor(v[1]);
 /** Pull's cursor: the last entry and the last thread change handed out (a bare number: an entry). */
 const isPullCursor = (v: unknown): v is number | [number, number] =>
   isNumberCursor(v) || (Array.isArray(v) && v.length === 2 && v.every(isNumberCursor));
@@ -171,11 +177,9 @@ export class Threads {
     const name = `${input.projectId}/${input.threadId}`;
     const now = new Date().toISOString();
     return this.db.transaction(async (tx) => {
-      if (this.db.dialect === 'postgres') {
-        // One user's pushes commit in the order their entries are numbered (entries.pk), on every
-        // instance: the pull cursor never steps over an entry still being written.
-        await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${userId}))`);
-      }
+      // One user's pushes commit in the order their entries are numbered (entries.pk), on every
+      // instance: the pull cursor never steps over an entry still being written.
+      await this.db.lock(tx, userId);
       await tx.run(sql`
         INSERT INTO projects (user_id, id, created_at) VALUES (${userId}, ${input.projectId}, ${now})
         ON CONFLICT DO NOTHING`);
@@ -273,12 +277,15 @@ export class Threads {
         yield rows.map(entryView);
         continue;
       }
+      // One listener per wait, removed when the wait ends: a thread page open for a day adds none.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 500);
-        signal?.addEventListener('abort', () => {
+        const done = () => {
           clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
           resolve();
-        });
+        };
+        const timer = setTimeout(done, 500);
+        signal?.addEventListener('abort', done, { once: true });
       });
     }
   }
@@ -351,8 +358,7 @@ export class Threads {
     change: (tx: Executor, thread: ThreadRow) => Promise<T>,
   ): Promise<T> {
     return this.db.transaction(async (tx) => {
-      if (this.db.dialect === 'postgres')
-        await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${userId}))`);
+      await this.db.lock(tx, userId);
       const thread = await tx.get<ThreadRow>(sql`
         SELECT ${THREAD_COLUMNS} FROM threads
         WHERE user_id = ${userId} AND project_id = ${projectId} AND thread_id = ${threadId}`);
