@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type { AnswerSchema } from './answers.js';
 import { checkAnswer, oracleAnswer, pullPage, pushAnswer, whoamiAnswer } from './answers.js';
 
 const at = new Date('2026-11-24T12:00:00Z');
@@ -22,39 +22,43 @@ const page = (entries: unknown[], changes: unknown[] = []) => ({
 });
 
 describe('checkAnswer', () => {
-  it('takes what the server sends, dropping fields it does not know', () => {
-    const checked = checkAnswer(pullPage, page([{ ...entry, extra: 'x' }]));
+  it('takes what the server sends, dropping fields it does not know', async () => {
+    const checked = await checkAnswer(pullPage, page([{ ...entry, extra: 'x' }]));
     expect(checked).toEqual({ ok: true, data: page([entry]) });
   });
 
-  it('names the first wrong field and a short, quoted start of its value', () => {
-    const problem = (data: unknown, schema: z.ZodType = pullPage) => {
-      const checked = checkAnswer(schema, data);
+  it('names the first wrong field and a short, quoted start of its value', async () => {
+    const problem = async (data: unknown, schema: AnswerSchema = pullPage) => {
+      const checked = await checkAnswer(schema, data);
       return checked.ok ? 'ok' : checked.problem;
     };
-    expect(problem(page([{ ...entry, threadId: '../../Evil Project/x/../y' }]))).toBe(
+    expect(await problem(page([{ ...entry, threadId: '../../Evil Project/x/../y' }]))).toBe(
       "an invalid thread name '../../Evil…'",
     );
-    expect(problem(page([entry, { ...entry, entryId: 'x' }]))).toBe("an invalid entry id 'x'");
-    expect(problem(page([{ ...entry, sequenceId: -2 }]))).toBe('an invalid sequence -2');
-    expect(problem(page([{ ...entry, author: 'a'.repeat(65) }]))).toBe("an invalid author 'aaaaaaaaaa…'");
-    expect(problem(page([{ ...entry, content: 'x'.repeat(100_001) }]))).toBe(
+    expect(await problem(page([entry, { ...entry, entryId: 'x' }]))).toBe("an invalid entry id 'x'");
+    expect(await problem(page([{ ...entry, sequenceId: -2 }]))).toBe('an invalid sequence -2');
+    expect(await problem(page([{ ...entry, author: 'a'.repeat(65) }]))).toBe(
+      "an invalid author 'aaaaaaaaaa…'",
+    );
+    expect(await problem(page([{ ...entry, content: 'x'.repeat(100_001) }]))).toBe(
       "an invalid entry content 'xxxxxxxxxx…'",
     );
     expect(
-      problem(
+      await problem(
         page([], [{ projectId: 'a', threadId: 'b', fromProjectId: 'A B', status: null, changedAt: at }]),
       ),
     ).toBe("an invalid project id 'A B'");
-    expect(problem({ ...page([]), cursor: undefined })).toBe('an answer without its cursor');
-    expect(problem('<html>', pullPage)).toBe("an invalid answer '<html>'");
-    expect(problem({ syncedCount: 1, duplicateCount: 0, lastSyncedSequence: 2 ** 31 }, pushAnswer)).toBe(
-      'an invalid sequence 2147483648',
-    );
-    expect(problem({ user: { username: 'Bob Smith' } }, whoamiAnswer)).toBe(
+    expect(await problem({ ...page([]), cursor: undefined })).toBe('an answer without its cursor');
+    expect(await problem('<html>', pullPage)).toBe("an invalid answer '<html>'");
+    expect(
+      await problem({ syncedCount: 1, duplicateCount: 0, lastSyncedSequence: 2 ** 31 }, pushAnswer),
+    ).toBe('an invalid sequence 2147483648');
+    expect(await problem({ user: { username: 'Bob Smith' } }, whoamiAnswer)).toBe(
       "an invalid user name 'Bob Smith'",
     );
-    expect(problem({ answer: 'a', mode: 'magic', note: null, sources: [] }, oracleAnswer)).toBe(
+    expect(await problem({ user: { id: 'u', username: 'bob' } }, whoamiAnswer)).toBe('ok');
+    expect(await problem(page([{ ...entry, author: 'a\u001b[2J' }]))).toBe("an invalid author 'a\u001b[2J'");
+    expect(await problem({ answer: 'a', mode: 'magic', note: null, sources: [] }, oracleAnswer)).toBe(
       "an invalid mode field 'magic'",
     );
   });

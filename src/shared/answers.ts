@@ -1,31 +1,43 @@
 // What the server answers, as schemas a client checks before anything it sent reaches a vault or a
-// terminal: a client trusts its server with its data, not with its disk or its screen.
-import { z } from 'zod';
-import { MAX_AUTHOR_CHARS, MAX_CONTENT_BYTES, utf8Length } from './names.js';
-import { projectId, threadId, threadStatus, USERNAME_RE } from './schemas.js';
+// terminal: a client trusts its server with its data, not with its disk or its screen. The rules
+// are names.ts's (those of the router's input schemas); zod's small API (zod/mini), because a push
+// that syncs loads this, and the full one costs it more than the push itself.
+import * as z from 'zod/mini';
+import {
+  authorProblem,
+  contentProblem,
+  MAX_CONTENT_BYTES,
+  MAX_INT,
+  MAX_TIME,
+  MIN_TIME,
+  PROJECT_ID_RE,
+  THREAD_ID_RE,
+  THREAD_STATUSES,
+  utf8Length,
+} from './names.js';
 
-/** The highest sequence a client takes from a server: far beyond any thread, well inside SQLite's integers. */
-export const MAX_SEQUENCE = 2 ** 31 - 1;
+export type AnswerSchema = z.ZodMiniType;
 
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const sequence = z.number().int().min(0).max(MAX_SEQUENCE);
+const projectId = z.string().check(z.regex(PROJECT_ID_RE));
+const threadId = z.string().check(z.regex(THREAD_ID_RE));
+const threadStatus = z.enum(THREAD_STATUSES);
+const count = z.int().check(z.gte(0));
+const sequence = z.int().check(z.gte(0), z.lte(MAX_INT));
 /** A contiguous watermark: −1 when the server has none of the thread. */
-const watermark = z.number().int().min(-1).max(MAX_SEQUENCE);
+const watermark = z.int().check(z.gte(-1), z.lte(MAX_INT));
 const entryId = z.uuid();
-const author = z
-  .string()
-  .min(1)
-  .refine((text) => [...text].length <= MAX_AUTHOR_CHARS);
+const author = z.string().check(z.refine((text) => authorProblem(text) === undefined));
 const content = z
   .string()
-  .min(1)
-  .refine((text) => utf8Length(text) <= MAX_CONTENT_BYTES);
-/** A real instant between 1970 and 9999, so that its ISO form sorts and prints as expected. */
-const timestamp = z
-  .date()
-  .min(new Date(Date.UTC(1970, 0, 1)))
-  .max(new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999)));
-const username = z.string().regex(USERNAME_RE);
+  .check(z.refine((text) => contentProblem(text) === undefined && utf8Length(text) <= MAX_CONTENT_BYTES));
+const time = z.date().check(z.gte(MIN_TIME), z.lte(MAX_TIME));
+/**
+ * A user name, by schemas.ts's rule. That module brings zod's full API, so it is loaded only when
+ * a name is checked (login, who am I), never on the push path.
+ */
+const username = z
+  .string()
+  .check(z.refine(async (name) => (await import('./schemas.js')).USERNAME_RE.test(name)));
 
 export const pushAnswer = z.object({
   syncedCount: count,
@@ -35,8 +47,8 @@ export const pushAnswer = z.object({
 
 export const syncStatusAnswer = z.object({
   lastSyncedSequence: watermark,
-  lastSyncAt: timestamp.nullable(),
-  syncError: z.string().max(10_000).nullable(),
+  lastSyncAt: z.nullable(time),
+  syncError: z.nullable(z.string().check(z.maxLength(10_000))),
 });
 
 export const moveAnswer = z.object({ projectId, threadId, moved: z.boolean() });
@@ -47,9 +59,9 @@ export const pullPage = z.object({
     z.object({
       projectId,
       threadId,
-      fromProjectId: projectId.nullable(),
-      status: threadStatus.nullable(),
-      changedAt: timestamp,
+      fromProjectId: z.nullable(projectId),
+      status: z.nullable(threadStatus),
+      changedAt: time,
     }),
   ),
   entries: z.array(
@@ -57,15 +69,15 @@ export const pullPage = z.object({
       projectId,
       threadId,
       status: threadStatus,
-      threadCreatedAt: timestamp,
+      threadCreatedAt: time,
       entryId,
       sequenceId: sequence,
       content,
       author,
-      timestamp,
+      timestamp: time,
     }),
   ),
-  cursor: z.string().min(1).max(200),
+  cursor: z.string().check(z.minLength(1), z.maxLength(200)),
   hasMore: z.boolean(),
 });
 
@@ -73,50 +85,34 @@ const user = z.object({ username });
 export const whoamiAnswer = z.object({ user });
 export const loginAnswer = z.object({
   user,
-  token: z
-    .object({
-      token: z.string().regex(/^\S{8,4096}$/),
-      id: z.string().min(1).max(64),
-    })
-    .nullable(),
+  token: z.nullable(
+    z.object({
+      token: z.string().check(z.regex(/^\S{8,4096}$/)),
+      id: z.string().check(z.minLength(1), z.maxLength(64)),
+    }),
+  ),
 });
 export const logoutAnswer = z.object({ loggedOut: z.literal(true) });
 
+const hit = {
+  entryId,
+  snippet: z.string().check(z.maxLength(10_000)),
+  score: z.number(),
+  author,
+  timestamp: time,
+};
+
 export const oracleAnswer = z.object({
-  answer: z.string().max(100_000),
+  answer: z.string().check(z.maxLength(100_000)),
   mode: z.enum(['extractive', 'llm', 'extractive-fallback']),
-  note: z.string().max(2_000).nullable(),
+  note: z.nullable(z.string().check(z.maxLength(2_000))),
   sources: z
-    .array(
-      z.object({
-        project: projectId,
-        thread: threadId,
-        entryId,
-        seq: sequence,
-        snippet: z.string().max(10_000),
-        score: z.number(),
-        author,
-        timestamp,
-      }),
-    )
-    .max(100),
+    .array(z.object({ project: projectId, thread: threadId, seq: sequence, ...hit }))
+    .check(z.maxLength(100)),
 });
 
 export const searchAnswer = z.object({
-  results: z
-    .array(
-      z.object({
-        projectId,
-        threadId,
-        entryId,
-        sequenceId: sequence,
-        snippet: z.string().max(10_000),
-        score: z.number(),
-        author,
-        timestamp,
-      }),
-    )
-    .max(1000),
+  results: z.array(z.object({ projectId, threadId, sequenceId: sequence, ...hit })).check(z.maxLength(1000)),
 });
 
 /** What a wrong field is called in a message, by its key in an answer. */
@@ -158,11 +154,11 @@ function shown(value: unknown): string {
  * `data` as `schema` has it, or what is wrong with it in a few words (`an invalid thread name
  * '../../Evil…'`), naming the first wrong field and a short, quoted start of its value.
  */
-export function checkAnswer<S extends z.ZodType>(
+export async function checkAnswer<S extends AnswerSchema>(
   schema: S,
   data: unknown,
-): { ok: true; data: z.infer<S> } | { ok: false; problem: string } {
-  const parsed = schema.safeParse(data);
+): Promise<{ ok: true; data: z.infer<S> } | { ok: false; problem: string }> {
+  const parsed = await z.safeParseAsync(schema, data);
   if (parsed.success) return { ok: true, data: parsed.data };
   const issue = parsed.error.issues[0];
   const path = issue?.path ?? [];

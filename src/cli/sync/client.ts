@@ -1,9 +1,10 @@
 // The server's API for the CLI: createTRPCClient<AppRouter>, its inputs typed straight from the
 // router, and every answer checked against src/shared/answers.ts before the CLI uses any of it.
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
-import type { z } from 'zod';
+import type { infer as Infer } from 'zod/mini';
 import {
   checkAnswer,
+  type AnswerSchema,
   loginAnswer,
   logoutAnswer,
   moveAnswer,
@@ -45,9 +46,9 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
   const origin = new URL(serverUrl).origin;
   /** One procedure: the call, then its answer checked; `refused` says what became of the call's purpose. */
   const checked =
-    <S extends z.ZodType, I>(schema: S, refused: string, send: (input: I) => Promise<unknown>) =>
-    async (input: I): Promise<z.infer<S>> => {
-      const answer = checkAnswer(schema, await send(input));
+    <S extends AnswerSchema, I>(schema: S, refused: string, send: (input: I) => Promise<unknown>) =>
+    async (input: I): Promise<Infer<S>> => {
+      const answer = await checkAnswer(schema, await send(input));
       if (!answer.ok)
         throw new InvalidAnswerError(`the server at ${origin} sent ${answer.problem}: ${refused}`);
       return answer.data;
