@@ -255,7 +255,11 @@ describe('text that would act on a terminal', () => {
 
   beforeEach(() => {
     ok(vlt(box, ['init', '--project', 'app']));
-    ok(vlt(box, ['thread', 'new', 'notes', content, '--author', author, '--no-sync']));
+    ok(vlt(box, ['thread', 'new', 'notes', content, '--no-sync']));
+    // vlt refuses such an author now; a vault written before, or by hand, may hold one.
+    const db = new Database(join(box.home, 'vault.db'));
+    db.prepare('UPDATE entries SET author = ?').run(author);
+    db.close();
   });
 
   it('is shown escaped by read, seek and the local Oracle, even piped; --json keeps it as it is', () => {

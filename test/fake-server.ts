@@ -44,8 +44,13 @@ export class FakeServer {
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://fake');
         const paths = decodeURIComponent(url.pathname.replace(/^\/trpc\//, '')).split(',');
-        const raw = req.method === 'GET' ? (url.searchParams.get('input') ?? '{}') : body || '{}';
-        const inputs = JSON.parse(raw) as Record<string, SuperJSONResult | undefined>;
+        const raw = req.method === 'GET' ? url.searchParams.get('input') : body || null;
+        // Batched calls (`?batch=1`) carry their inputs by index; a single call carries its own.
+        const batched = url.searchParams.get('batch') === '1';
+        const parsed = raw === null ? {} : (JSON.parse(raw) as Record<string, SuperJSONResult | undefined>);
+        const inputs = batched
+          ? parsed
+          : { 0: raw === null ? undefined : (parsed as unknown as SuperJSONResult) };
         const results = paths.map((path, i) => {
           const wire = inputs[String(i)];
           const input = wire ? superjson.deserialize(wire) : undefined;
@@ -63,7 +68,9 @@ export class FakeServer {
             }),
           };
         });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(results));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(batched ? results : results[0]));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

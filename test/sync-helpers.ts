@@ -1,6 +1,6 @@
 // Helpers of the sync, stress and scale-out suites: a scratch machine pointed at a server, and a
 // typed client of the router with a token.
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
 import type { AppRouter } from '../src/shared/router.js';
 import { transformer } from '../src/shared/transformer.js';
 import { sandbox, type Sandbox } from './helpers.js';
@@ -29,9 +29,31 @@ export function syncMachine(
   return box;
 }
 
-export const apiFor = (url: string, token: string) =>
-  createTRPCClient<AppRouter>({
+export const apiFor = (url: string, token: string) => {
+  const options = { url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } };
+  return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
+      // The server never batches auth.* calls.
+      splitLink({
+        condition: (op) => op.path.startsWith('auth.'),
+        true: httpLink(options),
+        false: httpBatchLink(options),
+      }),
     ],
   });
+};
+
+/** A typed client with a web session of `username`'s, as the web UI's pages call the server. */
+export async function webApiFor(url: string, username: string, password = 'correct horse battery') {
+  const login = await fetch(`${url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ json: { username, password } }),
+  });
+  if (!login.ok) throw new Error(`auth.login: HTTP ${login.status}`);
+  const cookie = /(?:__Host-)?vlt_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
+  if (!cookie) throw new Error('auth.login set no session cookie');
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${url}/trpc`, transformer, headers: { cookie, 'x-vlt-web': '1' } })],
+  });
+}

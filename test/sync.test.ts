@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../src/shared/uuidv7.js';
 import { vlt, vltAsync, type Sandbox } from './helpers.js';
-import { apiFor, syncMachine } from './sync-helpers.js';
+import { apiFor, syncMachine, webApiFor } from './sync-helpers.js';
 import {
   killRetrier,
   LoopbackProxy,
@@ -193,7 +193,7 @@ describe('sync', () => {
     expect(vlt(box, ['auth', 'whoami']).stdout).toMatch(/^alice on http/);
     ok(vlt(box, ['thread', 'new', 'long', 'before']));
     // Revoke every token of alice's on the server, as the web UI's Settings would.
-    const admin = api(server.url, token);
+    const admin = await webApiFor(server.url, 'alice');
     for (const t of (await admin.tokens.list.query()).tokens) await admin.tokens.revoke.mutate({ id: t.id });
     const refused = vlt(box, ['thread', 'push', 'long', 'after revoke']);
     expect(refused.code).toBe(0);
