@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerSchema } from './answers.js';
-import { checkAnswer, oracleAnswer, pullPage, pushAnswer, whoamiAnswer } from './answers.js';
+import {
+  ANSWER_USERNAME_RE,
+  checkAnswer,
+  oracleAnswer,
+  pullPage,
+  pushAnswer,
+  whoamiAnswer,
+} from './answers.js';
+import { USERNAME_RE } from './schemas.js';
 
 const at = new Date('2026-11-24T12:00:00Z');
 const entry = {
@@ -23,13 +31,13 @@ const page = (entries: unknown[], changes: unknown[] = []) => ({
 
 describe('checkAnswer', () => {
   it('takes what the server sends, dropping fields it does not know', async () => {
-    const checked = await checkAnswer(pullPage, page([{ ...entry, extra: 'x' }]));
+    const checked = checkAnswer(pullPage, page([{ ...entry, extra: 'x' }]));
     expect(checked).toEqual({ ok: true, data: page([entry]) });
   });
 
   it('names the first wrong field and a short, quoted start of its value', async () => {
     const problem = async (data: unknown, schema: AnswerSchema = pullPage) => {
-      const checked = await checkAnswer(schema, data);
+      const checked = checkAnswer(schema, data);
       return checked.ok ? 'ok' : checked.problem;
     };
     expect(await problem(page([{ ...entry, threadId: '../../Evil Project/x/../y' }]))).toBe(
@@ -61,5 +69,12 @@ describe('checkAnswer', () => {
     expect(await problem({ answer: 'a', mode: 'magic', note: null, sources: [] }, oracleAnswer)).toBe(
       "an invalid mode field 'magic'",
     );
+  });
+});
+
+describe('the rules', () => {
+  it("takes a user name by the router's rule", () => {
+    expect(ANSWER_USERNAME_RE.source).toBe(USERNAME_RE.source);
+    expect(ANSWER_USERNAME_RE.flags).toBe(USERNAME_RE.flags);
   });
 });

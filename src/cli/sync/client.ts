@@ -48,7 +48,7 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
   const checked =
     <S extends AnswerSchema, I>(schema: S, refused: string, send: (input: I) => Promise<unknown>) =>
     async (input: I): Promise<Infer<S>> => {
-      const answer = await checkAnswer(schema, await send(input));
+      const answer = checkAnswer(schema, await send(input));
       if (!answer.ok)
         throw new InvalidAnswerError(`the server at ${origin} sent ${answer.problem}: ${refused}`);
       return answer.data;
