@@ -56,6 +56,19 @@ const pushed = (lastSyncedSequence: number): FakeAnswer => ({
   data: { syncedCount: 1, duplicateCount: 0, lastSyncedSequence },
 });
 
+const entry = (fields: Record<string, unknown> = {}) => ({
+  projectId: 'app',
+  threadId: 'pulled',
+  status: 'active',
+  threadCreatedAt: new Date('2026-11-01T00:00:00Z'),
+  entryId: '019ab2c4-7f4e-7a31-9c1d-2b8e5f6a7c90',
+  sequenceId: 0,
+  content: 'from the server',
+  author: 'other-machine',
+  timestamp: new Date('2026-11-01T00:00:00Z'),
+  ...fields,
+});
+
 describe('a server named by a project file', () => {
   it('gets neither the token nor the entries queued elsewhere, and its pulls need a login of their own', async () => {
     const data = newDataDir();
@@ -179,6 +192,74 @@ describe('a server named by a project file', () => {
   });
 });
 
+describe('a server named by a project file, once logged in there', () => {
+  it('serves that project only: pulls, sync all and status tell it of no other project', async () => {
+    const evil = await fake();
+    const box = machine();
+    const home = join(box.cwd, 'home');
+    const checkout = join(box.cwd, 'checkout');
+    mkdirSync(home);
+    mkdirSync(checkout);
+    writeFileSync(
+      join(checkout, 'vlt.toml'),
+      `[project]\nid = "work"\n[oracle]\nvault_url = "${evil.url}"\n`,
+    );
+    ok(await vlt(box, home, ['init', '--project', 'home']));
+    ok(await vlt(box, home, ['thread', 'new', 'notes', 'private', '--no-sync']));
+    ok(await vlt(box, checkout, ['config', 'set', 'sync.token', '-'], 'token-for-work-1\n'));
+    evil.answer('threads.push', pushed(0));
+    evil.answer('auth.me', whoami('mallory'));
+    evil.answer('threads.syncStatus', {
+      data: { lastSyncedSequence: -1, lastSyncAt: null, syncError: null },
+    });
+    expect((await vlt(box, checkout, ['thread', 'new', 'plan', 'for work'])).stdout).toBe(
+      'CREATED: work/plan\nsynced\n',
+    );
+    ok(await vlt(box, checkout, ['sync', 'status']));
+    ok(await vlt(box, checkout, ['sync', 'all']));
+    const asked = (path: string) => evil.calls.filter((c) => c.path === path).map((c) => c.input);
+    expect(asked('threads.syncStatus').length).toBeGreaterThan(0);
+    for (const input of asked('threads.syncStatus')) expect(input).toMatchObject({ projectId: 'work' });
+    for (const input of asked('threads.push')) expect(input).toMatchObject({ projectId: 'work' });
+
+    // Its pull is of that project, and a page with another project's thread is refused.
+    evil.answer('threads.pull', {
+      data: {
+        changes: [],
+        entries: [entry({ projectId: 'home', threadId: 'notes' })],
+        cursor: 'c1',
+        hasMore: false,
+      },
+    });
+    const refused = await vlt(box, checkout, ['sync', 'pull']);
+    expect(isOneLineError(refused), refused.stderr).toBe(true);
+    expect(refused.stderr).toBe(
+      `vlt: the server at ${evil.url} sent a thread of project 'home' to a pull of 'work': nothing was stored from that page\n`,
+    );
+    expect(asked('threads.pull')).toEqual([{ projectId: 'work' }]);
+    // A move of another project's thread into it is not followed.
+    const into = {
+      projectId: 'work',
+      threadId: 'notes',
+      fromProjectId: 'home',
+      status: 'archived',
+      changedAt: new Date(),
+    };
+    evil.answer('threads.pull', { data: { changes: [into], entries: [], cursor: 'c2', hasMore: false } });
+    ok(await vlt(box, checkout, ['sync', 'pull']));
+    const threads = await json<{ threads: { project: string; thread: string; status: string }[] }>(
+      box,
+      home,
+      ['thread', 'list', '--all'],
+    );
+    expect(threads.threads.map((t) => [t.project, t.thread, t.status]).sort()).toEqual([
+      ['home', 'notes', 'active'],
+      ['work', 'plan', 'active'],
+    ]);
+    expect(JSON.stringify(evil.calls)).not.toContain('private');
+  });
+});
+
 describe('what a server sends back', () => {
   /** A machine logged in to the fake server (the token given on stdin), with one thread it has. */
   async function loggedIn(evil: FakeServer): Promise<Sandbox> {
@@ -194,19 +275,6 @@ describe('what a server sends back', () => {
     expect(evil.authorizations.at(-1)).toBe('Bearer token-for-the-fake');
     return box;
   }
-
-  const entry = (fields: Record<string, unknown> = {}) => ({
-    projectId: 'app',
-    threadId: 'pulled',
-    status: 'active',
-    threadCreatedAt: new Date('2026-11-01T00:00:00Z'),
-    entryId: '019ab2c4-7f4e-7a31-9c1d-2b8e5f6a7c90',
-    sequenceId: 0,
-    content: 'from the server',
-    author: 'other-machine',
-    timestamp: new Date('2026-11-01T00:00:00Z'),
-    ...fields,
-  });
 
   it('refuses a pull page with anything invalid in it, storing nothing of it', async () => {
     const evil = await fake();

@@ -263,6 +263,22 @@ describe('config', () => {
     expect(await get()).toMatchObject({ value: 'legacy-token-1234' });
   });
 
+  it('logs out of the server in force only, forgetting its token and keeping the others', async () => {
+    box.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+    await vltInProcess(box, ['config', 'set', 'sync.token', '-'], 'token-for-nine-1\n');
+    box.env.VLT_SERVER_URL = 'http://127.0.0.1:10';
+    await vltInProcess(box, ['config', 'set', 'sync.token', '-'], 'token-for-ten-12\n');
+    box.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+    const out = await run('auth', 'logout');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe('Logged out of http://127.0.0.1:9\n');
+    expect(out.stderr).toMatch(/^vlt: the token is forgotten here but was not revoked \(cannot reach/);
+    const config = readFileSync(join(box.home, 'config.toml'), 'utf8');
+    expect(config).not.toContain('token-for-nine-1');
+    expect(config).toContain('"http://127.0.0.1:10" = "token-for-ten-12"');
+    expect((await run('auth', 'logout')).stdout).toBe('Not logged in to http://127.0.0.1:9.\n');
+  });
+
   it('refuses unknown keys and bad values, writing nothing', async () => {
     for (const args of [
       ['config', 'set', 'colour', 'blue'],
@@ -295,6 +311,9 @@ describe('usage errors', () => {
       "vlt: 'sync' needs a command: status, retry, queue, thread, all, pull (see `vlt --help`)\n",
     );
     expect((await run('frobnicate')).stderr).toBe("vlt: unknown command 'frobnicate': see `vlt --help`\n");
+    expect((await run('\u001b]0;x\u0007')).stderr).toBe(
+      "vlt: unknown command '\\x1b]0;x\\x07': see `vlt --help`\n",
+    );
     const option = await run('thread', 'list', '--bogus');
     expect(isOneLineError(option)).toBe(true);
   });

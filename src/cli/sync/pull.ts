@@ -5,7 +5,8 @@
 // stores nothing.
 import type { Sqlite } from '../vault/open.js';
 import { settleThreadChange } from '../vault/thread-changes.js';
-import type { Api } from './client.js';
+import { originOf } from '../settings.js';
+import { InvalidAnswerError, type Api } from './client.js';
 
 type PullPage = Awaited<ReturnType<Api['threads']['pull']['query']>>;
 type PulledEntry = PullPage['entries'][number];
@@ -41,10 +42,13 @@ export async function pullFromServer(
       ...(cursor ? { cursor } : {}),
       ...(options.projectId ? { projectId: options.projectId } : {}),
     });
+    if (options.projectId) checkScope(page, options.projectId, serverUrl);
     db.transaction(() => {
       // The thread changes first: the entries come under their threads' projects of now.
       for (const change of page.changes) {
-        if (change.fromProjectId !== null)
+        // A pull of one project moves threads out of it, never another project's into it.
+        const fromHere = options.projectId === undefined || change.fromProjectId === options.projectId;
+        if (change.fromProjectId !== null && fromHere)
           applyMove(db, { ...change, fromProjectId: change.fromProjectId }, result, serverUrl);
         if (change.status !== null) applyStatus(db, { ...change, status: change.status }, result);
       }
@@ -60,6 +64,21 @@ export async function pullFromServer(
   }
   result.threads = touched.size;
   return result;
+}
+
+/**
+ * A pull of one project holds only that project's entries, and changes of its threads (a thread
+ * moved out of it included): a server that sends more is refused, and nothing of the page is stored.
+ */
+function checkScope(page: PullPage, projectId: string, serverUrl: string): void {
+  const outside =
+    page.entries.find((e) => e.projectId !== projectId)?.projectId ??
+    page.changes.find((c) => c.projectId !== projectId && c.fromProjectId !== projectId)?.projectId;
+  if (outside !== undefined) {
+    throw new InvalidAnswerError(
+      `the server at ${originOf(serverUrl)} sent a thread of project '${outside}' to a pull of '${projectId}': nothing was stored from that page`,
+    );
+  }
 }
 
 /** This vault's thread that `vlt thread move` moved away from where the server keeps it, if any. */

@@ -13,11 +13,18 @@ export interface Connection {
   url: string;
   origin: string;
   token: string | undefined;
+  /**
+   * The project a server named by a project file (vlt.toml) is for: pulls, `sync all` and
+   * `sync status` ask it about that project only, unless told another with --project.
+   */
+  project?: string;
 }
 
 /** The server in force here (`flag`: a command's `--server`), with its token. */
 export function connection(command: VltCommand, flag?: string): Connection {
-  return connectionTo(command, command.server(flag).url);
+  const server = command.server(flag);
+  const project = server.source === 'vlt.toml' ? command.project?.id : undefined;
+  return { ...connectionTo(command, server.url), ...(project ? { project } : {}) };
 }
 
 /** A server by its URL (as the outbox recorded it), with the token for its origin only. */
@@ -41,8 +48,11 @@ export interface SyncReport extends SyncResult {
   retrier: boolean;
 }
 
-/** One line for a sync that left something behind, or undefined when it sent everything. */
-export function stopReason(report: SyncReport, command?: VltCommand): string | undefined {
+/**
+ * One line for a sync that left something behind, or undefined when it sent everything (with
+ * `onlyFor`, entries waiting for a login to another server do not count).
+ */
+export function stopReason(report: SyncReport, command?: VltCommand, onlyFor?: string): string | undefined {
   if (report.stop) {
     if (report.stop.kind !== 'unauthorized') return report.stop.message;
     const at = report.stoppedAt;
@@ -50,7 +60,7 @@ export function stopReason(report: SyncReport, command?: VltCommand): string | u
       ? `the server at ${at.origin} refused the token: run \`vlt auth login --server ${at.url}\``
       : 'the server refused the token: run `vlt auth login`';
   }
-  const waiting = report.notLoggedIn[0];
+  const waiting = report.notLoggedIn.find((conn) => onlyFor === undefined || conn.url === onlyFor);
   return waiting ? notLoggedIn(waiting) : undefined;
 }
 

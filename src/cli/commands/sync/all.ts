@@ -11,7 +11,8 @@ export class SyncAllCommand extends VltCommand {
     details: `
       Asks the server in force how far it has each local thread (optionally of one project), queues
       the entries above that point which are not queued already (say, after the server lost data)
-      for that server, and sends everything pending, each entry to its own server.
+      for that server, and sends everything pending, each entry to its own server. A server named
+      by this directory's vlt.toml is asked about that project only, unless --project names another.
     `,
     examples: [
       ['Reconcile everything', '$0 sync all'],
@@ -22,10 +23,10 @@ export class SyncAllCommand extends VltCommand {
   projectOption = Option.String('--project', { description: 'Only this project' });
 
   async run(): Promise<void> {
-    const projectId = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
     const { api, callServer, connection, notLoggedIn, stopReason, syncAndRetryLater } =
       await import('../../sync/run.js');
     const conn = connection(this);
+    const projectId = this.projectOption === undefined ? conn.project : checkProjectId(this.projectOption);
     if (!conn.token) throw new VltError(notLoggedIn(conn));
     const db = this.sqlite({ create: false });
     if (!db) {

@@ -11,7 +11,8 @@ export class SyncPullCommand extends VltCommand {
     details: `
       Fetches every entry stored on the server in force since the last pull (from the start the
       first time). Every page is checked (names, ids, sequences, authors, times) before anything
-      of it is stored: a page with anything invalid stores nothing.
+      of it is stored: a page with anything invalid stores nothing. A server named by this
+      directory's vlt.toml is asked for that project only, unless --project names another.
       Where this machine has entries the server has not acknowledged in the same thread, they are
       renumbered after the server's and then pushed, so both machines end with the same entries in
       the same order.
@@ -25,11 +26,11 @@ export class SyncPullCommand extends VltCommand {
   projectOption = Option.String('--project', { description: 'Only this project' });
 
   async run(): Promise<void> {
-    const projectId = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
     const { api, callServer, connection, notLoggedIn, stopReason, syncAndRetryLater } =
       await import('../../sync/run.js');
     const { pullFromServer } = await import('../../sync/pull.js');
     const conn = connection(this);
+    const projectId = this.projectOption === undefined ? conn.project : checkProjectId(this.projectOption);
     if (!conn.token) throw new VltError(notLoggedIn(conn));
     const db = this.sqlite({ create: true });
     const tty = Boolean((this.context.stderr as NodeJS.WriteStream).isTTY);
@@ -41,7 +42,8 @@ export class SyncPullCommand extends VltCommand {
     );
     if (tty) this.context.stderr.write('\n');
     const pushed = await syncAndRetryLater(this, db, { timeoutMs: 30_000 });
-    const reason = stopReason(pushed, this);
+    // What waits for a login to another server is for `vlt sync status` to say, not a failed pull.
+    const reason = stopReason(pushed, this, conn.url);
     if (this.json) {
       this.printJson({
         ...pulled,

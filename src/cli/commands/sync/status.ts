@@ -56,12 +56,14 @@ export class SyncStatusCommand extends VltCommand {
     try {
       if (conn.token) {
         user = (await client.auth.me.query(undefined)).user.username;
+        // A server named by a project file hears of that project's threads only.
+        const asked = threads.filter((t) => conn.project === undefined || t.serverProject === conn.project);
         const answers = await Promise.all(
-          threads.map((t) =>
+          asked.map((t) =>
             client.threads.syncStatus.query({ projectId: t.serverProject, threadId: t.thread }),
           ),
         );
-        threads.forEach((t, i) => serverSeqs.set(t.pk, answers[i]!.lastSyncedSequence));
+        asked.forEach((t, i) => serverSeqs.set(t.pk, answers[i]!.lastSyncedSequence));
       } else {
         await client.auth.me.query(undefined);
       }
