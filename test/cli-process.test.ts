@@ -1,10 +1,11 @@
 // The real `vlt` bundle as child processes: the acceptance flow, concurrency, SIGKILL, bad input.
 import Database from 'better-sqlite3';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isOneLineError, sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
+import { isOneLineError, sandbox, VLT_BIN, vlt, vltAsync, type Sandbox } from './helpers.js';
 
 let box: Sandbox;
 beforeEach(() => {
@@ -289,5 +290,37 @@ describe('text that would act on a terminal', () => {
       entries: { content: string; author: string }[];
     };
     expect(faithful.entries[0]).toMatchObject({ content, author });
+  });
+});
+
+describe('a token typed on a terminal', () => {
+  const hasScript = spawnSync('script', ['-qec', 'true', '/dev/null']).status === 0;
+
+  it.runIf(hasScript)('is asked for, not echoed, and stored for the server in force', async () => {
+    // `script` gives vlt a terminal; the token is typed once the prompt is there.
+    const child = spawn(
+      'script',
+      ['-qec', `"${process.execPath}" "${VLT_BIN}" config set sync.token -`, '/dev/null'],
+      {
+        cwd: box.cwd,
+        env: box.env,
+      },
+    );
+    let shown = '';
+    let typed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      shown += chunk.toString();
+      if (!typed && shown.includes('Token: ')) {
+        typed = true;
+        child.stdin.write('typed-token-4567\r');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(shown).toContain('SET: sync.token = type…4567 (for http://localhost:8000)');
+    expect(shown).not.toContain('typed-token-4567');
+    expect(readFileSync(join(box.home, 'config.toml'), 'utf8')).toContain(
+      '"http://localhost:8000" = "typed-token-4567"',
+    );
   });
 });
