@@ -181,6 +181,8 @@ describe.skipIf(!available)('web UI', () => {
           url: `${server.url}/trpc`,
           transformer,
           headers: { authorization: `Bearer ${token}` },
+          // The server takes at most 10 calls a batch (VLT_LIMIT_BATCH_CALLS).
+          maxItems: 10,
         }),
       ],
     });
