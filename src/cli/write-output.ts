@@ -31,7 +31,8 @@ async function syncThreadNow(
     deadline: Date.now() + PUSH_SYNC_BUDGET_MS,
     timeoutMs: PUSH_SYNC_BUDGET_MS,
   });
-  const reason = stopReason(report, command) ?? leftBehind(db);
+  // What this command wrote went to the server in force; another's missing login is not its news.
+  const reason = stopReason(report, command, command.server().url) ?? leftBehind(db);
   return reason ? { state: 'queued', reason } : { state: 'synced' };
 }
 
