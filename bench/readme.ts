@@ -12,6 +12,14 @@ export interface ServerRow {
   oracleP50Ms: number;
   oracleP95Ms: number;
   serverPeakRssMb: number;
+  /** Queries from an account with no entries, beside this row's entries of another user. */
+  emptyAccount?: {
+    calls: number;
+    searchP95Ms: number;
+    oracleP95Ms: number;
+    healthzIdleMs: number;
+    healthzUnderLoadMaxMs: number;
+  };
 }
 
 export interface BenchResults {
@@ -73,6 +81,9 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
+const emptyAccount = (row: ServerRow) =>
+  row.emptyAccount ? `${row.emptyAccount.searchP95Ms} / ${row.emptyAccount.oracleP95Ms} ms` : 'not measured';
+
 export function renderPerformance(r: BenchResults): string {
   const date = r.generatedAt.slice(0, 10);
   const { push, pushSync, drain } = r;
@@ -120,6 +131,20 @@ export function renderPerformance(r: BenchResults): string {
         `oracle ${at100k.cli.oracleLocalMs} ms: **${at100k.cli.oracleRatio}×**`,
         '≤ 2×',
       ],
+      ...(at100k.server.emptyAccount
+        ? [
+            [
+              `a query from an account with no entries beside ${n(at100k.entries)} entries of another user (16 three-letter prefixes, or 36 one-character ones), ${at100k.server.emptyAccount.calls} calls each`,
+              `search **p95 ${at100k.server.emptyAccount.searchP95Ms} ms**, oracle.ask **p95 ${at100k.server.emptyAccount.oracleP95Ms} ms**`,
+              'p95 ≤ 20 ms',
+            ],
+            [
+              '`GET /healthz` while 10 requests of 10 such searches run at once, vs idle',
+              `idle ${at100k.server.emptyAccount.healthzIdleMs} ms, **at most ${at100k.server.emptyAccount.healthzUnderLoadMaxMs} ms** under that load`,
+              '< 100 ms',
+            ],
+          ]
+        : []),
       [
         'peak memory (RSS): server after the load above; CLI push, seek, oracle --local, drain',
         `server ${mb(at100k.server.serverPeakRssMb)}; CLI ${mb(at100k.cli.pushPeakRssMb)}, ${mb(at100k.cli.seekPeakRssMb)}, ${mb(at100k.cli.oraclePeakRssMb)}, ${mb(drain.cliPeakRssMb)}`,
@@ -154,7 +179,14 @@ export function renderPerformance(r: BenchResults): string {
   const sqliteAt = (entries: number) => r.growth.find((g) => g.entries === entries);
   const engines = r.postgres?.length
     ? table(
-        ['engine', 'entries', 'ingest (4 clients)', 'threads.search p50 / p95', 'oracle.ask p50 / p95'],
+        [
+          'engine',
+          'entries',
+          'ingest (4 clients)',
+          'threads.search p50 / p95',
+          'oracle.ask p50 / p95',
+          'empty account: search / oracle p95',
+        ],
         [
           ...[sqliteAt(r.postgres[0]!.entries)].flatMap((g) =>
             g
@@ -165,6 +197,7 @@ export function renderPerformance(r: BenchResults): string {
                     `${n(g.server.ingestPerSecond)}/s`,
                     `${g.server.searchP50Ms} / ${g.server.searchP95Ms} ms`,
                     `${g.server.oracleP50Ms} / ${g.server.oracleP95Ms} ms`,
+                    emptyAccount(g.server),
                   ],
                 ]
               : [],
@@ -175,6 +208,7 @@ export function renderPerformance(r: BenchResults): string {
             `${n(p.server.ingestPerSecond)}/s`,
             `${p.server.searchP50Ms} / ${p.server.searchP95Ms} ms`,
             `${p.server.oracleP50Ms} / ${p.server.oracleP95Ms} ms`,
+            emptyAccount(p.server),
           ]),
         ],
       )

@@ -37,7 +37,11 @@ const sizes = quick ? [1_000] : flag('--large') ? [10_000, 100_000, 1_000_000] :
 const drainEntries = quick ? 1_000 : 10_000;
 const out = option('--out', join(ROOT, 'bench', 'results.json'));
 const VLT = join(ROOT, 'dist', 'cli', 'vlt.mjs');
-const SERVER_ENV = { VLT_LIMIT_PUSH_PER_MINUTE: '100000000' };
+const SERVER_ENV = {
+  VLT_LIMIT_PUSH_PER_MINUTE: '100000000',
+  VLT_LIMIT_SEARCH_PER_MINUTE: '100000000',
+  VLT_LIMIT_ORACLE_PER_MINUTE: '100000000',
+};
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 export const median = (values: number[]) => quantile(values, 0.5);
@@ -104,7 +108,7 @@ const removeBox = (box: Box) => rmSync(join(box.home, '..'), { recursive: true, 
 async function serverWithUser(databaseUrl?: string, instances = 1) {
   const env: Record<string, string> = databaseUrl
     ? { ...SERVER_ENV, VLT_SERVER_DATABASE_URL: databaseUrl }
-    : SERVER_ENV;
+    : { ...SERVER_ENV };
   const dirs = Array.from({ length: instances }, () => newDataDir());
   const servers = await Promise.all(dirs.map((dir) => startServer(dir, 0, env)));
   const token = userWithToken(dirs[0]!, 'bench', 'benchmark password', { ...process.env, ...env });
@@ -112,13 +116,22 @@ async function serverWithUser(databaseUrl?: string, instances = 1) {
     for (const server of servers) await server.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   };
-  return { data: dirs[0]!, server: servers[0]!, servers, token, close };
+  /** Another account on the same server: a token of a new user. */
+  const newUser = (username: string) =>
+    userWithToken(dirs[0]!, username, 'benchmark password', { ...process.env, ...env });
+  return { data: dirs[0]!, server: servers[0]!, servers, token, newUser, close };
 }
 
 const client = (url: string, token: string) =>
   createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({ url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } }),
+      // As the CLI and the web send them: at most 10 calls a request.
+      httpBatchLink({
+        url: `${url}/trpc`,
+        transformer,
+        maxItems: 10,
+        headers: { authorization: `Bearer ${token}` },
+      }),
     ],
   });
 
@@ -329,9 +342,62 @@ async function serverAt(size: number, list: string[], databaseUrl?: string, inst
     oracleP50Ms: round(quantile(oracle, 0.5)),
     oracleP95Ms: round(quantile(oracle, 0.95)),
     serverPeakRssMb: serverPeakRssMb(world.server),
+    emptyAccount: await emptyAccountCost(world),
   };
   await world.close();
   return result;
+}
+
+/**
+ * What a query from an account with no entries costs on a server holding `size` entries of another
+ * user: the worst query shapes (16 three-letter prefixes, and the hardening issue's one-character
+ * prefixes, now exact words), by search and by the Oracle; and /healthz while ten such requests
+ * (each a batch of ten) run at once, side by side with /healthz idle.
+ */
+async function emptyAccountCost(world: Awaited<ReturnType<typeof serverWithUser>>) {
+  const api = client(world.server.url, world.newUser(`empty${Date.now() % 100000}`));
+  const prefixes = 'con pro com per res pre dis sta tra int rep ret ser sub cha for';
+  const worst = [
+    prefixes
+      .split(' ')
+      .map((p) => `${p}*`)
+      .join(' '),
+    'abcdefghijklmnopqrstuvwxyz0123456789'
+      .split('')
+      .map((c) => `${c}*`)
+      .join(' '),
+  ];
+  const time = async (call: () => Promise<unknown>) => {
+    const t0 = process.hrtime.bigint();
+    await call();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const calls = quick ? 20 : 100;
+  const search: number[] = [];
+  const oracle: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    search.push(await time(() => api.threads.search.query({ query: worst[i % 2]!, limit: 10 })));
+    oracle.push(await time(() => api.oracle.ask.mutate({ question: worst[i % 2]! })));
+  }
+  const healthz = () => time(() => fetch(`${world.server.url}/healthz`).then((r) => r.text()));
+  const idle: number[] = [];
+  for (let i = 0; i < 20; i++) idle.push(await healthz());
+  const underLoad: number[] = [];
+  let running = true;
+  // A hundred searches at once: the batch link sends them as ten requests of ten.
+  const load = Promise.all(
+    Array.from({ length: 100 }, (_, j) => api.threads.search.query({ query: worst[j % 2]!, limit: 10 })),
+  ).finally(() => (running = false));
+  load.catch(() => undefined);
+  while (running) underLoad.push(await healthz());
+  await load;
+  return {
+    calls,
+    searchP95Ms: round(quantile(search, 0.95)),
+    oracleP95Ms: round(quantile(oracle, 0.95)),
+    healthzIdleMs: round(median(idle)),
+    healthzUnderLoadMaxMs: round(Math.max(...underLoad)),
+  };
 }
 
 function vaultAt(size: number, list: string[]) {

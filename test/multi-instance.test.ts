@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { vlt, vltAsync, type Sandbox } from './helpers.js';
 import { apiFor, syncMachine } from './sync-helpers.js';
-import { newDataDir, PG_URL, serverEnv, startServer, userWithToken } from './net-helpers.js';
+import { newDataDir, PG_URL, rawHttp, serverEnv, startServer, userWithToken } from './net-helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -136,4 +136,26 @@ describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
       }
     }
   }, 180_000);
+});
+
+describe.skipIf(!PG_URL)('login limits across instances', () => {
+  it('count attempts in the shared database: two instances give no more guesses than one', async () => {
+    const { a, b } = await twoInstances();
+    const login = (url: string, password: string) =>
+      rawHttp(`${url}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ json: { username: 'alice', password } }),
+      });
+    // Forty guesses at once, half through each instance: ten are checked at most (the per-user limit).
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login(i % 2 ? a.url : b.url, `wrong guess ${i}`)),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(30);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    // And the right password from the same address waits too, on either instance.
+    expect((await login(b.url, 'correct horse battery')).status).toBe(429);
+  });
 });

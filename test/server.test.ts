@@ -1,12 +1,6 @@
 // The real vlt-server process on port 0, called over HTTP and through the typed tRPC client.
-import {
-  createTRPCClient,
-  httpBatchLink,
-  httpLink,
-  httpSubscriptionLink,
-  splitLink,
-  TRPCClientError,
-} from '@trpc/client';
+import { createTRPCClient, httpSubscriptionLink, TRPCClientError } from '@trpc/client';
+import { apiFor } from './sync-helpers.js';
 import { EventSource } from 'eventsource';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -45,23 +39,7 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
-const clientFor = (url: string, token?: string) => {
-  const options = {
-    url: `${url}/trpc`,
-    transformer,
-    headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-  };
-  return createTRPCClient<AppRouter>({
-    links: [
-      // auth.* is never batched.
-      splitLink({
-        condition: (op) => op.path.startsWith('auth.'),
-        true: httpLink(options),
-        false: httpBatchLink(options),
-      }),
-    ],
-  });
-};
+const clientFor = apiFor;
 
 let server: RunningServer;
 const output = () => serverOutput;

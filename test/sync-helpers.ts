@@ -29,11 +29,15 @@ export function syncMachine(
   return box;
 }
 
-export const apiFor = (url: string, token: string) => {
-  const options = { url: `${url}/trpc`, transformer, headers: { authorization: `Bearer ${token}` } };
+/** A typed client as the CLI makes one: at most 10 calls a batch, auth.* never batched. */
+export const apiFor = (url: string, token?: string) => {
+  const options = {
+    url: `${url}/trpc`,
+    transformer,
+    headers: (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
+  };
   return createTRPCClient<AppRouter>({
     links: [
-      // As the server takes them: auth.* calls one by one, at most 10 calls a batch.
       splitLink({
         condition: (op) => op.path.startsWith('auth.'),
         true: httpLink(options),

@@ -180,9 +180,8 @@ describe.skipIf(!available)('web UI', () => {
         httpBatchLink({
           url: `${server.url}/trpc`,
           transformer,
-          headers: { authorization: `Bearer ${token}` },
-          // The server takes at most 10 calls a batch (VLT_LIMIT_BATCH_CALLS).
           maxItems: 10,
+          headers: { authorization: `Bearer ${token}` },
         }),
       ],
     });

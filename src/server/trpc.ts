@@ -4,6 +4,7 @@ import { z, ZodError } from 'zod';
 import { transformer } from '../shared/transformer.js';
 import type { Context } from './context.js';
 import { storageFailure } from './db/storage-errors.js';
+import type { CallLimiter } from './services/rate-limit.js';
 import { EntryRejected } from './services/threads.js';
 
 /**
@@ -103,3 +104,23 @@ export const sessionProcedure = protectedProcedure.use(({ ctx, next }) => {
   }
   return next({ ctx });
 });
+
+/**
+ * One call against a per-minute limit (pushes, searches, questions): TOO_MANY_REQUESTS, naming the
+ * limit and when to try again, once the key has used its minute.
+ */
+export function takeCall(
+  limiter: CallLimiter,
+  key: string,
+  what: string,
+  setting: string,
+  whose = 'for this account',
+): void {
+  const wait = limiter.take(key);
+  if (wait > 0) {
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `too many ${what}: over ${limiter.perMinute} a minute ${whose} (${setting}); try again in ${wait} s`,
+    });
+  }
+}

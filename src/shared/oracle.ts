@@ -1,6 +1,7 @@
 // The Oracle's pure parts: a question turned into an FTS query, sentences picked from the best
 // entries with their citations, and the LLM prompt and its citations checked. Runs anywhere.
 import { stemmer } from 'stemmer';
+import { MAX_QUERY_TERMS, MIN_PREFIX_CHARS } from './search-query.js';
 
 export const STOP_WORDS = new Set(
   `a about above after again against all am an and any are as at be because been before being below
@@ -76,13 +77,17 @@ export function questionToQuery(question: string): OracleQuery | undefined {
   }
   if (groups.length === 0) return undefined;
   // Prefix search catches expire/expiry/expired; short stems match exactly, or "ci"* would match half the index.
-  const terms: OracleTerm[] = [...new Set(groups.flat())].map((text) => ({ text, prefix: text.length >= 4 }));
+  const terms: OracleTerm[] = [...new Set(groups.flat())].map((text) => ({
+    text,
+    prefix: text.length > MIN_PREFIX_CHARS,
+  }));
   // A quoted phrase also counts as one term: entries with the words together rank higher.
   for (const [, quoted] of question.matchAll(/"([^"]+)"/g)) {
     const words = [...quoted!.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)].map((m) => m[0]);
     if (words.length >= 2) terms.push({ text: words.join(' '), prefix: false, phrase: true });
   }
-  return { terms, stems: groups };
+  // What one question may cost, as for a search: the first MAX_QUERY_TERMS terms.
+  return { terms: terms.slice(0, MAX_QUERY_TERMS), stems: groups.slice(0, MAX_QUERY_TERMS) };
 }
 
 /** The FTS5 MATCH expression for these terms: each quoted (FTS syntax stays words), OR-ed. */

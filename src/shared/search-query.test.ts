@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildFtsQuery } from './search-query.js';
+import { buildFtsQuery, MAX_QUERY_TERMS, searchWords } from './search-query.js';
 
 describe('buildFtsQuery', () => {
   it('quotes every word so FTS syntax is only ever text', () => {
-    expect(buildFtsQuery('token AND expiry')).toEqual({
+    expect(buildFtsQuery('token AND expiry')).toMatchObject({
       all: '"token" AND "and" AND "expiry"',
       any: '"token" OR "and" OR "expiry"',
       terms: ['"token"', '"and"', '"expiry"'],
@@ -25,5 +25,23 @@ describe('buildFtsQuery', () => {
 
   it('returns nothing when there is no word', () => {
     expect(buildFtsQuery(' ()"* -- ')).toBeUndefined();
+  });
+});
+
+describe('searchWords: what one search may cost', () => {
+  it('makes prefixes shorter than 3 characters exact words', () => {
+    expect(searchWords('a* bc* def* 0*')).toEqual([
+      { word: 'a', prefix: false },
+      { word: 'bc', prefix: false },
+      { word: 'def', prefix: true },
+      { word: '0', prefix: false },
+    ]);
+  });
+
+  it('keeps at most 16 words', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('').map((c) => `${c.repeat(3)}*`);
+    const words = searchWords(alphabet.join(' '));
+    expect(words).toHaveLength(MAX_QUERY_TERMS);
+    expect(words[15]).toEqual({ word: 'ppp', prefix: true });
   });
 });

@@ -1,5 +1,39 @@
-// Turns what a person types into a safe FTS5 MATCH expression: every word quoted, so FTS syntax
-// characters in the input are only ever words, never operators or errors.
+// What a person types, turned into the words a search looks for: the one tokenizer of searches
+// (the vault's, the server's on both engines, and the Oracle's questions). Every word is only
+// ever a word: FTS syntax in the input never becomes an operator or an error.
+
+export interface SearchWord {
+  /** Lower case, letters, digits and `_` only. */
+  word: string;
+  /** `word*`: every indexed word that starts with it. */
+  prefix: boolean;
+}
+
+/** At most this many words count in one search; the rest are left out. */
+export const MAX_QUERY_TERMS = 16;
+/**
+ * A prefix (`word*`) must be at least this long, or it is an exact word: `a*` would enumerate a
+ * large share of an index's words for one query.
+ */
+export const MIN_PREFIX_CHARS = 3;
+
+const WORD_RE = /[\p{L}\p{N}_]+(\*)?/gu;
+
+/** The words of a search, in order, without duplicates, at most MAX_QUERY_TERMS of them. */
+export function searchWords(input: string): SearchWord[] {
+  const words: SearchWord[] = [];
+  for (const match of input.toLowerCase().matchAll(WORD_RE)) {
+    const word = match[0].replace(/\*$/, '');
+    const prefix = match[1] === '*' && [...word].length >= MIN_PREFIX_CHARS;
+    if (words.some((w) => w.word === word && w.prefix === prefix)) continue;
+    words.push({ word, prefix });
+    if (words.length === MAX_QUERY_TERMS) break;
+  }
+  return words;
+}
+
+/** One word as an FTS5 term: quoted (so it is only a word), `*` after it for a prefix. */
+export const ftsTerm = ({ word, prefix }: SearchWord): string => `"${word}"${prefix ? '*' : ''}`;
 
 export interface FtsQuery {
   /** All terms must match. */
@@ -7,29 +41,13 @@ export interface FtsQuery {
   /** Any term may match: the fallback when `all` finds nothing. */
   any: string;
   terms: string[];
+  words: SearchWord[];
 }
 
-const WORD_RE = /[\p{L}\p{N}_]+(\*)?/gu;
-
+/** The FTS5 MATCH expressions for a search, or undefined when it has no word. */
 export function buildFtsQuery(input: string): FtsQuery | undefined {
-  const terms: string[] = [];
-  for (const match of input.toLowerCase().matchAll(WORD_RE)) {
-    const word = match[0].replace(/\*$/, '');
-    const prefix = match[1] === '*';
-    const term = `"${word}"${prefix ? '*' : ''}`;
-    if (!terms.includes(term)) terms.push(term);
-  }
-  if (terms.length === 0) return undefined;
-  return { all: terms.join(' AND '), any: terms.join(' OR '), terms };
-}
-
-/** The words of a search as they are (lower case), each with whether it ends in `*` (a prefix). */
-export function searchWords(input: string): { word: string; prefix: boolean }[] {
-  const words: { word: string; prefix: boolean }[] = [];
-  for (const match of input.toLowerCase().matchAll(WORD_RE)) {
-    const word = match[0].replace(/\*$/, '');
-    const prefix = match[1] === '*';
-    if (!words.some((w) => w.word === word && w.prefix === prefix)) words.push({ word, prefix });
-  }
-  return words;
+  const words = searchWords(input);
+  if (words.length === 0) return undefined;
+  const terms = words.map(ftsTerm);
+  return { all: terms.join(' AND '), any: terms.join(' OR '), terms, words };
 }

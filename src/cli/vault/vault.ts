@@ -12,6 +12,14 @@ import {
   type RetrievedRow,
 } from '../../shared/oracle.js';
 import { buildFtsQuery } from '../../shared/search-query.js';
+import {
+  documentCounts,
+  highlightCte,
+  hitsCte,
+  ORACLE_CANDIDATES,
+  scoreOf,
+  type EntryIndex,
+} from '../../shared/fts5.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
 import type { Sqlite } from './open.js';
@@ -50,8 +58,8 @@ export interface ThreadSummary {
 /** A search hit as `vlt thread seek --json` prints it: an Oracle source without its content, time as text. */
 export type SeekResult = Omit<OracleSource, 'content' | 'context' | 'timestamp'> & { timestamp: string };
 
-export const HIGHLIGHT_OPEN = '**';
-export const HIGHLIGHT_CLOSE = '**';
+/** The vault's one index of entries (migration 0001), kept by triggers. */
+const VAULT_INDEX: EntryIndex = { table: 'entries_fts', vocab: 'entries_vocab' };
 
 export class Vault {
   readonly orm: BetterSQLite3Database<typeof schema>;
@@ -130,7 +138,14 @@ export class Vault {
   }
 
   private matchInThread(threadPk: number, match: string) {
-    return this.orm.all<{
+    const hits = highlightCte(VAULT_INDEX, match, threadPk);
+    return this.sqlite
+      .prepare(
+        `WITH ${hits.text}
+         SELECT e.pk, e.id, e.seq, e.author, e.content, e.timestamp, hits.highlight
+         FROM hits JOIN entries e ON e.pk = hits.pk ORDER BY e.seq`,
+      )
+      .all(...hits.params) as {
       pk: number;
       id: string;
       seq: number;
@@ -138,13 +153,7 @@ export class Vault {
       content: string;
       timestamp: string;
       highlight: string;
-    }>(sql`
-      WITH hits AS (
-        SELECT rowid AS pk, highlight(entries_fts, 0, ${HIGHLIGHT_OPEN}, ${HIGHLIGHT_CLOSE}) AS highlight
-        FROM entries_fts WHERE entries_fts MATCH ${match} AND thread_pk = ${threadPk}
-      )
-      SELECT e.pk, e.id, e.seq, e.author, e.content, e.timestamp, hits.highlight
-      FROM hits JOIN entries e ON e.pk = hits.pk ORDER BY e.seq`);
+    }[];
   }
 
   private tagsFor(entryPks: number[]): Map<number, string[]> {
@@ -198,9 +207,17 @@ export class Vault {
   }
 
   private rank(match: string, options: { project?: string | undefined; limit: number }): SeekResult[] {
-    const projectFilter = options.project === undefined ? sql`` : sql`AND project_id = ${options.project}`;
-    // FTS5 consumes ORDER BY rank itself, so snippet() runs only for the rows kept by LIMIT.
-    const rows = this.orm.all<{
+    const hits = hitsCte(VAULT_INDEX, match, { projectId: options.project }, options.limit, {
+      snippet: true,
+    });
+    const rows = this.sqlite
+      .prepare(
+        `WITH ${hits.text}
+         SELECT hits.rank, hits.snippet, e.id, e.seq, e.author, e.timestamp, t.slug, t.project_id AS project
+         FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
+         ORDER BY hits.rank`,
+      )
+      .all(...hits.params) as {
       rank: number;
       snippet: string;
       id: string;
@@ -209,54 +226,42 @@ export class Vault {
       timestamp: string;
       slug: string;
       project: string;
-    }>(sql`
-      WITH hits AS (
-        SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT_OPEN}, ${HIGHLIGHT_CLOSE}, '…', 16) AS snippet
-        FROM entries_fts WHERE entries_fts MATCH ${match} ${projectFilter}
-        ORDER BY rank LIMIT ${options.limit}
-      )
-      SELECT hits.rank, hits.snippet, e.id, e.seq, e.author, e.timestamp, t.slug, t.project_id AS project
-      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
-      ORDER BY hits.rank`);
+    }[];
     return rows.map((row) => ({
       project: row.project,
       thread: row.slug,
       entryId: row.id,
       seq: row.seq,
       snippet: row.snippet,
-      score: Number((-row.rank).toPrecision(6)),
+      score: scoreOf(row.rank),
       author: row.author,
       timestamp: row.timestamp,
     }));
   }
 
-  /** The Oracle's retrieval over this vault: the same query and re-ranking as the server's. */
+  /** The Oracle's retrieval over this vault: the same query, statements and re-ranking as the server's. */
   oracleSources(question: string, options: { project?: string | undefined; limit: number }) {
     const query = questionToQuery(question);
     if (!query) return { stems: [] as string[][], sources: [] as OracleSource[] };
-    const projectFilter = options.project === undefined ? sql`` : sql`AND project_id = ${options.project}`;
-    const run = (match: string) =>
-      this.orm.all<RetrievedRow>(sql`
-        WITH hits AS (
-          SELECT rowid AS pk, rank FROM entries_fts WHERE entries_fts MATCH ${match} ${projectFilter}
-          ORDER BY rank LIMIT 40
+    const run = (match: string) => {
+      const hits = hitsCte(VAULT_INDEX, match, { projectId: options.project }, ORACLE_CANDIDATES, {
+        snippet: false,
+      });
+      return this.sqlite
+        .prepare(
+          `WITH ${hits.text}
+           SELECT hits.rank, e.content, e.id AS entryId, e.seq, e.author, e.timestamp,
+                  t.project_id AS project, t.slug AS thread
+           FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`,
         )
-        SELECT hits.rank, e.content, e.id AS entryId, e.seq, e.author, e.timestamp,
-               t.project_id AS project, t.slug AS thread
-        FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
+        .all(...hits.params) as RetrievedRow[];
+    };
+    const counts = documentCounts(VAULT_INDEX);
     const documents = vocabularyCounter(
-      (term) =>
-        (
-          this.sqlite.prepare('SELECT doc FROM entries_vocab WHERE term = ?').get(term) as
-            { doc: number } | undefined
-        )?.doc,
-      (from, to) =>
-        (
-          this.sqlite
-            .prepare('SELECT coalesce(sum(doc), 0) AS n FROM entries_vocab WHERE term >= ? AND term < ?')
-            .get(from, to) as { n: number }
-        ).n,
+      (term) => (this.sqlite.prepare(counts.exact).get(term) as { n: number } | undefined)?.n,
+      (from, to) => (this.sqlite.prepare(counts.range).get(from, to) as { n: number }).n,
     );
+    // The vault's entry count, near enough and read in one step (count(*) would scan the table).
     const { total } = this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as {
       total: number;
     };

@@ -1,8 +1,12 @@
 // The server's database: embedded SQLite (the default) or PostgreSQL, behind one small async
 // interface. Services write their SQL once with drizzle's `sql` template (the same text runs on both
-// engines: standard SQL, double-quoted aliases, `ON CONFLICT`, `RETURNING`); the few places where
-// the engines differ (full-text search, locks) ask `dialect`. Migrations apply at open.
+// engines: standard SQL, double-quoted aliases, `ON CONFLICT`, `RETURNING`); what the engines do
+// differently (full-text search, locks) are methods of the engine object picked at open, so no
+// service asks which engine it runs on. Migrations apply at open.
 import type { SQL } from 'drizzle-orm';
+import type { IndexedEntry } from '../../shared/fts5.js';
+import type { OracleTerm, RetrievedRow } from '../../shared/oracle.js';
+import type { SearchWord } from '../../shared/search-query.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +19,50 @@ export interface Executor {
   get<T>(query: SQL): Promise<T | undefined>;
   /** Returns the number of rows changed. */
   run(query: SQL): Promise<number>;
+}
+
+/** A search hit of `threads.search`, before it is shaped for the API. */
+export interface SearchHit {
+  rank: number;
+  snippet: string;
+  entryId: string;
+  sequenceId: number;
+  author: string;
+  timestamp: string;
+  projectId: string;
+  threadId: string;
+}
+
+export interface SearchScope {
+  userId: string;
+  projectId?: string | undefined;
+  threadId?: string | undefined;
+  limit: number;
+}
+
+/**
+ * Full-text search over one user's entries, as each engine does it. Every query starts from the
+ * user's own index (SQLite: a table per user; PostgreSQL: lexemes tagged with the user), so it
+ * costs what the user's entries cost and its statistics are the user's own.
+ */
+export interface EntrySearch {
+  /** Inside a push's transaction: the entries just stored. */
+  indexEntries(tx: Executor, userId: string, entries: IndexedEntry[]): Promise<void>;
+  /** Inside the move's transaction: the thread is in another project now. */
+  threadMoved(tx: Executor, userId: string, threadPk: number, projectId: string): Promise<void>;
+  /** Inside the delete's transaction, before the entries go. */
+  threadDeleting(tx: Executor, userId: string, threadPk: number): Promise<void>;
+  /** The best `scope.limit` entries holding all the words (`all`) or any of them, with snippets. */
+  search(scope: SearchScope, words: SearchWord[], mode: 'all' | 'any'): Promise<SearchHit[]>;
+  /** The Oracle's candidates: entries holding any of the terms, best first. */
+  candidates(
+    userId: string,
+    terms: OracleTerm[],
+    projectId: string | undefined,
+    limit: number,
+  ): Promise<RetrievedRow[]>;
+  /** How many of the user's entries hold each term (`counts[i]` for `terms[i]`), and how many they have. */
+  documentCounts(userId: string, terms: OracleTerm[]): Promise<{ counts: number[]; total: number }>;
 }
 
 export interface ServerDb extends Executor {
@@ -33,6 +81,7 @@ export interface ServerDb extends Executor {
    * PostgreSQL it is a transaction-level advisory lock.
    */
   lock(tx: Executor, name: string): Promise<void>;
+  search: EntrySearch;
   close(): Promise<void>;
 }
 

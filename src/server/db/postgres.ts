@@ -5,6 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { migrationsFolder, type Executor, type ServerDb } from './index.js';
+import { postgresEntrySearch } from './postgres-search.js';
 
 const dialect = new PgDialect();
 /** The advisory lock key held while migrating ("vlt-migrate"). */
@@ -59,10 +60,12 @@ async function openPglite(where: string): Promise<ServerDb> {
   const pg = where === 'memory' || where === '' ? new PGlite() : new PGlite(where);
   await pg.waitReady;
   await migrate(drizzle(pg), { migrationsFolder: migrationsFolder('server-pg') });
+  const executor = executorOn(pg);
   return {
     dialect: 'postgres',
     describe: `pglite:${where || 'memory'}`,
-    ...executorOn(pg),
+    ...executor,
+    search: postgresEntrySearch(executor),
     transaction: <T>(fn: (tx: Executor) => Promise<T>) => pg.transaction((tx) => fn(executorOn(tx))),
     lock: advisoryLock,
     close: () => pg.close(),
@@ -90,10 +93,12 @@ async function openServer(url: string): Promise<ServerDb> {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();
   }
+  const executor = executorOn(pool);
   return {
     dialect: 'postgres',
     describe: redact(url),
-    ...executorOn(pool),
+    ...executor,
+    search: postgresEntrySearch(executor),
     transaction: async <T>(fn: (tx: Executor) => Promise<T>) => {
       const connection = await pool.connect();
       try {

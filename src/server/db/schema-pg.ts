@@ -101,10 +101,14 @@ export const entries = pgTable(
     author: text('author').notNull(),
     timestamp: text('timestamp').notNull(),
     receivedAt: text('received_at').notNull().default(now),
-    /** English stemming, like FTS5's porter tokenizer on SQLite. */
+    /**
+     * English stemming, like FTS5's porter tokenizer on SQLite, each lexeme tagged with its user
+     * (vlt_user_tag: 12 hex characters): a user's query enumerates that user's lexemes only, so it
+     * costs what the user's own entries cost (migration 0003_per_user_search).
+     */
     contentTsv: tsvector('content_tsv')
       .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', content)`),
+      .generatedAlwaysAs(sql`vlt_tagged_tsvector(vlt_user_tag(user_id), to_tsvector('english', content))`),
   },
   (t) => [
     uniqueIndex('entries_user_entry').on(t.userId, t.entryId),

@@ -8,6 +8,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { migrationsFolder, type Executor, type ServerDb } from './index.js';
+import { sqliteEntrySearch } from './sqlite-search.js';
 
 const dialect = new SQLiteSyncDialect();
 
@@ -95,6 +96,7 @@ export function openSqlite(file: string): ServerDb {
     ...executor,
     transaction,
     lock: () => Promise.resolve(),
+    search: sqliteEntrySearch(sqlite, (fn) => transaction(() => fn())),
     close: () => {
       sqlite.close();
       return Promise.resolve();

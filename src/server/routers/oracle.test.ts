@@ -1,6 +1,7 @@
 // The Oracle through the router: extractive answers, and the LLM path against a real
 // OpenAI-compatible server on loopback (test/fake-llm.ts), including its failures.
 import { TRPCError } from '@trpc/server';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeLlm } from '../../../test/fake-llm.js';
 import { entriesFor, memoryDeps, userCaller } from '../../../test/server-helpers.js';
@@ -99,6 +100,43 @@ describe('oracle.ask without an LLM', () => {
     expect(done.type).toBe('done');
     const text = events.flatMap((e) => (e.type === 'text' ? [e.text] : [])).join('');
     if (done.type === 'done') expect(text.trim()).toBe(done.answer);
+  });
+});
+
+describe("one user's data and another's answers", () => {
+  it("leaves a user's answers and searches byte-identical whatever another user stores", async () => {
+    const deps = await memoryDeps();
+    const alice = await seed(deps);
+    const questions = ['When do access tokens expire?', 'Why did the CI cache miss?', 'tok* cook* cach*'];
+    const ask = async () =>
+      JSON.stringify(
+        await Promise.all(
+          questions.map(async (question) => [
+            await alice.caller.oracle.ask({ question }),
+            await alice.caller.threads.search({ query: question }),
+          ]),
+        ),
+      );
+    const before = await ask();
+    // Another user stores 1,100 entries holding the same words: over the Oracle's common-word
+    // threshold (1,000) if the words were counted across users, and they would weigh in bm25.
+    const bob = await userCaller(deps, 'bob');
+    for (let batch = 0; batch < 11; batch++) {
+      await bob.caller.threads.push({
+        projectId: 'app',
+        threadId: 'noise',
+        status: 'active',
+        createdAt: new Date(),
+        entries: entriesFor(
+          batch * 100,
+          batch * 100 + 99,
+          'access tokens expire, the CI cache missed, cookies',
+        ),
+      });
+    }
+    // The statistics an engine keeps of its tables (PostgreSQL's autovacuum gathers them too).
+    await deps.db.run(sql`ANALYZE`);
+    expect(await ask()).toBe(before);
   });
 });
 

@@ -336,3 +336,35 @@ describe('threads.watch', () => {
     }
   });
 });
+
+describe('what one user may cost', () => {
+  it('limits searches and questions per account and minute, naming the limit', async () => {
+    const limited = await memoryDeps({ searchPerMinute: 3, oraclePerMinute: 2 });
+    const bob = await userCaller(limited, 'bob');
+    for (let i = 0; i < 3; i++) await bob.caller.threads.search({ query: 'anything' });
+    const search = await bob.caller.threads.search({ query: 'anything' }).catch((e: TRPCError) => e);
+    expect([(search as TRPCError).code, (search as TRPCError).message]).toEqual([
+      'TOO_MANY_REQUESTS',
+      expect.stringMatching(
+        /^too many searches: over 3 a minute for this account \(VLT_LIMIT_SEARCH_PER_MINUTE\); try again in \d+ s$/,
+      ),
+    ]);
+    for (let i = 0; i < 2; i++) await bob.caller.oracle.ask({ question: 'anything?' });
+    expect(await code(bob.caller.oracle.ask({ question: 'anything?' }))).toBe('TOO_MANY_REQUESTS');
+    // Another account has its own minute.
+    const carol = await userCaller(limited, 'carol');
+    expect(await code(carol.caller.threads.search({ query: 'anything' }))).toBe('OK');
+  });
+
+  it('answers a prefix search from an account with no entries at once, whatever others store', async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 99, 'alpha beta gamma delta') });
+    const empty = await userCaller(deps, 'empty');
+    const worst = 'abcdefghijklmnopqrstuvwxyz0123456789'
+      .split('')
+      .map((c) => `${c.repeat(3)}*`)
+      .join(' ');
+    expect((await empty.caller.threads.search({ query: worst })).results).toEqual([]);
+    expect((await empty.caller.oracle.ask({ question: worst })).sources).toEqual([]);
+    expect((await alice.caller.threads.search({ query: 'alp* bet*' })).results).toHaveLength(20);
+  });
+});

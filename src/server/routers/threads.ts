@@ -10,19 +10,16 @@ import {
   threadKey,
   watchInput,
 } from '../../shared/schemas.js';
-import { TRPCError } from '@trpc/server';
-import { protectedProcedure, router } from '../trpc.js';
+import { protectedProcedure, router, takeCall } from '../trpc.js';
 
 export const threadsRouter = router({
   push: protectedProcedure.input(pushInput).mutation(({ ctx, input }) => {
-    const key = ctx.auth.kind === 'token' ? `token:${ctx.auth.tokenId}` : `user:${ctx.user.id}`;
-    const wait = ctx.deps.pushLimiter.take(key);
-    if (wait > 0) {
-      throw new TRPCError({
-        code: 'TOO_MANY_REQUESTS',
-        message: `too many pushes: over ${ctx.deps.pushLimiter.perMinute} a minute for this token (VLT_LIMIT_PUSH_PER_MINUTE); try again in ${wait} s`,
-      });
-    }
+    // Per token (a machine syncing), or per user for the web.
+    const [key, whose] =
+      ctx.auth.kind === 'token'
+        ? [`token:${ctx.auth.tokenId}`, 'for this token']
+        : [`user:${ctx.user.id}`, 'for this account'];
+    takeCall(ctx.deps.pushLimiter, key, 'pushes', 'VLT_LIMIT_PUSH_PER_MINUTE', whose);
     return ctx.deps.threads.push(ctx.user.id, input);
   }),
 
@@ -50,9 +47,10 @@ export const threadsRouter = router({
     .input(setStatusInput)
     .mutation(({ ctx, input }) => ctx.deps.threads.setStatus(ctx.user.id, input)),
 
-  search: protectedProcedure
-    .input(searchInput)
-    .query(({ ctx, input }) => ctx.deps.threads.search(ctx.user.id, input)),
+  search: protectedProcedure.input(searchInput).query(({ ctx, input }) => {
+    takeCall(ctx.deps.searchLimiter, ctx.user.id, 'searches', 'VLT_LIMIT_SEARCH_PER_MINUTE');
+    return ctx.deps.threads.search(ctx.user.id, input);
+  }),
 
   /** New entries of a thread as they arrive (server-sent events), for the web's thread page. */
   watch: protectedProcedure

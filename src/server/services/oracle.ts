@@ -12,13 +12,11 @@ import {
   pruneCommon,
   finishSources,
   fuseRankings,
-  indexRange,
-  matchFor,
   rerank,
   type OracleSource,
-  type OracleTerm,
   type RetrievedRow,
 } from '../../shared/oracle.js';
+import { ORACLE_CANDIDATES } from '../../shared/fts5.js';
 import type { ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
 import { EmbeddingsError, type Embeddings } from './embeddings.js';
@@ -34,20 +32,10 @@ export interface OracleAnswer {
   sources: Omit<OracleSource, 'content'>[];
 }
 
-const CANDIDATES = 40;
 const ROW_COLUMNS = sql.raw(
   `e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author, e.timestamp,
    t.project_id AS project, t.thread_id AS thread`,
 );
-const termKey = (term: OracleTerm) => `${term.prefix ? '*' : ''}${term.text}`;
-
-/** One term as a tsquery: a phrase, a prefix (`:*`) or a word; the words are only ever words. */
-function pgTerm(term: OracleTerm) {
-  if (/\s/.test(term.text)) return sql`phraseto_tsquery('english', ${term.text})`;
-  const word = term.text.replace(/[^\p{L}\p{N}_]/gu, '');
-  return sql`to_tsquery('english', ${term.prefix ? `${word}:*` : word})`;
-}
-
 export class Oracle {
   constructor(
     private readonly db: ServerDb,
@@ -74,17 +62,19 @@ export class Oracle {
   ): Promise<{ query: ReturnType<typeof questionToQuery>; sources: OracleSource[]; note: string | null }> {
     const query = questionToQuery(question);
     if (!query) return { query, sources: [], note: null };
-    const candidates =
-      this.db.dialect === 'postgres'
-        ? await this.candidatesPostgres(userId, query.terms, options.projectId)
-        : await this.candidatesSqlite(userId, query.terms, options.projectId);
+    // Words most of the user's entries hold are left out (bm25 gives them almost no weight):
+    // counted in the user's own entries, never the server's.
+    const { counts, total } = await this.db.search.documentCounts(userId, query.terms);
+    const frequency = new Map(query.terms.map((term, i) => [term, counts[i] ?? 0]));
+    const kept = pruneCommon(query.terms, (term) => frequency.get(term) ?? 0, total);
+    const candidates = await this.db.search.candidates(userId, kept, options.projectId, ORACLE_CANDIDATES);
     const ranked = rerank(candidates, query.stems);
     if (!this.embeddings) return { query, sources: finishSources(ranked, query, options.limit), note: null };
 
     // Semantic retrieval, fused with bm25's ranking by reciprocal rank.
     let nearest: number[];
     try {
-      nearest = await this.embeddings.nearest(userId, question, CANDIDATES, options.projectId);
+      nearest = await this.embeddings.nearest(userId, question, ORACLE_CANDIDATES, options.projectId);
     } catch (error) {
       if (!(error instanceof EmbeddingsError)) throw error;
       return {
@@ -115,122 +105,6 @@ export class Oracle {
     );
     const fused = order.map((id) => pool.get(id)!).filter(Boolean);
     return { query, sources: finishSources(fused, query, options.limit), note: null };
-  }
-
-  /** FTS5: the best candidates by bm25, common words left out (counted in the fts5vocab table). */
-  private async candidatesSqlite(userId: string, terms: OracleTerm[], projectId?: string) {
-    const vocabulary = new Map<string, number>();
-    for (const term of terms) {
-      const { from, to } = indexRange(term);
-      const row = await this.db.get<{ n: number }>(
-        to === undefined
-          ? sql`SELECT coalesce(sum(doc), 0) AS n FROM entries_vocab WHERE term = ${from}`
-          : sql`SELECT coalesce(sum(doc), 0) AS n FROM entries_vocab WHERE term >= ${from} AND term < ${to}`,
-      );
-      vocabulary.set(termKey(term), row?.n ?? 0);
-    }
-    const total = (await this.db.get<{ total: number }>(
-      sql`SELECT coalesce(max(pk), 0) AS total FROM entries`,
-    ))!.total;
-    const match = matchFor(pruneCommon(terms, (t) => vocabulary.get(termKey(t)) ?? 0, total));
-    return this.db.all<RetrievedRow>(sql`
-      WITH hits AS (
-        SELECT rowid AS pk, rank FROM entries_fts
-        WHERE entries_fts MATCH ${match} AND user_id = ${userId}
-          ${projectId ? sql`AND project_id = ${projectId}` : sql``}
-        ORDER BY rank LIMIT ${CANDIDATES}
-      )
-      SELECT hits.rank, ${ROW_COLUMNS}
-      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`);
-  }
-
-  /**
-   * PostgreSQL: the same terms as a tsquery (ts_rank_cd, negated to rank like bm25: lower is
-   * better); common words left out by counting, up to the threshold, the user's entries holding them.
-   */
-  private async candidatesPostgres(userId: string, terms: OracleTerm[], projectId?: string) {
-    const total =
-      (
-        await this.db.get<{ total: number | null }>(
-          sql`SELECT CAST(sum(entry_count) AS INTEGER) AS total FROM threads WHERE user_id = ${userId}`,
-        )
-      )?.total ?? 0;
-    const counts = new Map<string, number>();
-    const frequencies = await this.lexemeFrequencies();
-    if (frequencies) {
-      // PostgreSQL's own statistics of the tsvector column (ANALYZE's most common lexemes, with the
-      // share of rows holding each): a word missing from them is rare. The index's form of a term
-      // is the English stem; a prefix sums the lexemes it starts.
-      const stems = await this.db.all<{ term: string; lexeme: string | null }>(sql`
-        SELECT x.term, (SELECT lexeme FROM unnest(to_tsvector('english', x.term)) LIMIT 1) AS lexeme
-        FROM json_array_elements_text(CAST(${JSON.stringify(terms.map((t) => t.text))} AS json)) AS x(term)`);
-      const lexemeOf = new Map(stems.map((row) => [row.term, row.lexeme ?? row.term]));
-      for (const term of terms) {
-        const lexeme = lexemeOf.get(term.text) ?? term.text;
-        let share = 0;
-        for (const [word, frequency] of frequencies) {
-          if (word === lexeme || (term.prefix && word.startsWith(lexeme))) share += frequency;
-        }
-        // Unknown words count as present: the query finds out.
-        counts.set(termKey(term), Math.max(1, Math.round(Math.min(1, share) * total)));
-      }
-    } else {
-      // No statistics yet (a new database): count the user's entries holding each word, up to the threshold.
-      const cap = Math.ceil(Math.max(1000, total * 0.05)) + 1;
-      for (const term of terms) {
-        const row = await this.db.get<{ n: number }>(sql`
-          SELECT CAST(count(*) AS INTEGER) AS n FROM (
-            SELECT 1 FROM entries WHERE user_id = ${userId} AND content_tsv @@ ${pgTerm(term)} LIMIT ${cap}
-          ) x`);
-        counts.set(termKey(term), row?.n ?? 0);
-      }
-    }
-    const kept = pruneCommon(terms, (t) => counts.get(termKey(t)) ?? 0, total);
-    return this.db.all<RetrievedRow>(sql`
-      WITH q AS (SELECT (${sql.join(kept.map(pgTerm), sql` || `)}) AS q),
-      matches AS MATERIALIZED (
-        SELECT e.pk, e.thread_pk, e.content_tsv FROM entries e, q
-        WHERE e.user_id = ${userId} AND e.content_tsv @@ q.q
-      ),
-      hits AS (
-        SELECT m.pk, -ts_rank_cd(m.content_tsv, q.q) AS rank
-        FROM matches m JOIN threads t ON t.pk = m.thread_pk, q
-        ${projectId ? sql`WHERE t.project_id = ${projectId}` : sql``}
-        ORDER BY rank, m.pk LIMIT ${CANDIDATES}
-      )
-      SELECT hits.rank, ${ROW_COLUMNS}
-      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
-      ORDER BY hits.rank, hits.pk`);
-  }
-
-  private frequencies: { at: number; value: Map<string, number> | null } | undefined;
-  private analyzedAt = 0;
-
-  /** The most common lexemes of entries.content_tsv and their row shares, from pg_stats; a minute's cache. */
-  private async lexemeFrequencies(): Promise<Map<string, number> | null> {
-    // Statistics are kept a minute; their absence only a few seconds (an ANALYZE may be running).
-    const ttl = this.frequencies?.value ? 60_000 : 5_000;
-    if (this.frequencies && Date.now() - this.frequencies.at < ttl) return this.frequencies.value;
-    const row = await this.db.get<{ elems: string | null; freqs: string | null }>(sql`
-      SELECT CAST(most_common_elems AS text) AS elems, CAST(most_common_elem_freqs AS text) AS freqs
-      FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'entries' AND attname = 'content_tsv'`);
-    let value: Map<string, number> | null = null;
-    if (!row?.elems && Date.now() - this.analyzedAt > 600_000) {
-      // No statistics yet (a new or freshly loaded database, before autovacuum comes by): ask for
-      // them in the background, at most every 10 minutes; meanwhile words are counted.
-      this.analyzedAt = Date.now();
-      this.db.run(sql`ANALYZE entries`).catch(() => undefined);
-    }
-    if (row?.elems && row.freqs) {
-      const elems = row.elems
-        .slice(1, -1)
-        .split(',')
-        .map((e) => e.replace(/^"|"$/g, ''));
-      const freqs = row.freqs.slice(1, -1).split(',').map(Number);
-      value = new Map(elems.map((e, i) => [e, freqs[i] ?? 0]));
-    }
-    this.frequencies = { at: Date.now(), value };
-    return value;
   }
 
   /** Each source with the entries before and after it in its thread, for the LLM. */

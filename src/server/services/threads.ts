@@ -4,11 +4,10 @@ import { TRPCError } from '@trpc/server';
 import { sql, type SQL } from 'drizzle-orm';
 import { MAX_INT, utf8Length, type ThreadStatus } from '../../shared/names.js';
 import type { PushInput } from '../../shared/schemas.js';
-import { buildFtsQuery, searchWords } from '../../shared/search-query.js';
+import { scoreOf } from '../../shared/fts5.js';
+import { searchWords } from '../../shared/search-query.js';
 import type { Executor, ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
-
-export const HIGHLIGHT = { open: '**', close: '**' };
 
 /** A CONFLICT or BAD_REQUEST about one entry of a push: the client sets that entry aside. */
 export class EntryRejected extends TRPCError {
@@ -94,25 +93,6 @@ const entryView = (e: EntryRow) => ({
   timestamp: new Date(e.timestamp),
 });
 
-interface SearchScope {
-  userId: string;
-  projectId?: string | undefined;
-  threadId?: string | undefined;
-  limit: number;
-}
-
-/** A search hit before it is shaped for the API. */
-interface HitRow {
-  rank: number;
-  snippet: string;
-  entryId: string;
-  sequenceId: number;
-  author: string;
-  timestamp: string;
-  projectId: string;
-  threadId: string;
-}
-
 export class Threads {
   constructor(
     private readonly db: ServerDb,
@@ -196,7 +176,7 @@ export class Threads {
       let lastActivity = thread.lastActivityAt;
       const sorted = [...input.entries].sort((a, b) => a.sequenceId - b.sequenceId);
       // One statement for the batch; the unique constraints refuse what is already there.
-      const inserted = await tx.all<{ entryId: string }>(sql`
+      const inserted = await tx.all<{ entryId: string; pk: number }>(sql`
         INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at)
         VALUES ${sql.join(
           sorted.map(
@@ -205,8 +185,19 @@ export class Threads {
           ),
           sql`, `,
         )}
-        ON CONFLICT DO NOTHING RETURNING entry_id AS "entryId"`);
+        ON CONFLICT DO NOTHING RETURNING entry_id AS "entryId", pk`);
       const stored = new Set(inserted.map((row) => row.entryId));
+      const contentOf = new Map(sorted.map((e) => [e.entryId, e.content]));
+      await this.db.search.indexEntries(
+        tx,
+        userId,
+        inserted.map((row) => ({
+          pk: row.pk,
+          content: contentOf.get(row.entryId)!,
+          projectId: input.projectId,
+          threadPk: thread.pk,
+        })),
+      );
       for (const entry of sorted) {
         const timestamp = entry.timestamp.toISOString();
         if (stored.has(entry.entryId)) {
@@ -341,6 +332,7 @@ export class Threads {
   async delete(userId: string, projectId: string, threadId: string) {
     const thread = await this.require(userId, projectId, threadId);
     return this.db.transaction(async (tx) => {
+      await this.db.search.threadDeleting(tx, userId, thread.pk);
       const removed = await tx.run(sql`DELETE FROM entries WHERE thread_pk = ${thread.pk}`);
       await tx.run(sql`DELETE FROM threads WHERE pk = ${thread.pk}`);
       return { deleted: true as const, entries: removed };
@@ -388,6 +380,7 @@ export class Threads {
         INSERT INTO projects (user_id, id, created_at) VALUES (${userId}, ${toProjectId}, ${now})
         ON CONFLICT DO NOTHING`);
       await tx.run(sql`UPDATE threads SET project_id = ${toProjectId} WHERE pk = ${thread.pk}`);
+      await this.db.search.threadMoved(tx, userId, thread.pk, toProjectId);
       await tx.run(sql`
         INSERT INTO thread_changes (user_id, project_id, thread_id, from_project_id, changed_at)
         VALUES (${userId}, ${toProjectId}, ${threadId}, ${projectId}, ${now})`);
@@ -413,27 +406,11 @@ export class Threads {
     input: { query: string; projectId?: string; threadId?: string; limit?: number },
   ) {
     const limit = this.pageSize(input.limit, 20);
-    const query = buildFtsQuery(input.query);
-    if (!query) return { results: [] };
+    const words = searchWords(input.query);
+    if (words.length === 0) return { results: [] };
     const scope = { userId, projectId: input.projectId, threadId: input.threadId, limit };
-    let run: (mode: 'all' | 'any') => Promise<HitRow[]>;
-    if (this.db.dialect === 'postgres') {
-      const words = searchWords(input.query);
-      run = (mode) => this.searchPostgres(pgTsQuery(words, mode), scope);
-    } else {
-      let threadPks: number[] | undefined;
-      if (input.threadId) {
-        // The thread's pks (a handful), once, for a filter inside the FTS query.
-        const rows = await this.db.all<{ pk: number }>(sql`
-          SELECT pk FROM threads WHERE user_id = ${userId} AND thread_id = ${input.threadId}
-          ${input.projectId ? sql`AND project_id = ${input.projectId}` : sql``}`);
-        if (rows.length === 0) return { results: [] };
-        threadPks = rows.map((r) => r.pk);
-      }
-      run = (mode) => this.searchSqlite(query[mode], scope, threadPks);
-    }
-    let rows = await run('all');
-    if (rows.length === 0 && query.terms.length > 1) rows = await run('any');
+    let rows = await this.db.search.search(scope, words, 'all');
+    if (rows.length === 0 && words.length > 1) rows = await this.db.search.search(scope, words, 'any');
     return {
       results: rows.map((r) => ({
         projectId: r.projectId,
@@ -441,59 +418,11 @@ export class Threads {
         entryId: r.entryId,
         sequenceId: r.sequenceId,
         snippet: r.snippet,
-        score: Number((-r.rank).toPrecision(6)),
+        score: scoreOf(r.rank),
         author: r.author,
         timestamp: new Date(r.timestamp),
       })),
     };
-  }
-
-  private searchSqlite(
-    match: string,
-    scope: SearchScope,
-    threadPks: number[] | undefined,
-  ): Promise<HitRow[]> {
-    const filters = [sql`user_id = ${scope.userId}`];
-    if (scope.projectId) filters.push(sql`project_id = ${scope.projectId}`);
-    if (threadPks)
-      filters.push(sql`thread_pk IN (SELECT value FROM json_each(${JSON.stringify(threadPks)}))`);
-    return this.db.all<HitRow>(sql`
-      WITH hits AS (
-        SELECT rowid AS pk, rank, snippet(entries_fts, 0, ${HIGHLIGHT.open}, ${HIGHLIGHT.close}, '…', 16) AS snippet
-        FROM entries_fts WHERE entries_fts MATCH ${match} AND ${sql.join(filters, sql` AND `)}
-        ORDER BY rank LIMIT ${scope.limit}
-      )
-      SELECT hits.rank, hits.snippet, e.entry_id AS "entryId", e.sequence_id AS "sequenceId", e.author,
-             e.timestamp, t.project_id AS "projectId", t.thread_id AS "threadId"
-      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
-      ORDER BY hits.rank`);
-  }
-
-  /** The same contract on PostgreSQL: a tsquery of the words (never of the syntax), ts_rank_cd, ts_headline. */
-  private searchPostgres(tsquery: SQL, scope: SearchScope): Promise<HitRow[]> {
-    const filters = [sql`TRUE`];
-    if (scope.projectId) filters.push(sql`t.project_id = ${scope.projectId}`);
-    if (scope.threadId) filters.push(sql`t.thread_id = ${scope.threadId}`);
-    // The index match first, whatever the planner's statistics say (they lag after a bulk load),
-    // then the filters and the ranking over the matches only.
-    return this.db.all<HitRow>(sql`
-      WITH q AS (SELECT ${tsquery} AS q),
-      matches AS MATERIALIZED (
-        SELECT e.pk, e.thread_pk, e.content_tsv FROM entries e, q
-        WHERE e.user_id = ${scope.userId} AND e.content_tsv @@ q.q
-      ),
-      hits AS (
-        SELECT m.pk, -ts_rank_cd(m.content_tsv, q.q) AS rank
-        FROM matches m JOIN threads t ON t.pk = m.thread_pk, q
-        WHERE ${sql.join(filters, sql` AND `)}
-        ORDER BY rank, m.pk LIMIT ${scope.limit}
-      )
-      SELECT hits.rank, ts_headline('english', e.content, q.q,
-               'StartSel=**, StopSel=**, MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…') AS snippet,
-             e.entry_id AS "entryId", e.sequence_id AS "sequenceId", e.author, e.timestamp,
-             t.project_id AS "projectId", t.thread_id AS "threadId"
-      FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk, q
-      ORDER BY hits.rank, hits.pk`);
   }
 
   /**
@@ -572,16 +501,4 @@ export class Threads {
       })),
     };
   }
-}
-
-/**
- * A PostgreSQL tsquery for these words: each word through websearch_to_tsquery (so it is only ever
- * a word, stemmed like the index), a word ending in `*` through to_tsquery as a prefix; all of them
- * (`&&`) or any (`||`).
- */
-export function pgTsQuery(words: { word: string; prefix: boolean }[], mode: 'all' | 'any'): SQL {
-  const parts = words.map(({ word, prefix }) =>
-    prefix ? sql`to_tsquery('english', ${`${word}:*`})` : sql`websearch_to_tsquery('english', ${word})`,
-  );
-  return sql`(${sql.join(parts, mode === 'all' ? sql` && ` : sql` || `)})`;
 }

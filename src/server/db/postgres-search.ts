@@ -1,0 +1,115 @@
+// Full-text search on PostgreSQL: entries.content_tsv holds each entry's English lexemes tagged
+// with its user (vlt_user_tag, migration 0003_per_user_search), and every query is tagged the same
+// way, so the GIN index is walked for the asking user's lexemes only. Ranking is ts_rank_cd,
+// snippets ts_headline (on the untagged query).
+import { sql, type SQL } from 'drizzle-orm';
+import { HIGHLIGHT, SNIPPET_TOKENS } from '../../shared/fts5.js';
+import type { OracleTerm, RetrievedRow } from '../../shared/oracle.js';
+import type { SearchWord } from '../../shared/search-query.js';
+import type { EntrySearch, Executor, SearchHit } from './index.js';
+
+/** A tsquery for search words: each word only ever a word (stemmed like the index), `*` a prefix. */
+function wordsQuery(words: SearchWord[], mode: 'all' | 'any'): SQL {
+  const parts = words.map(({ word, prefix }) =>
+    prefix ? sql`to_tsquery('english', ${`${word}:*`})` : sql`websearch_to_tsquery('english', ${word})`,
+  );
+  return sql`(${sql.join(parts, mode === 'all' ? sql` && ` : sql` || `)})`;
+}
+
+/** One Oracle term as a tsquery: a phrase, a prefix (`:*`) or a word; the words are only ever words. */
+function termQuery(term: OracleTerm): SQL {
+  if (/\s/.test(term.text)) return sql`phraseto_tsquery('english', ${term.text})`;
+  const word = term.text.replace(/[^\p{L}\p{N}_]/gu, '');
+  return sql`to_tsquery('english', ${term.prefix ? `${word}:*` : word})`;
+}
+
+/** The query as the index holds the user's lexemes. */
+const tagged = (userId: string, query: SQL) => sql`vlt_tagged_tsquery(vlt_user_tag(${userId}), ${query})`;
+
+const HEADLINE = `StartSel=${HIGHLIGHT.open}, StopSel=${HIGHLIGHT.close}, MaxWords=${SNIPPET_TOKENS}, MinWords=6, MaxFragments=1, FragmentDelimiter=…`;
+
+/** More entries than this holding a term make it common (the Oracle leaves it out): counting stops there. */
+const countCap = (total: number) => Math.ceil(Math.max(1000, total * 0.05)) + 1;
+
+export function postgresEntrySearch(db: Executor): EntrySearch {
+  const none = () => Promise.resolve();
+  return {
+    // The tagged tsvector is a generated column: storing an entry indexes it, moving or deleting
+    // a thread needs nothing more.
+    indexEntries: none,
+    threadMoved: none,
+    threadDeleting: none,
+
+    search(scope, words, mode): Promise<SearchHit[]> {
+      if (words.length === 0) return Promise.resolve([]);
+      const filters = [sql`TRUE`];
+      if (scope.projectId) filters.push(sql`t.project_id = ${scope.projectId}`);
+      if (scope.threadId) filters.push(sql`t.thread_id = ${scope.threadId}`);
+      const plain = wordsQuery(words, mode);
+      // The index match first, whatever the planner's statistics say, then the filters and the
+      // ranking over the matches only.
+      return db.all<SearchHit>(sql`
+        WITH q AS (SELECT ${tagged(scope.userId, plain)} AS q, ${plain} AS plain),
+        matches AS MATERIALIZED (
+          SELECT e.pk, e.thread_pk, e.content_tsv FROM entries e, q
+          WHERE e.content_tsv @@ q.q AND e.user_id = ${scope.userId}
+        ),
+        hits AS (
+          SELECT m.pk, -ts_rank_cd(m.content_tsv, q.q) AS rank
+          FROM matches m JOIN threads t ON t.pk = m.thread_pk, q
+          WHERE ${sql.join(filters, sql` AND `)}
+          ORDER BY rank, m.pk LIMIT ${scope.limit}
+        )
+        SELECT hits.rank, ts_headline('english', e.content, q.plain, ${HEADLINE}) AS snippet,
+               e.entry_id AS "entryId", e.sequence_id AS "sequenceId", e.author, e.timestamp,
+               t.project_id AS "projectId", t.thread_id AS "threadId"
+        FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk, q
+        ORDER BY hits.rank, hits.pk`);
+    },
+
+    candidates(userId, terms, projectId, limit): Promise<RetrievedRow[]> {
+      if (terms.length === 0) return Promise.resolve([]);
+      const query = tagged(userId, sql`(${sql.join(terms.map(termQuery), sql` || `)})`);
+      return db.all<RetrievedRow>(sql`
+        WITH q AS (SELECT ${query} AS q),
+        matches AS MATERIALIZED (
+          SELECT e.pk, e.thread_pk, e.content_tsv FROM entries e, q
+          WHERE e.content_tsv @@ q.q AND e.user_id = ${userId}
+        ),
+        hits AS (
+          SELECT m.pk, -ts_rank_cd(m.content_tsv, q.q) AS rank
+          FROM matches m JOIN threads t ON t.pk = m.thread_pk, q
+          ${projectId ? sql`WHERE t.project_id = ${projectId}` : sql``}
+          ORDER BY rank, m.pk LIMIT ${limit}
+        )
+        SELECT hits.rank, e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author,
+               e.timestamp, t.project_id AS project, t.thread_id AS thread
+        FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
+        ORDER BY hits.rank, hits.pk`);
+    },
+
+    async documentCounts(userId, terms) {
+      const total =
+        (
+          await db.get<{ total: number | null }>(
+            sql`SELECT CAST(sum(entry_count) AS INTEGER) AS total FROM threads WHERE user_id = ${userId}`,
+          )
+        )?.total ?? 0;
+      if (total === 0 || terms.length === 0) return { counts: terms.map(() => 0), total };
+      // The user's own entries holding each term, counted through the user's lexemes, up to the
+      // point where the term is common anyway.
+      const cap = countCap(total);
+      const counts = await Promise.all(
+        terms.map(async (term) => {
+          const row = await db.get<{ n: number }>(sql`
+            SELECT CAST(count(*) AS INTEGER) AS n FROM (
+              SELECT 1 FROM entries
+              WHERE content_tsv @@ ${tagged(userId, termQuery(term))} AND user_id = ${userId} LIMIT ${cap}
+            ) x`);
+          return row?.n ?? 0;
+        }),
+      );
+      return { counts, total };
+    },
+  };
+}

@@ -1,0 +1,178 @@
+// Full-text search on the server's SQLite: an FTS5 index per user (entries_fts_<user>), made and
+// queried with the statements the local vault uses too (shared/fts5.ts). A user's query walks
+// that user's index only, and bm25's statistics (entry count, term frequencies) are the user's own.
+import type Database from 'better-sqlite3';
+import {
+  createIndex,
+  documentCounts,
+  dropThread,
+  hitsCte,
+  insertEntries,
+  moveThread,
+  ORACLE_CANDIDATES,
+  type EntryIndex,
+  type IndexedEntry,
+  type Statement,
+} from '../../shared/fts5.js';
+import { indexRange, matchFor, type OracleTerm, type RetrievedRow } from '../../shared/oracle.js';
+import { ftsTerm } from '../../shared/search-query.js';
+import type { EntrySearch, Executor, SearchHit } from './index.js';
+
+/** The index of one user: a name from the user's id (letters and digits only). */
+export function userIndex(userId: string): EntryIndex {
+  const key = userId.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (key.length === 0) throw new Error(`a user id without letters or digits: ${JSON.stringify(userId)}`);
+  return { table: `entries_fts_${key}`, vocab: `entries_vocab_${key}` };
+}
+
+const INDEX_TABLE = /^entries_fts_[a-z0-9]+$/;
+
+export function sqliteEntrySearch(
+  sqlite: Database.Database,
+  transaction: <T>(fn: () => Promise<T>) => Promise<T>,
+): EntrySearch {
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (text: string) => {
+    let statement = statements.get(text);
+    if (!statement) {
+      statement = sqlite.prepare(text);
+      if (statements.size > 500) statements.clear();
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+  const all = <T>({ text, params }: Statement) => prepared(text).all(...params) as T[];
+
+  // The indexes that exist, read once from the schema.
+  let indexed: Set<string> | undefined;
+  const exists = (index: EntryIndex) => {
+    indexed ??= new Set(
+      (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[])
+        .map((row) => row.name)
+        .filter((name) => INDEX_TABLE.test(name)),
+    );
+    return indexed.has(index.table);
+  };
+
+  /** Makes the user's index, with the entries the user has already (in the caller's transaction). */
+  const build = (userId: string, index: EntryIndex) => {
+    for (const statement of createIndex(index)) sqlite.exec(statement);
+    sqlite
+      .prepare(
+        `INSERT INTO ${index.table} (rowid, content, project_id, thread_pk)
+         SELECT e.pk, e.content, t.project_id, e.thread_pk FROM entries e JOIN threads t ON t.pk = e.thread_pk
+         WHERE e.user_id = ?`,
+      )
+      .run(userId);
+    indexed!.add(index.table);
+    statements.clear();
+  };
+
+  /**
+   * The user's index for a query, made first if the user has entries but no index yet (the first
+   * start after an upgrade); undefined when the user has no entries (nothing to search).
+   */
+  const forReading = async (userId: string): Promise<EntryIndex | undefined> => {
+    const index = userIndex(userId);
+    if (exists(index)) return index;
+    if (!sqlite.prepare('SELECT 1 FROM entries WHERE user_id = ? LIMIT 1').get(userId)) return undefined;
+    await transaction(() => {
+      if (!exists(index)) build(userId, index);
+      return Promise.resolve();
+    });
+    return index;
+  };
+
+  return {
+    indexEntries(_tx: Executor, userId: string, entries: IndexedEntry[]) {
+      if (entries.length === 0) return Promise.resolve();
+      const index = userIndex(userId);
+      // The push's transaction holds the write lock: the index is made (and filled) inside it.
+      if (!exists(index)) build(userId, index);
+      else {
+        const { text, params } = insertEntries(index, entries);
+        prepared(text).run(...params);
+      }
+      return Promise.resolve();
+    },
+
+    threadMoved(_tx: Executor, userId: string, threadPk: number, projectId: string) {
+      const index = userIndex(userId);
+      if (exists(index)) {
+        const { text, params } = moveThread(index, threadPk, projectId);
+        prepared(text).run(...params);
+      }
+      return Promise.resolve();
+    },
+
+    threadDeleting(_tx: Executor, userId: string, threadPk: number) {
+      const index = userIndex(userId);
+      if (exists(index)) {
+        const { text, params } = dropThread(index, threadPk);
+        prepared(text).run(...params);
+      }
+      return Promise.resolve();
+    },
+
+    async search(scope, words, mode) {
+      const index = await forReading(scope.userId);
+      if (!index || words.length === 0) return [];
+      let threadPks: number[] | undefined;
+      if (scope.threadId !== undefined) {
+        // The thread's pks (a name may be in several projects), once, for a filter inside the query.
+        threadPks = (
+          prepared(
+            `SELECT pk FROM threads WHERE user_id = ? AND thread_id = ?${scope.projectId ? ' AND project_id = ?' : ''}`,
+          ).all(scope.userId, scope.threadId, ...(scope.projectId ? [scope.projectId] : [])) as {
+            pk: number;
+          }[]
+        ).map((row) => row.pk);
+        if (threadPks.length === 0) return [];
+      }
+      const match = words.map(ftsTerm).join(mode === 'all' ? ' AND ' : ' OR ');
+      const hits = hitsCte(index, match, { projectId: scope.projectId, threadPks }, scope.limit, {
+        snippet: true,
+      });
+      return all<SearchHit>({
+        text: `WITH ${hits.text}
+          SELECT hits.rank, hits.snippet, e.entry_id AS "entryId", e.sequence_id AS "sequenceId", e.author,
+                 e.timestamp, t.project_id AS "projectId", t.thread_id AS "threadId"
+          FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
+          ORDER BY hits.rank`,
+        params: hits.params,
+      });
+    },
+
+    async candidates(userId, terms, projectId, limit = ORACLE_CANDIDATES) {
+      const index = await forReading(userId);
+      if (!index || terms.length === 0) return [];
+      const hits = hitsCte(index, matchFor(terms), { projectId }, limit, { snippet: false });
+      return all<RetrievedRow>({
+        text: `WITH ${hits.text}
+          SELECT hits.rank, e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author,
+                 e.timestamp, t.project_id AS project, t.thread_id AS thread
+          FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`,
+        params: hits.params,
+      });
+    },
+
+    async documentCounts(userId, terms: OracleTerm[]) {
+      const total =
+        (
+          prepared(
+            'SELECT CAST(coalesce(sum(entry_count), 0) AS INTEGER) AS n FROM threads WHERE user_id = ?',
+          ).get(userId) as { n: number } | undefined
+        )?.n ?? 0;
+      const index = total > 0 ? await forReading(userId) : undefined;
+      if (!index) return { counts: terms.map(() => 0), total };
+      const { exact, range } = documentCounts(index);
+      const counts = terms.map((term) => {
+        const { from, to } = indexRange(term);
+        const row = (to === undefined ? prepared(exact).get(from) : prepared(range).get(from, to)) as
+          { n: number } | undefined;
+        return row?.n ?? 0;
+      });
+      return { counts, total };
+    },
+  };
+}
