@@ -121,7 +121,13 @@ async function localMode(): Promise<ModeResult> {
   const made = new Set<string>();
   for (const entry of fixtureEntries()) {
     const name = `${entry.project}/${entry.thread}`;
-    const input = { project: entry.project, slug: entry.thread, content: entry.content, author: 'eval' };
+    const input = {
+      project: entry.project,
+      slug: entry.thread,
+      content: entry.content,
+      author: 'eval',
+      server: null,
+    };
     const written = made.has(name)
       ? pushEntry(db, input)
       : createThread(db, { ...input, projectName: entry.project });

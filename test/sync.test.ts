@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../src/shared/uuidv7.js';
 import { vlt, vltAsync, type Sandbox } from './helpers.js';
-import { apiFor, syncMachine } from './sync-helpers.js';
+import { apiFor, syncMachine, webApiFor } from './sync-helpers.js';
 import {
   killRetrier,
   LoopbackProxy,
@@ -64,7 +64,7 @@ describe('sync', () => {
 
     delete box.env.VLT_SYNC_TOKEN;
     expect(vlt(box, ['thread', 'push', 'notes', 'no token']).stdout).toBe(
-      'OK: notes/3\nqueued: not logged in: run `vlt auth login`\n',
+      `OK: notes/3\nqueued: not logged in to ${server.url}: run \`vlt auth login --server ${server.url}\`\n`,
     );
     const status = json<{ pending: number; server: { problem: string } }>(box, ['sync', 'status']);
     expect(status.pending).toBe(1);
@@ -108,6 +108,37 @@ describe('sync', () => {
     expect(status.pending).toBe(0);
     expect(status.threads).toEqual([expect.objectContaining({ localSeq: 49, serverSeq: 49 })]);
     expect(vlt(box, ['sync', 'retry']).stdout).toBe('Nothing to send.\n');
+  });
+
+  it('with VLT_NO_RETRIER=1, no message says a background retrier keeps trying', async () => {
+    const { server, token } = await world();
+    const port = server.port;
+    await server.stop();
+    const box = syncMachine(`http://127.0.0.1:${port}`, token, cleanups, { retrier: false });
+    ok(vlt(box, ['init', '--project', 'app']));
+    const outputs = [
+      vlt(box, ['thread', 'new', 'down', 'entry 0']),
+      vlt(box, ['thread', 'push', 'down', 'entry 1']),
+      vlt(box, ['sync', 'retry']),
+      vlt(box, ['sync', 'thread', 'down']),
+      vlt(box, ['sync', 'status']),
+    ];
+    expect(outputs[0]!.stdout).toMatch(/^CREATED: app\/down\nqueued: server unreachable/);
+    expect(outputs[2]!.code).toBe(1);
+    expect(outputs[2]!.stderr).toBe(
+      'vlt: server unreachable (connection refused): the entries stay queued\n',
+    );
+    for (const output of outputs)
+      expect(output.stdout + output.stderr).not.toMatch(/keeps trying|retrier (is )?(will|keeps)/);
+    expect(outputs[4]!.stdout).toContain('retrier:  not running');
+    // Without it, the same failure leaves a retrier, and says so.
+    delete box.env.VLT_NO_RETRIER;
+    const claimed = vlt(box, ['sync', 'retry']);
+    expect(claimed.stderr).toBe(
+      'vlt: server unreachable (connection refused): the entries stay queued and a background retrier keeps trying\n',
+    );
+    expect(json<{ retrier: { running: boolean } }>(box, ['sync', 'status']).retrier.running).toBe(true);
+    killRetrier(box.home);
   });
 
   it('a response lost after the server stored the batch: the retry duplicates nothing', async () => {
@@ -162,7 +193,7 @@ describe('sync', () => {
     expect(vlt(box, ['auth', 'whoami']).stdout).toMatch(/^alice on http/);
     ok(vlt(box, ['thread', 'new', 'long', 'before']));
     // Revoke every token of alice's on the server, as the web UI's Settings would.
-    const admin = api(server.url, token);
+    const admin = await webApiFor(server.url, 'alice');
     for (const t of (await admin.tokens.list.query()).tokens) await admin.tokens.revoke.mutate({ id: t.id });
     const refused = vlt(box, ['thread', 'push', 'long', 'after revoke']);
     expect(refused.code).toBe(0);

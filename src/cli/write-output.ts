@@ -1,6 +1,7 @@
 // What `thread new` and `thread push` print once the entry is committed, and the sync attempt
 // that follows it (and `thread move`) within a short time budget.
 import type { VltCommand } from './base.js';
+import { terminalText } from './output.js';
 import type { WrittenEntry } from './vault/append.js';
 import type { Sqlite } from './vault/open.js';
 
@@ -22,16 +23,16 @@ async function syncThreadNow(
   leftBehind: (db: Sqlite) => string | undefined,
 ): Promise<SyncOutcome> {
   if (command.noSync) return { state: 'queued', reason: '--no-sync' };
-  const { connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } = await import('./sync/run.js');
-  const conn = connection(command);
-  if (!conn.token) return { state: 'queued', reason: NOT_LOGGED_IN };
+  const { stopReason, syncAndRetryLater } = await import('./sync/run.js');
   const db = command.sqlite({ create: true });
-  const result = await syncAndRetryLater(command, db, conn, {
+  // What waits in this thread goes, each entry to the server recorded with it.
+  const report = await syncAndRetryLater(command, db, {
     threadPks: [threadPk],
     deadline: Date.now() + PUSH_SYNC_BUDGET_MS,
     timeoutMs: PUSH_SYNC_BUDGET_MS,
   });
-  const reason = stopReason(result) ?? leftBehind(db);
+  // What this command wrote went to the server in force; another's missing login is not its news.
+  const reason = stopReason(report, command, command.server().url) ?? leftBehind(db);
   return reason ? { state: 'queued', reason } : { state: 'synced' };
 }
 
@@ -54,9 +55,9 @@ export function syncThreadChange(
   });
 }
 
-/** The line a command prints after its sync attempt. */
+/** The line a command prints after its sync attempt (the reason may quote a server). */
 export const syncLine = (sync: SyncOutcome) =>
-  sync.state === 'synced' ? 'synced' : `queued: ${sync.reason}`;
+  sync.state === 'synced' ? 'synced' : `queued: ${terminalText(sync.reason ?? '')}`;
 
 function syncAfterWrite(command: VltCommand & { noSync: boolean }, written: WrittenEntry) {
   return syncThreadNow(command, written.threadPk, (db) =>

@@ -157,7 +157,7 @@ function queueEntries(box: Sandbox, project: string, threads: number, perThread:
     const slug = `long-${t}`;
     for (let i = 0; i < perThread; i++) {
       const content = `${project}/${slug} entry ${i}: ${'lorem ipsum '.repeat(between(1, 40))}`;
-      const input = { project, slug, content, author: 'stress' };
+      const input = { project, slug, content, author: 'stress', server: null };
       if (i === 0) createThread(db, { ...input, projectName: project });
       else pushEntry(db, input);
       written.push(content);

@@ -1,5 +1,6 @@
-// Drains the outbox to the server: per thread, pending entries in sequence order, in batches of
-// at most 100 entries and 1 MiB. The outbox row is deleted only once the server has the entry.
+// Drains the outbox to one server: per thread, the pending entries recorded for that server, in
+// sequence order, in batches of at most 100 entries and 1 MiB. The outbox row is deleted only
+// once the server has the entry. An entry goes only to the server recorded with it.
 import type { Sqlite } from '../vault/open.js';
 import { settleThreadChange } from '../vault/thread-changes.js';
 import { classify, type Api, type Failure } from './client.js';
@@ -14,7 +15,14 @@ export interface SyncOptions {
   threadPks?: number[];
   /** Epoch ms after which no new request starts. */
   deadline?: number;
-  onProgress?: (sent: number, total: number) => void;
+  /** Entries the server has from this drain so far (sent or already there). */
+  onSent?: (sent: number) => void;
+}
+
+/** The server one drain sends to; rows that recorded none belong to the user's own server. */
+export interface Destination {
+  server: string;
+  userServer: string;
 }
 
 export interface SyncResult {
@@ -29,6 +37,9 @@ export interface SyncResult {
   /** Why it stopped before the outbox was empty, if it did. */
   stop?: Failure | { kind: 'deadline'; message: string };
 }
+
+/** The server a row of the outbox or of pending_thread_changes goes to (two parameters: the user's server, the server). */
+const FOR_SERVER = (alias: string) => `coalesce(${alias}.server, ?) = ?`;
 
 interface ThreadToSync {
   pk: number;
@@ -59,6 +70,34 @@ export function backoffMs(attempts: number, random = Math.random): number {
   return Math.round(base * (0.5 + random()));
 }
 
+/**
+ * The servers that entries and thread changes wait for (of these threads, and every thread
+ * change), as recorded with them; the user's own server for rows that recorded none.
+ */
+export function queuedServers(db: Sqlite, userServer: string, threadPks?: number[]): string[] {
+  const filter = threadPks ? `AND thread_pk IN (SELECT value FROM json_each(?))` : '';
+  const rows = db
+    .prepare(
+      `SELECT coalesce(server, ?) AS server FROM outbox WHERE state = 'pending' ${filter}
+       UNION SELECT coalesce(server, ?) FROM pending_thread_changes WHERE last_error IS NULL`,
+    )
+    .all(userServer, ...(threadPks ? [JSON.stringify(threadPks)] : []), userServer) as { server: string }[];
+  return rows.map((r) => r.server);
+}
+
+/** Pending entries, per server they wait for (the user's own for rows that recorded none). */
+export function pendingByServer(
+  db: Sqlite,
+  userServer: string,
+): { url: string; pending: number; failed: number }[] {
+  return db
+    .prepare(
+      `SELECT coalesce(server, ?) AS url, sum(state = 'pending') AS pending, sum(state = 'failed') AS failed
+       FROM outbox GROUP BY 1 ORDER BY 1`,
+    )
+    .all(userServer) as { url: string; pending: number; failed: number }[];
+}
+
 export function pendingCount(db: Sqlite, threadPks?: number[]): number {
   const filter = threadPks ? `AND thread_pk IN (SELECT value FROM json_each(?))` : '';
   const args = threadPks ? [JSON.stringify(threadPks)] : [];
@@ -78,9 +117,15 @@ export function pendingChanges(db: Sqlite): number {
   ).n;
 }
 
-export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}): Promise<SyncResult> {
+/** Sends what waits for `to.server` (with an API client for that server, and its token only). */
+export async function syncOutbox(
+  db: Sqlite,
+  api: Api,
+  to: Destination,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
   const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0, moved: 0, changed: 0 };
-  const total = pendingCount(db, options.threadPks);
+  const here = [to.userServer, to.server];
   const filter = options.threadPks ? `AND t.pk IN (SELECT value FROM json_each(?))` : '';
   // Threads with a change to send go first, whatever the filter (a new thread of a moved thread's
   // old name may be waiting to be sent), then the threads with entries to send.
@@ -88,23 +133,30 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
     .prepare(
       `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, c.from_project AS move_from,
               c.status_changed, NULL AS change_refused
-       FROM pending_thread_changes c JOIN threads t ON t.pk = c.thread_pk WHERE c.last_error IS NULL
+       FROM pending_thread_changes c JOIN threads t ON t.pk = c.thread_pk
+       WHERE c.last_error IS NULL AND ${FOR_SERVER('c')}
        ORDER BY t.updated_at`,
     )
-    .all() as ThreadToSync[];
+    .all(...here) as ThreadToSync[];
   const sending = db
     .prepare(
       `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, c.from_project AS move_from,
               c.status_changed, c.last_error AS change_refused
-       FROM threads t LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk
-       WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') ${filter}
+       FROM threads t LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk AND ${FOR_SERVER('c')}
+       WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending' AND ${FOR_SERVER('o')})
+         ${filter}
        ORDER BY t.updated_at`,
     )
-    .all(...(options.threadPks ? [JSON.stringify(options.threadPks)] : [])) as ThreadToSync[];
+    .all(
+      ...here,
+      ...here,
+      ...(options.threadPks ? [JSON.stringify(options.threadPks)] : []),
+    ) as ThreadToSync[];
   const threads = [...changing, ...sending.filter((t) => !changing.some((c) => c.pk === t.pk))];
   const pending = db.prepare(
     `SELECT o.entry_pk, e.id, e.seq, e.content, e.author, e.timestamp FROM outbox o
-     JOIN entries e ON e.pk = o.entry_pk WHERE o.thread_pk = ? AND o.state = 'pending' ORDER BY e.seq`,
+     JOIN entries e ON e.pk = o.entry_pk
+     WHERE o.thread_pk = ? AND o.state = 'pending' AND ${FOR_SERVER('o')} ORDER BY e.seq`,
   );
   const acknowledge = db.transaction((thread: ThreadToSync, batch: PendingEntry[], watermark: number) => {
     const remove = db.prepare('DELETE FROM outbox WHERE entry_pk = ?');
@@ -128,8 +180,10 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
     db.prepare('UPDATE pending_thread_changes SET last_error = ? WHERE thread_pk = ?').run(reason, thread.pk);
     // Its entries would land in the server's thread at the old place: they wait with the move.
     return db
-      .prepare(`UPDATE outbox SET state = 'failed', last_error = ? WHERE thread_pk = ? AND state = 'pending'`)
-      .run(reason, thread.pk).changes;
+      .prepare(
+        `UPDATE outbox SET state = 'failed', last_error = ? WHERE thread_pk = ? AND state = 'pending' AND ${FOR_SERVER('outbox')}`,
+      )
+      .run(reason, thread.pk, ...here).changes;
   });
   const setAside = db.prepare(
     `UPDATE outbox SET state = 'failed', last_error = ?, attempts = attempts + 1 WHERE entry_pk = ?`,
@@ -183,7 +237,7 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
     }
     let batchLimit = MAX_BATCH_ENTRIES;
     for (;;) {
-      const entries = pending.all(thread.pk) as PendingEntry[];
+      const entries = pending.all(thread.pk, ...here) as PendingEntry[];
       if (entries.length === 0) break;
       if (options.deadline !== undefined && Date.now() > options.deadline) {
         result.stop = { kind: 'deadline', message: 'the time budget for this sync ran out' };
@@ -208,7 +262,7 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
         result.sent += answer.syncedCount;
         result.duplicates += answer.duplicateCount;
         batchLimit = MAX_BATCH_ENTRIES;
-        options.onProgress?.(result.sent + result.duplicates, total);
+        options.onSent?.(result.sent + result.duplicates);
       } catch (error) {
         const failure = classify(error);
         if (failure.kind === 'too-large' && batch.length > 1) {

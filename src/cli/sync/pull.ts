@@ -1,9 +1,12 @@
 // Brings the user's entries from the server into this vault. For a thread written on two machines,
 // local entries the server has not acknowledged are renumbered after the server's (safe: no one has
-// seen their numbers), and conflicts they met are cleared so the next sync sends them.
+// seen their numbers), and conflicts they met are cleared so the next sync sends them. Each page
+// was checked against src/shared/answers.ts by the API client: a page with anything wrong in it
+// stores nothing.
 import type { Sqlite } from '../vault/open.js';
 import { settleThreadChange } from '../vault/thread-changes.js';
-import type { Api } from './client.js';
+import { originOf } from '../settings.js';
+import { InvalidAnswerError, type Api } from './client.js';
 
 type PullPage = Awaited<ReturnType<Api['threads']['pull']['query']>>;
 type PulledEntry = PullPage['entries'][number];
@@ -39,11 +42,14 @@ export async function pullFromServer(
       ...(cursor ? { cursor } : {}),
       ...(options.projectId ? { projectId: options.projectId } : {}),
     });
+    if (options.projectId) checkScope(page, options.projectId, serverUrl);
     db.transaction(() => {
       // The thread changes first: the entries come under their threads' projects of now.
       for (const change of page.changes) {
-        if (change.fromProjectId !== null)
-          applyMove(db, { ...change, fromProjectId: change.fromProjectId }, result);
+        // A pull of one project moves threads out of it, never another project's into it.
+        const fromHere = options.projectId === undefined || change.fromProjectId === options.projectId;
+        if (change.fromProjectId !== null && fromHere)
+          applyMove(db, { ...change, fromProjectId: change.fromProjectId }, result, serverUrl);
         if (change.status !== null) applyStatus(db, { ...change, status: change.status }, result);
       }
       applyPage(db, page.entries, result, touched);
@@ -58,6 +64,21 @@ export async function pullFromServer(
   }
   result.threads = touched.size;
   return result;
+}
+
+/**
+ * A pull of one project holds only that project's entries, and changes of its threads (a thread
+ * moved out of it included): a server that sends more is refused, and nothing of the page is stored.
+ */
+function checkScope(page: PullPage, projectId: string, serverUrl: string): void {
+  const outside =
+    page.entries.find((e) => e.projectId !== projectId)?.projectId ??
+    page.changes.find((c) => c.projectId !== projectId && c.fromProjectId !== projectId)?.projectId;
+  if (outside !== undefined) {
+    throw new InvalidAnswerError(
+      `the server at ${originOf(serverUrl)} sent a thread of project '${outside}' to a pull of '${projectId}': nothing was stored from that page`,
+    );
+  }
 }
 
 /** This vault's thread that `vlt thread move` moved away from where the server keeps it, if any. */
@@ -87,7 +108,12 @@ function copyAt(db: Sqlite, project: string, slug: string) {
  * it changes; if another thread of this vault holds the new place, the copy stays and the clash
  * waits in `vlt sync queue`.
  */
-function applyMove(db: Sqlite, move: PulledChange & { fromProjectId: string }, result: PullResult): void {
+function applyMove(
+  db: Sqlite,
+  move: PulledChange & { fromProjectId: string },
+  result: PullResult,
+  serverUrl: string,
+): void {
   const { fromProjectId: from, projectId: to, threadId } = move;
   const away = movedAway(db, from, threadId);
   if (away) {
@@ -105,12 +131,13 @@ function applyMove(db: Sqlite, move: PulledChange & { fromProjectId: string }, r
   if (!copy) return;
   if (db.prepare('SELECT 1 FROM threads WHERE project_id = ? AND slug = ?').get(to, threadId)) {
     db.prepare(
-      `INSERT INTO pending_thread_changes (thread_pk, from_project, last_error) VALUES (?, ?, ?)
+      `INSERT INTO pending_thread_changes (thread_pk, from_project, last_error, server) VALUES (?, ?, ?, ?)
        ON CONFLICT (thread_pk) DO UPDATE SET from_project = excluded.from_project, last_error = excluded.last_error`,
     ).run(
       copy.pk,
       to,
       `CONFLICT: the server moved ${from}/${threadId} to ${to}, where this vault has another thread ${threadId}: move one of them (\`vlt thread move\`)`,
+      serverUrl,
     );
     return;
   }

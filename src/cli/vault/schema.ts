@@ -124,6 +124,11 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     nextAttemptAt: text('next_attempt_at'),
     createdAt: createdAt(),
+    /**
+     * The server (its URL) in force when the entry was written: the entry goes there and nowhere
+     * else. NULL (rows from before it was recorded): the user's own server at sync time.
+     */
+    server: text('server'),
   },
   (t) => [index('outbox_thread').on(t.threadPk, t.state)],
 );
@@ -171,4 +176,6 @@ export const pendingThreadChanges = sqliteTable('pending_thread_changes', {
   fromProject: text('from_project'),
   statusChanged: integer('status_changed', { mode: 'boolean' }).notNull().default(false),
   lastError: text('last_error'),
+  /** The server the change goes to, as for the outbox. */
+  server: text('server'),
 });

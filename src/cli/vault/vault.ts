@@ -341,7 +341,8 @@ export class Vault {
       .run();
   }
 
-  moveThread(thread: ThreadRow, toProject: string): void {
+  /** Moves a thread; `server` is the server in force, which the move goes to if the server has the thread. */
+  moveThread(thread: ThreadRow, toProject: string, server: string): void {
     this.orm.transaction(
       (tx) => {
         tx.insert(projects).values({ id: toProject, name: toProject }).onConflictDoNothing().run();
@@ -356,7 +357,7 @@ export class Vault {
         // when it moves back there). A move refused before is tried again.
         if (this.onServer(tx, thread.pk)) {
           tx.run(sql`
-            INSERT INTO pending_thread_changes (thread_pk, from_project) VALUES (${thread.pk}, ${thread.projectId})
+            INSERT INTO pending_thread_changes (thread_pk, from_project, server) VALUES (${thread.pk}, ${thread.projectId}, ${server})
             ON CONFLICT (thread_pk) DO UPDATE SET from_project = coalesce(from_project, excluded.from_project), last_error = NULL`);
           tx.run(sql`
             UPDATE pending_thread_changes SET from_project = NULL
@@ -372,14 +373,15 @@ export class Vault {
     );
   }
 
-  setStatus(thread: ThreadRow, status: ThreadStatus): void {
+  /** Sets a thread's status; `server` as for moveThread. */
+  setStatus(thread: ThreadRow, status: ThreadStatus, server: string): void {
     this.orm.transaction(
       (tx) => {
         tx.update(threads).set({ status }).where(eq(threads.pk, thread.pk)).run();
         // The server's copy follows at the next sync (a new thread gets it with its first entries).
         if (this.onServer(tx, thread.pk)) {
           tx.run(sql`
-            INSERT INTO pending_thread_changes (thread_pk, status_changed) VALUES (${thread.pk}, 1)
+            INSERT INTO pending_thread_changes (thread_pk, status_changed, server) VALUES (${thread.pk}, 1, ${server})
             ON CONFLICT (thread_pk) DO UPDATE SET status_changed = 1`);
         }
       },

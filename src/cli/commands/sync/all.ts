@@ -9,9 +9,10 @@ export class SyncAllCommand extends VltCommand {
     category: 'Sync',
     description: 'Check every thread against the server and send whatever it lacks',
     details: `
-      Asks the server how far it has each local thread (optionally of one project), queues the
-      entries above that point which are not queued already (say, after the server lost data), and
-      sends everything pending.
+      Asks the server in force how far it has each local thread (optionally of one project), queues
+      the entries above that point which are not queued already (say, after the server lost data)
+      for that server, and sends everything pending, each entry to its own server. A server named
+      by this directory's vlt.toml is asked about that project only, unless --project names another.
     `,
     examples: [
       ['Reconcile everything', '$0 sync all'],
@@ -22,11 +23,11 @@ export class SyncAllCommand extends VltCommand {
   projectOption = Option.String('--project', { description: 'Only this project' });
 
   async run(): Promise<void> {
-    const projectId = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
-    const { api, callServer, connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } =
+    const { api, callServer, connection, notLoggedIn, stopReason, syncAndRetryLater } =
       await import('../../sync/run.js');
     const conn = connection(this);
-    if (!conn.token) throw new VltError(NOT_LOGGED_IN);
+    const projectId = this.projectOption === undefined ? conn.project : checkProjectId(this.projectOption);
+    if (!conn.token) throw new VltError(notLoggedIn(conn));
     const db = this.sqlite({ create: false });
     if (!db) {
       this.print('Nothing to send.');
@@ -58,16 +59,16 @@ export class SyncAllCommand extends VltCommand {
         if (serverSeq >= t.lastSeq) return;
         queued += db
           .prepare(
-            `INSERT OR IGNORE INTO outbox (entry_pk, thread_pk, created_at) SELECT pk, thread_pk, ? FROM entries WHERE thread_pk = ? AND seq > ?`,
+            `INSERT OR IGNORE INTO outbox (entry_pk, thread_pk, created_at, server) SELECT pk, thread_pk, ?, ? FROM entries WHERE thread_pk = ? AND seq > ?`,
           )
-          .run(now, t.pk, serverSeq).changes;
+          .run(now, conn.url, t.pk, serverSeq).changes;
       });
     }).immediate();
-    const result = await syncAndRetryLater(this, db, conn, {
+    const result = await syncAndRetryLater(this, db, {
       threadPks: threads.map((t) => t.pk),
       timeoutMs: 30_000,
     });
-    const reason = stopReason(result);
+    const reason = stopReason(result, this);
     if (this.json) {
       this.printJson({
         threads: threads.length,
