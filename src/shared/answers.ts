@@ -13,6 +13,7 @@ import {
   PROJECT_ID_RE,
   THREAD_ID_RE,
   THREAD_STATUSES,
+  USERNAME_RE,
   utf8Length,
 } from './names.js';
 
@@ -31,13 +32,7 @@ const content = z
   .string()
   .check(z.refine((text) => contentProblem(text) === undefined && utf8Length(text) <= MAX_CONTENT_BYTES));
 const time = z.date().check(z.gte(MIN_TIME), z.lte(MAX_TIME));
-/**
- * schemas.ts's USERNAME_RE, restated: importing that module would bring zod's full API into the
- * push path (esbuild shares zod's core between the two in one chunk). answers.test.ts checks that
- * the two are the same rule.
- */
-export const ANSWER_USERNAME_RE = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
-const username = z.string().check(z.regex(ANSWER_USERNAME_RE));
+const username = z.string().check(z.regex(USERNAME_RE));
 
 export const pushAnswer = z.object({
   syncedCount: count,
