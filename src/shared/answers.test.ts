@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerSchema } from './answers.js';
-import {
-  checkAnswer,
-  oracleAnswer,
-  pullPage,
-  pushAnswer,
-  whoamiAnswer,
-} from './answers.js';
+import { checkAnswer, oracleAnswer, pullPage, pushAnswer, whoamiAnswer } from './answers.js';
 
 const at = new Date('2026-11-24T12:00:00Z');
 const entry = {

@@ -12,7 +12,6 @@ import {
   USERNAME_RE,
 } from './names.js';
 
-
 export const projectId = z
   .string()
   .regex(PROJECT_ID_RE, 'a project id is 1-64 lower-case letters, digits and hyphens');
