@@ -4,6 +4,7 @@ import type { VltCommand } from './base.js';
 import { terminalText } from './output.js';
 import type { WrittenEntry } from './vault/append.js';
 import type { Sqlite } from './vault/open.js';
+import { Outbox } from './vault/outbox.js';
 
 /** How long a push may spend syncing after its entry is safe on disk. */
 export const PUSH_SYNC_BUDGET_MS = 1000;
@@ -36,19 +37,14 @@ async function syncThreadNow(
   return reason ? { state: 'queued', reason } : { state: 'synced' };
 }
 
-/** Syncs a thread after `vlt thread move` or `vlt thread status` changed it (see pending_thread_changes). */
+/** Syncs a thread after `vlt thread move` or `vlt thread status` changed it (see vault/outbox.ts). */
 export function syncThreadChange(
   command: VltCommand & { noSync: boolean },
   threadPk: number,
   change: 'move' | 'status',
 ): Promise<SyncOutcome> {
   return syncThreadNow(command, threadPk, (db) => {
-    const left = db
-      .prepare(
-        `SELECT last_error AS refused FROM pending_thread_changes
-         WHERE thread_pk = ? AND ${change === 'move' ? 'from_project IS NOT NULL' : 'status_changed'}`,
-      )
-      .get(threadPk) as { refused: string | null } | undefined;
+    const left = new Outbox(db).changeLeft(threadPk, change);
     return left
       ? (left.refused ?? `the ${change === 'move' ? 'move' : 'status change'} waits to be sent`)
       : undefined;
@@ -61,9 +57,7 @@ export const syncLine = (sync: SyncOutcome) =>
 
 function syncAfterWrite(command: VltCommand & { noSync: boolean }, written: WrittenEntry) {
   return syncThreadNow(command, written.threadPk, (db) =>
-    db
-      .prepare('SELECT 1 FROM outbox o JOIN entries e ON e.pk = o.entry_pk WHERE e.id = ?')
-      .get(written.entryId)
+    new Outbox(db).isQueued(written.entryId)
       ? 'the server set this entry aside: see `vlt sync queue`'
       : undefined,
   );

@@ -5,7 +5,8 @@ import type { VltCommand } from '../base.js';
 import { notLoggedIn, originOf } from '../settings.js';
 import type { Sqlite } from '../vault/open.js';
 import { classify, createApi, type Api } from './client.js';
-import { pendingCount, queuedServers, syncOutbox, type SyncOptions, type SyncResult } from './engine.js';
+import { Outbox } from '../vault/outbox.js';
+import { syncOutbox, type SyncOptions, type SyncResult } from './engine.js';
 import { startRetrier } from './retrier.js';
 
 /** A server, and the token the user has for its origin, if any. */
@@ -84,8 +85,9 @@ export async function syncQueued(
     retrier: false,
   };
   const userServer = command.userServer().url;
-  const total = options.onProgress ? pendingCount(db, options.threadPks) : 0;
-  for (const url of queuedServers(db, userServer, options.threadPks)) {
+  const outbox = new Outbox(db);
+  const total = options.onProgress ? outbox.pendingCount(options.threadPks) : 0;
+  for (const url of outbox.queuedServers(userServer, options.threadPks)) {
     const conn = connectionTo(command, url);
     if (!conn.token) {
       report.notLoggedIn.push(conn);

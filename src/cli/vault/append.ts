@@ -4,6 +4,7 @@ import { VltError } from '../../shared/errors.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { uuidv7, type RandomFill } from '../../shared/uuidv7.js';
 import type { Sqlite } from './open.js';
+import { Outbox } from './outbox.js';
 
 export interface WrittenEntry {
   threadPk: number;
@@ -67,12 +68,7 @@ function append(db: Sqlite, head: ThreadHead, input: EntryInput, timestamp: stri
     )
     .run(id, head.pk, seq, head.last_id, input.content, input.author, timestamp);
   db.prepare('UPDATE threads SET last_seq = ?, updated_at = ? WHERE pk = ?').run(seq, timestamp, head.pk);
-  db.prepare('INSERT INTO outbox (entry_pk, thread_pk, created_at, server) VALUES (?, ?, ?, ?)').run(
-    lastInsertRowid,
-    head.pk,
-    timestamp,
-    input.server,
-  );
+  new Outbox(db).queue(lastInsertRowid, head.pk, timestamp, input.server);
   return { threadPk: head.pk, project: input.project, thread: input.slug, entryId: id, seq, timestamp };
 }
 

@@ -40,14 +40,21 @@ const entry = (project: string, slug: string, content: string, author = 'user') 
   server: null,
 });
 
+/** The schema version a vault reaches: one per migration in drizzle/vault. */
+const SCHEMA = (
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../../drizzle/vault/meta/_journal.json'), 'utf8'),
+  ) as { entries: unknown[] }
+).entries.length;
+
 describe('opening', () => {
   it('sets WAL, foreign keys, a busy timeout and applies every migration once', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(30000);
-    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA);
     const again = openVault(join(dir, 'vault.db'), { create: false })!;
-    expect(again.pragma('user_version', { simple: true })).toBe(6);
+    expect(again.pragma('user_version', { simple: true })).toBe(SCHEMA);
     again.close();
   });
 
@@ -67,7 +74,7 @@ describe('opening', () => {
       INSERT INTO sync_watermarks (thread_pk, server_seq) VALUES (1, 3);`);
     old.close();
     const upgraded = openVault(path, { create: false })!;
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(6);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA);
     expect(upgraded.prepare('SELECT count(*) AS n FROM pending_thread_changes').get()).toEqual({ n: 0 });
     // A thread the server had, moved now, waits to be moved there too; one it never had does not.
     const upgradedVault = new Vault(upgraded);

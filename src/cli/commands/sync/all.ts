@@ -33,18 +33,21 @@ export class SyncAllCommand extends VltCommand {
       this.print('Nothing to send.');
       return;
     }
-    const threads = db
-      .prepare(
-        // Asked where the server keeps the thread: a move waiting to be sent goes first in the sync.
-        `SELECT t.pk, coalesce(c.from_project, t.project_id) AS project, t.slug, t.last_seq AS lastSeq
-         FROM threads t LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk ${projectId ? 'WHERE t.project_id = ?' : ''}`,
-      )
-      .all(...(projectId ? [projectId] : [])) as {
-      pk: number;
-      project: string;
-      slug: string;
-      lastSeq: number;
-    }[];
+    const { Outbox } = await import('../../vault/outbox.js');
+    const outbox = new Outbox(db);
+    // Asked where the server keeps the thread: a move waiting to be sent goes first in the sync.
+    const threads = (
+      db
+        .prepare(
+          `SELECT pk, project_id AS project, slug, last_seq AS lastSeq FROM threads ${projectId ? 'WHERE project_id = ?' : ''}`,
+        )
+        .all(...(projectId ? [projectId] : [])) as {
+        pk: number;
+        project: string;
+        slug: string;
+        lastSeq: number;
+      }[]
+    ).map((t) => ({ ...t, project: outbox.serverProject(t.pk, t.project) }));
     const client = api(conn, 30_000);
     const statuses = await callServer(conn, () =>
       Promise.all(
@@ -53,15 +56,9 @@ export class SyncAllCommand extends VltCommand {
     );
     let queued = 0;
     db.transaction(() => {
-      const now = new Date().toISOString();
       threads.forEach((t, i) => {
         const serverSeq = statuses[i]!.lastSyncedSequence;
-        if (serverSeq >= t.lastSeq) return;
-        queued += db
-          .prepare(
-            `INSERT OR IGNORE INTO outbox (entry_pk, thread_pk, created_at, server) SELECT pk, thread_pk, ?, ? FROM entries WHERE thread_pk = ? AND seq > ?`,
-          )
-          .run(now, conn.url, t.pk, serverSeq).changes;
+        if (serverSeq < t.lastSeq) queued += outbox.requeue(t.pk, conn.url, serverSeq);
       });
     }).immediate();
     const result = await syncAndRetryLater(this, db, {

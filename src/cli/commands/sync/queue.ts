@@ -17,46 +17,15 @@ export class SyncQueueCommand extends VltCommand {
     examples: [['What is waiting?', '$0 sync queue']],
   });
 
-  run(): void {
+  async run(): Promise<void> {
     const db = this.sqlite({ create: false });
     const userServer = this.userServer().url;
-    const items = (db
-      ?.prepare(
-        `SELECT t.project_id AS project, t.slug AS thread, e.id AS entryId, e.seq, o.attempts,
-                o.last_error AS lastError, o.state, coalesce(o.server, ?) AS server
-         FROM outbox o JOIN entries e ON e.pk = o.entry_pk JOIN threads t ON t.pk = o.thread_pk
-         ORDER BY o.state DESC, t.project_id, t.slug, e.seq`,
-      )
-      .all(userServer) ?? []) as {
-      project: string;
-      thread: string;
-      entryId: string;
-      seq: number;
-      attempts: number;
-      lastError: string | null;
-      state: string;
-      server: string;
-    }[];
+    const { Outbox } = await import('../../vault/outbox.js');
+    const outbox = db ? new Outbox(db) : undefined;
+    const items = outbox?.entries(userServer) ?? [];
     // Thread changes the server has not had yet: a move (from where the server keeps it) and a
     // status, waiting, or refused (with why).
-    const changes = (db
-      ?.prepare(
-        `SELECT t.project_id AS project, t.slug AS thread, coalesce(c.from_project, t.project_id) AS serverProject,
-                c.from_project IS NOT NULL AS moved, CASE WHEN c.status_changed THEN t.status END AS status,
-                CASE WHEN c.last_error IS NULL THEN 'pending' ELSE 'failed' END AS state, c.last_error AS lastError,
-                coalesce(c.server, ?) AS server
-         FROM pending_thread_changes c JOIN threads t ON t.pk = c.thread_pk ORDER BY t.project_id, t.slug`,
-      )
-      .all(userServer) ?? []) as {
-      project: string;
-      thread: string;
-      serverProject: string;
-      moved: number;
-      status: string | null;
-      state: string;
-      lastError: string | null;
-      server: string;
-    }[];
+    const changes = outbox?.changes(userServer) ?? [];
     if (this.json) {
       this.printJson({ items, changes: changes.map(({ moved: _moved, ...change }) => change) });
       return;

@@ -28,10 +28,11 @@ export class SyncRetryCommand extends VltCommand {
   async run(): Promise<number | void> {
     if (this.background) return this.runBackground();
     const { stopReason, syncAndRetryLater } = await import('../../sync/run.js');
-    const { pendingCount, pendingChanges } = await import('../../sync/engine.js');
+    const { Outbox } = await import('../../vault/outbox.js');
     const db = this.sqlite({ create: false });
-    const total = db ? pendingCount(db) : 0;
-    if (!db || total + pendingChanges(db) === 0) {
+    const outbox = db ? new Outbox(db) : undefined;
+    const total = outbox?.pendingCount() ?? 0;
+    if (!db || !outbox || total + outbox.changeCount() === 0) {
       if (this.json)
         this.printJson({ sent: 0, duplicates: 0, failed: 0, moved: 0, statusChanged: 0, remaining: 0 });
       else this.print('Nothing to send.');
@@ -47,7 +48,7 @@ export class SyncRetryCommand extends VltCommand {
       },
     });
     if (tty) this.context.stderr.write('\n');
-    const remaining = pendingCount(db);
+    const remaining = outbox.pendingCount();
     const reason = stopReason(result, this);
     if (this.json) {
       this.printJson({
@@ -80,7 +81,7 @@ export class SyncRetryCommand extends VltCommand {
     const { RETRIER_GIVE_UP_MS, RETRIER_MAX_PAUSE_MS, releaseRetrierLock, takeRetrierLock } =
       await import('../../sync/retrier.js');
     const { mayPass, syncQueued } = await import('../../sync/run.js');
-    const { pendingCount, pendingChanges } = await import('../../sync/engine.js');
+    const { Outbox } = await import('../../vault/outbox.js');
     const env = this.context.env;
     if (!takeRetrierLock(env)) return;
     try {
@@ -88,7 +89,8 @@ export class SyncRetryCommand extends VltCommand {
       let pause = 1000;
       while (Date.now() < giveUpAt) {
         const db = this.sqlite({ create: false });
-        if (!db || pendingCount(db) + pendingChanges(db) === 0) return;
+        const outbox = db ? new Outbox(db) : undefined;
+        if (!db || !outbox || outbox.pendingCount() + outbox.changeCount() === 0) return;
         // Settings are read again each round: a new `vlt auth login` takes effect at once.
         this.resetSettings();
         const result = await syncQueued(this, db, { timeoutMs: 30_000 });

@@ -10,7 +10,7 @@ interface ThreadRow {
   localSeq: number;
   knownServerSeq: number;
   serverProject: string;
-  changing: number;
+  changing: boolean;
   pending: number;
   failed: number;
 }
@@ -32,21 +32,29 @@ export class SyncStatusCommand extends VltCommand {
   async run(): Promise<void> {
     const { api, connection, notLoggedIn } = await import('../../sync/run.js');
     const { classify } = await import('../../sync/client.js');
-    const { pendingByServer } = await import('../../sync/engine.js');
     const { retrierPid } = await import('../../sync/retrier.js');
     const conn = connection(this);
     const db = this.sqlite({ create: false });
-    const threads = (db
-      ?.prepare(
-        `SELECT t.pk, t.project_id AS project, t.slug AS thread, t.last_seq AS localSeq,
-              coalesce(w.server_seq, -1) AS knownServerSeq, coalesce(c.from_project, t.project_id) AS serverProject,
-              c.thread_pk IS NOT NULL AS changing,
-              (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') AS pending,
-              (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'failed') AS failed
-       FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk
-       ORDER BY t.project_id, t.slug`,
-      )
-      .all() ?? []) as ThreadRow[];
+    const { Outbox } = await import('../../vault/outbox.js');
+    const outbox = db ? new Outbox(db) : undefined;
+    const states = outbox?.threadStates() ?? new Map();
+    const threads: ThreadRow[] = (
+      (db
+        ?.prepare(
+          'SELECT pk, project_id AS project, slug AS thread, last_seq AS localSeq FROM threads ORDER BY project_id, slug',
+        )
+        .all() ?? []) as Pick<ThreadRow, 'pk' | 'project' | 'thread' | 'localSeq'>[]
+    ).map((t) => {
+      const state = states.get(t.pk);
+      return {
+        ...t,
+        knownServerSeq: state?.serverSeq ?? -1,
+        serverProject: state?.serverProject ?? t.project,
+        changing: state?.changing ?? false,
+        pending: state?.pending ?? 0,
+        failed: state?.failed ?? 0,
+      };
+    });
 
     let reachable: boolean;
     let user: string | null = null;
@@ -83,7 +91,7 @@ export class SyncStatusCommand extends VltCommand {
     const failed = threads.reduce((n, t) => n + t.failed, 0);
     const changes = threads.filter((t) => t.changing).length;
     // Where the queue waits to go: each entry to the server recorded with it.
-    const servers = (db ? pendingByServer(db, this.userServer().url) : []).map((s) => {
+    const servers = (outbox?.byServer(this.userServer().url) ?? []).map((s) => {
       const origin = originOf(s.url);
       return { ...s, origin, loggedIn: this.tokenFor(origin) !== undefined };
     });

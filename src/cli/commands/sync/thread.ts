@@ -27,17 +27,13 @@ export class SyncThreadCommand extends VltCommand {
     const { thread } = await this.requireThread(ref);
     const db = this.sqlite({ create: false })!;
     const server = this.server().url;
+    const { Outbox } = await import('../../vault/outbox.js');
+    const outbox = new Outbox(db);
     db.transaction(() => {
-      if (this.force) {
-        db.prepare(
-          `INSERT OR IGNORE INTO outbox (entry_pk, thread_pk, created_at, server) SELECT pk, thread_pk, ?, ? FROM entries WHERE thread_pk = ?`,
-        ).run(new Date().toISOString(), server, thread.pk);
-      }
-      db.prepare(`UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE thread_pk = ?`).run(
-        thread.pk,
-      );
+      if (this.force) outbox.requeue(thread.pk, server);
+      outbox.retry(thread.pk);
       // A move the server refused is tried again too.
-      db.prepare('UPDATE pending_thread_changes SET last_error = NULL WHERE thread_pk = ?').run(thread.pk);
+      outbox.retryChange(thread.pk);
     }).immediate();
     const { stopReason, syncAndRetryLater } = await import('../../sync/run.js');
     const result = await syncAndRetryLater(this, db, { threadPks: [thread.pk], timeoutMs: 30_000 });
