@@ -1,5 +1,5 @@
-// The README's performance section, generated from bench/results.json: `npm run bench` rewrites it;
-// test/bench-report.test.ts fails when the README and the results disagree.
+// docs/performance.md, generated from bench/results.json: `npm run bench` rewrites it;
+// test/bench-report.test.ts fails when docs/performance.md and the results disagree.
 
 export interface ServerRow {
   instances?: number;
@@ -245,6 +245,6 @@ export function renderPerformance(r: BenchResults): string {
 export function updateReadme(readme: string, results: BenchResults): string {
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${BEGIN} … ${END} section`);
+  if (start < 0 || end < start) throw new Error(`docs/performance.md has no ${BEGIN} … ${END} section`);
   return readme.slice(0, start) + renderPerformance(results) + readme.slice(end + END.length);
 }

@@ -1,12 +1,12 @@
 // `npm run bench`: the one benchmark report. Prints each figure and writes them all to
-// bench/results.json; the README's performance section is generated from that file (bench/readme.ts).
+// bench/results.json; docs/performance.md is generated from that file (bench/readme.ts).
 // Everything is whole processes or real HTTP against a real `vlt-server`, medians of several runs,
 // each compared side by side, in the same run, with its floor.
 //
 //   node scripts/run-ts.mjs bench/report.ts [--runs N] [--large] [--quick] [--out FILE] [--no-readme]
 //
 // --large adds 1,000,000 entries to the growth rows (minutes; not in CI); --quick is a small smoke
-// run (1,000 entries, 5 runs) that writes no README; --postgres-only measures the PostgreSQL rows
+// run (1,000 entries, 5 runs) that writes no docs/performance.md; --postgres-only measures the PostgreSQL rows
 // again and keeps the rest.
 import Database from 'better-sqlite3';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
@@ -524,9 +524,9 @@ async function postgresOnly() {
     postgresAt: new Date().toISOString(),
   };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  const readme = join(ROOT, 'README.md');
+  const readme = join(ROOT, 'docs', 'performance.md');
   writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), results));
-  log(`updated the PostgreSQL rows of ${out} and README.md`);
+  log(`updated the PostgreSQL rows of ${out} and docs/performance.md`);
 }
 
 async function main() {
@@ -568,9 +568,9 @@ async function main() {
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${out} in ${results.seconds} s`);
   if (!quick && !flag('--no-readme')) {
-    const readme = join(ROOT, 'README.md');
+    const readme = join(ROOT, 'docs', 'performance.md');
     writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), results));
-    log('updated the performance section of README.md');
+    log('updated docs/performance.md');
   }
   console.log(JSON.stringify(results, null, 2));
 }

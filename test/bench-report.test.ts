@@ -1,4 +1,4 @@
-// The benchmark report: the README's performance section is what bench/results.json says, and the
+// The benchmark report: docs/performance.md is what bench/results.json says, and the
 // report runs end to end (a small --quick run: the real CLI, the real server, every row filled).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,17 +10,17 @@ import { renderPerformance, updateReadme, type BenchResults } from '../bench/rea
 const ROOT = join(import.meta.dirname, '..');
 
 describe('benchmark report', () => {
-  it("the README's performance section is generated from bench/results.json", () => {
+  it("docs/performance.md is generated from bench/results.json", () => {
     const results = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as BenchResults;
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const readme = readFileSync(join(ROOT, 'docs', 'performance.md'), 'utf8');
     expect(readme).toContain(renderPerformance(results));
     expect(updateReadme(readme, results)).toBe(readme);
-    // The committed report covers the sizes the README speaks of.
+    // The committed report covers the sizes the page speaks of.
     expect(results.growth.map((g) => g.entries)).toEqual(expect.arrayContaining([10_000, 100_000]));
   });
 
   // A whole (small) benchmark run: a minute of processes and servers. `.ci/run` runs it
-  // (VLT_TEST_BENCH=1); `npm test` checks the report against the README only.
+  // (VLT_TEST_BENCH=1); `npm test` checks the report against docs/performance.md only.
   it.skipIf(process.env.VLT_TEST_BENCH !== '1')(
     'npm run bench -- --quick runs every measurement and reports each',
     () => {

@@ -78,6 +78,16 @@ export abstract class VltCommand extends Command<VltContext> {
     return resolveServer(this.settings, flag);
   }
 
+  /**
+   * The server to record with what this command queues: the server in force, or none (null: the
+   * user's own server at sync time) while nothing chose one (the default), so that entries written
+   * before `vlt auth login --server …` go to the server the user then chooses.
+   */
+  queueServer(): string | null {
+    const inForce = this.server();
+    return inForce.source === 'default' ? null : inForce.url;
+  }
+
   /** The user's own server, which no project file chooses: queued entries without a recorded server go there. */
   userServer(): Server {
     return userServer(this.settings);

@@ -335,7 +335,7 @@ export class Outbox {
    * (kept from an earlier move not sent yet; none when it moves back there). A move refused
    * before is tried again, and the thread's entries set aside go again, to the new place.
    */
-  recordMove(threadPk: number, fromProject: string, toProject: string, server: string): void {
+  recordMove(threadPk: number, fromProject: string, toProject: string, server: string | null): void {
     if (this.onServer(threadPk)) {
       this.sql(
         `INSERT INTO pending_thread_changes (thread_pk, from_project, server) VALUES (?, ?, ?)
@@ -350,7 +350,7 @@ export class Outbox {
   }
 
   /** `vlt thread status` set the thread's status (in its transaction): it waits to be sent if the server has the thread. */
-  recordStatus(threadPk: number, server: string): void {
+  recordStatus(threadPk: number, server: string | null): void {
     if (!this.onServer(threadPk)) return;
     this.sql(
       `INSERT INTO pending_thread_changes (thread_pk, status_changed, server) VALUES (?, 1, ?)

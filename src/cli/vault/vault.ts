@@ -349,7 +349,7 @@ export class Vault {
   }
 
   /** Moves a thread; `server` is the server in force, which the move goes to if the server has the thread. */
-  moveThread(thread: ThreadRow, toProject: string, server: string): void {
+  moveThread(thread: ThreadRow, toProject: string, server: string | null): void {
     this.orm.transaction(
       (tx) => {
         tx.insert(projects).values({ id: toProject, name: toProject }).onConflictDoNothing().run();
@@ -367,7 +367,7 @@ export class Vault {
   }
 
   /** Sets a thread's status; `server` as for moveThread. */
-  setStatus(thread: ThreadRow, status: ThreadStatus, server: string): void {
+  setStatus(thread: ThreadRow, status: ThreadStatus, server: string | null): void {
     this.orm.transaction(
       (tx) => {
         tx.update(threads).set({ status }).where(eq(threads.pk, thread.pk)).run();

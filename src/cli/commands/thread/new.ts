@@ -37,7 +37,7 @@ export class ThreadNewCommand extends VltCommand {
       slug: ref.thread,
       content,
       author,
-      server: this.server().url,
+      server: this.queueServer(),
     });
     await reportWrite(this, written, `CREATED: ${written.project}/${written.thread}`);
   }

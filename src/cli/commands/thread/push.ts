@@ -34,7 +34,7 @@ export class ThreadPushCommand extends VltCommand {
       slug: ref.thread,
       content,
       author,
-      server: this.server().url,
+      server: this.queueServer(),
     });
     await reportWrite(this, written, `OK: ${written.thread}/${written.seq}`);
   }

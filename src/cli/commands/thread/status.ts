@@ -36,7 +36,7 @@ export class ThreadStatusCommand extends VltCommand {
       else this.print(line);
       return;
     }
-    vault.setStatus(thread, status, this.server().url);
+    vault.setStatus(thread, status, this.queueServer());
     if (!this.json) this.print(line);
     const sync = await syncThreadChange(this, thread.pk, 'status');
     if (this.json) this.printJson({ ...shown, sync });
