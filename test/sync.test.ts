@@ -72,6 +72,27 @@ describe('sync', () => {
     expect(status.server.problem).toMatch(/not logged in/);
   });
 
+  it('entries written before any server was chosen go to the one the user then logs in to', async () => {
+    const { server, token } = await world();
+    const box = machine(server.url, token);
+    delete box.env.VLT_SERVER_URL;
+    delete box.env.VLT_SYNC_TOKEN;
+    box.env.VLT_NO_RETRIER = '1';
+    ok(vlt(box, ['init', '--project', 'app']));
+    expect(vlt(box, ['thread', 'new', 'early', 'before any login']).stdout).toBe(
+      'CREATED: app/early\nqueued: not logged in to http://localhost:8000: run `vlt auth login --server http://localhost:8000`\n',
+    );
+    const login = vlt(
+      box,
+      ['auth', 'login', '--server', server.url, '--username', 'alice', '--password-stdin'],
+      'correct horse battery\n',
+    );
+    ok(login);
+    expect(vlt(box, ['thread', 'push', 'early', 'after the login']).stdout).toBe('OK: early/1\nsynced\n');
+    const got = await api(server.url, token).threads.get.query({ projectId: 'app', threadId: 'early' });
+    expect(got.entries.map((e) => e.content)).toEqual(['before any login', 'after the login']);
+  });
+
   it('server down: 12 pushes queue; server up: sync retry sends them all, in order, once', async () => {
     const { data, server, token } = await world();
     const port = server.port;
