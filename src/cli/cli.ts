@@ -24,6 +24,7 @@ import { ThreadPushCommand } from './commands/thread/push.js';
 import { ThreadReadCommand } from './commands/thread/read.js';
 import { ThreadSeekCommand } from './commands/thread/seek.js';
 import { ThreadStatusCommand } from './commands/thread/status.js';
+import { ThreadSummaryCommand } from './commands/thread/summary.js';
 import { ThreadTagCommand } from './commands/thread/tag.js';
 
 import { VERSION } from '../shared/version.js';
@@ -41,6 +42,7 @@ export const COMMANDS = [
   ThreadLinkCommand,
   ThreadMoveCommand,
   ThreadStatusCommand,
+  ThreadSummaryCommand,
   OracleCommand,
   SyncStatusCommand,
   SyncRetryCommand,
