@@ -151,6 +151,62 @@ describe.skipIf(!available)('web UI', () => {
     await page.close();
   });
 
+  it("shows the thread's summary above the history, current to its last entry, on a wide screen and a phone", async () => {
+    const token = userWithToken(data, 'summaries');
+    const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };
+    const notes = [
+      'Goal: move sessions to JWT without logging anyone out.',
+      'Tried refresh tokens in cookies: CORS got in the way.',
+      'Decided: access tokens expire after 15 minutes, refresh tokens after 90 days.',
+      'Should revoked tokens be checked on every request?',
+      'Blocked by the key rotation service, which has no API yet.',
+    ];
+    expect(vlt(cli, ['thread', 'new', 'notes/session-tokens', notes[0]!]).stdout).toMatch(/synced/);
+    for (const note of notes.slice(1)) {
+      expect(vlt(cli, ['thread', 'push', 'notes/session-tokens', note]).stdout).toMatch(/synced/);
+    }
+    let head = 4;
+    for (const [width, name] of [
+      [1280, '10-thread-summary'],
+      [390, '11-thread-summary-phone'],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(server.url);
+      await page.getByLabel('Username').fill('summaries');
+      await page.getByLabel('Password').fill('correct horse battery');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Threads' }).waitFor();
+      await page.goto(`${server.url}/t/notes/session-tokens`);
+      const summary = page.locator('section.summary');
+      await summary
+        .getByRole('heading', { name: `Summary made from the entries · current to #${head}` })
+        .waitFor();
+      // The CLI's summary, line for line, above the history.
+      const local = JSON.parse(vlt(cli, ['thread', 'summary', 'notes/session-tokens', '--json']).stdout) as {
+        summary: string;
+      };
+      expect((await summary.locator('p').allInnerTexts()).join('\n')).toBe(local.summary);
+      const box1 = (await summary.boundingBox())!;
+      const history = (await page.locator('ol.entries').boundingBox())!;
+      expect(box1.y + box1.height).toBeLessThanOrEqual(history.y);
+      // Nothing wider than the screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await shot(page, name);
+      if (width === 1280) {
+        // A new entry: the summary follows without a reload.
+        expect(
+          vlt(cli, ['thread', 'push', 'notes/session-tokens', 'Unblocked: the rotation API shipped.']).stdout,
+        ).toMatch(/synced/);
+        head = 5;
+        await summary.getByRole('heading', { name: /current to #5/ }).waitFor({ timeout: 5000 });
+        expect(await summary.textContent()).not.toContain('Blockers:');
+        await summary.getByRole('link', { name: 'session-tokens#2' }).click();
+        await page.waitForURL(/#e2$/);
+      }
+      await page.close();
+    }
+  });
+
   it("shows another user's thread URL as not found", async () => {
     const other = userWithToken(data, 'someone');
     const otherBox = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: other } };

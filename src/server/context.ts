@@ -10,6 +10,7 @@ import { Embeddings, type EmbeddingsConfig } from './services/embeddings.js';
 import type { LlmConfig } from './services/llm.js';
 import { Oracle } from './services/oracle.js';
 import { AttemptLimiter, CallLimiter } from './services/rate-limit.js';
+import { Summaries } from './services/summaries.js';
 import { Threads } from './services/threads.js';
 
 /** The session cookie's name: `__Host-` (Secure, path /, no Domain: no other host can set it) behind HTTPS. */
@@ -20,6 +21,7 @@ export interface ServerDeps {
   limits: Limits;
   accounts: Accounts;
   threads: Threads;
+  summaries: Summaries;
   oracle: Oracle;
   /** Login and sign-up attempts, counted in the database. */
   attempts: AttemptLimiter;
@@ -44,11 +46,13 @@ export function createDeps(
     embeddings?: EmbeddingsConfig | undefined;
   },
 ): ServerDeps {
+  const threads = new Threads(db, limits);
   return {
     db,
     limits,
     accounts: new Accounts(db, options.secret),
-    threads: new Threads(db, limits),
+    threads,
+    summaries: new Summaries(threads, options.llm),
     oracle: new Oracle(
       db,
       limits,
