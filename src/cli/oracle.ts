@@ -1,0 +1,59 @@
+// Asking the Oracle from the CLI (`vlt oracle`, and `vlt mcp`'s tool): the server's answer, or,
+// with `local`, or when the server cannot be reached, the same retrieval and extractive answer
+// over the local vault, saying which.
+import { usageError, VltError } from '../shared/errors.js';
+import type { OracleSource } from '../shared/oracle.js';
+import type { VltCommand } from './base.js';
+
+export type OracleSourceView = Omit<OracleSource, 'content'>;
+
+export interface OracleResult {
+  answer: string;
+  /** The server's mode (`extractive`, `llm`, `extractive-fallback`), or `local`. */
+  mode: string;
+  note: string | null;
+  sources: OracleSourceView[];
+}
+
+export async function askOracle(
+  command: VltCommand,
+  input: { question: string; project: string | undefined; limit: number; local: boolean },
+): Promise<OracleResult> {
+  const { question, project, limit } = input;
+  let localReason = input.local ? '--local' : undefined;
+  if (!input.local) {
+    const { api, connection } = await import('./sync/run.js');
+    const { classify } = await import('./sync/client.js');
+    const conn = connection(command);
+    if (!conn.token) localReason = `not logged in to ${conn.origin}`;
+    else {
+      try {
+        return await api(conn, 15_000).oracle.ask.mutate({
+          question,
+          limit,
+          ...(project ? { projectId: project } : {}),
+        });
+      } catch (error) {
+        const failure = classify(error);
+        if (failure.kind === 'rejected' || failure.kind === 'too-large') throw usageError(failure.message);
+        if (failure.kind === 'invalid') throw new VltError(failure.message);
+        localReason =
+          failure.kind === 'unauthorized'
+            ? 'the server refused the token'
+            : `server unreachable: ${failure.message}`;
+      }
+    }
+  }
+  const { composeExtractive } = await import('../shared/oracle.js');
+  const vault = await command.optionalVault();
+  const { stems, sources } = vault?.oracleSources(question, { project, limit }) ?? {
+    stems: [],
+    sources: [],
+  };
+  return {
+    answer: composeExtractive(stems, sources),
+    mode: 'local',
+    note: `answered from the local vault (${localReason})`,
+    sources: sources.map(({ content: _content, context: _context, ...source }) => source),
+  };
+}
