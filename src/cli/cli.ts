@@ -9,6 +9,7 @@ import { ConfigGetCommand } from './commands/config/get.js';
 import { ConfigListCommand } from './commands/config/list.js';
 import { ConfigSetCommand } from './commands/config/set.js';
 import { InitCommand } from './commands/init.js';
+import { McpCommand } from './commands/mcp.js';
 import { OracleCommand } from './commands/oracle.js';
 import { SyncAllCommand } from './commands/sync/all.js';
 import { SyncPullCommand } from './commands/sync/pull.js';
@@ -44,6 +45,7 @@ export const COMMANDS = [
   ThreadStatusCommand,
   ThreadSummaryCommand,
   OracleCommand,
+  McpCommand,
   SyncStatusCommand,
   SyncRetryCommand,
   SyncQueueCommand,

@@ -148,6 +148,39 @@ export class Vault {
     }));
   }
 
+  /**
+   * Up to `limit` entries with a sequence from `fromSeq` to `toSeq` (inclusive), oldest first or
+   * newest first: a page of a thread, for readers that go through it in parts (`vlt mcp`).
+   */
+  readRange(
+    thread: ThreadRow,
+    range: { order: 'oldest' | 'newest'; fromSeq: number; toSeq: number; limit: number },
+  ): EntryView[] {
+    const watermark = this.serverSeq(thread.pk);
+    const rows = this.orm
+      .select({
+        pk: entries.pk,
+        id: entries.id,
+        seq: entries.seq,
+        author: entries.author,
+        content: entries.content,
+        timestamp: entries.timestamp,
+      })
+      .from(entries)
+      .where(
+        and(eq(entries.threadPk, thread.pk), sql`${entries.seq} BETWEEN ${range.fromSeq} AND ${range.toSeq}`),
+      )
+      .orderBy(range.order === 'oldest' ? asc(entries.seq) : desc(entries.seq))
+      .limit(range.limit)
+      .all();
+    const tagsByEntry = this.tagsFor(rows.map((r) => r.pk));
+    return rows.map(({ pk, ...r }) => ({
+      ...r,
+      synced: r.seq <= watermark,
+      tags: tagsByEntry.get(pk) ?? [],
+    }));
+  }
+
   private matchInThread(threadPk: number, match: string) {
     const hits = highlightCte(VAULT_INDEX, match, threadPk);
     return this.sqlite
