@@ -29,7 +29,7 @@ interface Session {
 const sessions: Session[] = [];
 const boxes: Sandbox[] = [];
 
-async function connect(box: Sandbox, args: string[] = []): Promise<Session> {
+async function connect(box: Sandbox, args: string[] = [], modern = false): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [VLT_BIN, 'mcp', ...args],
@@ -37,7 +37,11 @@ async function connect(box: Sandbox, args: string[] = []): Promise<Session> {
     env: box.env as Record<string, string>,
     stderr: 'pipe',
   });
-  const client = new Client({ name: 'vlt-test', version: '1.0.0' });
+  // The default is the 2025 `initialize` handshake (what agents send today); `modern` negotiates 2026-07-28.
+  const client = new Client(
+    { name: 'vlt-test', version: '1.0.0' },
+    modern ? { versionNegotiation: { mode: 'auto' } } : {},
+  );
   await client.connect(transport);
   const session: Session = {
     client,
@@ -298,6 +302,18 @@ describe('vlt mcp', () => {
     // Nothing half-written, and the server still answers.
     const read = await mcp.call('read_thread', { thread: 'auth' });
     expect(read.json.entries.map((e: { content: string }) => e.content)).toEqual(['goal']);
+  });
+
+  it('serves a client of the 2026-07-28 protocol revision the same tools', async () => {
+    const box = scratch();
+    const mcp = await connect(box, ['--project', 'app'], true);
+    expect(mcp.client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect((await mcp.client.listTools()).tools).toHaveLength(7);
+    expect((await mcp.call('create_thread', { thread: 'modern', content: 'goal' })).json).toMatchObject({
+      project: 'app',
+      thread: 'modern',
+      seq: 0,
+    });
   });
 
   it('exits when stdin closes, with nothing but protocol messages on stdout', async () => {
