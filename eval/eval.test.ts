@@ -10,20 +10,20 @@ type Floor = Pick<SetResult, 'recallAt5' | 'mrrAt10' | 'threadAt5' | 'answerHasF
 /** Floors a little under the figures measured when they were set (docs/retrieval.md), per set. */
 const FLOORS: Record<string, Floor> = {
   fixture: {
-    recallAt5: 0.9,
-    mrrAt10: 0.85,
-    threadAt5: 0.9,
+    recallAt5: 0.8,
+    mrrAt10: 0.8,
+    threadAt5: 0.8,
     answerHasFact: 0.8,
     saysNoAnswer: 0.66,
     wrongNoAnswer: 0.1,
   },
   dev: {
-    recallAt5: 0.35,
-    mrrAt10: 0.2,
-    threadAt5: 0.6,
-    answerHasFact: 0.1,
+    recallAt5: 0.6,
+    mrrAt10: 0.38,
+    threadAt5: 0.7,
+    answerHasFact: 0.28,
     saysNoAnswer: 0.2,
-    wrongNoAnswer: 0.55,
+    wrongNoAnswer: 0.05,
   },
 };
 

@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS } from '../src/server/limits.js';
 import type { EmbeddingsConfig } from '../src/server/services/embeddings.js';
 import type { LlmConfig } from '../src/server/services/llm.js';
 import { composeExtractive, NO_ANSWER } from '../src/shared/oracle.js';
+import { RETRIEVAL, type RetrievalSettings } from '../src/shared/retrieval.js';
 import { uuidv7 } from '../src/shared/uuidv7.js';
 import { devEntries, DEV_QUESTIONS, DEV_UNANSWERABLE } from './devset.js';
 import { fixtureEntries, QUESTIONS, UNANSWERABLE, type FixtureEntry } from './fixture.js';
@@ -94,8 +95,10 @@ export interface SetResult {
 }
 
 interface Asked {
-  /** Entry ids, best first. */
+  /** Entry ids, best first: the first 10. */
   ranked: { entryId: string; thread: string }[];
+  /** The sources the answer was drawn from (5, as `oracle.ask` gives by default). */
+  sources: { entryId: string; thread: string }[];
   answer: string;
 }
 
@@ -114,17 +117,18 @@ async function score(mode: string, set: EvalSet, loaded: Loaded): Promise<SetRes
   let wrongNoAnswer = 0;
   const misses: string[] = [];
   for (const q of set.questions) {
-    const { ranked, answer } = await loaded.ask(q.question);
+    const { ranked, sources, answer } = await loaded.ask(q.question);
     const relevantIds = new Set(q.relevant.map((i) => loaded.ids[i]!));
     const relevantThreads = new Set(q.relevant.map((i) => threadKey(set.entries[i]!)));
     const rank = ranked.findIndex((s) => relevantIds.has(s.entryId));
-    if (rank >= 0 && rank < 5) recall++;
+    const found = sources.some((s) => relevantIds.has(s.entryId));
+    if (found) recall++;
     if (rank >= 0 && rank < 10) reciprocal += 1 / (rank + 1);
-    if (ranked.slice(0, 5).some((s) => relevantThreads.has(s.thread))) threads++;
+    if (sources.some((s) => relevantThreads.has(s.thread))) threads++;
     const hasFact = holdsFact(answer, q.fact);
     if (hasFact) facts++;
     if (answer === NO_ANSWER) wrongNoAnswer++;
-    if (rank < 0 || rank >= 5 || !hasFact) misses.push(q.question);
+    if (!found || !hasFact) misses.push(q.question);
   }
   let honest = 0;
   for (const question of set.unanswerable) if ((await loaded.ask(question)).answer === NO_ANSWER) honest++;
@@ -150,11 +154,13 @@ async function openServer(options: {
   llm?: LlmConfig | undefined;
   embeddings?: EmbeddingsConfig | undefined;
   database: string;
+  settings?: Partial<RetrievalSettings> | undefined;
 }) {
   const deps = createDeps(await openServerDb(options.database), DEFAULT_LIMITS, {
     secret: randomBytes(32),
     llm: options.llm,
     embeddings: options.embeddings,
+    retrieval: options.settings,
   });
   let users = 0;
   const load = async (set: EvalSet): Promise<Loaded> => {
@@ -184,9 +190,11 @@ async function openServer(options: {
     return {
       ids,
       async ask(question) {
-        const { sources } = await deps.oracle.retrieve(user.id, question, { limit: 10 });
-        const { answer } = await deps.oracle.ask(user.id, { question });
-        return { ranked: sources.map((s) => ({ entryId: s.entryId, thread: threadKey(s) })), answer };
+        const ranked = (await deps.oracle.retrieve(user.id, question, { limit: 10 })).sources;
+        const { answer, sources } = await deps.oracle.ask(user.id, { question });
+        const ids = (list: { entryId: string; project: string; thread: string }[]) =>
+          list.map((s) => ({ entryId: s.entryId, thread: threadKey(s) }));
+        return { ranked: ids(ranked), sources: ids(sources), answer };
       },
       close: () => Promise.resolve(),
     };
@@ -194,7 +202,7 @@ async function openServer(options: {
   return { load, close: () => deps.db.close() };
 }
 
-function loadLocal(set: EvalSet): Loaded {
+function loadLocal(set: EvalSet, settings?: Partial<RetrievalSettings>): Loaded {
   const dir = mkdtempSync(join(tmpdir(), 'vlt-eval-'));
   const db = openVault(join(dir, 'vault.db'), { create: true })!;
   const vault = new Vault(db);
@@ -209,12 +217,16 @@ function loadLocal(set: EvalSet): Loaded {
   });
   return {
     ids,
-    ask(question) {
-      const { stems, sources } = vault.oracleSources(question, { limit: 10 });
-      return Promise.resolve({
-        ranked: sources.map((s) => ({ entryId: s.entryId, thread: threadKey(s) })),
-        answer: composeExtractive(stems, sources.slice(0, 5)),
-      });
+    async ask(question) {
+      const ranked = (await vault.oracleSources(question, { limit: 10, settings })).sources;
+      const { terms, sources } = await vault.oracleSources(question, { limit: 5, settings });
+      const ids = (list: { entryId: string; project: string; thread: string }[]) =>
+        list.map((s) => ({ entryId: s.entryId, thread: threadKey(s) }));
+      return {
+        ranked: ids(ranked),
+        sources: ids(sources),
+        answer: composeExtractive(terms, sources, { ...RETRIEVAL, ...settings }.noAnswer),
+      };
     },
     close() {
       db.close();
@@ -246,29 +258,45 @@ async function measure(
   return results;
 }
 
-const local = () =>
+const local = (settings?: Partial<RetrievalSettings>) => () =>
   Promise.resolve({
-    load: (set: EvalSet) => Promise.resolve(loadLocal(set)),
+    load: (set: EvalSet) => Promise.resolve(loadLocal(set, settings)),
     close: () => Promise.resolve(),
   });
+
+export type EvalMode = 'extractive' | 'extractive (pg)' | 'local';
 
 export async function runEval(
   llm?: LlmConfig,
   embeddings?: EmbeddingsConfig,
-  sets: EvalSet[] = [fixtureSet(), devSet()],
+  options: { sets?: EvalSet[]; settings?: Partial<RetrievalSettings>; modes?: EvalMode[] } = {},
 ): Promise<SetResult[]> {
-  const results = [
-    ...(await measure('extractive', sets, () => openServer({ database: ':memory:' }))),
-    // The same server on PostgreSQL (PGlite, in this process): tsvector search instead of FTS5.
-    ...(await measure('extractive (pg)', sets, () => openServer({ database: 'pglite:memory' }))),
-    ...(await measure('local', sets, local)),
-  ];
-  if (embeddings) {
+  const sets = options.sets ?? [fixtureSet(), devSet()];
+  const { settings } = options;
+  const modes = options.modes ?? ['extractive', 'extractive (pg)', 'local'];
+  const results: SetResult[] = [];
+  if (modes.includes('extractive')) {
     results.push(
-      ...(await measure('extractive+embed', sets, () => openServer({ embeddings, database: ':memory:' }))),
+      ...(await measure('extractive', sets, () => openServer({ database: ':memory:', settings }))),
     );
   }
-  if (llm) results.push(...(await measure('llm', sets, () => openServer({ llm, database: ':memory:' }))));
+  // The same server on PostgreSQL (PGlite, in this process): tsvector search instead of FTS5.
+  if (modes.includes('extractive (pg)')) {
+    results.push(
+      ...(await measure('extractive (pg)', sets, () => openServer({ database: 'pglite:memory', settings }))),
+    );
+  }
+  if (modes.includes('local')) results.push(...(await measure('local', sets, local(settings))));
+  if (embeddings) {
+    results.push(
+      ...(await measure('extractive+embed', sets, () =>
+        openServer({ embeddings, database: ':memory:', settings }),
+      )),
+    );
+  }
+  if (llm) {
+    results.push(...(await measure('llm', sets, () => openServer({ llm, database: ':memory:', settings }))));
+  }
   return results;
 }
 

@@ -1,6 +1,7 @@
 // Builds the `vlt` CLI bundle and the `vlt-server` bundle with esbuild (run by `npm install`).
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
+import { buildLexicon } from './build-lexicon.mjs';
 
 const started = Date.now();
 rmSync('dist', { recursive: true, force: true });
@@ -49,6 +50,11 @@ process.env.NODE_ENV = 'production';
 const { build: viteBuild } = await import('vite');
 await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn', mode: 'production' });
 
+// The Oracle's lexicon (WordNet compiled into a synonym and derivation map), beside the bundles.
+const lexicon = buildLexicon();
+
 chmodSync('dist/cli/vlt.mjs', 0o755);
 chmodSync('dist/server/vlt-server.mjs', 0o755);
-console.log(`built dist/cli/vlt.mjs, dist/server/vlt-server.mjs and dist/web in ${Date.now() - started} ms`);
+console.log(
+  `built dist/cli/vlt.mjs, dist/server/vlt-server.mjs, dist/web and ${lexicon.out} (${lexicon.stems} stems) in ${Date.now() - started} ms`,
+);

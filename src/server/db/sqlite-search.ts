@@ -14,7 +14,8 @@ import {
   type IndexedEntry,
   type Statement,
 } from '../../shared/fts5.js';
-import { indexRange, matchFor, type OracleTerm, type RetrievedRow } from '../../shared/oracle.js';
+import { indexRange, matchFor, type OracleTerm } from '../../shared/oracle.js';
+import type { CandidateRow } from '../../shared/retrieval.js';
 import { ftsTerm } from '../../shared/search-query.js';
 import type { EntrySearch, Executor, SearchHit } from './index.js';
 
@@ -147,11 +148,12 @@ export function sqliteEntrySearch(
       const index = await forReading(userId);
       if (!index || terms.length === 0) return [];
       const hits = hitsCte(index, matchFor(terms), { projectId }, limit, { snippet: false });
-      return all<RetrievedRow>({
+      return all<CandidateRow>({
         text: `WITH ${hits.text}
           SELECT hits.rank, e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author,
-                 e.timestamp, t.project_id AS project, t.thread_id AS thread
-          FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`,
+                 e.timestamp, t.project_id AS project, t.thread_id AS thread, e.thread_pk AS "threadPk"
+          FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
+          ORDER BY hits.rank`,
         params: hits.params,
       });
     },
