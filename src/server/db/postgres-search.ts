@@ -5,7 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { HIGHLIGHT, SNIPPET_TOKENS } from '../../shared/fts5.js';
 import type { OracleTerm } from '../../shared/oracle.js';
-import type { CandidateRow } from '../../shared/retrieval.js';
+import type { CandidateRow, Neighbour } from '../../shared/retrieval.js';
 import type { SearchWord } from '../../shared/search-query.js';
 import type { EntrySearch, Executor, SearchHit } from './index.js';
 
@@ -87,6 +87,16 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
                e.timestamp, t.project_id AS project, t.thread_id AS thread, e.thread_pk AS "threadPk"
         FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
         ORDER BY hits.rank, hits.pk`);
+    },
+
+    entriesAt(userId, places) {
+      if (places.length === 0) return Promise.resolve([]);
+      return db.all<Neighbour>(sql`
+        SELECT e.thread_pk AS "threadPk", e.sequence_id AS seq, e.content
+        FROM unnest(${`{${places.map((p) => p.threadPk).join(',')}}`}::integer[],
+                    ${`{${places.map((p) => p.seq).join(',')}}`}::integer[]) AS p(thread_pk, seq)
+        JOIN entries e ON e.thread_pk = p.thread_pk AND e.sequence_id = p.seq
+        WHERE e.user_id = ${userId}`);
     },
 
     async documentCounts(userId, terms) {

@@ -15,7 +15,7 @@ import {
   type Statement,
 } from '../../shared/fts5.js';
 import { indexRange, matchFor, type OracleTerm } from '../../shared/oracle.js';
-import type { CandidateRow } from '../../shared/retrieval.js';
+import type { CandidateRow, Neighbour } from '../../shared/retrieval.js';
 import { ftsTerm } from '../../shared/search-query.js';
 import type { EntrySearch, Executor, SearchHit } from './index.js';
 
@@ -156,6 +156,19 @@ export function sqliteEntrySearch(
           ORDER BY hits.rank`,
         params: hits.params,
       });
+    },
+
+    entriesAt(userId, places) {
+      if (places.length === 0) return Promise.resolve([]);
+      // The places first (CROSS JOIN keeps that order), each found through entries_thread_sequence.
+      return Promise.resolve(
+        prepared(
+          `SELECT e.thread_pk AS "threadPk", e.sequence_id AS seq, e.content
+           FROM json_each(?) p CROSS JOIN entries e
+           WHERE e.thread_pk = json_extract(p.value, '$[0]') AND e.sequence_id = json_extract(p.value, '$[1]')
+             AND e.user_id = ?`,
+        ).all(JSON.stringify(places.map((p) => [p.threadPk, p.seq])), userId) as Neighbour[],
+      );
     },
 
     async documentCounts(userId, terms: OracleTerm[]) {

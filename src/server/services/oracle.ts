@@ -11,13 +11,7 @@ import {
   type AnswerTerm,
   type OracleSource,
 } from '../../shared/oracle.js';
-import {
-  retrieve,
-  RETRIEVAL,
-  type CandidateRow,
-  type Neighbour,
-  type RetrievalSettings,
-} from '../../shared/retrieval.js';
+import { retrieve, RETRIEVAL, type CandidateRow, type RetrievalSettings } from '../../shared/retrieval.js';
 import { ORACLE_CANDIDATES } from '../../shared/fts5.js';
 import type { ServerDb } from '../db/index.js';
 import { serverLexicon } from '../lexicon.js';
@@ -62,17 +56,6 @@ export class Oracle {
     return Math.min(limit ?? 5, 20);
   }
 
-  /** The entries at these places of the user's threads (an entry's neighbours). */
-  private entriesAt(userId: string, places: { threadPk: number; seq: number }[]): Promise<Neighbour[]> {
-    if (places.length === 0) return Promise.resolve([]);
-    return this.db.all<Neighbour>(sql`
-      SELECT e.thread_pk AS "threadPk", e.sequence_id AS seq, e.content FROM entries e
-      WHERE e.user_id = ${userId} AND (e.thread_pk, e.sequence_id) IN (VALUES ${sql.join(
-        places.map((p) => sql`(CAST(${p.threadPk} AS INTEGER), CAST(${p.seq} AS INTEGER))`),
-        sql`, `,
-      )})`);
-  }
-
   /** The best sources for a question, and a note when semantic retrieval was meant to help but failed. */
   async retrieve(
     userId: string,
@@ -108,7 +91,7 @@ export class Oracle {
       {
         counts: (terms) => this.db.search.documentCounts(userId, terms),
         candidates: (terms, limit) => this.db.search.candidates(userId, terms, options.projectId, limit),
-        entriesAt: (places) => this.entriesAt(userId, places),
+        entriesAt: (places) => this.db.search.entriesAt(userId, places),
       },
       question,
       { limit: options.limit, settings: this.settings, lexicon: await serverLexicon(), semantic },
