@@ -22,11 +22,13 @@ export default defineConfig({
         },
       },
       {
-        // The same server suites on PostgreSQL, in this process (PGlite): `npm test` needs no server.
+        // The in-process server suites again on PostgreSQL, in this process (PGlite): `npm test`
+        // needs no server. The process suites (server, sync, hostile) run on a real PostgreSQL in
+        // `npm run test:postgres`, which `.ci/run` runs too.
         extends: true,
         test: {
           name: 'pglite',
-          include: [...SERVER_SUITES, 'test/server.test.ts', 'test/sync.test.ts', 'test/hostile.test.ts'],
+          include: SERVER_SUITES,
           env: { VLT_TEST_DATABASE: 'pglite' },
         },
       },

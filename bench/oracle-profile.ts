@@ -82,7 +82,14 @@ if (!process.argv.includes('--local')) {
 }
 const dir = mkdtempSync(join(tmpdir(), 'vlt-oracle-profile-'));
 const db = openVault(join(dir, 'vault.db'), { create: true })!;
-createThread(db, { project: 'web', slug: 'seed', content: 'seed', author: 'bench', projectName: 'web' });
+createThread(db, {
+  project: 'web',
+  slug: 'seed',
+  content: 'seed',
+  author: 'bench',
+  projectName: 'web',
+  server: null,
+});
 for (const p of ['infra', 'data', 'mobile'])
   db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(p, p);
 const texts = corpus(size);

@@ -203,7 +203,7 @@ async function benchDrain() {
   const db = openVault(template.vault, { create: true })!;
   const texts = corpus(drainEntries, 5);
   texts.forEach((content, i) => {
-    const input = { project: 'drain', slug: `queue-${i % threads}`, content, author: 'bench' };
+    const input = { project: 'drain', slug: `queue-${i % threads}`, content, author: 'bench', server: null };
     if (i < threads) createThread(db, { ...input, projectName: 'drain' });
     else pushEntry(db, input);
   });

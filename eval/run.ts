@@ -208,7 +208,13 @@ function loadLocal(set: EvalSet, settings?: Partial<RetrievalSettings>): Loaded 
   const vault = new Vault(db);
   const made = new Set<string>();
   const ids = set.entries.map((entry) => {
-    const input = { project: entry.project, slug: entry.thread, content: entry.content, author: 'eval' };
+    const input = {
+      project: entry.project,
+      slug: entry.thread,
+      content: entry.content,
+      author: 'eval',
+      server: null,
+    };
     const written = made.has(threadKey(entry))
       ? pushEntry(db, input)
       : createThread(db, { ...input, projectName: entry.project });

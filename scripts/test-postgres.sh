@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The server and sync suites, and the stress suite, on a real PostgreSQL: a throwaway cluster from
+# The process suites (the server, sync and hostile input through real processes, and two
+# instances on one database), and the stress suite, on a real PostgreSQL: a throwaway cluster from
 # Debian's `postgresql` binaries on a loopback port, removed afterwards. Extra arguments go to vitest
 # (for example a reporter). `npm run test:postgres`; with VLT_TEST_PG_STRESS=1, the stress suite.
 # `.ci/run` runs both.
@@ -18,8 +19,9 @@ if [ "${VLT_TEST_PG_STRESS:-}" = 1 ]; then
   # VLT_TEST_PG_STRESS=1: the stress suite instead.
   VLT_TEST_DATABASE=$url npx vitest run --config vitest.stress.config.ts "$@" || status=$?
 else
+  # The in-process suites (src/server, test/authorization.test.ts) run on PostgreSQL in `npm test`
+  # already, through PGlite.
   VLT_TEST_DATABASE=$url npx vitest run --project default \
-    src/server test/authorization.test.ts test/server.test.ts test/sync.test.ts test/hostile.test.ts \
-    test/multi-instance.test.ts "$@" || status=$?
+    test/server.test.ts test/sync.test.ts test/hostile.test.ts test/multi-instance.test.ts "$@" || status=$?
 fi
 exit $status

@@ -1,10 +1,12 @@
 // The real `vlt` bundle as child processes: the acceptance flow, concurrency, SIGKILL, bad input.
 import Database from 'better-sqlite3';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isOneLineError, sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
+import { isOneLineError, sandbox, VLT_BIN, vlt, vltAsync, type Sandbox } from './helpers.js';
+import { seeded } from './seeded.js';
 
 let box: Sandbox;
 beforeEach(() => {
@@ -67,12 +69,17 @@ describe('vlt as a process', () => {
     ok(vlt(box, ['thread', 'new', 'victim', 'entry zero']));
     const acknowledged: { seq: number; content: string }[] = [];
     let killedBeforeOk = 0;
+    // Kill moments from a seed (printed on failure): the first push of a round at once (before it
+    // can print OK), the last not at all, the others anywhere in the first 250 ms.
+    const { between, describe: repeat } = seeded('VLT_TEST_SEED', 20261130);
     for (let round = 0; round < 8; round++) {
       const batch = Array.from({ length: 5 }, (_, i) => {
         const content = `round ${round} push ${i}`;
         const run = vltAsync(box, ['thread', 'push', 'victim', content, '--no-sync']);
-        const delay = Math.floor(Math.random() * 250);
-        setTimeout(() => run.child.kill('SIGKILL'), delay);
+        if (i < 4) {
+          const delay = i === 0 ? 0 : between(0, 250);
+          setTimeout(() => run.child.kill('SIGKILL'), delay);
+        }
         return { run, content };
       });
       for (const { run, content } of batch) {
@@ -82,6 +89,9 @@ describe('vlt as a process', () => {
         else killedBeforeOk++;
       }
     }
+    // Both outcomes occurred: pushes killed before they answered, and pushes acknowledged.
+    expect(killedBeforeOk, repeat()).toBeGreaterThanOrEqual(8);
+    expect(acknowledged.length, repeat()).toBeGreaterThanOrEqual(8);
     const db = new Database(join(box.home, 'vault.db'));
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.prepare("SELECT count(*) AS n FROM entries_fts WHERE entries_fts MATCH 'round'").get()).toEqual(
@@ -92,8 +102,6 @@ describe('vlt as a process', () => {
     for (const entry of acknowledged) expect(stored.get(entry.content)).toBe(entry.seq);
     const seqs = [...stored.values()].sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i));
-    // Both outcomes occurred, so the kills really landed at different moments.
-    expect(acknowledged.length + killedBeforeOk).toBe(40);
   });
 });
 
@@ -243,5 +251,83 @@ describe('bad input', () => {
     } finally {
       fresh.cleanup();
     }
+  });
+});
+
+describe('text that would act on a terminal', () => {
+  // eslint-disable-next-line no-control-regex
+  const RAW_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  const content =
+    'title\u001b]0;pwned\u0007 clip\u001b]52;c;ZWNobyBoaQ==\u0007\rfake line\u202eevil\u009b31m\nsecond line\twith a tab';
+  const author = '\u001b[31mred';
+
+  beforeEach(() => {
+    ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(box, ['thread', 'new', 'notes', content, '--no-sync']));
+    // vlt refuses such an author now; a vault written before, or by hand, may hold one.
+    const db = new Database(join(box.home, 'vault.db'));
+    db.prepare('UPDATE entries SET author = ?').run(author);
+    db.close();
+  });
+
+  it('is shown escaped by read, seek and the local Oracle, even piped; --json keeps it as it is', () => {
+    const read = vlt(box, ['thread', 'read', 'notes']);
+    ok(read);
+    expect(read.stdout).not.toMatch(RAW_CONTROLS);
+    const [first, second] = read.stdout.split('\n');
+    expect(first).toMatch(
+      /^0 {2}\S+ \S+ {2}\[\\x1b\[31mred\] {2}title\\x1b\]0;pwned\\x07 clip\\x1b\]52;c;ZWNobyBoaQ==\\x07\\x0dfake line\\u202eevil\\x9b31m$/,
+    );
+    // Newlines and tabs inside content stay: the continuation line is indented under the content.
+    expect(second).toMatch(/^ +second line\twith a tab$/);
+    expect(second!.indexOf('second')).toBe(first!.indexOf('title'));
+    const searched = vlt(box, ['thread', 'read', 'notes', '--search', 'pwned']);
+    ok(searched);
+    expect(searched.stdout).not.toMatch(RAW_CONTROLS);
+    expect(searched.stdout).toContain('\\x1b]0;**pwned**\\x07');
+    const sought = vlt(box, ['thread', 'seek', 'pwned']);
+    ok(sought);
+    expect(sought.stdout).not.toMatch(RAW_CONTROLS);
+    expect(sought.stdout).toMatch(/^app\/notes#0 {2}\d+\.\d\d {2}\[\\x1b\[31mred\]\n/);
+    const asked = vlt(box, ['oracle', 'what about pwned title?', '--local']);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).not.toMatch(RAW_CONTROLS);
+    expect(asked.stdout).toContain('(\\x1b[31mred, ');
+    const faithful = JSON.parse(vlt(box, ['thread', 'read', 'notes', '--json']).stdout) as {
+      entries: { content: string; author: string }[];
+    };
+    expect(faithful.entries[0]).toMatchObject({ content, author });
+  });
+});
+
+describe('a token typed on a terminal', () => {
+  const hasScript = spawnSync('script', ['-qec', 'true', '/dev/null']).status === 0;
+
+  it.runIf(hasScript)('is asked for, not echoed, and stored for the server in force', async () => {
+    // `script` gives vlt a terminal; the token is typed once the prompt is there.
+    const child = spawn(
+      'script',
+      ['-qec', `"${process.execPath}" "${VLT_BIN}" config set sync.token -`, '/dev/null'],
+      {
+        cwd: box.cwd,
+        env: box.env,
+      },
+    );
+    let shown = '';
+    let typed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      shown += chunk.toString();
+      if (!typed && shown.includes('Token: ')) {
+        typed = true;
+        child.stdin.write('typed-token-4567\r');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(shown).toContain('SET: sync.token = type…4567 (for http://localhost:8000)');
+    expect(shown).not.toContain('typed-token-4567');
+    expect(readFileSync(join(box.home, 'config.toml'), 'utf8')).toContain(
+      '"http://localhost:8000" = "typed-token-4567"',
+    );
   });
 });

@@ -328,3 +328,16 @@ export function rawHttp(
     request.end(body);
   });
 }
+
+/** Polls `check` every `everyMs` until it holds; fails with `what` after `timeoutMs`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  { timeoutMs = 10_000, everyMs = 20 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

@@ -81,3 +81,21 @@ export function entriesFor(from: number, to: number, prefix = 'entry') {
     timestamp: new Date(Date.UTC(2026, 10, 24, 12, 0, from + i)),
   }));
 }
+
+/** The real app (router, HTTP, headers) on a loopback port, in this process. */
+export async function serveInProcess(deps: ServerDeps): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { createApp } = await import('../src/server/app.js');
+  const server = createServer(createApp(deps));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -18,6 +18,7 @@ import {
   serverEnv,
   startServer,
   type RunningServer,
+  until,
 } from './net-helpers.js';
 import { entriesFor } from './server-helpers.js';
 
@@ -195,19 +196,21 @@ describe('vlt-server', () => {
     let response = '';
     socket.on('data', (chunk) => (response += chunk.toString()));
     const closed = new Promise((resolve) => socket.once('close', resolve));
-    // Headers and half the body now, the rest after SIGTERM: the request is in flight.
+    // Headers and half the body now, the rest after SIGTERM: the request is in flight. The server
+    // says it has read the headers (100 Continue) before the signal is sent.
     socket.write(
       `POST /trpc/threads.push HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${token}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 4)}`,
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n` +
+        `Connection: close\r\n\r\n${body.slice(0, 4)}`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => response.includes('100 Continue'), 'the server to read the headers');
     const exit = stop(server.child);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => output().includes('finishing requests in flight'), 'the server to take SIGTERM');
     // The client keeps its side open until the answer, as HTTP clients do.
     socket.write(body.slice(4));
     await closed;
     expect(await exit).toBe(0);
-    expect(response, output()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(response, output()).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
     expect(response).toContain('"syncedCount":1');
     expect(output()).toContain('finishing requests in flight');
 

@@ -46,3 +46,18 @@ export const apiFor = (url: string, token?: string) => {
     ],
   });
 };
+
+/** A typed client with a web session of `username`'s, as the web UI's pages call the server. */
+export async function webApiFor(url: string, username: string, password = 'correct horse battery') {
+  const login = await fetch(`${url}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ json: { username, password } }),
+  });
+  if (!login.ok) throw new Error(`auth.login: HTTP ${login.status}`);
+  const cookie = /(?:__Host-)?vlt_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
+  if (!cookie) throw new Error('auth.login set no session cookie');
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${url}/trpc`, transformer, headers: { cookie, 'x-vlt-web': '1' } })],
+  });
+}

@@ -3,13 +3,14 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../src/shared/uuidv7.js';
 import { vlt, vltAsync, type Sandbox } from './helpers.js';
-import { apiFor, syncMachine } from './sync-helpers.js';
+import { apiFor, syncMachine, webApiFor } from './sync-helpers.js';
 import {
   killRetrier,
   LoopbackProxy,
   newDataDir,
   issueToken,
   startServer,
+  until,
   userWithToken,
   type RunningServer,
 } from './net-helpers.js';
@@ -64,14 +65,14 @@ describe('sync', () => {
 
     delete box.env.VLT_SYNC_TOKEN;
     expect(vlt(box, ['thread', 'push', 'notes', 'no token']).stdout).toBe(
-      'OK: notes/3\nqueued: not logged in: run `vlt auth login`\n',
+      `OK: notes/3\nqueued: not logged in to ${server.url}: run \`vlt auth login --server ${server.url}\`\n`,
     );
     const status = json<{ pending: number; server: { problem: string } }>(box, ['sync', 'status']);
     expect(status.pending).toBe(1);
     expect(status.server.problem).toMatch(/not logged in/);
   });
 
-  it('server down: 50 pushes queue; server up: sync retry sends them all, in order, once', async () => {
+  it('server down: 12 pushes queue; server up: sync retry sends them all, in order, once', async () => {
     const { data, server, token } = await world();
     const port = server.port;
     await server.stop();
@@ -80,7 +81,7 @@ describe('sync', () => {
     const created = vlt(box, ['thread', 'new', 'outage', 'entry 0']);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^CREATED: app\/outage\nqueued: server unreachable/);
-    for (let i = 1; i < 50; i++) {
+    for (let i = 1; i < 12; i++) {
       const pushed = vlt(box, ['thread', 'push', 'outage', `entry ${i}`]);
       expect(pushed.code).toBe(0);
       expect(pushed.stdout).toMatch(new RegExp(`^OK: outage/${i}\\nqueued: server unreachable`));
@@ -89,25 +90,56 @@ describe('sync', () => {
     const down = vlt(box, ['sync', 'retry']);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/^vlt: server unreachable.*stay queued/);
-    expect(json<{ pending: number }>(box, ['sync', 'status']).pending).toBe(50);
+    expect(json<{ pending: number }>(box, ['sync', 'status']).pending).toBe(12);
 
     const again: RunningServer = await startServer(data, port);
     cleanups.push(() => again.stop());
     killRetrier(box.home);
     const retry = vlt(box, ['sync', 'retry']);
     ok(retry);
-    expect(retry.stdout).toMatch(/^sent 50 entries from 1 threads in [\d.]+ s; 0 still queued\n$/);
+    expect(retry.stdout).toMatch(/^sent 12 entries from 1 threads in [\d.]+ s; 0 still queued\n$/);
     const got = await api(again.url, token).threads.get.query({ projectId: 'app', threadId: 'outage' });
     expect(got.entries.map((e) => [e.sequenceId, e.content])).toEqual(
-      Array.from({ length: 50 }, (_, i) => [i, `entry ${i}`]),
+      Array.from({ length: 12 }, (_, i) => [i, `entry ${i}`]),
     );
     const status = json<{ pending: number; threads: { localSeq: number; serverSeq: number }[] }>(box, [
       'sync',
       'status',
     ]);
     expect(status.pending).toBe(0);
-    expect(status.threads).toEqual([expect.objectContaining({ localSeq: 49, serverSeq: 49 })]);
+    expect(status.threads).toEqual([expect.objectContaining({ localSeq: 11, serverSeq: 11 })]);
     expect(vlt(box, ['sync', 'retry']).stdout).toBe('Nothing to send.\n');
+  });
+
+  it('with VLT_NO_RETRIER=1, no message says a background retrier keeps trying', async () => {
+    const { server, token } = await world();
+    const port = server.port;
+    await server.stop();
+    const box = syncMachine(`http://127.0.0.1:${port}`, token, cleanups, { retrier: false });
+    ok(vlt(box, ['init', '--project', 'app']));
+    const outputs = [
+      vlt(box, ['thread', 'new', 'down', 'entry 0']),
+      vlt(box, ['thread', 'push', 'down', 'entry 1']),
+      vlt(box, ['sync', 'retry']),
+      vlt(box, ['sync', 'thread', 'down']),
+      vlt(box, ['sync', 'status']),
+    ];
+    expect(outputs[0]!.stdout).toMatch(/^CREATED: app\/down\nqueued: server unreachable/);
+    expect(outputs[2]!.code).toBe(1);
+    expect(outputs[2]!.stderr).toBe(
+      'vlt: server unreachable (connection refused): the entries stay queued\n',
+    );
+    for (const output of outputs)
+      expect(output.stdout + output.stderr).not.toMatch(/keeps trying|retrier (is )?(will|keeps)/);
+    expect(outputs[4]!.stdout).toContain('retrier:  not running');
+    // Without it, the same failure leaves a retrier, and says so.
+    delete box.env.VLT_NO_RETRIER;
+    const claimed = vlt(box, ['sync', 'retry']);
+    expect(claimed.stderr).toBe(
+      'vlt: server unreachable (connection refused): the entries stay queued and a background retrier keeps trying\n',
+    );
+    expect(json<{ retrier: { running: boolean } }>(box, ['sync', 'status']).retrier.running).toBe(true);
+    killRetrier(box.home);
   });
 
   it('a response lost after the server stored the batch: the retry duplicates nothing', async () => {
@@ -162,7 +194,7 @@ describe('sync', () => {
     expect(vlt(box, ['auth', 'whoami']).stdout).toMatch(/^alice on http/);
     ok(vlt(box, ['thread', 'new', 'long', 'before']));
     // Revoke every token of alice's on the server, as the web UI's Settings would.
-    const admin = api(server.url, token);
+    const admin = await webApiFor(server.url, 'alice');
     for (const t of (await admin.tokens.list.query()).tokens) await admin.tokens.revoke.mutate({ id: t.id });
     const refused = vlt(box, ['thread', 'push', 'long', 'after revoke']);
     expect(refused.code).toBe(0);
@@ -249,71 +281,35 @@ describe('sync', () => {
       /queued: server unreachable/,
     );
     expect(json<{ retrier: { pid: number } }>(box, ['sync', 'status']).retrier.pid).toBe(status.retrier.pid);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // The retrier has tried (and failed) on its own before the server comes back.
+    await until(
+      () =>
+        json<{ items: { attempts: number }[] }>(box, ['sync', 'queue']).items.every((i) => i.attempts >= 2),
+      'the retrier to try while the server is down',
+      { timeoutMs: 30_000, everyMs: 200 },
+    );
     const back = await startServer(data, port);
     cleanups.push(() => back.stop());
     const client = api(back.url, token);
-    const deadline = Date.now() + 30_000;
-    let entries: unknown[] = [];
-    while (Date.now() < deadline) {
-      entries = (await client.threads.list.query({})).threads;
-      if (entries.length > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    expect(entries).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const stored = async () =>
+      (await client.threads.list.query({})).threads.length > 0 &&
+      (await client.threads.get.query({ projectId: 'app', threadId: 'later' })).entries.length === 2;
+    await until(stored, 'the retrier to deliver both entries', { timeoutMs: 30_000, everyMs: 200 });
     const got = await client.threads.get.query({ projectId: 'app', threadId: 'later' });
     expect(got.entries.map((e) => e.content)).toEqual([
       'written while the server is down',
       'also while down',
     ]);
     // Its work done, the retrier exits by itself.
-    for (
-      let i = 0;
-      i < 20 && json<{ retrier: { running: boolean } }>(box, ['sync', 'status']).retrier.running;
-      i++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await until(
+      () => !json<{ retrier: { running: boolean } }>(box, ['sync', 'status']).retrier.running,
+      'the retrier to exit',
+      { timeoutMs: 10_000, everyMs: 200 },
+    );
     expect(json<{ retrier: { running: boolean }; pending: number }>(box, ['sync', 'status'])).toMatchObject({
       retrier: { running: false },
       pending: 0,
     });
-  });
-
-  it('splits batches the server finds too large and sets aside an entry it refuses, sending the rest', async () => {
-    const { server, token } = await world({
-      VLT_LIMIT_BATCH_ENTRIES: '10',
-      VLT_LIMIT_BODY_BYTES: '40000',
-      VLT_LIMIT_CONTENT_BYTES: '5000',
-    });
-    const box = machine(server.url, token);
-    box.env.VLT_NO_RETRIER = '1';
-    ok(vlt(box, ['init', '--project', 'app']));
-    ok(vlt(box, ['thread', 'new', 'bulk', 'entry 0', '--no-sync']));
-    for (let i = 1; i < 40; i++) {
-      const content = i === 7 ? 'x'.repeat(6000) : `entry ${i} ${'y'.repeat(3000)}`;
-      ok(vlt(box, ['thread', 'push', 'bulk', content, '--no-sync']));
-    }
-    const result = json<{ sent: number; failed: number; remaining: number }>(box, ['sync', 'retry']);
-    expect(result).toMatchObject({ sent: 39, failed: 1, remaining: 0 });
-    const queue = json<{ items: { seq: number; state: string; lastError: string }[] }>(box, [
-      'sync',
-      'queue',
-    ]);
-    expect(queue.items).toEqual([
-      expect.objectContaining({
-        seq: 7,
-        state: 'failed',
-        lastError: expect.stringMatching(/^BAD_REQUEST: .*6000 bytes, over the content limit of 5000/),
-      }),
-    ]);
-    const stored = await api(server.url, token).threads.get.query({ projectId: 'app', threadId: 'bulk' });
-    expect(stored.entries.map((e) => e.sequenceId)).toEqual([...Array(40).keys()].filter((i) => i !== 7));
-    expect(
-      (await api(server.url, token).threads.syncStatus.query({ projectId: 'app', threadId: 'bulk' }))
-        .lastSyncedSequence,
-    ).toBe(6);
   });
 
   it('over the push rate limit, entries stay queued with the reason and arrive once it allows', async () => {

@@ -2,19 +2,26 @@
 import { Command, Option, type BaseContext } from 'clipanion';
 import { VltError } from '../shared/errors.js';
 import { checkProjectId, parseThreadRef } from '../shared/names.js';
+import { terminalText } from './output.js';
 import {
   ensureHome,
   findProjectFile,
   readUserConfig,
+  resolveServer,
   resolveSetting,
+  tokenFor,
+  userServer,
   vaultPath,
   type ConfigKey,
   type ProjectFile,
   type Resolved,
+  type Server,
+  type SettingsContext,
+  type Token,
   type UserConfig,
 } from './settings.js';
 import { unknownThread } from './vault/append.js';
-import { openVault, type Sqlite } from './vault/open.js';
+import { openVault, storageError, type Sqlite } from './vault/open.js';
 import type { ThreadRow, Vault } from './vault/vault.js';
 
 export interface VltContext extends BaseContext {
@@ -36,7 +43,7 @@ export abstract class VltCommand extends Command<VltContext> {
     try {
       return (await this.run()) ?? 0;
     } catch (error) {
-      return reportError(this.context, error);
+      return reportError(this.context, storageError(vaultPath(this.context.env), error));
     } finally {
       this.db?.close();
     }
@@ -58,8 +65,27 @@ export abstract class VltCommand extends Command<VltContext> {
     return (this.userConfig ??= readUserConfig(this.context.env));
   }
 
+  get settings(): SettingsContext {
+    return { env: this.context.env, config: this.config, project: this.project };
+  }
+
   setting(key: ConfigKey, flag?: string): Resolved {
-    return resolveSetting(key, { env: this.context.env, config: this.config, project: this.project, flag });
+    return resolveSetting(key, { ...this.settings, flag });
+  }
+
+  /** The server in force here (`flag` is `--server`, where a command has it). */
+  server(flag?: string): Server {
+    return resolveServer(this.settings, flag);
+  }
+
+  /** The user's own server, which no project file chooses: queued entries without a recorded server go there. */
+  userServer(): Server {
+    return userServer(this.settings);
+  }
+
+  /** The token for a server origin, if the user has one for it. */
+  tokenFor(origin: string): Token | undefined {
+    return tokenFor(origin, this.settings);
   }
 
   /** The project a command acts on: explicit (ref or --project), else vlt.toml's. */
@@ -86,7 +112,7 @@ export abstract class VltCommand extends Command<VltContext> {
   sqlite({ create }: { create: boolean }): Sqlite | undefined {
     if (this.db) return this.db;
     if (create) ensureHome(this.context.env);
-    this.db = openVault(vaultPath(this.context.env), { create });
+    this.db = openVault(vaultPath(this.context.env), { create, warn: (line) => this.warn(`vlt: ${line}`) });
     return this.db;
   }
 
@@ -129,6 +155,26 @@ export abstract class VltCommand extends Command<VltContext> {
     this.context.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   }
 
+  /** One line on stderr, made safe for a terminal. */
+  warn(line: string): void {
+    this.context.stderr.write(`${terminalText(line)}\n`);
+  }
+
+  /** A secret: all of stdin, or on a terminal, asked for on stderr with `prompt` and not echoed. */
+  async readSecret(prompt: string): Promise<string> {
+    const stdin = this.context.stdin as NodeJS.ReadStream;
+    if (!stdin.isTTY) return this.readContent('-');
+    const { createInterface } = await import('node:readline');
+    const rl = createInterface({ input: stdin, output: this.context.stderr, terminal: true });
+    // Echo nothing while the secret is typed.
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+    this.context.stderr.write(`${prompt}: `);
+    const secret = await new Promise<string>((resolve) => rl.question('', resolve));
+    rl.close();
+    this.context.stderr.write('\n');
+    return secret;
+  }
+
   /** Content as given, or all of stdin for `-` (strict UTF-8, trailing newlines dropped). */
   async readContent(content: string): Promise<string> {
     if (content !== '-') return content;
@@ -146,12 +192,12 @@ export abstract class VltCommand extends Command<VltContext> {
 
 export function reportError(context: Pick<BaseContext, 'stderr' | 'env'>, error: unknown): number {
   if (error instanceof VltError) {
-    context.stderr.write(`vlt: ${error.message}\n`);
+    context.stderr.write(`vlt: ${terminalText(error.message)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   context.stderr.write(
-    `vlt: internal error: ${message.split('\n')[0]} (please report it; VLT_DEBUG=1 shows details)\n`,
+    `vlt: internal error: ${terminalText(message.split('\n')[0] ?? '')} (please report it; VLT_DEBUG=1 shows details)\n`,
   );
   if (context.env.VLT_DEBUG && error instanceof Error && error.stack)
     context.stderr.write(`${error.stack}\n`);

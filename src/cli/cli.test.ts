@@ -1,10 +1,12 @@
 // The commands run in-process with a captured context: output, JSON shapes, exit codes.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOneLineError, sandbox, vltInProcess, type Sandbox } from '../../test/helpers.js';
 
 let box: Sandbox;
+const NOT_LOGGED_IN =
+  'not logged in to http://localhost:8000: run `vlt auth login --server http://localhost:8000`';
 const run = (...args: string[]) => vltInProcess(box, args);
 
 beforeEach(() => {
@@ -134,10 +136,10 @@ describe('threads', () => {
       'LINKED: app/auth#0 → app/infra\n',
     );
     expect((await run('thread', 'move', 'infra', 'ops')).stdout).toBe(
-      'MOVED: app/infra → ops/infra\nqueued: not logged in: run `vlt auth login`\n',
+      `MOVED: app/infra → ops/infra\nqueued: ${NOT_LOGGED_IN}\n`,
     );
     expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe(
-      'STATUS: ops/infra archived\nqueued: not logged in: run `vlt auth login`\n',
+      `STATUS: ops/infra archived\nqueued: ${NOT_LOGGED_IN}\n`,
     );
     expect((await run('thread', 'status', 'ops/infra', 'archived')).stdout).toBe(
       'STATUS: ops/infra archived\n',
@@ -170,7 +172,7 @@ describe('config', () => {
       'SET: server.url = https://vlt.example.com\n',
     );
     expect((await run('config', 'set', 'sync.token', 'secret-token-123456')).stdout).toBe(
-      'SET: sync.token = secr…3456\n',
+      'SET: sync.token = secr…3456 (for https://vlt.example.com)\n',
     );
     expect(statSync(join(box.home, 'config.toml')).mode & 0o777).toBe(0o600);
     const list = JSON.parse((await run('config', 'list', '--json')).stdout);
@@ -195,6 +197,86 @@ describe('config', () => {
     );
     await run('config', 'set', 'server.url', 'http://config.example:8000');
     expect((await run('config', 'get', 'server.url')).stdout).toBe('http://127.0.0.2:8000\n');
+  });
+
+  it('keeps a token per server origin; a vlt.toml server brings none, VLT_SYNC_TOKEN belongs to the own server', async () => {
+    await run('config', 'set', 'server.url', 'http://mine.example:8000/');
+    // From stdin: the token stays out of the command line (and the shell history).
+    const set = await vltInProcess(box, ['config', 'set', 'sync.token', '-'], 'token-for-mine-1234\n');
+    expect(set.stdout).toBe('SET: sync.token = toke…1234 (for http://mine.example:8000)\n');
+    expect(readFileSync(join(box.home, 'config.toml'), 'utf8')).toContain(
+      '[tokens]\n"http://mine.example:8000" = "token-for-mine-1234"',
+    );
+    const project = join(box.cwd, 'checkout');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'vlt.toml'),
+      '[project]\nid = "app"\n[oracle]\nvault_url = "http://other.example"\n',
+    );
+    const inCheckout = { ...box, cwd: project };
+    const get = (where: Sandbox) => vltInProcess(where, ['config', 'get', 'sync.token', '--json']);
+    expect(JSON.parse((await get(box)).stdout)).toEqual({
+      key: 'sync.token',
+      value: 'token-for-mine-1234',
+      source: 'config.toml',
+      server: 'http://mine.example:8000',
+    });
+    expect(JSON.parse((await get(inCheckout)).stdout)).toMatchObject({
+      value: null,
+      server: 'http://other.example',
+    });
+    box.env.VLT_SYNC_TOKEN = 'token-from-the-env';
+    expect(JSON.parse((await get(box)).stdout)).toMatchObject({ value: 'token-from-the-env', source: 'env' });
+    expect(JSON.parse((await get(inCheckout)).stdout)).toMatchObject({ value: null, source: 'unset' });
+    delete box.env.VLT_SYNC_TOKEN;
+    // A token set there is that server's only.
+    await vltInProcess(inCheckout, ['config', 'set', 'sync.token', '-'], 'token-for-other-99\n');
+    expect(JSON.parse((await get(inCheckout)).stdout)).toMatchObject({ value: 'token-for-other-99' });
+    expect(JSON.parse((await get(box)).stdout)).toMatchObject({ value: 'token-for-mine-1234' });
+    const list = JSON.parse((await vltInProcess(inCheckout, ['config', 'list', '--json'])).stdout);
+    expect(list.settings).toEqual([
+      { key: 'server.url', value: 'http://other.example', source: 'vlt.toml' },
+      { key: 'sync.token', value: 'toke…r-99', source: 'config.toml' },
+      { key: 'author', value: 'user', source: 'default' },
+    ]);
+    const empty = await vltInProcess(box, ['config', 'set', 'sync.token', '-'], '\n');
+    expect(isOneLineError(empty), empty.stderr).toBe(true);
+  });
+
+  it("reads a token from before tokens were kept per origin as config.toml server.url's", async () => {
+    mkdirSync(box.home, { recursive: true });
+    writeFileSync(join(box.home, 'config.toml'), '[sync]\ntoken = "legacy-token-1234"\n');
+    const get = async () => JSON.parse((await run('config', 'get', 'sync.token', '--json')).stdout);
+    expect(await get()).toMatchObject({ value: 'legacy-token-1234', server: 'http://localhost:8000' });
+    writeFileSync(
+      join(box.home, 'config.toml'),
+      '[server]\nurl = "https://vlt.example.com"\n[sync]\ntoken = "legacy-token-1234"\n',
+    );
+    expect(await get()).toMatchObject({ value: 'legacy-token-1234', server: 'https://vlt.example.com' });
+    box.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+    expect(await get()).toMatchObject({ value: null });
+    delete box.env.VLT_SERVER_URL;
+    await run('config', 'set', 'author', 'me');
+    const rewritten = readFileSync(join(box.home, 'config.toml'), 'utf8');
+    expect(rewritten).toContain('[tokens]\n"https://vlt.example.com" = "legacy-token-1234"');
+    expect(rewritten).not.toContain('[sync]');
+    expect(await get()).toMatchObject({ value: 'legacy-token-1234' });
+  });
+
+  it('logs out of the server in force only, forgetting its token and keeping the others', async () => {
+    box.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+    await vltInProcess(box, ['config', 'set', 'sync.token', '-'], 'token-for-nine-1\n');
+    box.env.VLT_SERVER_URL = 'http://127.0.0.1:10';
+    await vltInProcess(box, ['config', 'set', 'sync.token', '-'], 'token-for-ten-12\n');
+    box.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+    const out = await run('auth', 'logout');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe('Logged out of http://127.0.0.1:9\n');
+    expect(out.stderr).toMatch(/^vlt: the token is forgotten here but was not revoked \(cannot reach/);
+    const config = readFileSync(join(box.home, 'config.toml'), 'utf8');
+    expect(config).not.toContain('token-for-nine-1');
+    expect(config).toContain('"http://127.0.0.1:10" = "token-for-ten-12"');
+    expect((await run('auth', 'logout')).stdout).toBe('Not logged in to http://127.0.0.1:9.\n');
   });
 
   it('refuses unknown keys and bad values, writing nothing', async () => {
@@ -229,6 +311,9 @@ describe('usage errors', () => {
       "vlt: 'sync' needs a command: status, retry, queue, thread, all, pull (see `vlt --help`)\n",
     );
     expect((await run('frobnicate')).stderr).toBe("vlt: unknown command 'frobnicate': see `vlt --help`\n");
+    expect((await run('\u001b]0;x\u0007')).stderr).toBe(
+      "vlt: unknown command '\\x1b]0;x\\x07': see `vlt --help`\n",
+    );
     const option = await run('thread', 'list', '--bogus');
     expect(isOneLineError(option)).toBe(true);
   });

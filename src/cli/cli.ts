@@ -1,6 +1,7 @@
 // The `vlt` command line: every command registered, parse errors as one line on stderr.
 import { Builtins, Cli } from 'clipanion';
 import type { VltContext } from './base.js';
+import { terminalText } from './output.js';
 import { AuthLoginCommand } from './commands/auth/login.js';
 import { AuthLogoutCommand } from './commands/auth/logout.js';
 import { AuthWhoamiCommand } from './commands/auth/whoami.js';
@@ -99,9 +100,10 @@ export async function runCli(args: string[], context: VltContext): Promise<numbe
   try {
     command = cli.process(args, context);
   } catch (error) {
-    // Clipanion's own report is several lines on stdout; ours is one on stderr.
+    // Clipanion's own report is several lines on stdout; ours is one on stderr, made safe for a
+    // terminal (it quotes what was typed).
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-    const words = args.filter((a) => !a.startsWith('-'));
+    const words = args.filter((a) => !a.startsWith('-')).map((word) => terminalText(word));
     if (first.startsWith('Command not found')) {
       // A group's name (`vlt thread`) or a typo in its command: say which commands it has.
       const group = words[0];
@@ -117,7 +119,7 @@ export async function runCli(args: string[], context: VltContext): Promise<numbe
         context.stderr.write(`vlt: unknown command '${words.slice(0, 2).join(' ')}': see \`vlt --help\`\n`);
       }
     } else {
-      const message = first.replace(/[.:]+$/, '').replace(/^./, (c) => c.toLowerCase());
+      const message = terminalText(first.replace(/[.:]+$/, '').replace(/^./, (c) => c.toLowerCase()));
       context.stderr.write(`vlt: ${message}: see \`vlt ${words.slice(0, 2).join(' ')} --help\`\n`);
     }
     return 2;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columns, entryLines, renderHighlight } from './output.js';
+import { columns, entryLines, renderHighlight, terminalText } from './output.js';
 
 describe('entryLines', () => {
   it('aligns authors and indents continuation lines under the content', () => {
@@ -28,5 +28,27 @@ describe('columns and highlights', () => {
   it('bolds ** marks only on a terminal', () => {
     expect(renderHighlight('a **b** c', true)).toBe('a \x1b[1mb\x1b[22m c');
     expect(renderHighlight('a **b** c', false)).toBe('a **b** c');
+  });
+});
+
+describe('terminalText', () => {
+  it('escapes C0 and C1 controls, DEL and bidi overrides, always', () => {
+    expect(terminalText('a\u001b]0;title\u0007b')).toBe('a\\x1b]0;title\\x07b');
+    expect(terminalText('x\ry\nz\tw')).toBe('x\\x0dy\\x0az\\x09w');
+    expect(terminalText('\u009b31m\u007f\u0000')).toBe('\\x9b31m\\x7f\\x00');
+    expect(terminalText('abc\u202edef\u2066\u2069')).toBe('abc\\u202edef\\u2066\\u2069');
+    expect(terminalText('plain é ✓ 日本')).toBe('plain é ✓ 日本');
+  });
+
+  it('keeps newlines and tabs of content, and drops the CR of a CRLF only', () => {
+    expect(terminalText('one\r\ntwo\tthree\rfour', { multiline: true })).toBe('one\ntwo\tthree\\x0dfour');
+  });
+
+  it('makes every printer safe: entry lines, columns, highlights', () => {
+    const at = '2026-11-24T12:00:00.000Z';
+    const [line] = entryLines([{ seq: 0, timestamp: at, author: 'a\u001b', content: 'b\u001bc\nd' }]);
+    expect(line).toMatch(/\[a\\x1b\] {2}b\\x1bc\n +d$/);
+    expect(columns([['\u001b[2J', 'x']])).toEqual(['\\x1b[2J  x']);
+    expect(renderHighlight('**a**\u0007', true)).toBe('\x1b[1ma\x1b[22m\\x07');
   });
 });

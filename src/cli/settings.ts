@@ -1,4 +1,5 @@
-// Where vlt keeps its files, and the settings resolved from flag > env > vlt.toml > config.toml > default.
+// Where vlt keeps its files, and the settings resolved from flag > env > vlt.toml > config.toml > default;
+// API tokens are kept per server origin, and a server named by a project file brings none.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -60,7 +61,13 @@ function str(value: unknown, path: string, key: string): string | undefined {
 
 export const CONFIG_KEYS = ['server.url', 'sync.token', 'author'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
-export type UserConfig = Partial<Record<ConfigKey, string>>;
+
+export interface UserConfig {
+  'server.url'?: string;
+  author?: string;
+  /** API tokens by server origin (`[tokens]` in config.toml): a token goes only to its origin. */
+  tokens: Record<string, string>;
+}
 
 export function checkConfigKey(key: string): ConfigKey {
   if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
@@ -69,6 +76,10 @@ export function checkConfigKey(key: string): ConfigKey {
   return key as ConfigKey;
 }
 
+/**
+ * A server URL in its one canonical form: lower-case scheme and host, no default port, no
+ * trailing slash; the outbox records it, so that the same server is always the same string.
+ */
 export function checkServerUrl(url: string, source: string): string {
   let parsed: URL;
   try {
@@ -79,8 +90,16 @@ export function checkServerUrl(url: string, source: string): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw usageError(`${source}: '${url}' must start with http:// or https://`);
   }
-  return url.replace(/\/+$/, '');
+  if (parsed.username || parsed.password || parsed.search || parsed.hash) {
+    throw usageError(
+      `${source}: '${url}' must be a plain server address (no user, password, ? or #): use e.g. https://vlt.example.com`,
+    );
+  }
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
 }
+
+/** scheme://host:port of a server URL (the port left out when it is the scheme's default). */
+export const originOf = (url: string): string => new URL(url).origin;
 
 export function checkConfigValue(key: ConfigKey, value: string, source: string = key): string {
   switch (key) {
@@ -99,29 +118,44 @@ export function checkConfigValue(key: ConfigKey, value: string, source: string =
 export function readUserConfig(env: Env): UserConfig {
   const path = configPath(env);
   const doc = readToml(path, 'config file');
-  if (!doc) return {};
-  const config: UserConfig = {};
+  const config: UserConfig = { tokens: {} };
+  if (!doc) return config;
   const server = table(doc.server, path, 'server');
-  const sync = table(doc.sync, path, 'sync');
-  const values: [ConfigKey, unknown][] = [
-    ['server.url', server?.url],
-    ['sync.token', sync?.token],
-    ['author', doc.author],
-  ];
-  for (const [key, raw] of values) {
-    const value = str(raw, path, key);
-    if (value !== undefined) config[key] = value;
+  const url = str(server?.url, path, 'server.url');
+  if (url !== undefined) config['server.url'] = url;
+  const author = str(doc.author, path, 'author');
+  if (author !== undefined) config.author = author;
+  for (const [origin, token] of Object.entries(table(doc.tokens, path, 'tokens') ?? {})) {
+    const value = str(token, path, `tokens."${origin}"`);
+    if (value !== undefined) config.tokens[checkOrigin(origin, path)] = value;
+  }
+  // Before tokens were kept per origin: `[sync] token`, which belongs to config.toml's server
+  // (or the default); the next write stores it under [tokens].
+  const legacy = str(table(doc.sync, path, 'sync')?.token, path, 'sync.token');
+  if (legacy !== undefined) {
+    const origin = originOf(checkServerUrl(url ?? DEFAULT_SERVER_URL, `${path}: server.url`));
+    config.tokens[origin] ??= legacy;
   }
   return config;
 }
 
-/** Writes config.toml atomically with mode 0600 (it may hold a token). */
+function checkOrigin(origin: string, path: string): string {
+  const url = checkServerUrl(origin, `${path}: [tokens]`);
+  if (originOf(url) !== url) {
+    throw new VltError(
+      `${path}: [tokens] key '${origin}' is not a server origin (scheme://host:port): fix it or remove it`,
+    );
+  }
+  return url;
+}
+
+/** Writes config.toml atomically with mode 0600 (it may hold tokens). */
 export function writeUserConfig(env: Env, config: UserConfig): void {
   const path = configPath(env);
   const doc: TomlTable = {};
   if (config.author !== undefined) doc.author = config.author;
   if (config['server.url'] !== undefined) doc.server = { url: config['server.url'] };
-  if (config['sync.token'] !== undefined) doc.sync = { token: config['sync.token'] };
+  if (Object.keys(config.tokens).length > 0) doc.tokens = { ...config.tokens };
   ensureHome(env);
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, `# vlt user settings: edit with \`vlt config set <key> <value>\`\n${stringify(doc)}\n`, {
@@ -207,31 +241,92 @@ export interface Resolved {
   source: Source;
 }
 
-const ENV_FOR: Record<ConfigKey, string> = {
-  'server.url': 'VLT_SERVER_URL',
-  'sync.token': 'VLT_SYNC_TOKEN',
-  author: 'VLT_AUTHOR',
-};
+export interface SettingsContext {
+  env: Env;
+  config: UserConfig;
+  project: ProjectFile | undefined;
+}
+
+/** A server as the commands use it: its canonical URL, its origin, and where the URL came from. */
+export interface Server {
+  url: string;
+  origin: string;
+  source: Source;
+}
+
+export interface Token {
+  value: string;
+  source: 'env' | 'config.toml';
+}
+
+const server = (url: string, source: Source): Server => ({ url, origin: originOf(url), source });
+
+/**
+ * The user's own server: flag > VLT_SERVER_URL > config.toml > default, never a project file.
+ * VLT_SYNC_TOKEN belongs to it, and so do entries queued before the outbox recorded a server.
+ */
+export function userServer(ctx: SettingsContext, flag?: string): Server {
+  if (flag !== undefined) return server(checkServerUrl(flag, '--server'), 'flag');
+  const fromEnv = ctx.env.VLT_SERVER_URL;
+  if (fromEnv !== undefined && fromEnv !== '')
+    return server(checkServerUrl(fromEnv, 'VLT_SERVER_URL'), 'env');
+  const fromConfig = ctx.config['server.url'];
+  if (fromConfig !== undefined) {
+    return server(checkServerUrl(fromConfig, 'config.toml server.url'), 'config.toml');
+  }
+  return server(DEFAULT_SERVER_URL, 'default');
+}
+
+/** The server in force here: as userServer, but a vlt.toml's vault_url outranks config.toml. */
+export function resolveServer(ctx: SettingsContext, flag?: string): Server {
+  const own = userServer(ctx, flag);
+  if ((own.source === 'config.toml' || own.source === 'default') && ctx.project?.serverUrl) {
+    return server(ctx.project.serverUrl, 'vlt.toml');
+  }
+  return own;
+}
+
+/**
+ * The token for a server origin: VLT_SYNC_TOKEN when it belongs there (the user's own server),
+ * else the one stored for that origin. A URL from a project file brings none of its own.
+ */
+export function tokenFor(origin: string, ctx: SettingsContext): Token | undefined {
+  const fromEnv = ctx.env.VLT_SYNC_TOKEN;
+  if (fromEnv !== undefined && fromEnv !== '' && userServer(ctx).origin === origin) {
+    return { value: checkConfigValue('sync.token', fromEnv, 'VLT_SYNC_TOKEN'), source: 'env' };
+  }
+  const stored = ctx.config.tokens[origin];
+  if (stored === undefined) return undefined;
+  return {
+    value: checkConfigValue('sync.token', stored, `config.toml [tokens] ${origin}`),
+    source: 'config.toml',
+  };
+}
+
+/** What to do when there is no token for a server. */
+export const notLoggedIn = (server: Pick<Server, 'url' | 'origin'>): string =>
+  `not logged in to ${server.origin}: run \`vlt auth login --server ${server.url}\``;
 
 export function resolveSetting(
   key: ConfigKey,
-  ctx: { env: Env; config: UserConfig; project: ProjectFile | undefined; flag?: string | undefined },
+  ctx: SettingsContext & { flag?: string | undefined },
 ): Resolved {
-  if (ctx.flag !== undefined) return { value: checkConfigValue(key, ctx.flag, `--${key}`), source: 'flag' };
-  const envName = ENV_FOR[key];
-  const fromEnv = ctx.env[envName];
-  if (fromEnv !== undefined && fromEnv !== '') {
-    return { value: checkConfigValue(key, fromEnv, envName), source: 'env' };
+  if (key === 'server.url') {
+    const { url, source } = resolveServer(ctx, ctx.flag);
+    return { value: url, source };
   }
-  if (key === 'server.url' && ctx.project?.serverUrl)
-    return { value: ctx.project.serverUrl, source: 'vlt.toml' };
-  const fromConfig = ctx.config[key];
-  if (fromConfig !== undefined) {
-    return { value: checkConfigValue(key, fromConfig, `config.toml ${key}`), source: 'config.toml' };
+  if (key === 'sync.token') {
+    const token = tokenFor(resolveServer(ctx).origin, ctx);
+    return token ? { value: token.value, source: token.source } : { value: undefined, source: 'unset' };
   }
-  if (key === 'server.url') return { value: DEFAULT_SERVER_URL, source: 'default' };
-  if (key === 'author') return { value: DEFAULT_AUTHOR, source: 'default' };
-  return { value: undefined, source: 'unset' };
+  if (ctx.flag !== undefined) return { value: checkAuthor(ctx.flag), source: 'flag' };
+  const fromEnv = ctx.env.VLT_AUTHOR;
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { value: checkConfigValue(key, fromEnv, 'VLT_AUTHOR'), source: 'env' };
+  if (ctx.config.author !== undefined) {
+    return { value: checkConfigValue(key, ctx.config.author, 'config.toml author'), source: 'config.toml' };
+  }
+  return { value: DEFAULT_AUTHOR, source: 'default' };
 }
 
 export function maskToken(token: string): string {

@@ -1,8 +1,10 @@
 // What `thread new` and `thread push` print once the entry is committed, and the sync attempt
 // that follows it (and `thread move`) within a short time budget.
 import type { VltCommand } from './base.js';
+import { terminalText } from './output.js';
 import type { WrittenEntry } from './vault/append.js';
 import type { Sqlite } from './vault/open.js';
+import { Outbox } from './vault/outbox.js';
 
 /** How long a push may spend syncing after its entry is safe on disk. */
 export const PUSH_SYNC_BUDGET_MS = 1000;
@@ -22,47 +24,40 @@ async function syncThreadNow(
   leftBehind: (db: Sqlite) => string | undefined,
 ): Promise<SyncOutcome> {
   if (command.noSync) return { state: 'queued', reason: '--no-sync' };
-  const { connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } = await import('./sync/run.js');
-  const conn = connection(command);
-  if (!conn.token) return { state: 'queued', reason: NOT_LOGGED_IN };
+  const { stopReason, syncAndRetryLater } = await import('./sync/run.js');
   const db = command.sqlite({ create: true });
-  const result = await syncAndRetryLater(command, db, conn, {
+  // What waits in this thread goes, each entry to the server recorded with it.
+  const report = await syncAndRetryLater(command, db, {
     threadPks: [threadPk],
     deadline: Date.now() + PUSH_SYNC_BUDGET_MS,
     timeoutMs: PUSH_SYNC_BUDGET_MS,
   });
-  const reason = stopReason(result) ?? leftBehind(db);
+  // What this command wrote went to the server in force; another's missing login is not its news.
+  const reason = stopReason(report, command, command.server().url) ?? leftBehind(db);
   return reason ? { state: 'queued', reason } : { state: 'synced' };
 }
 
-/** Syncs a thread after `vlt thread move` or `vlt thread status` changed it (see pending_thread_changes). */
+/** Syncs a thread after `vlt thread move` or `vlt thread status` changed it (see vault/outbox.ts). */
 export function syncThreadChange(
   command: VltCommand & { noSync: boolean },
   threadPk: number,
   change: 'move' | 'status',
 ): Promise<SyncOutcome> {
   return syncThreadNow(command, threadPk, (db) => {
-    const left = db
-      .prepare(
-        `SELECT last_error AS refused FROM pending_thread_changes
-         WHERE thread_pk = ? AND ${change === 'move' ? 'from_project IS NOT NULL' : 'status_changed'}`,
-      )
-      .get(threadPk) as { refused: string | null } | undefined;
+    const left = new Outbox(db).changeLeft(threadPk, change);
     return left
       ? (left.refused ?? `the ${change === 'move' ? 'move' : 'status change'} waits to be sent`)
       : undefined;
   });
 }
 
-/** The line a command prints after its sync attempt. */
+/** The line a command prints after its sync attempt (the reason may quote a server). */
 export const syncLine = (sync: SyncOutcome) =>
-  sync.state === 'synced' ? 'synced' : `queued: ${sync.reason}`;
+  sync.state === 'synced' ? 'synced' : `queued: ${terminalText(sync.reason ?? '')}`;
 
 function syncAfterWrite(command: VltCommand & { noSync: boolean }, written: WrittenEntry) {
   return syncThreadNow(command, written.threadPk, (db) =>
-    db
-      .prepare('SELECT 1 FROM outbox o JOIN entries e ON e.pk = o.entry_pk WHERE e.id = ?')
-      .get(written.entryId)
+    new Outbox(db).isQueued(written.entryId)
       ? 'the server set this entry aside: see `vlt sync queue`'
       : undefined,
   );

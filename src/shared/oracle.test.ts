@@ -73,14 +73,22 @@ describe('composeExtractive', () => {
     expect(answer).not.toContain('[3]');
   });
 
-  it('says plainly when the best source holds too little of the question', () => {
+  it('says plainly when the best source holds too little of the question, or it names the unknown', () => {
     const terms = termsOf('which database did we pick for analytics?');
+    expect(composeExtractive(terms, [source('lunch', 'Soup again, and bread.')])).toBe(NO_ANSWER);
+    // One word of three ("pick") is under a threshold of a half.
     expect(
-      composeExtractive(terms, [source('lunch', 'Soup again, and the pick of the day was bread.')]),
+      composeExtractive(terms, [source('lunch', 'Soup again, and the pick of the day was bread.')], 0.5),
     ).toBe(NO_ANSWER);
     expect(composeExtractive(terms, [])).toBe(NO_ANSWER);
     // With no threshold, the same source is quoted.
     expect(composeExtractive(terms, [source('lunch', 'Soup again.')], 0)).toBe('Soup again. [1]');
+    const named = [...termsOf('which kubernetes version?')].map((t) =>
+      t.stem === 'kubernet' ? { ...t, unknown: true } : t,
+    );
+    expect(composeExtractive(named, [source('infra', 'Kubernetes version 1.29 everywhere.')], 0)).toBe(
+      NO_ANSWER,
+    );
   });
 
   it('splits sentences on punctuation, lines and bullets', () => {

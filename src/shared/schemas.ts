@@ -9,9 +9,8 @@ import {
   PROJECT_ID_RE,
   THREAD_ID_RE,
   THREAD_STATUSES,
+  USERNAME_RE,
 } from './names.js';
-
-export const USERNAME_RE = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
 
 export const projectId = z
   .string()

@@ -13,13 +13,11 @@ import { FaultProxy } from '../fault-proxy.js';
 import { vlt, vltAsync, type Result, type Sandbox } from '../helpers.js';
 import { apiFor, syncMachine } from '../sync-helpers.js';
 import { newDataDir, PG_URL, startServer, userWithToken } from '../net-helpers.js';
+import { seeded } from '../seeded.js';
 
-const SEED = Number(process.env.STRESS_SEED ?? Date.now() % 1_000_000);
-let state = SEED || 1;
-const random = () => (state = (state * 48271) % 2147483647) / 2147483647;
-const between = (low: number, high: number) => low + Math.floor(random() * (high - low));
+const { seed: SEED, random, between, describe: repeat } = seeded('STRESS_SEED', Date.now() % 1_000_000);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-console.log(`stress seed ${SEED} (STRESS_SEED=${SEED} repeats this run)`);
+console.log(`stress seed ${SEED} (${repeat()})`);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -157,7 +155,7 @@ function queueEntries(box: Sandbox, project: string, threads: number, perThread:
     const slug = `long-${t}`;
     for (let i = 0; i < perThread; i++) {
       const content = `${project}/${slug} entry ${i}: ${'lorem ipsum '.repeat(between(1, 40))}`;
-      const input = { project, slug, content, author: 'stress' };
+      const input = { project, slug, content, author: 'stress', server: null };
       if (i === 0) createThread(db, { ...input, projectName: project });
       else pushEntry(db, input);
       written.push(content);

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { usageError, VltError } from '../../shared/errors.js';
 import { checkProjectId, PROJECT_ID_RE, slugify } from '../../shared/names.js';
 import { VltCommand } from '../base.js';
+import { terminalText } from '../output.js';
 import { findProjectFile, PROJECT_FILE, vaultPath, writeProjectFile } from '../settings.js';
 
 export class InitCommand extends VltCommand {
@@ -47,7 +48,9 @@ export class InitCommand extends VltCommand {
       this.printJson({ project: id, name, projectFile: path, vault: vaultPath(this.context.env), created });
     } else {
       this.print(
-        created ? `Initialized project ${id} (${name}) in ${path}` : `Already initialized: project ${id}`,
+        terminalText(
+          created ? `Initialized project ${id} (${name}) in ${path}` : `Already initialized: project ${id}`,
+        ),
       );
       this.print(`Vault: ${vaultPath(this.context.env)}`);
     }

@@ -1,10 +1,10 @@
 import { Command, Option } from 'clipanion';
-import { usageError } from '../../shared/errors.js';
+import { usageError, VltError } from '../../shared/errors.js';
 import { formatLocalTime } from '../../shared/format.js';
 import { checkProjectId } from '../../shared/names.js';
 import type { OracleSource } from '../../shared/oracle.js';
 import { VltCommand } from '../base.js';
-import { renderHighlight } from '../output.js';
+import { renderHighlight, terminalText } from '../output.js';
 
 type Source = Omit<OracleSource, 'content'>;
 
@@ -46,7 +46,7 @@ export class OracleCommand extends VltCommand {
       const { api, connection } = await import('../sync/run.js');
       const { classify } = await import('../sync/client.js');
       const conn = connection(this);
-      if (!conn.token) localReason = 'not logged in';
+      if (!conn.token) localReason = `not logged in to ${conn.origin}`;
       else {
         try {
           result = await api(conn, 15_000).oracle.ask.mutate({
@@ -57,6 +57,7 @@ export class OracleCommand extends VltCommand {
         } catch (error) {
           const failure = classify(error);
           if (failure.kind === 'rejected' || failure.kind === 'too-large') throw usageError(failure.message);
+          if (failure.kind === 'invalid') throw new VltError(failure.message);
           localReason =
             failure.kind === 'unauthorized'
               ? 'the server refused the token'
@@ -89,16 +90,16 @@ export class OracleCommand extends VltCommand {
       return;
     }
     const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
-    this.print(result.answer);
+    this.print(terminalText(result.answer, { multiline: true }));
     if (result.sources.length > 0) {
       this.print();
       this.print('Sources:');
       result.sources.forEach((s, i) => {
         const when = formatLocalTime(new Date(s.timestamp).toISOString()).slice(0, 16);
-        this.print(`  [${i + 1}] ${s.project}/${s.thread}#${s.seq}  (${s.author}, ${when})`);
+        this.print(terminalText(`  [${i + 1}] ${s.project}/${s.thread}#${s.seq}  (${s.author}, ${when})`));
         this.print(`      ${renderHighlight(s.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);
       });
     }
-    this.context.stderr.write(`(${result.note ?? `mode: ${result.mode}`})\n`);
+    this.warn(`(${result.note ?? `mode: ${result.mode}`})`);
   }
 }

@@ -1,10 +1,30 @@
-// The server's API for the CLI: createTRPCClient<AppRouter>, its types straight from the router.
+// The server's API for the CLI: createTRPCClient<AppRouter>, its inputs typed straight from the
+// router, and every answer checked against src/shared/answers.ts before the CLI uses any of it.
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from '@trpc/client';
+import type { infer as Infer } from 'zod/mini';
+import {
+  checkAnswer,
+  type AnswerSchema,
+  loginAnswer,
+  logoutAnswer,
+  moveAnswer,
+  oracleAnswer,
+  pullPage,
+  pushAnswer,
+  setStatusAnswer,
+  syncStatusAnswer,
+  whoamiAnswer,
+} from '../../shared/answers.js';
 import type { AppRouter } from '../../shared/router.js';
 import { transformer } from '../../shared/transformer.js';
 import { createHttpFetch, HttpStatusError } from './http-fetch.js';
 
 export type Api = ReturnType<typeof createApi>;
+
+/** A server's answer that is not what the router promises: nothing of it is used. */
+export class InvalidAnswerError extends Error {}
+
+type InputOf<F> = F extends (input: infer I, ...rest: never[]) => unknown ? I : never;
 
 export function createApi(serverUrl: string, token: string | undefined, timeoutMs: number) {
   const options = {
@@ -13,7 +33,7 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
     fetch: createHttpFetch(timeoutMs) as unknown as typeof fetch,
     headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
   };
-  return createTRPCClient<AppRouter>({
+  const trpc = createTRPCClient<AppRouter>({
     links: [
       splitLink({
         // The server never batches auth.* (each login attempt is a request of its own).
@@ -23,6 +43,70 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
       }),
     ],
   });
+  const origin = new URL(serverUrl).origin;
+  /** One procedure: the call, then its answer checked; `refused` says what became of the call's purpose. */
+  const checked =
+    <S extends AnswerSchema, I>(schema: S, refused: string, send: (input: I) => Promise<unknown>) =>
+    async (input: I): Promise<Infer<S>> => {
+      const answer = checkAnswer(schema, await send(input));
+      if (!answer.ok)
+        throw new InvalidAnswerError(`the server at ${origin} sent ${answer.problem}: ${refused}`);
+      return answer.data;
+    };
+  type T = typeof trpc;
+  return {
+    threads: {
+      push: {
+        mutate: checked(pushAnswer, 'the entries stay queued', (i: InputOf<T['threads']['push']['mutate']>) =>
+          trpc.threads.push.mutate(i),
+        ),
+      },
+      syncStatus: {
+        query: checked(
+          syncStatusAnswer,
+          'nothing was changed',
+          (i: InputOf<T['threads']['syncStatus']['query']>) => trpc.threads.syncStatus.query(i),
+        ),
+      },
+      move: {
+        mutate: checked(moveAnswer, 'the move stays queued', (i: InputOf<T['threads']['move']['mutate']>) =>
+          trpc.threads.move.mutate(i),
+        ),
+      },
+      setStatus: {
+        mutate: checked(
+          setStatusAnswer,
+          'the status change stays queued',
+          (i: InputOf<T['threads']['setStatus']['mutate']>) => trpc.threads.setStatus.mutate(i),
+        ),
+      },
+      pull: {
+        query: checked(
+          pullPage,
+          'nothing was stored from that page',
+          (i: InputOf<T['threads']['pull']['query']>) => trpc.threads.pull.query(i),
+        ),
+      },
+    },
+    auth: {
+      login: {
+        mutate: checked(loginAnswer, 'nothing was stored', (i: InputOf<T['auth']['login']['mutate']>) =>
+          trpc.auth.login.mutate(i),
+        ),
+      },
+      logout: {
+        mutate: checked(logoutAnswer, 'the token may not be revoked', () => trpc.auth.logout.mutate()),
+      },
+      me: { query: checked(whoamiAnswer, 'nothing was shown', () => trpc.auth.me.query()) },
+    },
+    oracle: {
+      ask: {
+        mutate: checked(oracleAnswer, 'nothing was shown', (i: InputOf<T['oracle']['ask']['mutate']>) =>
+          trpc.oracle.ask.mutate(i),
+        ),
+      },
+    },
+  };
 }
 
 /** What a failed call means for the outbox. */
@@ -30,24 +114,32 @@ export type Failure =
   | { kind: 'unauthorized'; message: string }
   | { kind: 'too-large'; message: string }
   | { kind: 'rejected'; message: string; entryId: string | null; code: string }
+  | { kind: 'invalid'; message: string }
   | { kind: 'retryable'; message: string };
 
+/** A server's message, as much of it as a line of the queue needs. */
+const MAX_MESSAGE_CHARS = 500;
+const clip = (message: string) =>
+  message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : message;
+
+/** A failed call to the server, classified; anything else (the vault's storage, a bug) is thrown again. */
 export function classify(error: unknown): Failure {
-  if (error instanceof TRPCClientError) {
-    const data = (error as TRPCClientError<AppRouter>).data as
-      { code?: string; httpStatus?: number; entryId?: string | null } | undefined;
-    const code = data?.code;
-    if (code === 'UNAUTHORIZED') return { kind: 'unauthorized', message: error.message };
-    if (code === 'PAYLOAD_TOO_LARGE') return { kind: 'too-large', message: error.message };
-    if (code === 'CONFLICT' || code === 'BAD_REQUEST' || code === 'NOT_FOUND' || code === 'FORBIDDEN') {
-      return { kind: 'rejected', message: error.message, entryId: data?.entryId ?? null, code };
-    }
-    if (code) return { kind: 'retryable', message: `${code}: ${error.message}` };
-    const cause = error.cause;
-    if (cause instanceof HttpStatusError) return { kind: 'retryable', message: cause.message };
-    return { kind: 'retryable', message: describeNetworkError(cause ?? error) };
+  if (error instanceof InvalidAnswerError) return { kind: 'invalid', message: error.message };
+  if (!(error instanceof TRPCClientError)) throw error;
+  const data = (error as TRPCClientError<AppRouter>).data as
+    { code?: string; httpStatus?: number; entryId?: unknown } | undefined;
+  const code = typeof data?.code === 'string' ? data.code : undefined;
+  const message = clip(error.message);
+  if (code === 'UNAUTHORIZED') return { kind: 'unauthorized', message };
+  if (code === 'PAYLOAD_TOO_LARGE') return { kind: 'too-large', message };
+  if (code === 'CONFLICT' || code === 'BAD_REQUEST' || code === 'NOT_FOUND' || code === 'FORBIDDEN') {
+    const entryId = typeof data?.entryId === 'string' ? data.entryId : null;
+    return { kind: 'rejected', message, entryId, code };
   }
-  return { kind: 'retryable', message: describeNetworkError(error) };
+  if (code) return { kind: 'retryable', message: clip(`${code}: ${error.message}`) };
+  const cause = error.cause;
+  if (cause instanceof HttpStatusError) return { kind: 'retryable', message: cause.message };
+  return { kind: 'retryable', message: clip(describeNetworkError(cause ?? error)) };
 }
 
 function describeNetworkError(error: unknown): string {

@@ -1,8 +1,12 @@
-// Drains the outbox to the server: per thread, pending entries in sequence order, in batches of
-// at most 100 entries and 1 MiB. The outbox row is deleted only once the server has the entry.
+// Drains the outbox to one server: per thread, the pending entries recorded for that server, in
+// sequence order, in batches of at most 100 entries and 1 MiB. An entry leaves the outbox only once
+// the server has it, and goes only to the server recorded with it. The sync state is the outbox
+// module's (vault/outbox.ts): this file decides what to send and what an answer means.
 import type { Sqlite } from '../vault/open.js';
-import { settleThreadChange } from '../vault/thread-changes.js';
+import { Outbox, type Destination, type PendingEntry } from '../vault/outbox.js';
 import { classify, type Api, type Failure } from './client.js';
+
+export type { Destination };
 
 export const MAX_BATCH_ENTRIES = 100;
 /** Below the server's 1 MiB body limit, with room for the request's own JSON. */
@@ -14,7 +18,8 @@ export interface SyncOptions {
   threadPks?: number[];
   /** Epoch ms after which no new request starts. */
   deadline?: number;
-  onProgress?: (sent: number, total: number) => void;
+  /** Entries the server has from this drain so far (sent or already there). */
+  onSent?: (sent: number) => void;
 }
 
 export interface SyncResult {
@@ -30,125 +35,34 @@ export interface SyncResult {
   stop?: Failure | { kind: 'deadline'; message: string };
 }
 
-interface ThreadToSync {
-  pk: number;
-  project_id: string;
-  slug: string;
-  status: 'active' | 'archived' | 'blocked';
-  created_at: string;
-  /** Where the server keeps it, when `vlt thread move` moved it since and the server must follow. */
-  move_from: string | null;
-  /** `vlt thread status` changed it since the server last had it. */
-  status_changed: number | null;
-  /** Why the server refused a move, if it did: the thread waits for the user. */
-  change_refused: string | null;
-}
+const outOfTime = { kind: 'deadline' as const, message: 'the time budget for this sync ran out' };
 
-interface PendingEntry {
-  entry_pk: number;
-  id: string;
-  seq: number;
-  content: string;
-  author: string;
-  timestamp: string;
-}
-
-/** Capped exponential backoff with jitter: about 1 s, 2 s, 4 s … up to 5 min. */
-export function backoffMs(attempts: number, random = Math.random): number {
-  const base = Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base * (0.5 + random()));
-}
-
-export function pendingCount(db: Sqlite, threadPks?: number[]): number {
-  const filter = threadPks ? `AND thread_pk IN (SELECT value FROM json_each(?))` : '';
-  const args = threadPks ? [JSON.stringify(threadPks)] : [];
-  return (
-    db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'pending' ${filter}`).get(...args) as {
-      n: number;
-    }
-  ).n;
-}
-
-/** Thread changes to send (not the moves the server refused: they wait for the user). */
-export function pendingChanges(db: Sqlite): number {
-  return (
-    db.prepare('SELECT count(*) AS n FROM pending_thread_changes WHERE last_error IS NULL').get() as {
-      n: number;
-    }
-  ).n;
-}
-
-export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}): Promise<SyncResult> {
+/** Sends what waits for `to.server` (with an API client for that server, and its token only). */
+export async function syncOutbox(
+  db: Sqlite,
+  api: Api,
+  to: Destination,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
+  const outbox = new Outbox(db);
   const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0, moved: 0, changed: 0 };
-  const total = pendingCount(db, options.threadPks);
-  const filter = options.threadPks ? `AND t.pk IN (SELECT value FROM json_each(?))` : '';
   // Threads with a change to send go first, whatever the filter (a new thread of a moved thread's
   // old name may be waiting to be sent), then the threads with entries to send.
-  const changing = db
-    .prepare(
-      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, c.from_project AS move_from,
-              c.status_changed, NULL AS change_refused
-       FROM pending_thread_changes c JOIN threads t ON t.pk = c.thread_pk WHERE c.last_error IS NULL
-       ORDER BY t.updated_at`,
-    )
-    .all() as ThreadToSync[];
-  const sending = db
-    .prepare(
-      `SELECT t.pk, t.project_id, t.slug, t.status, t.created_at, c.from_project AS move_from,
-              c.status_changed, c.last_error AS change_refused
-       FROM threads t LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk
-       WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') ${filter}
-       ORDER BY t.updated_at`,
-    )
-    .all(...(options.threadPks ? [JSON.stringify(options.threadPks)] : [])) as ThreadToSync[];
-  const threads = [...changing, ...sending.filter((t) => !changing.some((c) => c.pk === t.pk))];
-  const pending = db.prepare(
-    `SELECT o.entry_pk, e.id, e.seq, e.content, e.author, e.timestamp FROM outbox o
-     JOIN entries e ON e.pk = o.entry_pk WHERE o.thread_pk = ? AND o.state = 'pending' ORDER BY e.seq`,
-  );
-  const acknowledge = db.transaction((thread: ThreadToSync, batch: PendingEntry[], watermark: number) => {
-    const remove = db.prepare('DELETE FROM outbox WHERE entry_pk = ?');
-    for (const entry of batch) remove.run(entry.entry_pk);
-    db.prepare(
-      `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at, last_error) VALUES (?, ?, ?, NULL)
-       ON CONFLICT (thread_pk) DO UPDATE SET server_seq = excluded.server_seq, last_sync_at = excluded.last_sync_at, last_error = NULL`,
-    ).run(thread.pk, watermark, new Date().toISOString());
-  });
-  // Sent: the server has the thread where it was sent (unless it moved again meanwhile), and the
-  // status that was sent (unless it changed again meanwhile).
-  const moved = db.prepare(
-    `UPDATE pending_thread_changes SET from_project = nullif(?, (SELECT project_id FROM threads WHERE pk = thread_pk))
-     WHERE thread_pk = ?`,
-  );
-  const statusSent = db.prepare(
-    `UPDATE pending_thread_changes SET status_changed = 0
-     WHERE thread_pk = ? AND (SELECT status FROM threads WHERE pk = thread_pk) = ?`,
-  );
-  const changeRefused = db.transaction((thread: ThreadToSync, reason: string) => {
-    db.prepare('UPDATE pending_thread_changes SET last_error = ? WHERE thread_pk = ?').run(reason, thread.pk);
-    // Its entries would land in the server's thread at the old place: they wait with the move.
-    return db
-      .prepare(`UPDATE outbox SET state = 'failed', last_error = ? WHERE thread_pk = ? AND state = 'pending'`)
-      .run(reason, thread.pk).changes;
-  });
-  const setAside = db.prepare(
-    `UPDATE outbox SET state = 'failed', last_error = ?, attempts = attempts + 1 WHERE entry_pk = ?`,
-  );
-  const postpone = db.prepare(
-    `UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE entry_pk = ?`,
-  );
+  const changing = outbox.changing(to);
+  const threads = [
+    ...changing,
+    ...outbox.sending(to, options.threadPks).filter((t) => !changing.some((c) => c.pk === t.pk)),
+  ];
+  const late = () => options.deadline !== undefined && Date.now() > options.deadline;
 
   for (const thread of threads) {
     result.threads++;
     if (thread.change_refused !== null) {
-      result.failed += changeRefused(thread, thread.change_refused);
+      result.failed += outbox.refuseChange(thread.pk, thread.change_refused, to);
       continue;
     }
     if (thread.move_from !== null || thread.status_changed) {
-      if (options.deadline !== undefined && Date.now() > options.deadline) {
-        result.stop = { kind: 'deadline', message: 'the time budget for this sync ran out' };
-        return result;
-      }
+      if (late()) return { ...result, stop: outOfTime };
       // NOT_FOUND: the server has no such thread there (deleted, or moved from another machine):
       // nothing to change; the thread's new entries go to its new place, with its status.
       const unlessMissing = (error: unknown) => {
@@ -158,37 +72,34 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
       };
       try {
         if (thread.move_from !== null) {
-          const to = { projectId: thread.move_from, threadId: thread.slug, toProjectId: thread.project_id };
-          if (await api.threads.move.mutate(to).then(() => true, unlessMissing)) result.moved++;
-          moved.run(thread.project_id, thread.pk);
+          const move = { projectId: thread.move_from, threadId: thread.slug, toProjectId: thread.project_id };
+          if (await api.threads.move.mutate(move).then(() => true, unlessMissing)) result.moved++;
+          outbox.moveSent(thread.pk, thread.project_id);
         }
         if (thread.status_changed) {
           const status = { projectId: thread.project_id, threadId: thread.slug, status: thread.status };
           if (await api.threads.setStatus.mutate(status).then(() => true, unlessMissing)) result.changed++;
-          statusSent.run(thread.pk, thread.status);
+          outbox.statusSent(thread.pk, thread.status);
         }
-        settleThreadChange(db, thread.pk);
+        outbox.settle(thread.pk);
       } catch (error) {
         const failure = classify(error);
         if (failure.kind === 'rejected') {
-          result.failed += changeRefused(
-            thread,
+          result.failed += outbox.refuseChange(
+            thread.pk,
             `${failure.code}: ${failure.message} (then \`vlt sync thread ${thread.project_id}/${thread.slug}\`)`,
+            to,
           );
           continue;
         }
-        result.stop = failure;
-        return result;
+        return { ...result, stop: failure };
       }
     }
     let batchLimit = MAX_BATCH_ENTRIES;
     for (;;) {
-      const entries = pending.all(thread.pk) as PendingEntry[];
+      const entries = outbox.pendingFor(thread.pk, to);
       if (entries.length === 0) break;
-      if (options.deadline !== undefined && Date.now() > options.deadline) {
-        result.stop = { kind: 'deadline', message: 'the time budget for this sync ran out' };
-        return result;
-      }
+      if (late()) return { ...result, stop: outOfTime };
       const batch = takeBatch(entries, batchLimit);
       try {
         const answer = await api.threads.push.mutate({
@@ -204,11 +115,15 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
             timestamp: new Date(e.timestamp),
           })),
         });
-        acknowledge(thread, batch, answer.lastSyncedSequence);
+        outbox.acknowledge(
+          thread.pk,
+          batch.map((e) => e.entry_pk),
+          answer.lastSyncedSequence,
+        );
         result.sent += answer.syncedCount;
         result.duplicates += answer.duplicateCount;
         batchLimit = MAX_BATCH_ENTRIES;
-        options.onProgress?.(result.sent + result.duplicates, total);
+        options.onSent?.(result.sent + result.duplicates);
       } catch (error) {
         const failure = classify(error);
         if (failure.kind === 'too-large' && batch.length > 1) {
@@ -228,19 +143,15 @@ export async function syncOutbox(db: Sqlite, api: Api, options: SyncOptions = {}
             continue;
           }
           const code = failure.kind === 'rejected' ? failure.code : 'PAYLOAD_TOO_LARGE';
-          setAside.run(`${code}: ${failure.message}`, culprit.entry_pk);
+          outbox.setAside(culprit.entry_pk, `${code}: ${failure.message}`);
           result.failed++;
           continue;
         }
-        const at = new Date().toISOString();
-        for (const entry of batch) {
-          const row = db.prepare('SELECT attempts FROM outbox WHERE entry_pk = ?').get(entry.entry_pk) as
-            { attempts: number } | undefined;
-          const next = new Date(Date.now() + backoffMs((row?.attempts ?? 0) + 1)).toISOString();
-          postpone.run(failure.message, failure.kind === 'unauthorized' ? at : next, entry.entry_pk);
-        }
-        result.stop = failure;
-        return result;
+        outbox.postpone(
+          batch.map((e) => e.entry_pk),
+          failure.message,
+        );
+        return { ...result, stop: failure };
       }
     }
   }

@@ -1,9 +1,12 @@
 // Brings the user's entries from the server into this vault. For a thread written on two machines,
 // local entries the server has not acknowledged are renumbered after the server's (safe: no one has
-// seen their numbers), and conflicts they met are cleared so the next sync sends them.
+// seen their numbers), and conflicts they met are cleared so the next sync sends them. Each page
+// was checked against src/shared/answers.ts by the API client: a page with anything wrong in it
+// stores nothing.
 import type { Sqlite } from '../vault/open.js';
-import { settleThreadChange } from '../vault/thread-changes.js';
-import type { Api } from './client.js';
+import { Outbox } from '../vault/outbox.js';
+import { originOf } from '../settings.js';
+import { InvalidAnswerError, type Api } from './client.js';
 
 type PullPage = Awaited<ReturnType<Api['threads']['pull']['query']>>;
 type PulledEntry = PullPage['entries'][number];
@@ -29,27 +32,27 @@ export async function pullFromServer(
   options: { projectId?: string; onProgress?: (received: number) => void } = {},
 ): Promise<PullResult> {
   const result: PullResult = { received: 0, added: 0, renumbered: 0, threads: 0, moved: 0, statuses: 0 };
+  const outbox = new Outbox(db);
   const key = cursorKey(serverUrl, options.projectId);
   const touched = new Set<string>();
-  let cursor = (
-    db.prepare('SELECT value FROM sync_meta WHERE key = ?').get(key) as { value: string } | undefined
-  )?.value;
+  let cursor = outbox.cursor(key);
   for (;;) {
     const page = await api.threads.pull.query({
       ...(cursor ? { cursor } : {}),
       ...(options.projectId ? { projectId: options.projectId } : {}),
     });
+    if (options.projectId) checkScope(page, options.projectId, serverUrl);
     db.transaction(() => {
       // The thread changes first: the entries come under their threads' projects of now.
       for (const change of page.changes) {
-        if (change.fromProjectId !== null)
-          applyMove(db, { ...change, fromProjectId: change.fromProjectId }, result);
-        if (change.status !== null) applyStatus(db, { ...change, status: change.status }, result);
+        // A pull of one project moves threads out of it, never another project's into it.
+        const fromHere = options.projectId === undefined || change.fromProjectId === options.projectId;
+        if (change.fromProjectId !== null && fromHere)
+          applyMove(db, outbox, { ...change, fromProjectId: change.fromProjectId }, result, serverUrl);
+        if (change.status !== null) applyStatus(db, outbox, { ...change, status: change.status }, result);
       }
-      applyPage(db, page.entries, result, touched);
-      db.prepare(
-        'INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ).run(key, page.cursor);
+      applyPage(db, outbox, page.entries, result, touched);
+      outbox.setCursor(key, page.cursor);
     }).immediate();
     cursor = page.cursor;
     result.received += page.entries.length;
@@ -60,25 +63,19 @@ export async function pullFromServer(
   return result;
 }
 
-/** This vault's thread that `vlt thread move` moved away from where the server keeps it, if any. */
-function movedAway(db: Sqlite, project: string, slug: string) {
-  return db
-    .prepare(
-      `SELECT t.pk, t.project_id AS project FROM pending_thread_changes c JOIN threads t ON t.pk = c.thread_pk
-       WHERE c.from_project = ? AND t.slug = ?`,
-    )
-    .get(project, slug) as { pk: number; project: string } | undefined;
-}
-
-/** This vault's copy of the server's thread at `project`, where the server has it too, if any. */
-function copyAt(db: Sqlite, project: string, slug: string) {
-  return db
-    .prepare(
-      `SELECT t.pk, t.project_id AS project FROM threads t JOIN sync_watermarks w ON w.thread_pk = t.pk
-       WHERE t.project_id = ? AND t.slug = ?
-         AND NOT EXISTS (SELECT 1 FROM pending_thread_changes c WHERE c.thread_pk = t.pk AND c.from_project IS NOT NULL)`,
-    )
-    .get(project, slug) as { pk: number; project: string } | undefined;
+/**
+ * A pull of one project holds only that project's entries, and changes of its threads (a thread
+ * moved out of it included): a server that sends more is refused, and nothing of the page is stored.
+ */
+function checkScope(page: PullPage, projectId: string, serverUrl: string): void {
+  const outside =
+    page.entries.find((e) => e.projectId !== projectId)?.projectId ??
+    page.changes.find((c) => c.projectId !== projectId && c.fromProjectId !== projectId)?.projectId;
+  if (outside !== undefined) {
+    throw new InvalidAnswerError(
+      `the server at ${originOf(serverUrl)} sent a thread of project '${outside}' to a pull of '${projectId}': nothing was stored from that page`,
+    );
+  }
 }
 
 /**
@@ -87,30 +84,27 @@ function copyAt(db: Sqlite, project: string, slug: string) {
  * it changes; if another thread of this vault holds the new place, the copy stays and the clash
  * waits in `vlt sync queue`.
  */
-function applyMove(db: Sqlite, move: PulledChange & { fromProjectId: string }, result: PullResult): void {
+function applyMove(
+  db: Sqlite,
+  outbox: Outbox,
+  move: PulledChange & { fromProjectId: string },
+  result: PullResult,
+  serverUrl: string,
+): void {
   const { fromProjectId: from, projectId: to, threadId } = move;
-  const away = movedAway(db, from, threadId);
+  const away = outbox.movedAway(from, threadId);
   if (away) {
-    if (away.project === to) {
-      db.prepare(
-        'UPDATE pending_thread_changes SET from_project = NULL, last_error = NULL WHERE thread_pk = ?',
-      ).run(away.pk);
-      settleThreadChange(db, away.pk);
-    } else {
-      db.prepare('UPDATE pending_thread_changes SET from_project = ? WHERE thread_pk = ?').run(to, away.pk);
-    }
+    outbox.serverMoved(away.pk, to, away.project);
     return;
   }
-  const copy = copyAt(db, from, threadId);
+  const copy = outbox.copyAt(from, threadId);
   if (!copy) return;
   if (db.prepare('SELECT 1 FROM threads WHERE project_id = ? AND slug = ?').get(to, threadId)) {
-    db.prepare(
-      `INSERT INTO pending_thread_changes (thread_pk, from_project, last_error) VALUES (?, ?, ?)
-       ON CONFLICT (thread_pk) DO UPDATE SET from_project = excluded.from_project, last_error = excluded.last_error`,
-    ).run(
+    outbox.serverMoveClashes(
       copy.pk,
       to,
       `CONFLICT: the server moved ${from}/${threadId} to ${to}, where this vault has another thread ${threadId}: move one of them (\`vlt thread move\`)`,
+      serverUrl,
     );
     return;
   }
@@ -120,20 +114,28 @@ function applyMove(db: Sqlite, move: PulledChange & { fromProjectId: string }, r
 }
 
 /** A thread whose status was set on the server: this vault's copy takes it, unless its own waits to be sent. */
-function applyStatus(db: Sqlite, change: PulledChange & { status: string }, result: PullResult): void {
+function applyStatus(
+  db: Sqlite,
+  outbox: Outbox,
+  change: PulledChange & { status: string },
+  result: PullResult,
+): void {
   const copy =
-    movedAway(db, change.projectId, change.threadId) ?? copyAt(db, change.projectId, change.threadId);
-  if (!copy) return;
+    outbox.movedAway(change.projectId, change.threadId) ?? outbox.copyAt(change.projectId, change.threadId);
+  if (!copy || outbox.statusWaits(copy.pk)) return;
   const updated = db
-    .prepare(
-      `UPDATE threads SET status = ? WHERE pk = ? AND status <> ?
-         AND NOT EXISTS (SELECT 1 FROM pending_thread_changes c WHERE c.thread_pk = threads.pk AND c.status_changed)`,
-    )
+    .prepare('UPDATE threads SET status = ? WHERE pk = ? AND status <> ?')
     .run(change.status, copy.pk, change.status);
   result.statuses += updated.changes;
 }
 
-function applyPage(db: Sqlite, entries: PulledEntry[], result: PullResult, touched: Set<string>): void {
+function applyPage(
+  db: Sqlite,
+  outbox: Outbox,
+  entries: PulledEntry[],
+  result: PullResult,
+  touched: Set<string>,
+): void {
   const byThread = new Map<string, PulledEntry[]>();
   for (const entry of entries) {
     const name = `${entry.projectId}/${entry.threadId}`;
@@ -141,16 +143,16 @@ function applyPage(db: Sqlite, entries: PulledEntry[], result: PullResult, touch
   }
   for (const [name, incoming] of byThread) {
     touched.add(name);
-    applyThread(db, incoming, result);
+    applyThread(db, outbox, incoming, result);
   }
 }
 
-function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): void {
+function applyThread(db: Sqlite, outbox: Outbox, incoming: PulledEntry[], result: PullResult): void {
   const first = incoming[0]!;
   const now = new Date().toISOString();
   // This vault's copy of the server's thread: wherever `vlt thread move` has put it since, else
   // the thread of that name, made if needed.
-  const copy = movedAway(db, first.projectId, first.threadId);
+  const copy = outbox.movedAway(first.projectId, first.threadId);
   if (!copy) {
     db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(
       first.projectId,
@@ -169,11 +171,7 @@ function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): v
     });
 
   // Local entries the server has not acknowledged, moved out of the way (seq -1 - seq) first.
-  const unsynced = db
-    .prepare(
-      `SELECT e.pk, e.id, e.seq FROM entries e JOIN outbox o ON o.entry_pk = e.pk WHERE e.thread_pk = ? ORDER BY e.seq`,
-    )
-    .all(pk) as { pk: number; id: string; seq: number }[];
+  const unsynced = outbox.unacknowledged(pk);
   const setSeq = db.prepare('UPDATE entries SET seq = ? WHERE pk = ?');
   for (const entry of unsynced) setSeq.run(-1 - entry.seq, entry.pk);
   const waiting = new Map(unsynced.map((e) => [e.id, e]));
@@ -183,7 +181,6 @@ function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): v
   const insert = db.prepare(
     'INSERT INTO entries (id, thread_pk, seq, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const dropOutbox = db.prepare('DELETE FROM outbox WHERE entry_pk = ?');
   let latest = '';
   for (const entry of [...incoming].sort((a, b) => a.sequenceId - b.sequenceId)) {
     const timestamp = entry.timestamp.toISOString();
@@ -192,7 +189,7 @@ function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): v
     if (mine) {
       // The server stored it although this machine never heard back: take its place, done.
       setSeq.run(entry.sequenceId, mine.pk);
-      dropOutbox.run(mine.pk);
+      outbox.received(mine.pk);
       waiting.delete(entry.entryId);
       continue;
     }
@@ -212,10 +209,7 @@ function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): v
     setSeq.run(next++, entry.pk);
   }
   // Conflicts were about the old numbers: those entries go again.
-  db.prepare(
-    `UPDATE outbox SET state = 'pending', last_error = NULL, next_attempt_at = NULL
-     WHERE thread_pk = ? AND state = 'failed' AND last_error LIKE 'CONFLICT%'`,
-  ).run(pk);
+  outbox.retry(pk, 'conflicts');
   db.prepare(
     `UPDATE entries SET prev_id = (SELECT p.id FROM entries p WHERE p.thread_pk = entries.thread_pk AND p.seq = entries.seq - 1)
      WHERE thread_pk = ?`,
@@ -224,20 +218,5 @@ function applyThread(db: Sqlite, incoming: PulledEntry[], result: PullResult): v
     `UPDATE threads SET last_seq = (SELECT coalesce(max(seq), -1) FROM entries WHERE thread_pk = threads.pk),
        updated_at = max(updated_at, ?) WHERE pk = ?`,
   ).run(latest || now, pk);
-  // The server has every entry without an outbox row, up to the first gap.
-  const seqs = db
-    .prepare(
-      `SELECT e.seq, o.entry_pk IS NOT NULL AS queued FROM entries e LEFT JOIN outbox o ON o.entry_pk = e.pk
-       WHERE e.thread_pk = ? ORDER BY e.seq`,
-    )
-    .all(pk) as { seq: number; queued: number }[];
-  let watermark = -1;
-  for (const row of seqs) {
-    if (row.seq !== watermark + 1 || row.queued) break;
-    watermark = row.seq;
-  }
-  db.prepare(
-    `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at) VALUES (?, ?, ?)
-     ON CONFLICT (thread_pk) DO UPDATE SET server_seq = max(server_seq, excluded.server_seq), last_sync_at = excluded.last_sync_at`,
-  ).run(pk, watermark, now);
+  outbox.settleWatermark(pk);
 }

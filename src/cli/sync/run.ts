@@ -1,52 +1,144 @@
-// Sync as the commands use it: connect with the resolved settings, drain, and say what happened.
+// Sync as the commands use it: each queued entry goes to the server recorded with it, with the
+// token the user has for that server's origin (none: it waits); drain, and say what happened.
 import { VltError } from '../../shared/errors.js';
 import type { VltCommand } from '../base.js';
+import { notLoggedIn, originOf } from '../settings.js';
 import type { Sqlite } from '../vault/open.js';
 import { classify, createApi, type Api } from './client.js';
+import { Outbox } from '../vault/outbox.js';
 import { syncOutbox, type SyncOptions, type SyncResult } from './engine.js';
 import { startRetrier } from './retrier.js';
 
+/** A server, and the token the user has for its origin, if any. */
 export interface Connection {
-  serverUrl: string;
+  url: string;
+  origin: string;
   token: string | undefined;
+  /**
+   * The project a server named by a project file (vlt.toml) is for: pulls, `sync all` and
+   * `sync status` ask it about that project only, unless told another with --project.
+   */
+  project?: string;
 }
 
-export function connection(command: VltCommand): Connection {
-  return {
-    serverUrl: command.setting('server.url').value ?? 'http://localhost:8000',
-    token: command.setting('sync.token').value,
-  };
+/** The server in force here (`flag`: a command's `--server`), with its token. */
+export function connection(command: VltCommand, flag?: string): Connection {
+  const server = command.server(flag);
+  const project = server.source === 'vlt.toml' ? command.project?.id : undefined;
+  return { ...connectionTo(command, server.url), ...(project ? { project } : {}) };
 }
 
-export const NOT_LOGGED_IN = 'not logged in: run `vlt auth login`';
+/** A server by its URL (as the outbox recorded it), with the token for its origin only. */
+export function connectionTo(command: VltCommand, url: string): Connection {
+  const origin = originOf(url);
+  return { url, origin, token: command.tokenFor(origin)?.value };
+}
+
+export { notLoggedIn };
 
 export function api(conn: Connection, timeoutMs: number): Api {
-  return createApi(conn.serverUrl, conn.token, timeoutMs);
+  return createApi(conn.url, conn.token, timeoutMs);
 }
 
-/** One line for a sync that stopped early, or undefined when the outbox was drained. */
-export function stopReason(result: SyncResult): string | undefined {
-  if (!result.stop) return undefined;
-  if (result.stop.kind === 'unauthorized') return 'the server refused the token: run `vlt auth login`';
-  return result.stop.message;
+export interface SyncReport extends SyncResult {
+  /** The server that stopped the sync, when one did. */
+  stoppedAt?: Connection;
+  /** Servers that entries wait for, with no token for them. */
+  notLoggedIn: Connection[];
+  /** Whether a background retrier now keeps trying what is left. */
+  retrier: boolean;
 }
 
 /**
- * Syncs and, when it stopped for a reason that may pass (network, 5xx, 429, time), leaves the
- * background retrier running so the entries arrive without the user doing anything.
+ * One line for a sync that left something behind, or undefined when it sent everything (with
+ * `onlyFor`, entries waiting for a login to another server do not count).
+ */
+export function stopReason(report: SyncReport, command?: VltCommand, onlyFor?: string): string | undefined {
+  if (report.stop) {
+    if (report.stop.kind !== 'unauthorized') return report.stop.message;
+    const at = report.stoppedAt;
+    return at && command && at.url !== command.server().url
+      ? `the server at ${at.origin} refused the token: run \`vlt auth login --server ${at.url}\``
+      : 'the server refused the token: run `vlt auth login`';
+  }
+  const waiting = report.notLoggedIn.find((conn) => onlyFor === undefined || conn.url === onlyFor);
+  return waiting ? notLoggedIn(waiting) : undefined;
+}
+
+/**
+ * Sends what waits (of these threads), server by server, each with its own token; servers
+ * without one are skipped and named in `notLoggedIn`.
+ */
+export async function syncQueued(
+  command: VltCommand,
+  db: Sqlite,
+  options: SyncOptions & { timeoutMs: number; onProgress?: (sent: number, total: number) => void },
+): Promise<SyncReport> {
+  const report: SyncReport = {
+    sent: 0,
+    duplicates: 0,
+    failed: 0,
+    threads: 0,
+    moved: 0,
+    changed: 0,
+    notLoggedIn: [],
+    retrier: false,
+  };
+  const userServer = command.userServer().url;
+  const outbox = new Outbox(db);
+  const total = options.onProgress ? outbox.pendingCount(options.threadPks) : 0;
+  for (const url of outbox.queuedServers(userServer, options.threadPks)) {
+    const conn = connectionTo(command, url);
+    if (!conn.token) {
+      report.notLoggedIn.push(conn);
+      continue;
+    }
+    const before = report.sent + report.duplicates;
+    const result = await syncOutbox(
+      db,
+      api(conn, options.timeoutMs),
+      { server: url, userServer },
+      {
+        ...(options.threadPks ? { threadPks: options.threadPks } : {}),
+        ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+        onSent: (sent) => options.onProgress?.(before + sent, total),
+      },
+    );
+    report.sent += result.sent;
+    report.duplicates += result.duplicates;
+    report.failed += result.failed;
+    report.threads += result.threads;
+    report.moved += result.moved;
+    report.changed += result.changed;
+    if (result.stop && !report.stop) {
+      report.stop = result.stop;
+      report.stoppedAt = conn;
+    }
+  }
+  return report;
+}
+
+/** Whether what stopped a sync may pass by itself (network, 5xx, 429, the time budget). */
+export const mayPass = (report: SyncReport): boolean =>
+  report.stop?.kind === 'retryable' || report.stop?.kind === 'deadline';
+
+/**
+ * Syncs and, when it stopped for a reason that may pass, leaves the background retrier running
+ * so the entries arrive without the user doing anything (not with VLT_NO_RETRIER=1).
  */
 export async function syncAndRetryLater(
   command: VltCommand,
   db: Sqlite,
-  conn: Connection,
-  options: SyncOptions & { timeoutMs: number },
-): Promise<SyncResult> {
-  const result = await syncOutbox(db, api(conn, options.timeoutMs), options);
-  const retryable = result.stop && result.stop.kind !== 'unauthorized';
+  options: SyncOptions & { timeoutMs: number; onProgress?: (sent: number, total: number) => void },
+): Promise<SyncReport> {
+  const report = await syncQueued(command, db, options);
   const { env, entry, cwd } = command.context;
   // VLT_NO_RETRIER=1 keeps every retry in the foreground (scripts, tests).
-  if (retryable && entry && env.VLT_NO_RETRIER !== '1') startRetrier(env, cwd, entry);
-  return result;
+  if (mayPass(report) && entry && env.VLT_NO_RETRIER !== '1') {
+    startRetrier(env, cwd, entry);
+    report.retrier = true;
+  }
+  return report;
 }
 
 /** Runs one API call for a command, turning any failure into one line that says what to do. */
@@ -57,7 +149,7 @@ export async function callServer<T>(conn: Connection, call: () => Promise<T>): P
     const failure = classify(error);
     if (failure.kind === 'retryable') {
       throw new VltError(
-        `cannot reach ${conn.serverUrl}: ${failure.message}: check server.url, or try again later`,
+        `cannot reach ${conn.url}: ${failure.message}: check server.url, or try again later`,
       );
     }
     if (failure.kind === 'unauthorized' && conn.token) {

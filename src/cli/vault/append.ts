@@ -4,6 +4,7 @@ import { VltError } from '../../shared/errors.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { uuidv7, type RandomFill } from '../../shared/uuidv7.js';
 import type { Sqlite } from './open.js';
+import { Outbox } from './outbox.js';
 
 export interface WrittenEntry {
   threadPk: number;
@@ -19,6 +20,11 @@ interface EntryInput {
   slug: string;
   content: string;
   author: string;
+  /**
+   * The server in force as it is written: the one its outbox row goes to, and no other; null for
+   * the user's own server at sync time (never one a project file names).
+   */
+  server: string | null;
 }
 
 export const unknownThread = (project: string, slug: string): VltError =>
@@ -62,11 +68,7 @@ function append(db: Sqlite, head: ThreadHead, input: EntryInput, timestamp: stri
     )
     .run(id, head.pk, seq, head.last_id, input.content, input.author, timestamp);
   db.prepare('UPDATE threads SET last_seq = ?, updated_at = ? WHERE pk = ?').run(seq, timestamp, head.pk);
-  db.prepare('INSERT INTO outbox (entry_pk, thread_pk, created_at) VALUES (?, ?, ?)').run(
-    lastInsertRowid,
-    head.pk,
-    timestamp,
-  );
+  new Outbox(db).queue(lastInsertRowid, head.pk, timestamp, input.server);
   return { threadPk: head.pk, project: input.project, thread: input.slug, entryId: id, seq, timestamp };
 }
 

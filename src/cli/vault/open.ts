@@ -1,6 +1,19 @@
-// Opens the local vault: pragmas for safe concurrent use, then migrations from drizzle/vault.
+// Opens the local vault: created private (0600) and whole, pragmas for safe concurrent use, then
+// migrations from drizzle/vault; and the one line a user reads when the vault's storage fails.
 import type BetterSqlite3 from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fchmodSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,49 +25,151 @@ const Database = createRequire(import.meta.url)('better-sqlite3') as typeof Bett
 
 export type Sqlite = BetterSqlite3.Database;
 
-const NOT_A_VAULT = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
-
 /**
  * Opens (and with `create`, creates) the vault at `path`. Returns undefined when it does not exist
- * and `create` is false, so that read-only commands never leave a vault behind.
+ * and `create` is false, so that read-only commands never leave a vault behind. `warn` hears a
+ * one-line warning (a new vault in a directory other users can read).
  */
-export function openVault(path: string, { create }: { create: boolean }): Sqlite | undefined {
-  if (!create && !existsSync(path)) return undefined;
+export function openVault(
+  path: string,
+  { create, warn }: { create: boolean; warn?: (line: string) => void },
+): Sqlite | undefined {
+  let found;
+  try {
+    found = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    throw storageError(path, error);
+  }
+  if (!found) {
+    if (!create) return undefined;
+    createVault(path, warn);
+  } else if (found.size === 0) {
+    throw new VltError(
+      `the vault ${path} is empty (0 bytes), probably truncated: restore it from a backup, or move it away to start a new vault`,
+    );
+  } else if (found.mode & 0o077) {
+    // Made by an older vlt or by hand: entries are private, and SQLite gives -wal and -shm the
+    // vault's mode when it makes them.
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      try {
+        chmodSync(file, 0o600);
+      } catch {
+        // Not there, or not ours to change.
+      }
+    }
+  }
   let db: Sqlite;
   try {
-    db = new Database(path, { fileMustExist: !create });
+    db = new Database(path, { fileMustExist: true });
   } catch (error) {
-    throw vaultError(path, error);
+    throw storageError(path, error);
   }
   try {
-    // Concurrent pushes wait for the write lock rather than fail with "database is locked".
-    db.pragma('busy_timeout = 30000');
-    if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk before `OK` is printed, so an acknowledged entry survives power loss.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
+    prepare(db);
   } catch (error) {
     db.close();
-    throw vaultError(path, error);
+    throw storageError(path, error);
   }
   return db;
 }
 
-function vaultError(path: string, error: unknown): Error {
-  if (error instanceof VltError) return error;
-  const code = (error as { code?: string }).code ?? '';
-  if (NOT_A_VAULT.has(code)) {
-    return new VltError(
-      `${path} is not a vlt vault (${code}): move it away, or point VLT_HOME at another directory`,
+function prepare(db: Sqlite): void {
+  // Concurrent pushes wait for the write lock rather than fail with "database is locked".
+  db.pragma('busy_timeout = 30000');
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before `OK` is printed, so an acknowledged entry survives power loss.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // Each b-tree page is checked as it is read, so that a write does not go on over damaged pages.
+  db.pragma('cell_size_check = ON');
+  migrate(db);
+}
+
+/**
+ * A new vault, mode 0600 whatever the umask, made whole beside `path` and then linked into place:
+ * `path` never exists half-made or empty, so an empty vault.db is always a truncated one.
+ */
+function createVault(path: string, warn: ((line: string) => void) | undefined): void {
+  const fresh = `${path}.${process.pid}.new`;
+  try {
+    const fd = openSync(fresh, 'w', 0o600);
+    fchmodSync(fd, 0o600);
+    closeSync(fd);
+    const db = new Database(fresh);
+    try {
+      prepare(db);
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(fresh, path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // EEXIST: another vlt made the vault meanwhile, and that one stands.
+      if (code !== 'EEXIST' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+      if (code !== 'EEXIST' && !existsSync(path)) renameSync(fresh, path);
+    }
+  } catch (error) {
+    throw storageError(path, error);
+  } finally {
+    for (const file of [fresh, `${fresh}-wal`, `${fresh}-shm`]) rmSync(file, { force: true });
+  }
+  const dir = dirname(path);
+  const mode = statSync(dir).mode & 0o777;
+  if (mode & 0o077) {
+    warn?.(
+      `warning: ${dir} can be read by other users (mode 0${mode.toString(8)}): run \`chmod 700 ${dir}\``,
     );
   }
-  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
+}
+
+/** The vault's storage failing, as one line that says what to do; other errors unchanged. */
+export function storageError(path: string, error: unknown): Error {
+  if (error instanceof VltError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const detail = `(${code})`;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || (code.startsWith('SQLITE_IOERR') && diskFull(path))) {
+    return new VltError(`the disk holding ${path} is full: free some space, then try again`);
+  }
+  if (code === 'SQLITE_NOTADB') {
     return new VltError(
-      `cannot open the vault ${path} (${code}): check that it and its directory are writable`,
+      `${path} is not a vlt vault ${detail}: move it away, or point VLT_HOME at another directory`,
+    );
+  }
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    return new VltError(
+      `the vault ${path} is damaged ${detail}: copy it somewhere safe, then recover what it holds with \`sqlite3 ${path} .recover | sqlite3 recovered.db\` and put recovered.db in its place`,
+    );
+  }
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new VltError(
+      `cannot read or write the vault ${path} ${detail}: check the disk (and a file size limit, \`ulimit -f\`), then try again`,
+    );
+  }
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM') {
+    return new VltError(
+      `cannot open the vault ${path} ${detail}: check that it and its directory are writable`,
+    );
+  }
+  if (code.startsWith('SQLITE_BUSY')) {
+    return new VltError(`the vault ${path} stayed locked by another process ${detail}: try again`);
+  }
+  if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EROFS') {
+    return new VltError(
+      `cannot open the vault ${path} ${detail}: check that it and its directory are writable`,
     );
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Whether the file system holding `path` has (almost) no room left: an I/O error is then a full disk. */
+function diskFull(path: string): boolean {
+  try {
+    const fs = statfsSync(dirname(path));
+    return fs.bavail * fs.bsize < 1024 * 1024;
+  } catch {
+    return false;
+  }
 }
 
 // ---- migrations ------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // The local vault's tables (drizzle). The FTS5 index and its triggers live in a custom migration.
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
@@ -122,8 +122,12 @@ export const outbox = sqliteTable(
       .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    nextAttemptAt: text('next_attempt_at'),
     createdAt: createdAt(),
+    /**
+     * The server (its URL) in force when the entry was written: the entry goes there and nowhere
+     * else. NULL (rows from before it was recorded): the user's own server at sync time.
+     */
+    server: text('server'),
   },
   (t) => [index('outbox_thread').on(t.threadPk, t.state)],
 );
@@ -135,22 +139,7 @@ export const syncWatermarks = sqliteTable('sync_watermarks', {
     .references(() => threads.pk),
   serverSeq: integer('server_seq').notNull().default(-1),
   lastSyncAt: text('last_sync_at'),
-  lastError: text('last_error'),
 });
-
-export const projectsRelations = relations(projects, ({ many }) => ({ threads: many(threads) }));
-export const threadsRelations = relations(threads, ({ one, many }) => ({
-  project: one(projects, { fields: [threads.projectId], references: [projects.id] }),
-  entries: many(entries),
-}));
-export const entriesRelations = relations(entries, ({ one, many }) => ({
-  thread: one(threads, { fields: [entries.threadPk], references: [threads.pk] }),
-  tags: many(entryTags),
-}));
-export const entryTagsRelations = relations(entryTags, ({ one }) => ({
-  entry: one(entries, { fields: [entryTags.entryPk], references: [entries.pk] }),
-  tag: one(tags, { fields: [entryTags.tagId], references: [tags.id] }),
-}));
 
 /** Small sync facts: the pull cursor per server (key `pull:<server url>`). */
 export const syncMeta = sqliteTable('sync_meta', {
@@ -171,4 +160,6 @@ export const pendingThreadChanges = sqliteTable('pending_thread_changes', {
   fromProject: text('from_project'),
   statusChanged: integer('status_changed', { mode: 'boolean' }).notNull().default(false),
   lastError: text('last_error'),
+  /** The server the change goes to, as for the outbox. */
+  server: text('server'),
 });

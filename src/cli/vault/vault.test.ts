@@ -1,5 +1,14 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,21 +30,31 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const SERVER = 'http://localhost:8000';
+
 const entry = (project: string, slug: string, content: string, author = 'user') => ({
   project,
   slug,
   content,
   author,
+  server: null,
 });
+
+/** The schema version a vault reaches: one per migration in drizzle/vault. */
+const SCHEMA = (
+  JSON.parse(
+    readFileSync(join(import.meta.dirname, '../../../drizzle/vault/meta/_journal.json'), 'utf8'),
+  ) as { entries: unknown[] }
+).entries.length;
 
 describe('opening', () => {
   it('sets WAL, foreign keys, a busy timeout and applies every migration once', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(30000);
-    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA);
     const again = openVault(join(dir, 'vault.db'), { create: false })!;
-    expect(again.pragma('user_version', { simple: true })).toBe(5);
+    expect(again.pragma('user_version', { simple: true })).toBe(SCHEMA);
     again.close();
   });
 
@@ -55,21 +74,21 @@ describe('opening', () => {
       INSERT INTO sync_watermarks (thread_pk, server_seq) VALUES (1, 3);`);
     old.close();
     const upgraded = openVault(path, { create: false })!;
-    expect(upgraded.pragma('user_version', { simple: true })).toBe(5);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA);
     expect(upgraded.prepare('SELECT count(*) AS n FROM pending_thread_changes').get()).toEqual({ n: 0 });
     // A thread the server had, moved now, waits to be moved there too; one it never had does not.
     const upgradedVault = new Vault(upgraded);
-    upgradedVault.moveThread(upgradedVault.requireThread('app', 'synced'), 'ops');
-    upgradedVault.moveThread(upgradedVault.requireThread('app', 'local'), 'ops');
+    upgradedVault.moveThread(upgradedVault.requireThread('app', 'synced'), 'ops', SERVER);
+    upgradedVault.moveThread(upgradedVault.requireThread('app', 'local'), 'ops', SERVER);
     expect(upgraded.prepare('SELECT thread_pk, from_project FROM pending_thread_changes').all()).toEqual([
       { thread_pk: 1, from_project: 'app' },
     ]);
     // Moved back, nothing is left to send.
-    upgradedVault.moveThread(upgradedVault.requireThread('ops', 'synced'), 'app');
+    upgradedVault.moveThread(upgradedVault.requireThread('ops', 'synced'), 'app', SERVER);
     expect(upgraded.prepare('SELECT count(*) AS n FROM pending_thread_changes').get()).toEqual({ n: 0 });
     // A status waits to be sent the same way.
-    upgradedVault.setStatus(upgradedVault.requireThread('app', 'synced'), 'archived');
-    upgradedVault.setStatus(upgradedVault.requireThread('ops', 'local'), 'archived');
+    upgradedVault.setStatus(upgradedVault.requireThread('app', 'synced'), 'archived', SERVER);
+    upgradedVault.setStatus(upgradedVault.requireThread('ops', 'local'), 'archived', SERVER);
     expect(
       upgraded.prepare('SELECT thread_pk, from_project, status_changed FROM pending_thread_changes').all(),
     ).toEqual([{ thread_pk: 1, from_project: null, status_changed: 1 }]);
@@ -84,6 +103,61 @@ describe('opening', () => {
     const bogus = join(dir, 'bogus.db');
     writeFileSync(bogus, 'this is not sqlite at all, just text that is long enough to have a header');
     expect(() => openVault(bogus, { create: false })).toThrow(/is not a vlt vault \(SQLITE_NOTADB\)/);
+  });
+});
+
+describe('the vault file', () => {
+  it('queued rows from before servers were recorded keep none: they go to the own server at sync', () => {
+    const path = join(dir, 'v5.db');
+    const old = new Database(path);
+    const migrations = join(import.meta.dirname, '../../../drizzle/vault');
+    const journal = JSON.parse(readFileSync(join(migrations, 'meta', '_journal.json'), 'utf8')) as {
+      entries: { tag: string }[];
+    };
+    for (const { tag } of journal.entries.slice(0, 5)) {
+      for (const statement of readFileSync(join(migrations, `${tag}.sql`), 'utf8').split(
+        '--> statement-breakpoint',
+      ))
+        if (statement.trim()) old.exec(statement);
+    }
+    old.pragma('user_version = 5');
+    old.exec(`INSERT INTO projects (id, name) VALUES ('app', 'app');
+      INSERT INTO threads (project_id, slug, updated_at, last_seq) VALUES ('app', 'queued', 'x', 0);
+      INSERT INTO entries (id, thread_pk, seq, content, author, timestamp) VALUES ('e0', 1, 0, 'c', 'a', 't');
+      INSERT INTO outbox (entry_pk, thread_pk, created_at) VALUES (1, 1, 't');`);
+    old.close();
+    const upgraded = openVault(path, { create: false })!;
+    expect(upgraded.prepare('SELECT entry_pk, server FROM outbox').all()).toEqual([
+      { entry_pk: 1, server: null },
+    ]);
+    pushEntry(upgraded, { ...entry('app', 'queued', 'new'), server: 'https://vlt.example.com' });
+    expect(upgraded.prepare('SELECT server FROM outbox ORDER BY entry_pk').all()).toEqual([
+      { server: null },
+      { server: 'https://vlt.example.com' },
+    ]);
+    upgraded.close();
+  });
+
+  it('is made whole with mode 0600 in any directory, which it warns about when others can read it', () => {
+    const open = join(dir, 'open');
+    mkdirSync(open, { mode: 0o777 });
+    chmodSync(open, 0o777);
+    const warnings: string[] = [];
+    const made = openVault(join(open, 'vault.db'), { create: true, warn: (line) => warnings.push(line) })!;
+    made.close();
+    expect(statSync(join(open, 'vault.db')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(open)).toEqual(['vault.db']);
+    expect(warnings).toEqual([
+      `warning: ${open} can be read by other users (mode 0777): run \`chmod 700 ${open}\``,
+    ]);
+  });
+
+  it('refuses an empty vault.db', () => {
+    const empty = join(dir, 'empty.db');
+    writeFileSync(empty, '');
+    for (const create of [true, false]) {
+      expect(() => openVault(empty, { create })).toThrow(/is empty \(0 bytes\), probably truncated/);
+    }
   });
 });
 
@@ -130,10 +204,10 @@ describe('threads and entries', () => {
   it('moves a thread, keeping its entries searchable under the new project', () => {
     createThread(db, { ...entry('app', 'ci', 'flaky cache on runners'), projectName: 'app' });
     createThread(db, { ...entry('infra', 'ci', 'other'), projectName: 'infra' });
-    expect(() => vault.moveThread(vault.requireThread('app', 'ci'), 'infra')).toThrow(
+    expect(() => vault.moveThread(vault.requireThread('app', 'ci'), 'infra', SERVER)).toThrow(
       /already has a thread 'ci'/,
     );
-    vault.moveThread(vault.requireThread('app', 'ci'), 'ops');
+    vault.moveThread(vault.requireThread('app', 'ci'), 'ops', SERVER);
     expect(vault.findThread('app', 'ci')).toBeUndefined();
     expect(vault.seek('flaky', { project: 'ops', limit: 5 })).toMatchObject([
       { project: 'ops', thread: 'ci' },

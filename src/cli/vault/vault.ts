@@ -16,9 +16,9 @@ import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
 import { vaultLexicon } from './lexicon.js';
 import type { Sqlite } from './open.js';
-import { settleThreadChange } from './thread-changes.js';
 import * as schema from './schema.js';
-import { entries, entryTags, outbox, projects, references, syncWatermarks, tags, threads } from './schema.js';
+import { Outbox } from './outbox.js';
+import { entries, entryTags, projects, references, tags, threads } from './schema.js';
 
 export { unknownThread };
 
@@ -79,14 +79,14 @@ export class Vault {
     return thread;
   }
 
+  /** The outbox module: the vault's sync state (queue, watermarks, thread changes). */
+  get outbox(): Outbox {
+    return (this.syncState ??= new Outbox(this.sqlite));
+  }
+  private syncState: Outbox | undefined;
+
   serverSeq(threadPk: number): number {
-    return (
-      this.orm
-        .select({ serverSeq: syncWatermarks.serverSeq })
-        .from(syncWatermarks)
-        .where(eq(syncWatermarks.threadPk, threadPk))
-        .get()?.serverSeq ?? -1
-    );
+    return this.outbox.serverSeq(threadPk);
   }
 
   /** The last `limit` entries (or all), oldest first; with `search`, only the matching ones. */
@@ -173,21 +173,28 @@ export class Vault {
     if (filter.status !== undefined) conditions.push(eq(threads.status, filter.status));
     const rows = this.orm
       .select({
+        pk: threads.pk,
         project: threads.projectId,
         thread: threads.slug,
         status: threads.status,
         localSeq: threads.lastSeq,
         lastActivity: threads.updatedAt,
-        syncedSeq: sql<number>`coalesce(${syncWatermarks.serverSeq}, -1)`,
-        pending: sql<number>`(SELECT count(*) FROM ${outbox} o WHERE o.thread_pk = ${threads.pk} AND o.state = 'pending')`,
-        failed: sql<number>`(SELECT count(*) FROM ${outbox} o WHERE o.thread_pk = ${threads.pk} AND o.state = 'failed')`,
       })
       .from(threads)
-      .leftJoin(syncWatermarks, eq(syncWatermarks.threadPk, threads.pk))
       .where(and(...conditions))
       .orderBy(desc(threads.updatedAt), asc(threads.projectId), asc(threads.slug))
       .all();
-    return rows.map((r) => ({ ...r, entries: r.localSeq + 1 }));
+    const states = this.outbox.threadStates();
+    return rows.map(({ pk, ...r }) => {
+      const state = states.get(pk);
+      return {
+        ...r,
+        entries: r.localSeq + 1,
+        syncedSeq: state?.serverSeq ?? -1,
+        pending: state?.pending ?? 0,
+        failed: state?.failed ?? 0,
+      };
+    });
   }
 
   /** Ranked full-text search (bm25) with snippets; all words first, any word if that finds nothing. */
@@ -353,7 +360,8 @@ export class Vault {
       .run();
   }
 
-  moveThread(thread: ThreadRow, toProject: string): void {
+  /** Moves a thread; `server` is the server in force, which the move goes to if the server has the thread. */
+  moveThread(thread: ThreadRow, toProject: string, server: string): void {
     this.orm.transaction(
       (tx) => {
         tx.insert(projects).values({ id: toProject, name: toProject }).onConflictDoNothing().run();
@@ -363,45 +371,23 @@ export class Vault {
           );
         }
         tx.update(threads).set({ projectId: toProject }).where(eq(threads.pk, thread.pk)).run();
-        // The server's copy follows at the next sync: a pending change from where the server has
-        // it (kept from an earlier move not sent yet; none when the server never had the thread, or
-        // when it moves back there). A move refused before is tried again.
-        if (this.onServer(tx, thread.pk)) {
-          tx.run(sql`
-            INSERT INTO pending_thread_changes (thread_pk, from_project) VALUES (${thread.pk}, ${thread.projectId})
-            ON CONFLICT (thread_pk) DO UPDATE SET from_project = coalesce(from_project, excluded.from_project), last_error = NULL`);
-          tx.run(sql`
-            UPDATE pending_thread_changes SET from_project = NULL
-            WHERE thread_pk = ${thread.pk} AND from_project = ${toProject}`);
-          settleThreadChange(this.sqlite, thread.pk);
-        }
-        // Entries set aside (conflicts at the old place, or waiting for a move) go again, to the new place.
-        tx.run(sql`
-          UPDATE outbox SET state = 'pending', last_error = NULL, next_attempt_at = NULL
-          WHERE thread_pk = ${thread.pk} AND state = 'failed'`);
+        // The server's copy follows at the next sync; entries set aside go again, to the new place.
+        this.outbox.recordMove(thread.pk, thread.projectId, toProject, server);
       },
       { behavior: 'immediate' },
     );
   }
 
-  setStatus(thread: ThreadRow, status: ThreadStatus): void {
+  /** Sets a thread's status; `server` as for moveThread. */
+  setStatus(thread: ThreadRow, status: ThreadStatus, server: string): void {
     this.orm.transaction(
       (tx) => {
         tx.update(threads).set({ status }).where(eq(threads.pk, thread.pk)).run();
         // The server's copy follows at the next sync (a new thread gets it with its first entries).
-        if (this.onServer(tx, thread.pk)) {
-          tx.run(sql`
-            INSERT INTO pending_thread_changes (thread_pk, status_changed) VALUES (${thread.pk}, 1)
-            ON CONFLICT (thread_pk) DO UPDATE SET status_changed = 1`);
-        }
+        this.outbox.recordStatus(thread.pk, server);
       },
       { behavior: 'immediate' },
     );
-  }
-
-  /** Whether the server has had this thread (a push was acknowledged, or it came from a pull). */
-  private onServer(tx: Pick<BetterSQLite3Database<typeof schema>, 'select'>, threadPk: number): boolean {
-    return tx.select().from(syncWatermarks).where(eq(syncWatermarks.threadPk, threadPk)).get() !== undefined;
   }
 
   /** Outgoing links of the given entries, for `thread read`. */

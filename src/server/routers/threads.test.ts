@@ -67,6 +67,17 @@ describe('threads.push', () => {
     expect(got.entries.map((e) => e.content)).toEqual(['entry 0', 'entry 1']);
   });
 
+  it("keeps the last refusal as the thread's sync error until a push is stored", async () => {
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(0, 1) });
+    await code(alice.caller.threads.push({ ...thread, entries: entriesFor(1, 1, 'other machine') }));
+    const refused = await alice.caller.threads.syncStatus({ projectId: 'app', threadId: 'auth' });
+    expect(refused.syncError).toMatch(/^sequence 1 of app\/auth is taken by another entry/);
+    await alice.caller.threads.push({ ...thread, entries: entriesFor(2, 2) });
+    expect(
+      (await alice.caller.threads.syncStatus({ projectId: 'app', threadId: 'auth' })).syncError,
+    ).toBeNull();
+  });
+
   it('treats the same entry id with other content as CONFLICT', async () => {
     const [first] = entriesFor(0, 0);
     await alice.caller.threads.push({ ...thread, entries: [first!] });

@@ -145,6 +145,18 @@ export class Threads {
     }
     const name = `${input.projectId}/${input.threadId}`;
     const now = new Date().toISOString();
+    return this.store(userId, input, name, now).catch(async (error: unknown) => {
+      // The thread's sync error (threads.syncStatus) says why the last push was refused.
+      if (error instanceof EntryRejected) {
+        await this.db.run(sql`
+          UPDATE threads SET sync_error = ${error.message}
+          WHERE user_id = ${userId} AND project_id = ${input.projectId} AND thread_id = ${input.threadId}`);
+      }
+      throw error;
+    });
+  }
+
+  private store(userId: string, input: PushInput, name: string, now: string) {
     return this.db.transaction(async (tx) => {
       // One user's pushes commit in the order their entries are numbered (entries.pk), on every
       // instance: the pull cursor never steps over an entry still being written.

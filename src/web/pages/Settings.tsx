@@ -17,9 +17,8 @@ export function SettingsPage() {
     event.preventDefault();
     create.mutate({ name, ...(days ? { expiresDays: Number(days) } : {}) });
   };
-  const command = create.data
-    ? `vlt config set server.url ${window.location.origin} && vlt config set sync.token ${create.data.token}`
-    : '';
+  // The token is pasted when asked (unechoed), never typed on the command line: shell history keeps that.
+  const command = `vlt config set server.url ${window.location.origin} && vlt config set sync.token -`;
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
@@ -51,7 +50,7 @@ export function SettingsPage() {
           <button type="button" onClick={() => navigator.clipboard?.writeText(create.data.token)}>
             Copy token
           </button>
-          <p>Then, in your terminal:</p>
+          <p>Then, in your terminal, and paste the token when asked:</p>
           <pre>{command}</pre>
           <p className="muted">or: vlt auth login --server {window.location.origin} --username …</p>
         </div>

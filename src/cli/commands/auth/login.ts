@@ -2,7 +2,7 @@ import { Command, Option } from 'clipanion';
 import { hostname } from 'node:os';
 import { usageError, VltError } from '../../../shared/errors.js';
 import { VltCommand } from '../../base.js';
-import { checkServerUrl, configPath, writeUserConfig } from '../../settings.js';
+import { configPath, writeUserConfig } from '../../settings.js';
 
 export class AuthLoginCommand extends VltCommand {
   static override paths = [['auth', 'login']];
@@ -10,9 +10,11 @@ export class AuthLoginCommand extends VltCommand {
     category: 'Sync',
     description: 'Log in to the server and store an API token',
     details: `
-      Asks the server for an API token (labelled with this machine's name) and stores it as
-      \`sync.token\` in config.toml (mode 0600); \`--server\` also stores \`server.url\`. The password
-      is read from stdin with \`--password-stdin\`, or asked for on a terminal.
+      Asks the server for an API token (labelled with this machine's name) and stores it in
+      config.toml (mode 0600) for that server's origin (scheme://host:port) only: it is never sent
+      to another server. The server is \`--server\` (then also stored as \`server.url\`), else the one
+      in force here. The password is read from stdin with \`--password-stdin\`, or asked for on a
+      terminal.
     `,
     examples: [
       ['Log in on a terminal', '$0 auth login --server https://vlt.example.com --username alice'],
@@ -20,17 +22,18 @@ export class AuthLoginCommand extends VltCommand {
     ],
   });
 
-  server = Option.String('--server', { description: 'Server URL to log in to (stored as server.url)' });
+  serverOption = Option.String('--server', {
+    description: 'Server URL to log in to (stored as server.url)',
+  });
   username = Option.String('--username', { required: true, description: 'Your username' });
   passwordStdin = Option.Boolean('--password-stdin', false, { description: 'Read the password from stdin' });
 
   async run(): Promise<void> {
-    const serverUrl = this.server === undefined ? undefined : checkServerUrl(this.server, '--server');
+    const { api, callServer, connection } = await import('../../sync/run.js');
+    const conn = { ...connection(this, this.serverOption), token: undefined };
     const password = await this.readPassword();
     if (password.length === 0)
       throw usageError('the password is empty: pass it on stdin with --password-stdin');
-    const { api, callServer, connection } = await import('../../sync/run.js');
-    const conn = { serverUrl: serverUrl ?? connection(this).serverUrl, token: undefined };
     const result = await callServer(conn, () =>
       api(conn, 15_000).auth.login.mutate({
         username: this.username,
@@ -41,31 +44,22 @@ export class AuthLoginCommand extends VltCommand {
     if (!result.token) throw new VltError('the server returned no token: upgrade vlt-server');
     writeUserConfig(this.context.env, {
       ...this.config,
-      'sync.token': result.token.token,
-      ...(serverUrl ? { 'server.url': serverUrl } : {}),
+      tokens: { ...this.config.tokens, [conn.origin]: result.token.token },
+      ...(this.serverOption !== undefined ? { 'server.url': conn.url } : {}),
     });
     if (this.json) {
-      this.printJson({ server: conn.serverUrl, user: result.user.username, tokenId: result.token.id });
+      this.printJson({ server: conn.url, user: result.user.username, tokenId: result.token.id });
     } else {
-      this.print(`Logged in to ${conn.serverUrl} as ${result.user.username}`);
-      this.print(`Token stored in ${configPath(this.context.env)}`);
+      this.print(`Logged in to ${conn.url} as ${result.user.username}`);
+      this.print(`Token stored for ${conn.origin} in ${configPath(this.context.env)}`);
     }
   }
 
   private async readPassword(): Promise<string> {
-    const stdin = this.context.stdin as NodeJS.ReadStream;
     if (this.passwordStdin) return (await this.readContent('-')).replace(/\r?\n$/, '');
-    if (!stdin.isTTY) {
+    if (!(this.context.stdin as NodeJS.ReadStream).isTTY) {
       throw usageError('no terminal to ask for the password: pass it on stdin with --password-stdin');
     }
-    const { createInterface } = await import('node:readline');
-    const rl = createInterface({ input: stdin, output: this.context.stderr, terminal: true });
-    // Echo nothing while the password is typed.
-    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
-    this.context.stderr.write('Password: ');
-    const password = await new Promise<string>((resolve) => rl.question('', resolve));
-    rl.close();
-    this.context.stderr.write('\n');
-    return password;
+    return this.readSecret('Password');
   }
 }

@@ -11,11 +11,11 @@ export class AuthWhoamiCommand extends VltCommand {
   });
 
   async run(): Promise<void> {
-    const { api, callServer, connection, NOT_LOGGED_IN } = await import('../../sync/run.js');
+    const { api, callServer, connection, notLoggedIn } = await import('../../sync/run.js');
     const conn = connection(this);
-    if (!conn.token) throw new VltError(NOT_LOGGED_IN);
-    const me = await callServer(conn, () => api(conn, 10_000).auth.me.query());
-    if (this.json) this.printJson({ server: conn.serverUrl, user: me.user.username });
-    else this.print(`${me.user.username} on ${conn.serverUrl}`);
+    if (!conn.token) throw new VltError(notLoggedIn(conn));
+    const me = await callServer(conn, () => api(conn, 10_000).auth.me.query(undefined));
+    if (this.json) this.printJson({ server: conn.url, user: me.user.username });
+    else this.print(`${me.user.username} on ${conn.url}`);
   }
 }

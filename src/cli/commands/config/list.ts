@@ -8,6 +8,9 @@ export class ConfigListCommand extends VltCommand {
   static override usage = Command.Usage({
     category: 'Configuration',
     description: 'Show every setting, where it comes from, token masked',
+    details: `
+      \`sync.token\` is the token for the origin of the server in force (\`server.url\`), masked.
+    `,
     examples: [['All settings', '$0 config list']],
   });
 

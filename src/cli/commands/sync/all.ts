@@ -9,9 +9,10 @@ export class SyncAllCommand extends VltCommand {
     category: 'Sync',
     description: 'Check every thread against the server and send whatever it lacks',
     details: `
-      Asks the server how far it has each local thread (optionally of one project), queues the
-      entries above that point which are not queued already (say, after the server lost data), and
-      sends everything pending.
+      Asks the server in force how far it has each local thread (optionally of one project), queues
+      the entries above that point which are not queued already (say, after the server lost data)
+      for that server, and sends everything pending, each entry to its own server. A server named
+      by this directory's vlt.toml is asked about that project only, unless --project names another.
     `,
     examples: [
       ['Reconcile everything', '$0 sync all'],
@@ -22,28 +23,31 @@ export class SyncAllCommand extends VltCommand {
   projectOption = Option.String('--project', { description: 'Only this project' });
 
   async run(): Promise<void> {
-    const projectId = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
-    const { api, callServer, connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } =
+    const { api, callServer, connection, notLoggedIn, stopReason, syncAndRetryLater } =
       await import('../../sync/run.js');
     const conn = connection(this);
-    if (!conn.token) throw new VltError(NOT_LOGGED_IN);
+    const projectId = this.projectOption === undefined ? conn.project : checkProjectId(this.projectOption);
+    if (!conn.token) throw new VltError(notLoggedIn(conn));
     const db = this.sqlite({ create: false });
     if (!db) {
       this.print('Nothing to send.');
       return;
     }
-    const threads = db
-      .prepare(
-        // Asked where the server keeps the thread: a move waiting to be sent goes first in the sync.
-        `SELECT t.pk, coalesce(c.from_project, t.project_id) AS project, t.slug, t.last_seq AS lastSeq
-         FROM threads t LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk ${projectId ? 'WHERE t.project_id = ?' : ''}`,
-      )
-      .all(...(projectId ? [projectId] : [])) as {
-      pk: number;
-      project: string;
-      slug: string;
-      lastSeq: number;
-    }[];
+    const { Outbox } = await import('../../vault/outbox.js');
+    const outbox = new Outbox(db);
+    // Asked where the server keeps the thread: a move waiting to be sent goes first in the sync.
+    const threads = (
+      db
+        .prepare(
+          `SELECT pk, project_id AS project, slug, last_seq AS lastSeq FROM threads ${projectId ? 'WHERE project_id = ?' : ''}`,
+        )
+        .all(...(projectId ? [projectId] : [])) as {
+        pk: number;
+        project: string;
+        slug: string;
+        lastSeq: number;
+      }[]
+    ).map((t) => ({ ...t, project: outbox.serverProject(t.pk, t.project) }));
     const client = api(conn, 30_000);
     const statuses = await callServer(conn, () =>
       Promise.all(
@@ -52,22 +56,16 @@ export class SyncAllCommand extends VltCommand {
     );
     let queued = 0;
     db.transaction(() => {
-      const now = new Date().toISOString();
       threads.forEach((t, i) => {
         const serverSeq = statuses[i]!.lastSyncedSequence;
-        if (serverSeq >= t.lastSeq) return;
-        queued += db
-          .prepare(
-            `INSERT OR IGNORE INTO outbox (entry_pk, thread_pk, created_at) SELECT pk, thread_pk, ? FROM entries WHERE thread_pk = ? AND seq > ?`,
-          )
-          .run(now, t.pk, serverSeq).changes;
+        if (serverSeq < t.lastSeq) queued += outbox.requeue(t.pk, conn.url, serverSeq);
       });
     }).immediate();
-    const result = await syncAndRetryLater(this, db, conn, {
+    const result = await syncAndRetryLater(this, db, {
       threadPks: threads.map((t) => t.pk),
       timeoutMs: 30_000,
     });
-    const reason = stopReason(result);
+    const reason = stopReason(result, this);
     if (this.json) {
       this.printJson({
         threads: threads.length,

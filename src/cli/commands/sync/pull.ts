@@ -9,7 +9,10 @@ export class SyncPullCommand extends VltCommand {
     category: 'Sync',
     description: "Bring threads from the server into this vault (a second machine's entries)",
     details: `
-      Fetches every entry stored on the server since the last pull (from the start the first time).
+      Fetches every entry stored on the server in force since the last pull (from the start the
+      first time). Every page is checked (names, ids, sequences, authors, times) before anything
+      of it is stored: a page with anything invalid stores nothing. A server named by this
+      directory's vlt.toml is asked for that project only, unless --project names another.
       Where this machine has entries the server has not acknowledged in the same thread, they are
       renumbered after the server's and then pushed, so both machines end with the same entries in
       the same order.
@@ -23,23 +26,24 @@ export class SyncPullCommand extends VltCommand {
   projectOption = Option.String('--project', { description: 'Only this project' });
 
   async run(): Promise<void> {
-    const projectId = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
-    const { api, callServer, connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } =
+    const { api, callServer, connection, notLoggedIn, stopReason, syncAndRetryLater } =
       await import('../../sync/run.js');
     const { pullFromServer } = await import('../../sync/pull.js');
     const conn = connection(this);
-    if (!conn.token) throw new VltError(NOT_LOGGED_IN);
+    const projectId = this.projectOption === undefined ? conn.project : checkProjectId(this.projectOption);
+    if (!conn.token) throw new VltError(notLoggedIn(conn));
     const db = this.sqlite({ create: true });
     const tty = Boolean((this.context.stderr as NodeJS.WriteStream).isTTY);
     const pulled = await callServer(conn, () =>
-      pullFromServer(db, api(conn, 30_000), conn.serverUrl, {
+      pullFromServer(db, api(conn, 30_000), conn.url, {
         ...(projectId ? { projectId } : {}),
         onProgress: (n) => tty && this.context.stderr.write(`\rreceived ${n} entries`),
       }),
     );
     if (tty) this.context.stderr.write('\n');
-    const pushed = await syncAndRetryLater(this, db, conn, { timeoutMs: 30_000 });
-    const reason = stopReason(pushed);
+    const pushed = await syncAndRetryLater(this, db, { timeoutMs: 30_000 });
+    // What waits for a login to another server is for `vlt sync status` to say, not a failed pull.
+    const reason = stopReason(pushed, this, conn.url);
     if (this.json) {
       this.printJson({
         ...pulled,

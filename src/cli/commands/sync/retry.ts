@@ -8,11 +8,13 @@ export class SyncRetryCommand extends VltCommand {
     category: 'Sync',
     description: 'Send everything pending now',
     details: `
-      Sends every pending entry (and thread moves and statuses), thread by thread, in batches of at most 100 entries and 1 MiB, with
-      a progress bar on a terminal and a summary line at the end. Entries the server refuses for
-      themselves are set aside as failed (see \`vlt sync queue\`); the rest still go. If the server
-      cannot be reached the entries stay queued, the command exits 1, and a background retrier keeps
-      trying. \`--background\` is that retrier.
+      Sends every pending entry (and thread moves and statuses), each to the server that was in
+      force when it was written, with the token stored for that server, thread by thread, in
+      batches of at most 100 entries and 1 MiB, with a progress bar on a terminal and a summary line
+      at the end. Entries the server refuses for themselves are set aside as failed (see \`vlt sync
+      queue\`); the rest still go. Entries for a server you are not logged in to stay queued. If a
+      server cannot be reached the entries stay queued, the command exits 1, and (unless
+      VLT_NO_RETRIER=1) a background retrier keeps trying. \`--background\` is that retrier.
     `,
     examples: [
       ['Send the queue', '$0 sync retry'],
@@ -24,22 +26,21 @@ export class SyncRetryCommand extends VltCommand {
   background = Option.Boolean('--background', false, { hidden: true });
 
   async run(): Promise<number | void> {
-    const { connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
-    const { pendingCount, pendingChanges } = await import('../../sync/engine.js');
-    const conn = connection(this);
     if (this.background) return this.runBackground();
+    const { stopReason, syncAndRetryLater } = await import('../../sync/run.js');
+    const { Outbox } = await import('../../vault/outbox.js');
     const db = this.sqlite({ create: false });
-    const total = db ? pendingCount(db) : 0;
-    if (!db || total + pendingChanges(db) === 0) {
+    const outbox = db ? new Outbox(db) : undefined;
+    const total = outbox?.pendingCount() ?? 0;
+    if (!db || !outbox || total + outbox.changeCount() === 0) {
       if (this.json)
         this.printJson({ sent: 0, duplicates: 0, failed: 0, moved: 0, statusChanged: 0, remaining: 0 });
       else this.print('Nothing to send.');
       return;
     }
-    if (!conn.token) throw new VltError(`${total} entries wait: ${NOT_LOGGED_IN}`);
     const tty = Boolean((this.context.stderr as NodeJS.WriteStream).isTTY);
     const started = Date.now();
-    const result = await syncAndRetryLater(this, db, conn, {
+    const result = await syncAndRetryLater(this, db, {
       timeoutMs: 30_000,
       onProgress: (done, all) => {
         if (tty) this.context.stderr.write(`\r${bar(done, all)} ${done}/${all} entries`);
@@ -47,8 +48,8 @@ export class SyncRetryCommand extends VltCommand {
       },
     });
     if (tty) this.context.stderr.write('\n');
-    const remaining = pendingCount(db);
-    const reason = stopReason(result);
+    const remaining = outbox.pendingCount();
+    const reason = stopReason(result, this);
     if (this.json) {
       this.printJson({
         sent: result.sent,
@@ -69,16 +70,18 @@ export class SyncRetryCommand extends VltCommand {
       parts.push(`${remaining} still queued`);
       this.print(parts.join('; '));
     }
-    if (reason)
-      throw new VltError(`${reason}: the entries stay queued and a background retrier keeps trying`);
+    if (reason) {
+      const later = result.retrier ? ' and a background retrier keeps trying' : '';
+      throw new VltError(`${reason}: the entries stay queued${later}`);
+    }
   }
 
   /** The detached retrier: retries with backoff until the outbox is empty, for at most an hour. */
   private async runBackground(): Promise<void> {
     const { RETRIER_GIVE_UP_MS, RETRIER_MAX_PAUSE_MS, releaseRetrierLock, takeRetrierLock } =
       await import('../../sync/retrier.js');
-    const { connection, api } = await import('../../sync/run.js');
-    const { pendingCount, pendingChanges, syncOutbox } = await import('../../sync/engine.js');
+    const { mayPass, syncQueued } = await import('../../sync/run.js');
+    const { Outbox } = await import('../../vault/outbox.js');
     const env = this.context.env;
     if (!takeRetrierLock(env)) return;
     try {
@@ -86,17 +89,18 @@ export class SyncRetryCommand extends VltCommand {
       let pause = 1000;
       while (Date.now() < giveUpAt) {
         const db = this.sqlite({ create: false });
-        if (!db || pendingCount(db) + pendingChanges(db) === 0) return;
+        const outbox = db ? new Outbox(db) : undefined;
+        if (!db || !outbox || outbox.pendingCount() + outbox.changeCount() === 0) return;
         // Settings are read again each round: a new `vlt auth login` takes effect at once.
         this.resetSettings();
-        const conn = connection(this);
-        if (!conn.token) return;
-        const result = await syncOutbox(db, api(conn, 30_000));
+        const result = await syncQueued(this, db, { timeoutMs: 30_000 });
         if (!result.stop) {
+          // Done, but for what waits for a server without a token: that waits for a login.
+          if (result.sent + result.duplicates + result.failed + result.moved + result.changed === 0) return;
           pause = 1000;
           continue;
         }
-        if (result.stop.kind === 'unauthorized') return;
+        if (!mayPass(result)) return;
         await new Promise((resolve) => setTimeout(resolve, pause * (0.75 + Math.random() / 2)));
         pause = Math.min(RETRIER_MAX_PAUSE_MS, pause * 2);
       }

@@ -1,6 +1,7 @@
 import { Command } from 'clipanion';
 import { VltCommand } from '../../base.js';
-import { columns } from '../../output.js';
+import { columns, terminalText } from '../../output.js';
+import { originOf } from '../../settings.js';
 
 interface ThreadRow {
   pk: number;
@@ -9,7 +10,7 @@ interface ThreadRow {
   localSeq: number;
   knownServerSeq: number;
   serverProject: string;
-  changing: number;
+  changing: boolean;
   pending: number;
   failed: number;
 }
@@ -22,45 +23,57 @@ export class SyncStatusCommand extends VltCommand {
     details: `
       Asks the server who the token belongs to and, for every local thread, how far the server has
       it (its contiguous watermark). When the server cannot be reached, the server column shows the
-      last known value. Also says whether the background retrier is running.
+      last known value. Also says whether the background retrier is running, and which servers
+      queued entries wait for (each goes only to the server in force when it was written).
     `,
     examples: [['Is sync working?', '$0 sync status']],
   });
 
   async run(): Promise<void> {
-    const { api, connection } = await import('../../sync/run.js');
+    const { api, connection, notLoggedIn } = await import('../../sync/run.js');
     const { classify } = await import('../../sync/client.js');
     const { retrierPid } = await import('../../sync/retrier.js');
     const conn = connection(this);
     const db = this.sqlite({ create: false });
-    const threads = (db
-      ?.prepare(
-        `SELECT t.pk, t.project_id AS project, t.slug AS thread, t.last_seq AS localSeq,
-              coalesce(w.server_seq, -1) AS knownServerSeq, coalesce(c.from_project, t.project_id) AS serverProject,
-              c.thread_pk IS NOT NULL AS changing,
-              (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'pending') AS pending,
-              (SELECT count(*) FROM outbox o WHERE o.thread_pk = t.pk AND o.state = 'failed') AS failed
-       FROM threads t LEFT JOIN sync_watermarks w ON w.thread_pk = t.pk LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk
-       ORDER BY t.project_id, t.slug`,
-      )
-      .all() ?? []) as ThreadRow[];
+    const { Outbox } = await import('../../vault/outbox.js');
+    const outbox = db ? new Outbox(db) : undefined;
+    const states = outbox?.threadStates() ?? new Map();
+    const threads: ThreadRow[] = (
+      (db
+        ?.prepare(
+          'SELECT pk, project_id AS project, slug AS thread, last_seq AS localSeq FROM threads ORDER BY project_id, slug',
+        )
+        .all() ?? []) as Pick<ThreadRow, 'pk' | 'project' | 'thread' | 'localSeq'>[]
+    ).map((t) => {
+      const state = states.get(t.pk);
+      return {
+        ...t,
+        knownServerSeq: state?.serverSeq ?? -1,
+        serverProject: state?.serverProject ?? t.project,
+        changing: state?.changing ?? false,
+        pending: state?.pending ?? 0,
+        failed: state?.failed ?? 0,
+      };
+    });
 
     let reachable: boolean;
     let user: string | null = null;
-    let problem: string | undefined = conn.token ? undefined : 'not logged in: run `vlt auth login`';
+    let problem: string | undefined = conn.token ? undefined : notLoggedIn(conn);
     const serverSeqs = new Map<number, number>();
     const client = api(conn, 5000);
     try {
       if (conn.token) {
-        user = (await client.auth.me.query()).user.username;
+        user = (await client.auth.me.query(undefined)).user.username;
+        // A server named by a project file hears of that project's threads only.
+        const asked = threads.filter((t) => conn.project === undefined || t.serverProject === conn.project);
         const answers = await Promise.all(
-          threads.map((t) =>
+          asked.map((t) =>
             client.threads.syncStatus.query({ projectId: t.serverProject, threadId: t.thread }),
           ),
         );
-        threads.forEach((t, i) => serverSeqs.set(t.pk, answers[i]!.lastSyncedSequence));
+        asked.forEach((t, i) => serverSeqs.set(t.pk, answers[i]!.lastSyncedSequence));
       } else {
-        await client.auth.me.query();
+        await client.auth.me.query(undefined);
       }
       reachable = true;
     } catch (error) {
@@ -77,6 +90,11 @@ export class SyncStatusCommand extends VltCommand {
     const pending = threads.reduce((n, t) => n + t.pending, 0);
     const failed = threads.reduce((n, t) => n + t.failed, 0);
     const changes = threads.filter((t) => t.changing).length;
+    // Where the queue waits to go: each entry to the server recorded with it.
+    const servers = (outbox?.byServer(this.userServer().url) ?? []).map((s) => {
+      const origin = originOf(s.url);
+      return { ...s, origin, loggedIn: this.tokenFor(origin) !== undefined };
+    });
     const rows = threads.map((t) => ({
       project: t.project,
       thread: t.thread,
@@ -90,20 +108,27 @@ export class SyncStatusCommand extends VltCommand {
     }));
     if (this.json) {
       this.printJson({
-        server: { url: conn.serverUrl, reachable, user, ...(problem ? { problem } : {}) },
+        server: { url: conn.url, reachable, user, ...(problem ? { problem } : {}) },
         pending,
         failed,
         changes,
+        servers,
         retrier: { running: pid !== undefined, pid: pid ?? null },
         threads: rows,
       });
       return;
     }
-    this.print(`server:   ${conn.serverUrl} (${reachable ? 'reachable' : 'unreachable'})`);
-    this.print(`user:     ${user ?? '-'}${problem ? `  (${problem})` : ''}`);
+    this.print(`server:   ${conn.url} (${reachable ? 'reachable' : 'unreachable'})`);
+    this.print(terminalText(`user:     ${user ?? '-'}${problem ? `  (${problem})` : ''}`));
     this.print(
       `queue:    ${pending} pending, ${failed} failed${changes ? `, ${changes} thread changes not yet on the server` : ''}`,
     );
+    for (const s of servers) {
+      if (servers.length === 1 && s.loggedIn && s.url === conn.url) break;
+      this.print(
+        `          ${s.pending} pending, ${s.failed} failed for ${s.origin}${s.loggedIn ? '' : ` (${notLoggedIn(s)})`}`,
+      );
+    }
     this.print(`retrier:  ${pid ? `running (pid ${pid})` : 'not running'}`);
     if (rows.length === 0) return;
     this.print();

@@ -8,9 +8,10 @@ export class SyncThreadCommand extends VltCommand {
     category: 'Sync',
     description: 'Send one thread now; --force sends it again from entry 0',
     details: `
-      Sends the thread's pending entries and tries its failed ones (and a refused move) again. \`--force\` queues every
-      entry of the thread and sends them all: the server keeps what it has (duplicates are not
-      errors) and stores what it lacks.
+      Sends the thread's pending entries and tries its failed ones (and a refused move) again, each
+      to the server recorded with it. \`--force\` queues every entry of the thread for the server in
+      force here and sends them all: the server keeps what it has (duplicates are not errors) and
+      stores what it lacks.
     `,
     examples: [
       ['Send one thread', '$0 sync thread auth-refactor'],
@@ -25,23 +26,18 @@ export class SyncThreadCommand extends VltCommand {
     const ref = this.threadRef(this.thread);
     const { thread } = await this.requireThread(ref);
     const db = this.sqlite({ create: false })!;
+    const server = this.server().url;
+    const { Outbox } = await import('../../vault/outbox.js');
+    const outbox = new Outbox(db);
     db.transaction(() => {
-      if (this.force) {
-        db.prepare(
-          `INSERT OR IGNORE INTO outbox (entry_pk, thread_pk, created_at) SELECT pk, thread_pk, ? FROM entries WHERE thread_pk = ?`,
-        ).run(new Date().toISOString(), thread.pk);
-      }
-      db.prepare(`UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE thread_pk = ?`).run(
-        thread.pk,
-      );
+      if (this.force) outbox.requeue(thread.pk, server);
+      outbox.retry(thread.pk);
       // A move the server refused is tried again too.
-      db.prepare('UPDATE pending_thread_changes SET last_error = NULL WHERE thread_pk = ?').run(thread.pk);
+      outbox.retryChange(thread.pk);
     }).immediate();
-    const { connection, NOT_LOGGED_IN, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
-    const conn = connection(this);
-    if (!conn.token) throw new VltError(NOT_LOGGED_IN);
-    const result = await syncAndRetryLater(this, db, conn, { threadPks: [thread.pk], timeoutMs: 30_000 });
-    const reason = stopReason(result);
+    const { stopReason, syncAndRetryLater } = await import('../../sync/run.js');
+    const result = await syncAndRetryLater(this, db, { threadPks: [thread.pk], timeoutMs: 30_000 });
+    const reason = stopReason(result, this);
     if (this.json) {
       this.printJson({
         project: ref.project,

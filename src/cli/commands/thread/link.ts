@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { usageError } from '../../../shared/errors.js';
 import { VltCommand } from '../../base.js';
+import { terminalText } from '../../output.js';
 
 export class ThreadLinkCommand extends VltCommand {
   static override paths = [['thread', 'link']];
@@ -35,6 +36,6 @@ export class ThreadLinkCommand extends VltCommand {
     const to = `${target.project}/${target.thread}`;
     if (this.json)
       this.printJson({ entryId: entry.id, entry: entry.label, target: to, note: this.note ?? null });
-    else this.print(`LINKED: ${entry.label} → ${to}`);
+    else this.print(terminalText(`LINKED: ${entry.label} → ${to}`));
   }
 }

@@ -34,7 +34,7 @@ export class ThreadMoveCommand extends VltCommand {
       else this.print(`already in ${target}: ${from}`);
       return;
     }
-    vault.moveThread(thread, target);
+    vault.moveThread(thread, target, this.server().url);
     if (!this.json) this.print(`MOVED: ${from} → ${to}`);
     const sync = await syncThreadChange(this, thread.pk, 'move');
     if (this.json) this.printJson({ from, to, moved: true, sync });

@@ -37,6 +37,7 @@ export class ThreadNewCommand extends VltCommand {
       slug: ref.thread,
       content,
       author,
+      server: this.server().url,
     });
     await reportWrite(this, written, `CREATED: ${written.project}/${written.thread}`);
   }

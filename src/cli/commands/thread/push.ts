@@ -34,6 +34,7 @@ export class ThreadPushCommand extends VltCommand {
       slug: ref.thread,
       content,
       author,
+      server: this.server().url,
     });
     await reportWrite(this, written, `OK: ${written.thread}/${written.seq}`);
   }

@@ -10,7 +10,9 @@ export class ThreadReadCommand extends VltCommand {
     details: `
       Prints the last 5 entries, oldest first, as \`seq  time  [author]  content\`; \`--all\` prints every
       entry. \`--search\` keeps only entries that match the words (matches between ** marks, bold on a
-      terminal). \`--sync-status\` adds a line on how far the server has the thread.
+      terminal). \`--sync-status\` adds a line on how far the server has the thread. Control
+      characters (but newlines and tabs) and bidi overrides are shown escaped (\`\\x1b\`,
+      \`\\u202e\`), even when piped; \`--json\` gives the content as it is.
     `,
     examples: [
       ['The latest entries', '$0 thread read auth-refactor'],
@@ -48,7 +50,7 @@ export class ThreadReadCommand extends VltCommand {
       this.print(renderHighlight(line, tty));
     }
     if (entries.length === 0 && this.search !== undefined) {
-      this.context.stderr.write(`no entries in ${ref.project}/${ref.thread} match "${this.search}"\n`);
+      this.warn(`no entries in ${ref.project}/${ref.thread} match "${this.search}"`);
     }
     if (!this.all && this.search === undefined && thread.lastSeq + 1 > entries.length) {
       this.context.stderr.write(

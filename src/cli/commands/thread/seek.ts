@@ -2,7 +2,7 @@ import { Command, Option } from 'clipanion';
 import { usageError } from '../../../shared/errors.js';
 import { checkProjectId } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
-import { renderHighlight } from '../../output.js';
+import { renderHighlight, terminalText } from '../../output.js';
 
 export const MAX_SEEK_LIMIT = 100;
 
@@ -49,12 +49,12 @@ export class ThreadSeekCommand extends VltCommand {
       return;
     }
     if (results.length === 0) {
-      this.context.stderr.write(`no entries match "${this.query}"\n`);
+      this.warn(`no entries match "${this.query}"`);
       return;
     }
     const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
     for (const r of results) {
-      this.print(`${r.project}/${r.thread}#${r.seq}  ${r.score.toFixed(2)}  [${r.author}]`);
+      this.print(terminalText(`${r.project}/${r.thread}#${r.seq}  ${r.score.toFixed(2)}  [${r.author}]`));
       this.print(`  ${renderHighlight(r.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);
     }
   }

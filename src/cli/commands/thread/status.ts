@@ -36,7 +36,7 @@ export class ThreadStatusCommand extends VltCommand {
       else this.print(line);
       return;
     }
-    vault.setStatus(thread, status);
+    vault.setStatus(thread, status, this.server().url);
     if (!this.json) this.print(line);
     const sync = await syncThreadChange(this, thread.pk, 'status');
     if (this.json) this.printJson({ ...shown, sync });

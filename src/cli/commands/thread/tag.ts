@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { checkTag } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
+import { terminalText } from '../../output.js';
 
 export class ThreadTagCommand extends VltCommand {
   static override paths = [['thread', 'tag']];
@@ -27,6 +28,9 @@ export class ThreadTagCommand extends VltCommand {
     const entry = vault.resolveEntry(this.entry, this.project?.id);
     const added = vault.tagEntry(entry.pk, tag);
     if (this.json) this.printJson({ entryId: entry.id, entry: entry.label, tag, added });
-    else this.print(added ? `TAGGED: ${entry.label} #${tag}` : `already tagged: ${entry.label} #${tag}`);
+    else
+      this.print(
+        terminalText(added ? `TAGGED: ${entry.label} #${tag}` : `already tagged: ${entry.label} #${tag}`),
+      );
   }
 }
