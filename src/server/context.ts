@@ -1,5 +1,6 @@
 // The request context, built in two steps: createContextInner from dependencies and credentials
 // (what tests call directly), and the Express adapter's createContext around it.
+import type { RetrievalSettings } from '../shared/retrieval.js';
 import { TRPCError } from '@trpc/server';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { ServerDb } from './db/index.js';
@@ -42,6 +43,8 @@ export function createDeps(
     trustProxy?: ServerSettings['trustProxy'];
     llm?: LlmConfig | undefined;
     embeddings?: EmbeddingsConfig | undefined;
+    /** The Oracle's retrieval settings, when not the defaults (the evaluation switches mechanisms off). */
+    retrieval?: Partial<RetrievalSettings> | undefined;
   },
 ): ServerDeps {
   return {
@@ -54,6 +57,7 @@ export function createDeps(
       limits,
       options.llm,
       options.embeddings ? new Embeddings(db, options.embeddings) : undefined,
+      options.retrieval,
     ),
     attempts: new AttemptLimiter(db),
     pushLimiter: new CallLimiter(limits.pushPerMinute),

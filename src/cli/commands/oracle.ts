@@ -68,12 +68,12 @@ export class OracleCommand extends VltCommand {
     if (!result) {
       const { composeExtractive } = await import('../../shared/oracle.js');
       const vault = await this.optionalVault();
-      const { stems, sources } = vault?.oracleSources(question, { project, limit }) ?? {
-        stems: [],
+      const { terms, sources } = (await vault?.oracleSources(question, { project, limit })) ?? {
+        terms: [],
         sources: [],
       };
       result = {
-        answer: composeExtractive(stems, sources),
+        answer: composeExtractive(terms, sources),
         mode: 'local',
         note: `answered from the local vault (${localReason})`,
         sources: sources.map(({ content: _content, context: _context, ...source }) => source),
