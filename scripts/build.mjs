@@ -1,6 +1,7 @@
 // Builds the `vlt` CLI bundle and the `vlt-server` bundle with esbuild (run by `npm install`).
 import { build } from 'esbuild';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { buildLexicon } from './build-lexicon.mjs';
 
 const started = Date.now();
 rmSync('dist', { recursive: true, force: true });
@@ -51,8 +52,13 @@ process.env.NODE_ENV = 'production';
 const { build: viteBuild } = await import('vite');
 await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn', mode: 'production' });
 
+// The Oracle's lexicon (WordNet compiled into a synonym and derivation map), beside the bundles.
+const lexicon = buildLexicon();
+
 chmodSync('dist/cli/vlt.mjs', 0o755);
 chmodSync('dist/server/vlt-server.mjs', 0o755);
 // Newer than every input: test/global-setup.ts skips the build while this holds.
 writeFileSync('dist/.built', `${new Date().toISOString()}\n`);
-console.log(`built dist/cli/vlt.mjs, dist/server/vlt-server.mjs and dist/web in ${Date.now() - started} ms`);
+console.log(
+  `built dist/cli/vlt.mjs, dist/server/vlt-server.mjs, dist/web and ${lexicon.out} (${lexicon.stems} stems) in ${Date.now() - started} ms`,
+);

@@ -10,7 +10,7 @@ import { renderPerformance, updateReadme, type BenchResults } from '../bench/rea
 const ROOT = join(import.meta.dirname, '..');
 
 describe('benchmark report', () => {
-  it("docs/performance.md is generated from bench/results.json", () => {
+  it('docs/performance.md is generated from bench/results.json', () => {
     const results = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as BenchResults;
     const readme = readFileSync(join(ROOT, 'docs', 'performance.md'), 'utf8');
     expect(readme).toContain(renderPerformance(results));

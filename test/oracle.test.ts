@@ -95,7 +95,9 @@ describe('vlt oracle', () => {
   it('answers from the local vault with --local or when the server is down, and says so', async () => {
     const local = await ask(['when do access tokens expire?', '--local']);
     expect(local).toMatchObject({ mode: 'local', note: 'answered from the local vault (--local)' });
-    expect(local.answer).toMatch(/access tokens expire after 15 minutes\. \[1\]/);
+    expect(local.answer).toMatch(
+      /access tokens expire after 15 minutes\. Refresh tokens live 90 days\. \[1\]/,
+    );
     await server.stop();
     const down = await ask(['why did the CI cache miss?']);
     expect(down.mode).toBe('local');

@@ -46,12 +46,12 @@ export async function askOracle(
   }
   const { composeExtractive } = await import('../shared/oracle.js');
   const vault = await command.optionalVault();
-  const { stems, sources } = vault?.oracleSources(question, { project, limit }) ?? {
-    stems: [],
+  const { terms, sources } = (await vault?.oracleSources(question, { project, limit })) ?? {
+    terms: [],
     sources: [],
   };
   return {
-    answer: composeExtractive(stems, sources),
+    answer: composeExtractive(terms, sources),
     mode: 'local',
     note: `answered from the local vault (${localReason})`,
     sources: sources.map(({ content: _content, context: _context, ...source }) => source),

@@ -9,7 +9,8 @@ import {
   NO_ANSWER,
   questionToQuery,
   splitSentences,
-  stem,
+  support,
+  type AnswerTerm,
   type OracleSource,
 } from './oracle.js';
 
@@ -25,16 +26,18 @@ const source = (thread: string, content: string): OracleSource => ({
   content,
 });
 
+/** Answer terms for a question, each of its words at weight 1. */
+const termsOf = (question: string): AnswerTerm[] =>
+  questionToQuery(question)!.terms.map((t) => ({ stem: t.stem, prefix: t.prefix, weight: 1, asked: true }));
+
 describe('questionToQuery', () => {
-  it('drops stop words, stems, and ORs quoted prefixes so FTS syntax stays words', () => {
+  it('drops stop words, stems with porter as the index does, and ORs quoted words so FTS syntax stays words', () => {
     const query = questionToQuery('What did we decide about token expiry?')!;
-    expect(query.stems.map((g) => g[0])).toEqual(['token', 'expir']);
-    expect(query.stems[0]).toEqual(expect.arrayContaining(['session', 'jwt']));
-    expect(matchFor(query.terms).split(' OR ')).toEqual(
-      expect.arrayContaining(['"token"*', '"expir"*', '"jwt"']),
-    );
+    expect(query.terms.map((t) => t.stem)).toEqual(['token', 'expiri']);
+    expect(query.terms.every((t) => t.source === 'question' && t.weight === 1)).toBe(true);
+    expect(matchFor(query.terms)).toBe('"token"* OR "expiry"*');
     expect(matchFor(questionToQuery('NEAR("keys" OR colour*) col:umn -x ^y')!.terms)).toBe(
-      '"near"* OR "key" OR "colour"* OR "col" OR "umn"',
+      '"near"* OR "keys" OR "colour"* OR "col" OR "umn"',
     );
     expect(questionToQuery('what is it?')).toBeUndefined();
   });
@@ -42,36 +45,62 @@ describe('questionToQuery', () => {
   it('adds a quoted phrase as one term', () => {
     const query = questionToQuery('where did we put the "refresh token"?')!;
     expect(matchFor(query.terms)).toContain('"refresh token"');
-    expect(query.terms.at(-1)).toEqual({ text: 'refresh token', prefix: false, phrase: true });
+    expect(query.terms.at(-1)).toMatchObject({ text: 'refresh token', stem: 'refresh token', phrase: true });
   });
 
-  it('stems so that expire and expiry meet', () => {
-    expect(stem('expiry')).toBe(stem('expires').slice(0, 5));
+  it('keeps no word list of its own: a word and its synonym are two words', () => {
+    expect(questionToQuery('typeface')!.terms.map((t) => t.stem)).toEqual(['typefac']);
   });
 });
 
 describe('composeExtractive', () => {
-  it('answers with the best sentences and their citations', () => {
-    const stems = questionToQuery('how long do access tokens last before expiry?')!.stems;
-    expect(stems.map((g) => g[0])).toEqual(['long', 'acces', 'token', 'last', 'expir']);
-    const answer = composeExtractive(stems, [
-      source('auth', 'We moved to JWT. Access tokens expire after 15 minutes; refresh tokens last 90 days.'),
-      source('lunch', 'Soup again.'),
-    ]);
-    expect(answer).toMatch(/Access tokens expire after 15 minutes\. \[1\]/);
-    expect(answer).not.toContain('[2]');
+  it('quotes the best source and adds sentences of others that hold nearly as much, with citations', () => {
+    const terms = termsOf('how long do access tokens last before they expire?');
+    const answer = composeExtractive(
+      terms,
+      [
+        source(
+          'auth',
+          'We moved to JWT. Access tokens expire after 15 minutes; refresh tokens last 90 days.',
+        ),
+        source('keys', 'Access tokens expire faster on mobile.'),
+        source('lunch', 'Soup again.'),
+      ],
+      0.3,
+    );
+    expect(answer).toMatch(/^We moved to JWT\. Access tokens expire after 15 minutes; .* \[1\]/);
+    expect(answer).toContain('Access tokens expire faster on mobile. [2]');
+    expect(answer).not.toContain('[3]');
   });
 
-  it('says plainly when the threads hold no answer', () => {
-    const stems = questionToQuery('which database did we pick for analytics?')!.stems;
+  it('says plainly when the best source holds too little of the question, or it names the unknown', () => {
+    const terms = termsOf('which database did we pick for analytics?');
+    expect(composeExtractive(terms, [source('lunch', 'Soup again, and bread.')])).toBe(NO_ANSWER);
+    // One word of three ("pick") is under a threshold of a half.
     expect(
-      composeExtractive(stems, [source('lunch', 'Soup again, and the pick of the day was bread.')]),
+      composeExtractive(terms, [source('lunch', 'Soup again, and the pick of the day was bread.')], 0.5),
     ).toBe(NO_ANSWER);
-    expect(composeExtractive(stems, [])).toBe(NO_ANSWER);
+    expect(composeExtractive(terms, [])).toBe(NO_ANSWER);
+    // With no threshold, the same source is quoted.
+    expect(composeExtractive(terms, [source('lunch', 'Soup again.')], 0)).toBe('Soup again. [1]');
+    const named = [...termsOf('which kubernetes version?')].map((t) =>
+      t.stem === 'kubernet' ? { ...t, unknown: true } : t,
+    );
+    expect(composeExtractive(named, [source('infra', 'Kubernetes version 1.29 everywhere.')], 0)).toBe(
+      NO_ANSWER,
+    );
   });
 
   it('splits sentences on punctuation, lines and bullets', () => {
     expect(splitSentences('One. Two!\n- three; four')).toEqual(['One.', 'Two!', 'three', 'four']);
+  });
+});
+
+describe('support', () => {
+  it('is the share of the question words (by weight) the source and its thread name hold', () => {
+    const terms = termsOf('token expiry cache');
+    expect(support(terms, { thread: 'auth', content: 'Tokens expire daily.' })).toBeCloseTo(1 / 3);
+    expect(support(terms, { thread: 'cache-layer', content: 'Token expiry is 15 minutes.' })).toBe(1);
   });
 });
 
@@ -87,23 +116,21 @@ describe('checkCitations', () => {
 
 describe('makeSnippet', () => {
   it('marks the question words around the first match and cuts with …', () => {
-    const groups = questionToQuery('token expiry')!.stems;
+    const terms = termsOf('token expire');
     const long = `${'filler '.repeat(20)}Access tokens expire after 15 minutes. ${'more '.repeat(30)}`;
-    const snippet = makeSnippet(long, groups, 12);
+    const snippet = makeSnippet(long, terms, 12);
     expect(snippet).toMatch(/^….*Access \*\*tokens\*\* \*\*expire\*\* after 15 minutes\..*…$/);
-    expect(makeSnippet('Short: tokens.', groups)).toBe('Short: **tokens**.');
+    expect(makeSnippet('Short: tokens.', terms)).toBe('Short: **tokens**.');
   });
 });
 
 describe('pruneCommon', () => {
   it('leaves out terms most entries hold, keeping at least the rarest', () => {
-    const terms = questionToQuery('token expiry session')!.terms.filter((t) =>
-      ['token', 'expir', 'session'].includes(t.text),
-    );
-    const df: Record<string, number> = { token: 90_000, expir: 40, session: 70_000 };
-    expect(pruneCommon(terms, (t) => df[t.text] ?? 0, 100_000).map((t) => t.text)).toEqual(['expir']);
+    const terms = questionToQuery('token expiry session')!.terms;
+    const df: Record<string, number> = { token: 90_000, expiry: 40, session: 70_000 };
+    expect(pruneCommon(terms, (t) => df[t.text] ?? 0, 100_000).map((t) => t.text)).toEqual(['expiry']);
     expect(
-      pruneCommon(terms, (t) => (t.text === 'expir' ? 0 : df[t.text]!), 100_000).map((t) => t.text),
+      pruneCommon(terms, (t) => (t.text === 'expiry' ? 0 : df[t.text]!), 100_000).map((t) => t.text),
     ).toEqual(['session']);
     // A small vault keeps every word.
     expect(pruneCommon(terms, () => 150, 200)).toHaveLength(3);

@@ -1,7 +1,7 @@
-// The Oracle's pure parts: a question turned into an FTS query, sentences picked from the best
-// entries with their citations, and the LLM prompt and its citations checked. Runs anywhere.
-import { stemmer } from 'stemmer';
-import { MAX_QUERY_TERMS, MIN_PREFIX_CHARS } from './search-query.js';
+// The Oracle's pure parts: a question turned into terms, an extractive answer composed from the
+// best entries with their citations, snippets, and the LLM prompt and its citations checked.
+// Ranking (expansion, fields, fusion) is retrieval.ts. Runs anywhere.
+import { indexTerms, indexWords, MAX_QUERY_TERMS, MIN_PREFIX_CHARS, stemOf } from './search-query.js';
 
 export const STOP_WORDS = new Set(
   `a about above after again against all am an and any are as at be because been before being below
@@ -17,77 +17,65 @@ export const STOP_WORDS = new Set(
     .filter(Boolean),
 );
 
-/** A crude English stem, enough to match "expiry" with "expire" and "tokens" with "token". */
-export function stem(word: string): string {
-  let w = word.toLowerCase();
-  for (const suffix of ['ations', 'ation', 'ings', 'ing', 'ies', 'ied', 'ed', 'es', 's', 'y', 'e']) {
-    if (w.length - suffix.length >= 3 && w.endsWith(suffix)) {
-      w = w.slice(0, -suffix.length);
-      break;
-    }
-  }
-  return w;
-}
-
-/**
- * Words that mean the same in a team's engineering notes, so that a question asked in other words
- * still finds the entry: each group is searched when any of its words is asked about.
- */
-export const THESAURUS: string[][] = [
-  ['login', 'signin', 'auth', 'authentication', 'session', 'token', 'credential', 'jwt'],
-  ['ci', 'pipeline', 'build', 'integration'],
-  ['deploy', 'deployment', 'ship', 'release', 'rollout', 'production'],
-  ['fast', 'faster', 'speed', 'sped', 'quick', 'slow', 'performance', 'latency'],
-  ['duty', 'pager', 'incident', 'rotation', 'handover'],
-  ['phone', 'mobile', 'device', 'ios', 'android'],
-  ['database', 'db', 'postgres', 'sql', 'cluster'],
-  ['christmas', 'holiday', 'holidays', 'december', 'freeze'],
-  ['font', 'typeface'],
-  ['bug', 'crash', 'error', 'failure'],
-];
-
-const SYNONYMS = new Map<string, string[]>();
-for (const group of THESAURUS) {
-  const stems = [...new Set(group.map(stem))];
-  for (const s of stems) SYNONYMS.set(s, stems);
-}
-
 export interface OracleTerm {
-  /** As typed into FTS5 (it applies the porter stemmer itself). */
+  /** As typed into the index's query (it stems the words itself). */
   text: string;
   prefix: boolean;
   /** Several words that must stand together ("refresh token", quoted in the question). */
   phrase?: boolean;
 }
 
-export interface OracleQuery {
-  /** Every word of the question and its synonyms, for FTS5 MATCH (see `matchFor`). */
-  terms: OracleTerm[];
-  /** One group per word of the question: its stem, then its synonyms' stems. */
-  stems: string[][];
+/** Where a term of a query comes from: the question, or one of the ways it is expanded. */
+export type TermSource = 'question' | 'lexicon' | 'association' | 'feedback';
+
+export interface QueryTerm extends OracleTerm {
+  /** The index's form of the term: its porter stem (a phrase: its words' stems, space-separated). */
+  stem: string;
+  /** How much the term counts: 1 for the question's own words, less for an expansion. */
+  weight: number;
+  source: TermSource;
 }
 
-export function questionToQuery(question: string): OracleQuery | undefined {
-  const groups: string[][] = [];
-  for (const [word] of question.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) {
+export interface OracleQuery {
+  /** The question's own words, then its quoted phrases: at most MAX_QUERY_TERMS. */
+  terms: QueryTerm[];
+}
+
+/**
+ * The question's words without stop words, as the index splits and stems them (search-query.ts),
+ * each once; words longer than MIN_PREFIX_CHARS also match as prefixes when `prefix` is on.
+ */
+export function questionToQuery(question: string, options = { prefix: true }): OracleQuery | undefined {
+  const terms: QueryTerm[] = [];
+  for (const word of indexWords(question)) {
     if (word.length < 2 || STOP_WORDS.has(word)) continue;
-    const s = stem(word);
-    if (groups.some((g) => g[0] === s)) continue;
-    groups.push([s, ...(SYNONYMS.get(s) ?? []).filter((other) => other !== s)]);
+    const stem = stemOf(word);
+    if (terms.some((t) => t.stem === stem)) continue;
+    terms.push({
+      text: word,
+      stem,
+      prefix: options.prefix && stem.length > MIN_PREFIX_CHARS,
+      weight: 1,
+      source: 'question',
+    });
   }
-  if (groups.length === 0) return undefined;
-  // Prefix search catches expire/expiry/expired; short stems match exactly, or "ci"* would match half the index.
-  const terms: OracleTerm[] = [...new Set(groups.flat())].map((text) => ({
-    text,
-    prefix: text.length > MIN_PREFIX_CHARS,
-  }));
+  if (terms.length === 0) return undefined;
   // A quoted phrase also counts as one term: entries with the words together rank higher.
   for (const [, quoted] of question.matchAll(/"([^"]+)"/g)) {
-    const words = [...quoted!.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)].map((m) => m[0]);
-    if (words.length >= 2) terms.push({ text: words.join(' '), prefix: false, phrase: true });
+    const words = indexWords(quoted!);
+    if (words.length >= 2) {
+      terms.push({
+        text: words.join(' '),
+        stem: words.map(stemOf).join(' '),
+        prefix: false,
+        phrase: true,
+        weight: 1,
+        source: 'question',
+      });
+    }
   }
   // What one question may cost, as for a search: the first MAX_QUERY_TERMS terms.
-  return { terms: terms.slice(0, MAX_QUERY_TERMS), stems: groups.slice(0, MAX_QUERY_TERMS) };
+  return { terms: terms.slice(0, MAX_QUERY_TERMS) };
 }
 
 /** The FTS5 MATCH expression for these terms: each quoted (FTS syntax stays words), OR-ed. */
@@ -97,7 +85,7 @@ export function matchFor(terms: OracleTerm[]): string {
 
 /** The index's form of a term (FTS5's porter tokenizer), and the end of its prefix range. */
 export function indexRange(term: OracleTerm): { from: string; to: string | undefined } {
-  const from = stemmer(term.text);
+  const from = stemOf(term.text);
   return { from, to: term.prefix ? `${from}\uffff` : undefined };
 }
 
@@ -106,18 +94,21 @@ export function indexRange(term: OracleTerm): { from: string; to: string | undef
  * matches is most of a query's time on a large vault. `documents(term)` is how many entries hold
  * the term; at least the rarest term is always kept.
  */
-export function pruneCommon(
-  terms: OracleTerm[],
-  documents: (term: OracleTerm) => number,
+export function pruneCommon<T extends OracleTerm>(
+  terms: T[],
+  documents: (term: T) => number,
   total: number,
-): OracleTerm[] {
-  const limit = Math.max(1000, total * 0.05);
+): T[] {
+  const limit = commonAt(total);
   const counted = terms.map((term) => ({ term, df: documents(term) }));
   const kept = counted.filter((c) => c.df > 0 && c.df <= limit).map((c) => c.term);
   if (kept.length > 0) return kept;
   const rarest = counted.filter((c) => c.df > 0).sort((a, b) => a.df - b.df)[0];
   return rarest ? [rarest.term] : terms;
 }
+
+/** More entries than this holding a term make it common. */
+export const commonAt = (total: number) => Math.max(1000, total * 0.05);
 
 export function splitSentences(text: string): string[] {
   return text
@@ -126,20 +117,53 @@ export function splitSentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** The question's word groups (by their first stem) of which some word occurs in the text. */
-export function matchedStems(text: string, groups: string[][]): Set<string> {
-  const words = new Set<string>();
-  for (const [word] of text.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) words.add(stem(word));
-  const found = new Set<string>();
-  for (const group of groups) {
-    const hit = group.some((s) =>
-      [...words].some(
-        (w) => (w.startsWith(s) || s.startsWith(w)) && (Math.min(w.length, s.length) >= 3 || w === s),
-      ),
-    );
-    if (hit) found.add(group[0]!);
+/** A term of an answer: its stem, how it matches, and how much it counts (its weight × idf). */
+export interface AnswerTerm {
+  stem: string;
+  prefix: boolean;
+  phrase?: boolean;
+  weight: number;
+  /** One of the question's own words (not an expansion). */
+  asked: boolean;
+  /** A name the user's entries never hold and the lexicon does not know: nothing can answer about it. */
+  unknown?: boolean;
+}
+
+/** Whether an indexed token matches a term's stem (a prefix term: any token it starts). */
+export function tokenMatches(token: string, term: { stem: string; prefix: boolean }): boolean {
+  return token === term.stem || (term.prefix && token.startsWith(term.stem));
+}
+
+/** How often a term occurs in a text's tokens (a phrase: its stems one after another). */
+export function termFrequency(tokens: string[], term: { stem: string; prefix: boolean; phrase?: boolean }) {
+  let n = 0;
+  if (!term.phrase) {
+    for (const token of tokens) if (tokenMatches(token, term)) n++;
+    return n;
   }
-  return found;
+  const stems = term.stem.split(' ');
+  for (let i = 0; i + stems.length <= tokens.length; i++) {
+    if (stems.every((stem, j) => tokens[i + j] === stem)) n++;
+  }
+  return n;
+}
+
+/** The terms of which a text holds at least one occurrence. */
+export function matchedTerms<T extends { stem: string; prefix: boolean; phrase?: boolean }>(
+  text: string,
+  terms: T[],
+): T[] {
+  const tokens = indexTerms(text);
+  return terms.filter((term) => termFrequency(tokens, term) > 0);
+}
+
+/** The share of the question's own words (by weight) that a source and its thread's name hold. */
+export function support(terms: AnswerTerm[], source: { thread: string; content: string }): number {
+  const asked = terms.filter((t) => t.asked);
+  const total = asked.reduce((sum, t) => sum + t.weight, 0);
+  if (total === 0) return 0;
+  const held = matchedTerms(`${source.thread.replace(/-/g, ' ')} ${source.content}`, asked);
+  return held.reduce((sum, t) => sum + t.weight, 0) / total;
 }
 
 export interface OracleSource {
@@ -160,31 +184,70 @@ export interface OracleSource {
 export const NO_ANSWER = 'No confident answer in your threads.';
 
 /**
- * Extractive answer: the sentences that hold most of the question's words, from the best entries,
- * each followed by its citation [n] (n = position in `sources`, from 1). Below the threshold,
- * the honest "no confident answer".
+ * Below this share of the question's words (by weight) held by the best source, the answer is
+ * NO_ANSWER: calibrated on the evaluation's two sets, so as to refuse few answerable questions
+ * (docs/retrieval.md).
  */
-export function composeExtractive(stems: string[][], sources: OracleSource[], maxSentences = 3): string {
-  if (sources.length === 0 || stems.length === 0) return NO_ANSWER;
-  const needed = stems.length <= 2 ? 1 : Math.ceil(stems.length * 0.4);
-  type Candidate = { text: string; source: number; hits: number; order: number };
-  const candidates: Candidate[] = [];
-  sources.forEach((source, i) => {
-    const contextHits = matchedStems(`${source.thread.replace(/-/g, ' ')} ${source.content}`, stems);
+export const NO_ANSWER_SUPPORT = 0.1;
+
+/** An entry this short is quoted whole: its sentences often only make sense together. */
+const QUOTE_WHOLE = 400;
+
+/**
+ * Extractive answer: the best source's passage that holds most of the question's words (the
+ * whole entry when it is short), then the sentences of other sources that hold nearly as much,
+ * each followed by its citation [n] (n = position in `sources`, from 1). When the best source
+ * holds less than `minSupport` of the question's words, or the question names something the
+ * entries never mention, the honest "no confident answer".
+ */
+export function composeExtractive(
+  terms: AnswerTerm[],
+  sources: OracleSource[],
+  minSupport = NO_ANSWER_SUPPORT,
+): string {
+  const best = sources[0];
+  if (!best || terms.length === 0 || terms.some((t) => t.unknown) || support(terms, best) < minSupport) {
+    return NO_ANSWER;
+  }
+  type Candidate = { text: string; source: number; score: number; order: number };
+  const scored: Candidate[] = [];
+  sources.slice(0, 3).forEach((source, i) => {
+    const context = new Set(matchedTerms(`${source.thread.replace(/-/g, ' ')} ${source.content}`, terms));
     for (const [order, sentence] of splitSentences(source.content).entries()) {
-      const own = matchedStems(sentence, stems).size;
-      if (own === 0) continue;
+      const own = matchedTerms(sentence, terms);
+      if (own.length === 0) continue;
       // Words found elsewhere in the entry or its thread's name count half.
-      const hits = own + (contextHits.size - own) * 0.5;
-      candidates.push({ text: sentence, source: i, hits: hits - i * 0.05, order });
+      const ownWeight = own.reduce((sum, t) => sum + t.weight, 0);
+      const contextWeight = [...context].reduce((sum, t) => sum + (own.includes(t) ? 0 : t.weight), 0);
+      scored.push({
+        text: sentence,
+        source: i,
+        score: (ownWeight + contextWeight * 0.5) * (1 - i * 0.1),
+        order,
+      });
     }
   });
-  candidates.sort((a, b) => b.hits - a.hits);
-  const best = candidates[0];
-  if (!best || best.hits + 0.25 < needed) return NO_ANSWER;
-  const chosen = candidates.filter((c) => c.hits >= Math.max(1, best.hits * 0.6)).slice(0, maxSentences);
-  chosen.sort((a, b) => a.source - b.source || a.order - b.order);
-  return chosen.map((c) => `${/[.!?]$/.test(c.text) ? c.text : `${c.text}.`} [${c.source + 1}]`).join(' ');
+  scored.sort((a, b) => b.score - a.score);
+  const top = scored[0];
+  const parts: { text: string; source: number }[] = [];
+  if (best.content.length <= QUOTE_WHOLE)
+    parts.push({ text: best.content.replace(/\s+/g, ' ').trim(), source: 0 });
+  else {
+    // The best sentence of the best source and the one after it: an answer often follows its topic.
+    const own = scored.find((c) => c.source === 0)?.order ?? 0;
+    parts.push({
+      text: splitSentences(best.content)
+        .slice(own, own + 2)
+        .join(' '),
+      source: 0,
+    });
+  }
+  for (const c of scored) {
+    if (parts.length >= 3 || !top || c.score < top.score * 0.75) break;
+    if (c.source === 0 || parts.some((p) => p.source === c.source)) continue;
+    parts.push({ text: c.text, source: c.source });
+  }
+  return parts.map((p) => `${/[.!?]$/.test(p.text) ? p.text : `${p.text}.`} [${p.source + 1}]`).join(' ');
 }
 
 const clip = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max)}…` : text);
@@ -241,79 +304,47 @@ export interface RetrievedRow {
 }
 
 /**
- * Up to `words` words of the content around its first match, the question's words between **
- * marks (the FTS snippet's format), with … where it was cut.
+ * Up to `words` words of the content around where the terms weigh most, the matched words between
+ * ** marks (the FTS snippet's format), with … where it was cut.
  */
-export function makeSnippet(content: string, groups: string[][], words = 24): string {
+export function makeSnippet(content: string, terms: AnswerTerm[], words = 24): string {
   const tokens = content.split(/(\s+)/);
-  const isHit = (token: string) => {
-    const bare = token.toLowerCase().replace(/[^\p{L}\p{N}_-]/gu, '');
-    return bare.length > 0 && matchedStems(bare, groups).size > 0;
+  const weightOf = (token: string) => {
+    const stems = indexTerms(token);
+    let weight = 0;
+    for (const term of terms)
+      if (!term.phrase && stems.some((s) => tokenMatches(s, term))) weight += term.weight;
+    return weight;
   };
   const wordIndexes = tokens.flatMap((t, i) => (/\S/.test(t) ? [i] : []));
-  const firstHit = wordIndexes.findIndex((i) => isHit(tokens[i]!));
-  const start = Math.max(0, (firstHit < 0 ? 0 : firstHit) - Math.floor(words / 3));
-  const chosen = wordIndexes.slice(start, start + words);
-  const text = chosen
-    .map((i) => {
+  const weights = wordIndexes.map((i) => weightOf(tokens[i]!));
+  // The window of `words` words that holds the most weight (distinct positions, so repeats count).
+  let start = 0;
+  let bestWeight = -1;
+  let sum = 0;
+  for (let i = 0; i < weights.length; i++) {
+    sum += weights[i]!;
+    if (i >= words) sum -= weights[i - words]!;
+    if (i >= words - 1 || i === weights.length - 1) {
+      if (sum > bestWeight) {
+        bestWeight = sum;
+        start = Math.max(0, i - words + 1);
+      }
+    }
+  }
+  // Some words before the first match of that window, for context.
+  const firstHit = weights.findIndex((w, i) => i >= start && w > 0);
+  if (firstHit >= 0) start = Math.max(0, firstHit - Math.floor(words / 3));
+  const text = wordIndexes
+    .slice(start, start + words)
+    .map((i, j) => {
       const token = tokens[i]!;
-      if (!isHit(token)) return token;
+      if (weights[start + j] === 0) return token;
       const [, lead, core, tail] = /^([^\p{L}\p{N}_]*)(.*?)([^\p{L}\p{N}_]*)$/u.exec(token)!;
       return `${lead}**${core}**${tail}`;
     })
     .join(' ');
   return `${start > 0 ? '…' : ''}${text}${start + words < wordIndexes.length ? '…' : ''}`;
-}
-
-/** bm25 first, then the share of the question's words an entry (with its thread's name) holds. */
-export function rerank(rows: RetrievedRow[], stems: string[][]): OracleSource[] {
-  const best = Math.max(1e-9, ...rows.map((r) => -r.rank));
-  return rows
-    .map((r) => {
-      const coverage = matchedStems(`${r.thread.replace(/-/g, ' ')} ${r.content}`, stems).size / stems.length;
-      return { r, score: -r.rank / best + coverage };
-    })
-    .sort((a, b) => b.score - a.score)
-    .map(({ r, score }) => ({
-      project: r.project,
-      thread: r.thread,
-      entryId: r.entryId,
-      seq: r.seq,
-      snippet: r.content,
-      score: Number(score.toPrecision(4)),
-      author: r.author,
-      timestamp: new Date(r.timestamp),
-      content: r.content,
-    }));
-}
-
-/**
- * Retrieval shared by the server and the local vault: `run` executes an FTS5 MATCH and returns the
- * best-ranked candidates; they are re-ranked and the best `limit` get snippets.
- */
-export function retrieveSources(
-  run: (match: string) => RetrievedRow[],
-  query: OracleQuery,
-  terms: OracleTerm[],
-  limit: number,
-): OracleSource[] {
-  return finishSources(rerank(run(matchFor(terms)), query.stems), query, limit);
-}
-
-/** The best `limit` of ranked sources, grouped by thread, with snippets. */
-export function finishSources(ranked: OracleSource[], query: OracleQuery, limit: number): OracleSource[] {
-  return groupByThread(ranked.slice(0, limit)).map((source) => ({
-    ...source,
-    snippet: makeSnippet(source.content, query.stems),
-  }));
-}
-
-/** Reciprocal-rank fusion of two rankings (entry ids, best first); `weight` scales the second. */
-export function fuseRankings(first: string[], second: string[], weight: number, k = 60): string[] {
-  const score = new Map<string, number>();
-  first.forEach((id, i) => score.set(id, (score.get(id) ?? 0) + 1 / (k + i + 1)));
-  second.forEach((id, i) => score.set(id, (score.get(id) ?? 0) + weight / (k + i + 1)));
-  return [...score].sort((a, b) => b[1] - a[1]).map(([id]) => id);
 }
 
 /** Sources of one thread next to each other, threads in the order of their best source. */

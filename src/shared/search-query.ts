@@ -2,6 +2,8 @@
 // (the vault's, the server's on both engines, and the Oracle's questions). Every word is only
 // ever a word: FTS syntax in the input never becomes an operator or an error.
 
+import { stemmer } from 'stemmer';
+
 export interface SearchWord {
   /** Lower case, letters, digits and `_` only. */
   word: string;
@@ -51,3 +53,33 @@ export function buildFtsQuery(input: string): FtsQuery | undefined {
   const terms = words.map(ftsTerm);
   return { all: terms.join(' AND '), any: terms.join(' OR '), terms, words };
 }
+
+/**
+ * The words of a text as the index splits them (FTS5's unicode61 with diacritics removed: letters
+ * and digits, `_` and punctuation between words), lower case, accents folded.
+ */
+export function indexWords(text: string): string[] {
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
+}
+
+const STEMS = new Map<string, string>();
+
+/** A word's porter stem, as FTS5's porter tokenizer indexes it (remembered: texts repeat words). */
+export function stemOf(word: string): string {
+  let stem = STEMS.get(word);
+  if (stem === undefined) {
+    stem = stemmer(word);
+    if (STEMS.size > 50_000) STEMS.clear();
+    STEMS.set(word, stem);
+  }
+  return stem;
+}
+
+/** A text's terms as the index holds them: its words, stemmed. */
+export const indexTerms = (text: string): string[] => indexWords(text).map(stemOf);

@@ -3,26 +3,19 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { VltError } from '../../shared/errors.js';
 import type { ThreadStatus } from '../../shared/names.js';
+import { matchFor, vocabularyCounter, type AnswerTerm, type OracleSource } from '../../shared/oracle.js';
 import {
-  pruneCommon,
-  questionToQuery,
-  retrieveSources,
-  vocabularyCounter,
-  type OracleSource,
-  type RetrievedRow,
-} from '../../shared/oracle.js';
+  retrieve,
+  type CandidateRow,
+  type Neighbour,
+  type RetrievalSettings,
+} from '../../shared/retrieval.js';
 import { buildFtsQuery } from '../../shared/search-query.js';
 import { summarizeThread, SUMMARY_VERSION, type ThreadSummary as Summary } from '../../shared/summary.js';
-import {
-  documentCounts,
-  highlightCte,
-  hitsCte,
-  ORACLE_CANDIDATES,
-  scoreOf,
-  type EntryIndex,
-} from '../../shared/fts5.js';
+import { documentCounts, highlightCte, hitsCte, scoreOf, type EntryIndex } from '../../shared/fts5.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
+import { vaultLexicon } from './lexicon.js';
 import type { Sqlite } from './open.js';
 import * as schema from './schema.js';
 import { Outbox } from './outbox.js';
@@ -290,34 +283,53 @@ export class Vault {
     }));
   }
 
-  /** The Oracle's retrieval over this vault: the same query, statements and re-ranking as the server's. */
-  oracleSources(question: string, options: { project?: string | undefined; limit: number }) {
-    const query = questionToQuery(question);
-    if (!query) return { stems: [] as string[][], sources: [] as OracleSource[] };
-    const run = (match: string) => {
-      const hits = hitsCte(VAULT_INDEX, match, { projectId: options.project }, ORACLE_CANDIDATES, {
+  /** The Oracle's retrieval over this vault: the server's retrieval (shared/retrieval.ts) on the vault's index. */
+  async oracleSources(
+    question: string,
+    options: { project?: string | undefined; limit: number; settings?: Partial<RetrievalSettings> },
+  ): Promise<{ terms: AnswerTerm[]; sources: OracleSource[] }> {
+    const counts = documentCounts(VAULT_INDEX);
+    const documents = vocabularyCounter(
+      (term) => (this.sqlite.prepare(counts.exact).get(term) as { n: number } | undefined)?.n,
+      (from, to) => (this.sqlite.prepare(counts.range).get(from, to) as { n: number }).n,
+    );
+    const candidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
+      if (terms.length === 0) return [];
+      const hits = hitsCte(VAULT_INDEX, matchFor(terms), { projectId: options.project }, limit, {
         snippet: false,
       });
       return this.sqlite
         .prepare(
           `WITH ${hits.text}
            SELECT hits.rank, e.content, e.id AS entryId, e.seq, e.author, e.timestamp,
-                  t.project_id AS project, t.slug AS thread
-           FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`,
+                  t.project_id AS project, t.slug AS thread, e.thread_pk AS threadPk
+           FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
+           ORDER BY hits.rank`,
         )
-        .all(...hits.params) as RetrievedRow[];
+        .all(...hits.params) as CandidateRow[];
     };
-    const counts = documentCounts(VAULT_INDEX);
-    const documents = vocabularyCounter(
-      (term) => (this.sqlite.prepare(counts.exact).get(term) as { n: number } | undefined)?.n,
-      (from, to) => (this.sqlite.prepare(counts.range).get(from, to) as { n: number }).n,
-    );
+    const entriesAt = (places: { threadPk: number; seq: number }[]) =>
+      places.length === 0
+        ? []
+        : (this.sqlite
+            .prepare(
+              `SELECT e.thread_pk AS threadPk, e.seq, e.content FROM entries e
+               WHERE (e.thread_pk, e.seq) IN (VALUES ${places.map(() => '(?, ?)').join(', ')})`,
+            )
+            .all(...places.flatMap((p) => [p.threadPk, p.seq])) as Neighbour[]);
     // The vault's entry count, near enough and read in one step (count(*) would scan the table).
-    const { total } = this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as {
-      total: number;
-    };
-    const sources = retrieveSources(run, query, pruneCommon(query.terms, documents, total), options.limit);
-    return { stems: query.stems, sources };
+    const total = () =>
+      (this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as { total: number })
+        .total;
+    return retrieve(
+      {
+        counts: (terms) => Promise.resolve({ counts: terms.map(documents), total: total() }),
+        candidates: (terms, limit) => Promise.resolve(candidates(terms, limit)),
+        entriesAt: (places) => Promise.resolve(entriesAt(places)),
+      },
+      question,
+      { limit: options.limit, settings: options.settings, lexicon: vaultLexicon() },
+    );
   }
 
   /**

@@ -5,7 +5,8 @@
 // service asks which engine it runs on. Migrations apply at open.
 import type { SQL } from 'drizzle-orm';
 import type { IndexedEntry } from '../../shared/fts5.js';
-import type { OracleTerm, RetrievedRow } from '../../shared/oracle.js';
+import type { OracleTerm } from '../../shared/oracle.js';
+import type { CandidateRow, Neighbour } from '../../shared/retrieval.js';
 import type { SearchWord } from '../../shared/search-query.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -60,7 +61,9 @@ export interface EntrySearch {
     terms: OracleTerm[],
     projectId: string | undefined,
     limit: number,
-  ): Promise<RetrievedRow[]>;
+  ): Promise<CandidateRow[]>;
+  /** The user's entries at these places (thread pk, sequence): a candidate's neighbours, through the (thread, sequence) index. */
+  entriesAt(userId: string, places: { threadPk: number; seq: number }[]): Promise<Neighbour[]>;
   /** How many of the user's entries hold each term (`counts[i]` for `terms[i]`), and how many they have. */
   documentCounts(userId: string, terms: OracleTerm[]): Promise<{ counts: number[]; total: number }>;
 }

@@ -4,7 +4,8 @@
 // snippets ts_headline (on the untagged query).
 import { sql, type SQL } from 'drizzle-orm';
 import { HIGHLIGHT, SNIPPET_TOKENS } from '../../shared/fts5.js';
-import type { OracleTerm, RetrievedRow } from '../../shared/oracle.js';
+import type { OracleTerm } from '../../shared/oracle.js';
+import type { CandidateRow, Neighbour } from '../../shared/retrieval.js';
 import type { SearchWord } from '../../shared/search-query.js';
 import type { EntrySearch, Executor, SearchHit } from './index.js';
 
@@ -67,10 +68,10 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
         ORDER BY hits.rank, hits.pk`);
     },
 
-    candidates(userId, terms, projectId, limit): Promise<RetrievedRow[]> {
+    candidates(userId, terms, projectId, limit): Promise<CandidateRow[]> {
       if (terms.length === 0) return Promise.resolve([]);
       const query = tagged(userId, sql`(${sql.join(terms.map(termQuery), sql` || `)})`);
-      return db.all<RetrievedRow>(sql`
+      return db.all<CandidateRow>(sql`
         WITH q AS (SELECT ${query} AS q),
         matches AS MATERIALIZED (
           SELECT e.pk, e.thread_pk, e.content_tsv FROM entries e, q
@@ -83,9 +84,19 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
           ORDER BY rank, m.pk LIMIT ${limit}
         )
         SELECT hits.rank, e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author,
-               e.timestamp, t.project_id AS project, t.thread_id AS thread
+               e.timestamp, t.project_id AS project, t.thread_id AS thread, e.thread_pk AS "threadPk"
         FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
         ORDER BY hits.rank, hits.pk`);
+    },
+
+    entriesAt(userId, places) {
+      if (places.length === 0) return Promise.resolve([]);
+      return db.all<Neighbour>(sql`
+        SELECT e.thread_pk AS "threadPk", e.sequence_id AS seq, e.content
+        FROM unnest(${`{${places.map((p) => p.threadPk).join(',')}}`}::integer[],
+                    ${`{${places.map((p) => p.seq).join(',')}}`}::integer[]) AS p(thread_pk, seq)
+        JOIN entries e ON e.thread_pk = p.thread_pk AND e.sequence_id = p.seq
+        WHERE e.user_id = ${userId}`);
     },
 
     async documentCounts(userId, terms) {

@@ -14,7 +14,8 @@ import {
   type IndexedEntry,
   type Statement,
 } from '../../shared/fts5.js';
-import { indexRange, matchFor, type OracleTerm, type RetrievedRow } from '../../shared/oracle.js';
+import { indexRange, matchFor, type OracleTerm } from '../../shared/oracle.js';
+import type { CandidateRow, Neighbour } from '../../shared/retrieval.js';
 import { ftsTerm } from '../../shared/search-query.js';
 import type { EntrySearch, Executor, SearchHit } from './index.js';
 
@@ -147,13 +148,27 @@ export function sqliteEntrySearch(
       const index = await forReading(userId);
       if (!index || terms.length === 0) return [];
       const hits = hitsCte(index, matchFor(terms), { projectId }, limit, { snippet: false });
-      return all<RetrievedRow>({
+      return all<CandidateRow>({
         text: `WITH ${hits.text}
           SELECT hits.rank, e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author,
-                 e.timestamp, t.project_id AS project, t.thread_id AS thread
-          FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk`,
+                 e.timestamp, t.project_id AS project, t.thread_id AS thread, e.thread_pk AS "threadPk"
+          FROM hits JOIN entries e ON e.pk = hits.pk JOIN threads t ON t.pk = e.thread_pk
+          ORDER BY hits.rank`,
         params: hits.params,
       });
+    },
+
+    entriesAt(userId, places) {
+      if (places.length === 0) return Promise.resolve([]);
+      // The places first (CROSS JOIN keeps that order), each found through entries_thread_sequence.
+      return Promise.resolve(
+        prepared(
+          `SELECT e.thread_pk AS "threadPk", e.sequence_id AS seq, e.content
+           FROM json_each(?) p CROSS JOIN entries e
+           WHERE e.thread_pk = json_extract(p.value, '$[0]') AND e.sequence_id = json_extract(p.value, '$[1]')
+             AND e.user_id = ?`,
+        ).all(JSON.stringify(places.map((p) => [p.threadPk, p.seq])), userId) as Neighbour[],
+      );
     },
 
     async documentCounts(userId, terms: OracleTerm[]) {

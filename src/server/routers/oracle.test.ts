@@ -54,7 +54,10 @@ describe('oracle.ask without an LLM', () => {
   it('answers extractively, citing the entries used', async () => {
     const answer = await alice.caller.oracle.ask({ question: 'When do access tokens expire?' });
     expect(answer.mode).toBe('extractive');
-    expect(answer.answer).toMatch(/access tokens expire after 15 minutes\. \[1\]/i);
+    // A short entry is quoted whole, then its citation.
+    expect(answer.answer).toMatch(
+      /access tokens expire after 15 minutes\. Refresh tokens live 90 days in an httpOnly cookie\. \[1\]/i,
+    );
     expect(answer.sources[0]).toMatchObject({ project: 'app', thread: 'auth-refactor', seq: 0 });
     expect(answer.sources[0]!.snippet).toContain('**');
     expect(answer.sources[0]!.timestamp).toBeInstanceOf(Date);
@@ -174,7 +177,7 @@ describe('oracle.ask with an LLM', () => {
     const answer = await alice.caller.oracle.ask({ question: 'When do access tokens expire?' });
     expect(answer.mode).toBe('extractive-fallback');
     expect(answer.note).toMatch(note);
-    expect(answer.answer).toMatch(/15 minutes\. \[1\]/);
+    expect(answer.answer).toMatch(/15 minutes\. .*\[1\]/);
   });
 
   it('streams the LLM answer as it comes, then the sources', async () => {

@@ -1,6 +1,6 @@
-// The Oracle: retrieval over the user's entries (FTS5 bm25, re-ranked by how many of the
-// question's words an entry and its thread hold), then an extractive answer, or an LLM's answer
-// when one is configured, always with citations to the entries used.
+// The Oracle: retrieval over the user's entries (shared/retrieval.ts: expansion, fields, fusion,
+// on the engine's full-text index), then an extractive answer, or an LLM's answer when one is
+// configured, always with citations to the entries used.
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import {
@@ -8,16 +8,13 @@ import {
   checkCitations,
   composeExtractive,
   NO_ANSWER,
-  questionToQuery,
-  pruneCommon,
-  finishSources,
-  fuseRankings,
-  rerank,
+  type AnswerTerm,
   type OracleSource,
-  type RetrievedRow,
 } from '../../shared/oracle.js';
+import { retrieve, RETRIEVAL, type CandidateRow, type RetrievalSettings } from '../../shared/retrieval.js';
 import { ORACLE_CANDIDATES } from '../../shared/fts5.js';
 import type { ServerDb } from '../db/index.js';
+import { serverLexicon } from '../lexicon.js';
 import type { Limits } from '../limits.js';
 import { EmbeddingsError, type Embeddings } from './embeddings.js';
 import { complete, completeStream, LlmError, type LlmConfig } from './llm.js';
@@ -34,15 +31,20 @@ export interface OracleAnswer {
 
 const ROW_COLUMNS = sql.raw(
   `e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author, e.timestamp,
-   t.project_id AS project, t.thread_id AS thread`,
+   t.project_id AS project, t.thread_id AS thread, e.thread_pk AS "threadPk"`,
 );
 export class Oracle {
+  private readonly settings: RetrievalSettings;
+
   constructor(
     private readonly db: ServerDb,
     private readonly limits: Limits,
     private readonly llm: LlmConfig | undefined,
     private readonly embeddings?: Embeddings,
-  ) {}
+    settings?: Partial<RetrievalSettings>,
+  ) {
+    this.settings = { ...RETRIEVAL, ...settings };
+  }
 
   private check(question: string, limit: number | undefined): number {
     if ([...question].length > this.limits.questionChars) {
@@ -59,52 +61,42 @@ export class Oracle {
     userId: string,
     question: string,
     options: { projectId?: string; limit: number },
-  ): Promise<{ query: ReturnType<typeof questionToQuery>; sources: OracleSource[]; note: string | null }> {
-    const query = questionToQuery(question);
-    if (!query) return { query, sources: [], note: null };
-    // Words most of the user's entries hold are left out (bm25 gives them almost no weight):
-    // counted in the user's own entries, never the server's.
-    const { counts, total } = await this.db.search.documentCounts(userId, query.terms);
-    const frequency = new Map(query.terms.map((term, i) => [term, counts[i] ?? 0]));
-    const kept = pruneCommon(query.terms, (term) => frequency.get(term) ?? 0, total);
-    const candidates = await this.db.search.candidates(userId, kept, options.projectId, ORACLE_CANDIDATES);
-    const ranked = rerank(candidates, query.stems);
-    if (!this.embeddings) return { query, sources: finishSources(ranked, query, options.limit), note: null };
-
-    // Semantic retrieval, fused with bm25's ranking by reciprocal rank.
-    let nearest: number[];
-    try {
-      nearest = await this.embeddings.nearest(userId, question, ORACLE_CANDIDATES, options.projectId);
-    } catch (error) {
-      if (!(error instanceof EmbeddingsError)) throw error;
-      return {
-        query,
-        sources: finishSources(ranked, query, options.limit),
-        note: `bm25 only: ${error.message}`,
-      };
+  ): Promise<{ terms: AnswerTerm[]; sources: OracleSource[]; note: string | null }> {
+    let semantic: { rows: CandidateRow[]; weight: number } | undefined;
+    let note: string | null = null;
+    if (this.embeddings) {
+      try {
+        const nearest = await this.embeddings.nearest(userId, question, ORACLE_CANDIDATES, options.projectId);
+        const rows =
+          nearest.length === 0
+            ? []
+            : await this.db.all<CandidateRow & { pk: number }>(sql`
+                SELECT 0 AS rank, ${ROW_COLUMNS} FROM entries e JOIN threads t ON t.pk = e.thread_pk
+                WHERE e.user_id = ${userId} AND e.pk IN (${sql.join(
+                  nearest.map((pk) => sql`${pk}`),
+                  sql`, `,
+                )})`);
+        const byPk = new Map(rows.map((row) => [row.pk, row]));
+        semantic = {
+          rows: nearest.map((pk) => byPk.get(pk)).filter((row) => row !== undefined),
+          weight: this.embeddings.config.weight,
+        };
+      } catch (error) {
+        if (!(error instanceof EmbeddingsError)) throw error;
+        note = `bm25 only: ${error.message}`;
+      }
     }
-    const byPk =
-      nearest.length === 0
-        ? []
-        : await this.db.all<Omit<RetrievedRow, 'rank'> & { pk: number }>(sql`
-            SELECT ${ROW_COLUMNS} FROM entries e JOIN threads t ON t.pk = e.thread_pk
-            WHERE e.user_id = ${userId} AND e.pk IN (${sql.join(
-              nearest.map((pk) => sql`${pk}`),
-              sql`, `,
-            )})`);
-    const semantic = rerank(
-      byPk.map((row) => ({ ...row, rank: 0 })),
-      query.stems,
+    // Counts, candidates and neighbours come from the user's own entries only.
+    const { terms, sources } = await retrieve(
+      {
+        counts: (terms) => this.db.search.documentCounts(userId, terms),
+        candidates: (terms, limit) => this.db.search.candidates(userId, terms, options.projectId, limit),
+        entriesAt: (places) => this.db.search.entriesAt(userId, places),
+      },
+      question,
+      { limit: options.limit, settings: this.settings, lexicon: await serverLexicon(), semantic },
     );
-    const pool = new Map([...semantic, ...ranked].map((s) => [s.entryId, s]));
-    const pkToId = new Map(byPk.map((row) => [row.pk, row.entryId]));
-    const order = fuseRankings(
-      ranked.map((s) => s.entryId),
-      nearest.map((pk) => pkToId.get(pk)!).filter(Boolean),
-      this.embeddings.config.weight,
-    );
-    const fused = order.map((id) => pool.get(id)!).filter(Boolean);
-    return { query, sources: finishSources(fused, query, options.limit), note: null };
+    return { terms, sources, note };
   }
 
   /** Each source with the entries before and after it in its thread, for the LLM. */
@@ -134,13 +126,17 @@ export class Oracle {
     });
   }
 
+  private compose(terms: AnswerTerm[], sources: OracleSource[]): string {
+    return composeExtractive(terms, sources, this.settings.noAnswer);
+  }
+
   async ask(
     userId: string,
     input: { question: string; projectId?: string; limit?: number },
   ): Promise<OracleAnswer> {
-    const { query, sources, note: retrievalNote } = await this.retrieveFor(userId, input);
+    const { terms, sources, note: retrievalNote } = await this.retrieveFor(userId, input);
     const extractive = (mode: OracleMode, note: string | null): OracleAnswer =>
-      withSources(composeExtractive(query?.stems ?? [], sources), mode, note, sources);
+      withSources(this.compose(terms, sources), mode, note, sources);
     if (!this.llm || sources.length === 0) return extractive('extractive', retrievalNote);
     try {
       const { system, user } = buildPrompt(input.question, await this.withContext(userId, sources));
@@ -160,7 +156,9 @@ export class Oracle {
     userId: string,
     input: { question: string; projectId?: string; limit?: number },
   ): AsyncGenerator<{ type: 'text'; text: string } | ({ type: 'done' } & OracleAnswer)> {
-    const { query, sources, note: retrievalNote } = await this.retrieveFor(userId, input);
+    const { terms, sources, note: retrievalNote } = await this.retrieveFor(userId, input);
+    const extractiveAnswer = (note: string) =>
+      withSources(this.compose(terms, sources), 'extractive-fallback', note, sources);
     if (this.llm && sources.length > 0) {
       const { system, user } = buildPrompt(input.question, await this.withContext(userId, sources));
       let text = '';
@@ -174,27 +172,18 @@ export class Oracle {
           yield { type: 'done', ...withSources(checked.answer, 'llm', null, sources) };
           return;
         }
-        yield { type: 'done', ...extractiveAnswer(query?.stems ?? [], sources, 'the LLM cited no source') };
+        yield { type: 'done', ...extractiveAnswer('the LLM cited no source') };
         return;
       } catch (error) {
         if (!(error instanceof LlmError)) throw error;
-        yield { type: 'done', ...extractiveAnswer(query?.stems ?? [], sources, error.message) };
+        yield { type: 'done', ...extractiveAnswer(error.message) };
         return;
       }
     }
-    const answer = withSources(
-      composeExtractive(query?.stems ?? [], sources),
-      'extractive',
-      retrievalNote,
-      sources,
-    );
+    const answer = withSources(this.compose(terms, sources), 'extractive', retrievalNote, sources);
     for (const sentence of answer.answer.split(/(?<=\])\s+/)) yield { type: 'text', text: `${sentence} ` };
     yield { type: 'done', ...answer };
   }
-}
-
-function extractiveAnswer(stems: string[][], sources: OracleSource[], note: string): OracleAnswer {
-  return withSources(composeExtractive(stems, sources), 'extractive-fallback', note, sources);
 }
 
 function withSources(

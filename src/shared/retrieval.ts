@@ -1,0 +1,530 @@
+// The Oracle's retrieval, written once for the server (SQLite and PostgreSQL) and the local vault:
+// the engines only fetch (document counts, candidates for some terms, an entry's neighbours);
+// everything else is here. A question's words are expanded with a general lexicon (WordNet),
+// with words associated with them in the user's own entries, and with the strongest words of the
+// first-pass best entries (pseudo-relevance feedback), each at a weight below the question's own
+// words; candidates are scored with BM25 over an entry's fields (its content, its thread's name,
+// its neighbours in the thread), a long entry by its best passage, and the rankings are fused.
+// Each mechanism can be switched off (RetrievalSettings): docs/retrieval.md has what each does.
+import type { Lexicon } from './lexicon.js';
+import {
+  commonAt,
+  groupByThread,
+  makeSnippet,
+  NO_ANSWER_SUPPORT,
+  pruneCommon,
+  questionToQuery,
+  STOP_WORDS,
+  support,
+  termFrequency,
+  type AnswerTerm,
+  type OracleSource,
+  type OracleTerm,
+  type QueryTerm,
+  type RetrievedRow,
+} from './oracle.js';
+import { indexWords, MAX_QUERY_TERMS, stemOf } from './search-query.js';
+
+export interface RetrievalSettings {
+  /** Candidates fetched for the question's own words. */
+  pool: number;
+  /** Candidates fetched for the expansion terms. */
+  expansionPool: number;
+  /** Words longer than 3 letters also match as prefixes. */
+  prefix: boolean;
+  /** WordNet synonyms and derivations of the question's words, at this weight (0: off). */
+  lexicon: number;
+  /** Senses of a word whose synonyms count: 1 (its most frequent) or 2. */
+  lexiconSenses: 1 | 2;
+  /**
+   * A question's word counts less the more meanings the lexicon gives it (take, set, come: 1 /
+   * (1 + this × ln(1 + senses))); 0: off.
+   */
+  vagueness: number;
+  /** Words associated with the question's words in the user's own entries, at most this weight (0: off). */
+  associations: number;
+  /** Words of the first-pass best entries (pseudo-relevance feedback), at most this weight (0: off). */
+  feedback: number;
+  /** How much the thread's name counts beside the entry's content (0: off). */
+  threadField: number;
+  /** How much the entries just before and after count (0: off). */
+  neighbourField: number;
+  /** A long entry scores as its best passage when that is higher. */
+  passages: boolean;
+  /** Weight, in the fusion, of the ranking by the share of the question's words an entry holds (0: off). */
+  coverage: number;
+  /** Weight, in the fusion, of the thread's score (its best candidates' scores added up) (0: off). */
+  threadScore: number;
+  /** How rankings are fused: weighted reciprocal rank, or the sum of scores scaled to the best. */
+  fusion: 'rrf' | 'sum';
+  /** Below this share of the question's words held by the best source, the answer is "no answer". */
+  noAnswer: number;
+  /**
+   * A question naming something (a capitalised word) that is neither in the user's entries nor a
+   * word the lexicon knows (a product, a person, a project: "Kubernetes") is answered "no answer".
+   */
+  unknownNames: boolean;
+}
+
+export const RETRIEVAL: RetrievalSettings = {
+  pool: 60,
+  expansionPool: 30,
+  prefix: true,
+  lexicon: 0,
+  lexiconSenses: 1,
+  vagueness: 0.3,
+  associations: 0,
+  feedback: 0,
+  threadField: 0,
+  neighbourField: 0.2,
+  passages: true,
+  coverage: 1,
+  threadScore: 2,
+  fusion: 'sum',
+  noAnswer: NO_ANSWER_SUPPORT,
+  unknownNames: true,
+};
+
+/** A candidate as the engines return it: an entry with its thread's key, for its neighbours. */
+export interface CandidateRow extends RetrievedRow {
+  threadPk: number;
+}
+
+export interface Neighbour {
+  threadPk: number;
+  seq: number;
+  content: string;
+}
+
+/** What retrieval asks of an engine: all of it over the asking user's entries only. */
+export interface RetrievalStore {
+  /** How many entries hold each term (`counts[i]` for `terms[i]`), and how many there are. */
+  counts(terms: OracleTerm[]): Promise<{ counts: number[]; total: number }>;
+  /** Entries holding any of the terms, best first by the engine's own ranking. */
+  candidates(terms: OracleTerm[], limit: number): Promise<CandidateRow[]>;
+  /** The entries at these places (thread, sequence), those that exist. */
+  entriesAt(places: { threadPk: number; seq: number }[]): Promise<Neighbour[]>;
+}
+
+export interface Retrieved {
+  /** Every term that counted (the question's, then expansions), with its weight × idf. */
+  terms: AnswerTerm[];
+  /** The best `limit` sources, a thread's next to each other, with snippets. */
+  sources: OracleSource[];
+}
+
+/** A candidate with its text as the index sees it. */
+interface Scored {
+  row: CandidateRow;
+  tokens: string[];
+  threadTokens: string[];
+  neighbourTokens: string[];
+  score: number;
+}
+
+const K1 = 1.2;
+const B = 0.75;
+const PASSAGE = 50;
+const FEEDBACK_DOCS = 5;
+const EXPANSIONS = { lexicon: 6, association: 4, feedback: 5 };
+/** Rarest question words whose own entries are read for associations. */
+const ASSOCIATED_WORDS = 4;
+const ASSOCIATION_ENTRIES = 20;
+/** Candidates whose neighbours are fetched. */
+const WITH_NEIGHBOURS = 30;
+
+const idfOf = (df: number, total: number) => Math.log(1 + (total - df + 0.5) / (df + 0.5));
+
+const tokenize = (text: string) => indexWords(text).map(stemOf);
+
+/**
+ * Retrieval over one user's entries through `store`. `semantic`, when given, is a second ranking
+ * (the embeddings'), fused with the first the same way.
+ */
+export async function retrieve(
+  store: RetrievalStore,
+  question: string,
+  options: {
+    limit: number;
+    settings?: Partial<RetrievalSettings> | undefined;
+    lexicon?: Lexicon | undefined;
+    semantic?: { rows: CandidateRow[]; weight: number } | undefined;
+  },
+): Promise<Retrieved> {
+  const settings = { ...RETRIEVAL, ...options.settings };
+  const query = questionToQuery(question, { prefix: settings.prefix });
+  if (!query) return { terms: [], sources: [] };
+  const asked = query.terms.map((term) =>
+    settings.vagueness > 0 && options.lexicon && !term.phrase
+      ? {
+          ...term,
+          weight: term.weight / (1 + settings.vagueness * Math.log1p(options.lexicon.senses(term.stem))),
+        }
+      : term,
+  );
+  const known = new Set(asked.map((t) => t.stem));
+
+  // The lexicon's words for the question's words, counted with them.
+  const lexical: QueryTerm[] = [];
+  if (settings.lexicon > 0 && options.lexicon) {
+    for (const term of asked) {
+      if (term.phrase) continue;
+      for (const related of options.lexicon.related(term.stem)) {
+        if (related.sense > settings.lexiconSenses) continue;
+        const stem = stemOf(related.word);
+        if (known.has(stem) || STOP_WORDS.has(related.word)) continue;
+        known.add(stem);
+        lexical.push({
+          text: related.word,
+          stem,
+          prefix: false,
+          weight: settings.lexicon * (related.sense === 1 ? 1 : 0.5),
+          source: 'lexicon',
+        });
+      }
+    }
+  }
+  // Every term that reaches the index counts against MAX_QUERY_TERMS, expansions included.
+  const lexicalKept = lexical.slice(0, Math.min(EXPANSIONS.lexicon, MAX_QUERY_TERMS - asked.length));
+  const first = await store.counts([...asked, ...lexicalKept]);
+  const total = first.total;
+  const df = new Map<QueryTerm, number>();
+  [...asked, ...lexicalKept].forEach((term, i) => df.set(term, first.counts[i] ?? 0));
+  const lexicalTerms = lexicalKept.filter((t) => (df.get(t) ?? 0) > 0);
+
+  const pool = new Map<string, CandidateRow>();
+  const add = (rows: CandidateRow[]) => rows.forEach((row) => pool.set(row.entryId, row));
+  const firstPass = await store.candidates(
+    pruneCommon(asked, (t) => df.get(t) ?? 0, total),
+    settings.pool,
+  );
+  add(firstPass);
+
+  // Associations: words that the entries holding one of the question's (rarer) words share,
+  // more than the other entries read do.
+  const associated: QueryTerm[] = [];
+  const perWord: CandidateRow[][] = [];
+  if (settings.associations > 0) {
+    const rare = asked
+      .filter((t) => !t.phrase && (df.get(t) ?? 0) > 1 && (df.get(t) ?? 0) <= commonAt(total))
+      .sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0))
+      .slice(0, ASSOCIATED_WORDS);
+    for (const term of rare) perWord.push(await store.candidates([term], ASSOCIATION_ENTRIES));
+    perWord.forEach(add);
+    associated.push(
+      ...associationTerms(rare, perWord, [...pool.values()], known, (t) => idfOf(df.get(t) ?? 0, total)),
+    );
+  }
+
+  // Pseudo-relevance feedback: the words that weigh most in the first pass's best entries.
+  const feedback: QueryTerm[] = [];
+  if (settings.feedback > 0 && firstPass.length > 0) {
+    const scoredFirst = scoreAll(firstPass, [...asked, ...lexicalTerms], df, total, settings, new Map());
+    feedback.push(...feedbackTerms(scoredFirst.slice(0, FEEDBACK_DOCS), scoredFirst, known));
+  }
+
+  // The expansions that fit the budget, strongest first; the new ones counted, then fetched.
+  const budget = MAX_QUERY_TERMS - asked.length - lexicalTerms.length;
+  const extra = [
+    ...associated
+      .slice(0, EXPANSIONS.association)
+      .map((t) => ({ ...t, weight: t.weight * settings.associations })),
+    ...feedback.slice(0, EXPANSIONS.feedback).map((t) => ({ ...t, weight: t.weight * settings.feedback })),
+  ]
+    .sort((a, b) => b.weight - a.weight)
+    .filter((t, i, all) => all.findIndex((u) => u.stem === t.stem) === i)
+    .slice(0, Math.max(0, budget));
+  if (extra.length > 0) {
+    const counted = await store.counts(extra);
+    extra.forEach((term, i) => df.set(term, counted.counts[i] ?? 0));
+  }
+  const expansions = [...lexicalTerms, ...extra.filter((t) => (df.get(t) ?? 0) > 0)];
+  if (expansions.length > 0) {
+    add(
+      await store.candidates(
+        pruneCommon(expansions, (t) => df.get(t) ?? 0, total),
+        settings.expansionPool,
+      ),
+    );
+  }
+
+  const terms = [...asked, ...expansions];
+  // First scoring, then the best candidates again with their neighbours.
+  let scored = scoreAll([...pool.values()], terms, df, total, settings, new Map());
+  if (settings.neighbourField > 0 && scored.length > 0) {
+    const top = scored.slice(0, WITH_NEIGHBOURS);
+    const places = top.flatMap(({ row }) => [
+      { threadPk: row.threadPk, seq: row.seq - 1 },
+      { threadPk: row.threadPk, seq: row.seq + 1 },
+    ]);
+    const neighbours = new Map<string, string>();
+    for (const n of await store.entriesAt(places)) neighbours.set(`${n.threadPk}:${n.seq}`, n.content);
+    const rescored = scoreAll(
+      top.map((s) => s.row),
+      terms,
+      df,
+      total,
+      settings,
+      neighbours,
+    );
+    scored = [...rescored, ...scored.slice(WITH_NEIGHBOURS)];
+  }
+
+  // Names are written with a capital (not only as the question's first word).
+  const capitalised = new Set(
+    question
+      .split(/\s+/)
+      .slice(1)
+      .filter((word) => /\p{Lu}/u.test(word))
+      .flatMap(indexWords),
+  );
+  const unknown = (t: QueryTerm) =>
+    settings.unknownNames &&
+    t.source === 'question' &&
+    !t.phrase &&
+    capitalised.has(t.text) &&
+    (df.get(t) ?? 0) === 0 &&
+    /^\p{L}{3,}$/u.test(t.text) &&
+    options.lexicon?.senses(t.stem) === 0;
+  const answerTerms: AnswerTerm[] = terms.map((t) => ({
+    stem: t.stem,
+    prefix: t.prefix,
+    ...(t.phrase ? { phrase: true } : {}),
+    ...(unknown(t) ? { unknown: true } : {}),
+    weight: t.weight * idfOf(df.get(t) ?? 0, total),
+    asked: t.source === 'question',
+  }));
+  const ranked = fuse(scored, answerTerms, settings, options.semantic);
+  const sources = groupByThread(ranked.slice(0, options.limit)).map((s) => ({
+    ...s,
+    snippet: makeSnippet(s.content, answerTerms),
+  }));
+  return { terms: answerTerms, sources };
+}
+
+/** Every candidate scored for the terms, best first. */
+function scoreAll(
+  rows: CandidateRow[],
+  terms: QueryTerm[],
+  df: Map<QueryTerm, number>,
+  total: number,
+  settings: RetrievalSettings,
+  neighbours: Map<string, string>,
+): Scored[] {
+  const docs = rows.map((row) => ({
+    row,
+    tokens: tokenize(row.content),
+    threadTokens: settings.threadField > 0 ? tokenize(row.thread.replace(/-/g, ' ')) : [],
+    neighbourTokens:
+      settings.neighbourField > 0
+        ? tokenize(
+            `${neighbours.get(`${row.threadPk}:${row.seq - 1}`) ?? ''} ${neighbours.get(`${row.threadPk}:${row.seq + 1}`) ?? ''}`,
+          )
+        : [],
+    score: 0,
+  }));
+  // The median length, not the mean: the candidates of many words are the long entries.
+  const lengths = docs.map((d) => d.tokens.length).sort((a, b) => a - b);
+  const averageLength = Math.max(1, lengths[lengths.length >> 1] ?? 1);
+  const weights = terms.map((t) => t.weight * idfOf(df.get(t) ?? 0, total));
+  for (const doc of docs) {
+    doc.score = bm25f(doc, terms, weights, averageLength, settings);
+  }
+  return docs.sort((a, b) => b.score - a.score);
+}
+
+/** BM25 over an entry's fields (content, thread name, neighbours), a long entry also by its best passage. */
+function bm25f(
+  doc: Omit<Scored, 'score'>,
+  terms: QueryTerm[],
+  weights: number[],
+  averageLength: number,
+  settings: RetrievalSettings,
+): number {
+  const score = (tokens: string[], length: number, average: number) => {
+    let sum = 0;
+    terms.forEach((term, i) => {
+      const tf =
+        termFrequency(tokens, term) +
+        settings.threadField * termFrequency(doc.threadTokens, term) +
+        settings.neighbourField * termFrequency(doc.neighbourTokens, term) * 0.5;
+      if (tf > 0) sum += (weights[i]! * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / average));
+    });
+    return sum;
+  };
+  const whole = score(doc.tokens, doc.tokens.length, averageLength);
+  if (!settings.passages || doc.tokens.length <= PASSAGE * 1.5) return whole;
+  let best = 0;
+  for (let start = 0; start < doc.tokens.length; start += PASSAGE / 2) {
+    const passage = doc.tokens.slice(start, start + PASSAGE);
+    best = Math.max(best, score(passage, passage.length, averageLength));
+    if (start + PASSAGE >= doc.tokens.length) break;
+  }
+  return Math.max(whole, best);
+}
+
+/** Tokens worth proposing as an expansion: not a stop word, not a number, not already asked. */
+const usable = (stem: string, known: Set<string>) =>
+  stem.length >= 3 && !known.has(stem) && !STOP_WORDS.has(stem) && !/^\d+$/.test(stem);
+
+/**
+ * Words associated with the question's words in the user's entries: for each word, the entries
+ * holding it (`perWord`); a word that many of them share, and that the rest of the entries read
+ * (`background`) hold less often, is associated (a pointwise mutual information), weighted by the
+ * rarity of the question's word. Weights up to 1, strongest first.
+ */
+export function associationTerms(
+  words: QueryTerm[],
+  perWord: CandidateRow[][],
+  background: CandidateRow[],
+  known: Set<string>,
+  idf: (term: QueryTerm) => number,
+): QueryTerm[] {
+  const holding = (rows: CandidateRow[]) => {
+    const counts = new Map<string, { n: number; word: string }>();
+    for (const row of rows) {
+      const seen = new Set<string>();
+      for (const word of indexWords(row.content)) {
+        const stem = stemOf(word);
+        if (seen.has(stem) || !usable(stem, known)) continue;
+        seen.add(stem);
+        const c = counts.get(stem);
+        if (c) c.n++;
+        else counts.set(stem, { n: 1, word });
+      }
+    }
+    return counts;
+  };
+  const all = holding(background);
+  const strength = new Map<string, { score: number; word: string }>();
+  words.forEach((term, i) => {
+    const rows = perWord[i] ?? [];
+    if (rows.length < 3) return;
+    for (const [stem, { n, word }] of holding(rows)) {
+      if (n < 2) continue;
+      const p = n / rows.length;
+      const q = ((all.get(stem)?.n ?? 0) + 1) / (background.length + 1);
+      if (p <= q) continue;
+      const score = idf(term) * p * Math.log(p / q);
+      const s = strength.get(stem);
+      strength.set(stem, { score: (s?.score ?? 0) + score, word: s?.word ?? word });
+    }
+  });
+  return normalised(strength, 'association');
+}
+
+/**
+ * Relevance-model feedback (RM3-like): words that weigh most in the best entries (each entry by
+ * its score, each word by its share of the entry), against how much they weigh in all candidates.
+ * Weights up to 1, strongest first.
+ */
+export function feedbackTerms(best: Scored[], all: Scored[], known: Set<string>): QueryTerm[] {
+  const model = (docs: Scored[], byScore: boolean) => {
+    const weights = new Map<string, number>();
+    const total = docs.reduce((sum, d) => sum + (byScore ? d.score : 1), 0) || 1;
+    for (const doc of docs) {
+      const share = (byScore ? doc.score : 1) / total / Math.max(1, doc.tokens.length);
+      for (const stem of doc.tokens) weights.set(stem, (weights.get(stem) ?? 0) + share);
+    }
+    return weights;
+  };
+  const relevant = model(best, true);
+  const background = model(all, false);
+  const spread = new Map<string, number>();
+  for (const doc of best)
+    for (const stem of new Set(doc.tokens)) spread.set(stem, (spread.get(stem) ?? 0) + 1);
+  const strength = new Map<string, { score: number; word: string }>();
+  const words = new Map<string, string>();
+  for (const doc of best) for (const word of indexWords(doc.row.content)) words.set(stemOf(word), word);
+  for (const [stem, p] of relevant) {
+    // A word of one entry only is that entry's, not the question's.
+    if (!usable(stem, known) || (spread.get(stem) ?? 0) < 2) continue;
+    const q = background.get(stem) ?? p;
+    if (p <= q) continue;
+    strength.set(stem, { score: p * Math.log(p / q), word: words.get(stem) ?? stem });
+  }
+  return normalised(strength, 'feedback');
+}
+
+function normalised(
+  strength: Map<string, { score: number; word: string }>,
+  source: 'association' | 'feedback',
+) {
+  const max = Math.max(0, ...[...strength.values()].map((s) => s.score));
+  if (max === 0) return [];
+  return [...strength]
+    .sort((a, b) => b[1].score - a[1].score)
+    .map(([stem, { score, word }]) => ({ text: word, stem, prefix: false, weight: score / max, source }));
+}
+
+/**
+ * The final order: the BM25 ranking fused with the ranking by the share of the question's words an
+ * entry holds (and the semantic ranking, when given), by weighted reciprocal rank or by the sum of
+ * scores scaled to each ranking's best.
+ */
+function fuse(
+  scored: Scored[],
+  terms: AnswerTerm[],
+  settings: RetrievalSettings,
+  semantic: { rows: CandidateRow[]; weight: number } | undefined,
+): OracleSource[] {
+  const rows = new Map(scored.map((s) => [s.row.entryId, s.row]));
+  for (const row of semantic?.rows ?? []) if (!rows.has(row.entryId)) rows.set(row.entryId, row);
+  const rankings: { scores: Map<string, number>; weight: number }[] = [
+    { scores: new Map(scored.map((s) => [s.row.entryId, s.score])), weight: 1 },
+  ];
+  if (settings.coverage > 0) {
+    rankings.push({
+      scores: new Map([...rows.values()].map((row) => [row.entryId, support(terms, row)])),
+      weight: settings.coverage,
+    });
+  }
+  if (settings.threadScore > 0) {
+    // A thread's evidence: its three best candidates' scores, added up, given to each of its entries.
+    const byThread = new Map<number, number[]>();
+    for (const s of scored) byThread.set(s.row.threadPk, [...(byThread.get(s.row.threadPk) ?? []), s.score]);
+    const threadScore = (pk: number) =>
+      (byThread.get(pk) ?? [])
+        .sort((a, b) => b - a)
+        .slice(0, 3)
+        .reduce((sum, x) => sum + x, 0);
+    rankings.push({
+      scores: new Map([...rows.values()].map((row) => [row.entryId, threadScore(row.threadPk)])),
+      weight: settings.threadScore,
+    });
+  }
+  if (semantic && semantic.rows.length > 0) {
+    const n = semantic.rows.length;
+    rankings.push({
+      scores: new Map(semantic.rows.map((row, i) => [row.entryId, (n - i) / n])),
+      weight: semantic.weight,
+    });
+  }
+  const fused = new Map<string, number>();
+  for (const { scores, weight } of rankings) {
+    if (settings.fusion === 'rrf') {
+      [...scores]
+        .sort((a, b) => b[1] - a[1])
+        .forEach(([id], i) => fused.set(id, (fused.get(id) ?? 0) + weight / (60 + i + 1)));
+    } else {
+      const best = Math.max(1e-9, ...scores.values());
+      for (const [id, score] of scores) fused.set(id, (fused.get(id) ?? 0) + (weight * score) / best);
+    }
+  }
+  return [...fused]
+    .sort((a, b) => b[1] - a[1])
+    .map(([id, score]) => {
+      const row = rows.get(id)!;
+      return {
+        project: row.project,
+        thread: row.thread,
+        entryId: row.entryId,
+        seq: row.seq,
+        snippet: row.content,
+        score: Number(score.toPrecision(4)),
+        author: row.author,
+        timestamp: new Date(row.timestamp),
+        content: row.content,
+      };
+    });
+}
