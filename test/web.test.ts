@@ -52,6 +52,8 @@ afterAll(async () => {
 
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+/** The thread page's history (the summary above it quotes entries too). */
+const history = (page: Page) => page.locator('ol.entries');
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
@@ -83,12 +85,12 @@ describe.skipIf(!available)('web UI', () => {
 
     await nav(page, 'Threads');
     await page.getByRole('link', { name: /webapp\/auth-refactor/ }).click();
-    await page.getByText('Decided: access tokens expire after 15 minutes.').waitFor();
+    await history(page).getByText('Decided: access tokens expire after 15 minutes.').waitFor();
     expect(vlt(box, ['thread', 'push', 'auth-refactor', 'Refresh tokens live 90 days.']).stdout).toMatch(
       /synced/,
     );
     // Appears without a reload.
-    await page.getByText('Refresh tokens live 90 days.').waitFor({ timeout: 5000 });
+    await history(page).getByText('Refresh tokens live 90 days.').waitFor({ timeout: 5000 });
     await shot(page, '04-thread');
     // Archived here, archived in the CLI's vault after a pull.
     await page.getByLabel('Status').selectOption('archived');
@@ -102,14 +104,14 @@ describe.skipIf(!available)('web UI', () => {
     await page.getByLabel('Move to project').fill('platform');
     await page.getByRole('button', { name: 'Move' }).click();
     await page.waitForURL(/\/t\/platform\/auth-refactor$/);
-    await page.getByText('Refresh tokens live 90 days.').waitFor();
+    await history(page).getByText('Refresh tokens live 90 days.').waitFor();
     expect(await page.getByLabel('Move to project').inputValue()).toBe('');
     await shot(page, '04b-thread-moved');
     expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/moved 1 threads as they were moved on the server/);
     expect(
       vlt(box, ['thread', 'push', 'platform/auth-refactor', 'Sessions move to JWT in Q3.']).stdout,
     ).toMatch(/^OK: auth-refactor\/2\nsynced\n$/);
-    await page.getByText('Sessions move to JWT in Q3.').waitFor({ timeout: 5000 });
+    await history(page).getByText('Sessions move to JWT in Q3.').waitFor({ timeout: 5000 });
     // A bad name and a taken place are refused with the server's reason, and the thread stays.
     await page.getByLabel('Move to project').fill('Not A Project');
     await page.getByRole('button', { name: 'Move' }).click();
@@ -292,7 +294,7 @@ describe.skipIf(!available)('web UI', () => {
     await shot(page, '08-threads-1000');
     started = Date.now();
     await page.goto(`${server.url}/t/p0/long-history`);
-    await page.getByText('step 99 of a long agent session').waitFor();
+    await history(page).getByText('step 99 of a long agent session').waitFor();
     const threadMs = Date.now() - started;
     await shot(page, '09-thread-5000');
     console.log(
