@@ -45,6 +45,12 @@ export class McpCommand extends VltCommand {
 
   async run(): Promise<void> {
     const project = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
+    if ((this.context.stdin as { isTTY?: boolean }).isTTY) {
+      // Run by hand: say what it is waiting for, on stderr (stdout carries only the protocol).
+      this.warn(
+        'vlt mcp: an MCP server, waiting for a client on stdin: add it to an agent (docs/mcp.md); Ctrl-D ends it',
+      );
+    }
     const { serveMcp } = await import('../mcp/server.js');
     try {
       await serveMcp({ host: this, defaultProject: () => project ?? this.project?.id });
