@@ -1,8 +1,11 @@
 // `vlt mcp` from the start of its process to its answer to `initialize` (what an agent waits for
 // before it can call a tool), beside `node -e 0` and `vlt thread push --no-sync` in the same
-// conditions, alternating, median of many runs; and the time from stdin closing to its exit.
+// conditions, alternating, median of many runs; the time from stdin closing to its exit; and, through
+// /usr/bin/time where there is one, the CPU time (user + system) of the whole `vlt mcp` process and
+// of `node -e 0`, which a busy machine stretches less than wall time.
 // Target: initialize answered within 300 ms of the start.
-import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { fmt, flag, median, scratchVault, timed, vlt, VLT } from './lib.mjs';
 
 const runs = Number(flag('--runs', '21'));
@@ -16,11 +19,27 @@ const INITIALIZE = `${JSON.stringify({
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } },
 })}\n`;
 
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+/** User + system CPU ms from /usr/bin/time's last line (`cpu <user s> <system s>`). */
+const cpuOf = (stderr) => {
+  const match = /cpu (\d+\.\d+) (\d+\.\d+)\s*$/.exec(stderr);
+  return match ? (Number(match[1]) + Number(match[2])) * 1000 : undefined;
+};
+
+/** The CPU ms of `node -e 0`, through /usr/bin/time. */
+function nodeCpu() {
+  const result = spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, '-e', '0'], { encoding: 'utf8' });
+  return cpuOf(result.stderr);
+}
+
 /** One `vlt mcp` process: ms to the answer to `initialize`, then ms from closing stdin to its exit. */
 function initialize() {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [VLT, 'mcp'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const argv = [process.execPath, VLT, 'mcp'];
+    const child = TIME
+      ? spawn(TIME, ['-f', 'cpu %U %S', ...argv], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let answeredMs;
@@ -38,7 +57,8 @@ function initialize() {
     });
     child.on('exit', (code) => {
       if (answeredMs === undefined || code !== 0) reject(new Error(`vlt mcp exited ${code}: ${err}`));
-      else resolve({ answeredMs, exitMs: Number(process.hrtime.bigint() - closedAt) / 1e6 });
+      else
+        resolve({ answeredMs, exitMs: Number(process.hrtime.bigint() - closedAt) / 1e6, cpuMs: cpuOf(err) });
     });
     child.stdin.write(INITIALIZE);
   });
@@ -50,12 +70,18 @@ const node = [];
 const push = [];
 const answered = [];
 const exits = [];
+const cpu = [];
+const nodeCpus = [];
 for (let i = 0; i < runs; i++) {
   node.push(timed(['-e', '0'], { cwd, env }));
   push.push(timed([VLT, 'thread', 'push', 'bench-mcp', `entry ${i}`, '--no-sync'], { cwd, env }));
   const run = await initialize();
   answered.push(run.answeredMs);
   exits.push(run.exitMs);
+  if (TIME) {
+    cpu.push(run.cpuMs);
+    nodeCpus.push(nodeCpu());
+  }
 }
 const result = {
   runs,
@@ -63,6 +89,7 @@ const result = {
   pushMs: median(push),
   initializeMs: median(answered),
   exitMs: median(exits),
+  ...(TIME ? { cpuMs: median(cpu), nodeCpuMs: median(nodeCpus) } : {}),
 };
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify(result));
@@ -72,4 +99,6 @@ if (process.argv.includes('--json')) {
   console.log(`  vlt thread push --no-sync  ${fmt(result.pushMs)}`);
   console.log(`  vlt mcp: initialize        ${fmt(result.initializeMs)} (target <= 300 ms)`);
   console.log(`  vlt mcp: stdin closed→exit ${fmt(result.exitMs)}`);
+  if (TIME)
+    console.log(`  CPU time: vlt mcp (whole) ${fmt(result.cpuMs)}, node -e 0 ${fmt(result.nodeCpuMs)}`);
 }

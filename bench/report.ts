@@ -173,6 +173,7 @@ function benchMcp() {
     pushMs: round(r.pushMs),
     initializeMs: round(r.initializeMs),
     exitMs: round(r.exitMs),
+    ...(r.cpuMs === undefined ? {} : { cpuMs: round(r.cpuMs), nodeCpuMs: round(r.nodeCpuMs ?? 0) }),
   };
 }
 
