@@ -237,6 +237,32 @@ describe('vlt mcp', () => {
     expect(summary.json.currentTo.seq).toBe(5000);
   });
 
+  it('reads an entry of escapes and emoji in parts that fit, never splitting a character', async () => {
+    const box = scratch();
+    const mcp = await connect(box, ['--project', 'app']);
+    // Each \u0001 takes 6 characters in JSON; each emoji is two UTF-16 units.
+    const content = `start ${'\u0001😀"\\'.repeat(12_000)} end`;
+    expect(Buffer.byteLength(content)).toBeLessThan(100_000);
+    await mcp.call('create_thread', { thread: 'odd', content });
+    let read = '';
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await mcp.call('read_thread', { thread: 'odd', ...(cursor ? { cursor } : {}) });
+      const [entry] = page.json.entries as {
+        content: string;
+        part: { from: number; to: number; of: number };
+      }[];
+      expect(entry!.part.from).toBe(read.length);
+      expect(entry!.content).not.toMatch(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
+      read += entry!.content;
+      cursor = page.json.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(read).toBe(content);
+    expect(pages).toBeGreaterThan(3);
+  });
+
   it('a call that needs a project and has none is a tool error naming the fix', async () => {
     const box = scratch();
     const mcp = await connect(box);
