@@ -271,7 +271,9 @@ describe('vlt-server', () => {
     if (PGLITE) await stop(server.child);
     const noUser = serverCli(['token', 'issue', 'nobody']);
     expect(noUser.code).toBe(1);
-    expect(noUser.stderr).toBe("vlt-server: no user 'nobody': create it with `vlt-server user add nobody`\n");
+    expect(noUser.stderr).toBe(
+      `vlt-server: no user 'nobody' in ${data}: create it with \`vlt-server user add nobody\`, or give the server's --data\n`,
+    );
     const weak = serverCli(['user', 'add', 'bob', '--password-stdin'], 'short\n');
     expect(weak.stderr).toBe('vlt-server: invalid password: a password has at least 8 characters\n');
     expect(serverCli(['user', 'add', 'alice', '--password-stdin'], 'long enough pw\n').stderr).toBe(
@@ -328,6 +330,8 @@ describe('vlt-server', () => {
     const unknown = serverCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toMatch(/^vlt-server: .+: see `vlt-server --help`\n$/);
+    expect(unknown.stderr).toBe(
+      "vlt-server: unknown command 'frobnicate': the commands are start, user add, token issue, backup (see `vlt-server --help`)\n",
+    );
   });
 });

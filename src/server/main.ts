@@ -40,10 +40,10 @@ try {
   const first = ((error as Error).message.split('\n')[0] ?? '').replace(/[.:;]+$/, '');
   if (first.startsWith('Command not found')) {
     const names = COMMANDS.map((c) => c.paths![0]!.join(' ')).join(', ');
-    const typed = args
-      .filter((a) => !a.startsWith('-'))
-      .slice(0, 2)
-      .join(' ');
+    // The command's words: one, or two for a group's (`user add`).
+    const words = args.filter((a) => !a.startsWith('-'));
+    const groups = new Set(COMMANDS.flatMap((c) => c.paths!.filter((p) => p.length === 2).map((p) => p[0])));
+    const typed = words.slice(0, groups.has(words[0]) ? 2 : 1).join(' ');
     process.stderr.write(
       `vlt-server: unknown command '${typed.replace(/[^\x20-\x7e]/g, '?')}': the commands are ${names} (see \`vlt-server --help\`)\n`,
     );
