@@ -11,6 +11,8 @@ export type { Destination };
 export const MAX_BATCH_ENTRIES = 100;
 /** Below the server's 1 MiB body limit, with room for the request's own JSON. */
 export const MAX_BATCH_BYTES = 1_000_000;
+/** Pending entries read from the vault at a time, content included (a drain used to read them all). */
+const READ_AHEAD_ENTRIES = 5 * MAX_BATCH_ENTRIES;
 const ENTRY_OVERHEAD_BYTES = 300;
 
 export interface SyncOptions {
@@ -96,8 +98,11 @@ export async function syncOutbox(
       }
     }
     let batchLimit = MAX_BATCH_ENTRIES;
+    // Read a few batches ahead, and again once they are sent or one was set aside: a thread of
+    // thousands of pending entries is not read again for every batch.
+    let entries: PendingEntry[] = [];
     for (;;) {
-      const entries = outbox.pendingFor(thread.pk, to);
+      if (entries.length === 0) entries = outbox.pendingFor(thread.pk, to, READ_AHEAD_ENTRIES);
       if (entries.length === 0) break;
       if (late()) return { ...result, stop: outOfTime };
       const batch = takeBatch(entries, batchLimit);
@@ -120,6 +125,7 @@ export async function syncOutbox(
           batch.map((e) => e.entry_pk),
           answer.lastSyncedSequence,
         );
+        entries = entries.slice(batch.length);
         result.sent += answer.syncedCount;
         result.duplicates += answer.duplicateCount;
         batchLimit = MAX_BATCH_ENTRIES;
@@ -144,6 +150,7 @@ export async function syncOutbox(
           }
           const code = failure.kind === 'rejected' ? failure.code : 'PAYLOAD_TOO_LARGE';
           outbox.setAside(culprit.entry_pk, `${code}: ${failure.message}`);
+          entries = entries.filter((e) => e !== culprit);
           result.failed++;
           continue;
         }

@@ -103,6 +103,30 @@ describe('entries waiting for a server', () => {
     expect(outbox.pendingFor(t.pk, to(MINE)).map((e) => e.seq)).toEqual([2, 3]);
   });
 
+  it('hands out the first pending entries in sequence order, as many as asked for', () => {
+    const t = thread('t', 5);
+    expect(outbox.pendingFor(t.pk, to(MINE), 2).map((e) => e.seq)).toEqual([0, 1]);
+    outbox.acknowledge(t.pk, [outbox.pendingFor(t.pk, to(MINE), 1)[0]!.entry_pk], 0);
+    expect(outbox.pendingFor(t.pk, to(MINE), 3).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(outbox.pendingFor(t.pk, to(MINE)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("acknowledges without waiting for the disk, and leaves the vault's other commits waiting for it", () => {
+    const t = thread('t', 2);
+    const synchronous = () => db.pragma('synchronous', { simple: true });
+    expect(synchronous()).toBe(2); // FULL
+    outbox.acknowledge(t.pk, [outbox.pendingFor(t.pk, to(MINE), 1)[0]!.entry_pk], 0);
+    expect(outbox.serverSeq(t.pk)).toBe(0);
+    expect(outbox.pendingFor(t.pk, to(MINE)).map((e) => e.seq)).toEqual([1]);
+    expect(synchronous()).toBe(2);
+    // A failing acknowledgement (the vault refuses the write) restores it too.
+    db.exec(
+      "CREATE TRIGGER no_marks BEFORE INSERT ON sync_watermarks BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+    expect(() => outbox.acknowledge(thread('u', 1).pk, [], 0)).toThrow(/refused/);
+    expect(synchronous()).toBe(2);
+  });
+
   it('settles the watermark after a pull: up to the first gap or queued entry, never lower', () => {
     const t = thread('t', 4);
     const pending = outbox.pendingFor(t.pk, to(MINE));

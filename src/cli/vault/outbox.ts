@@ -167,25 +167,37 @@ export class Outbox {
     ).all(userServer) as QueuedEntry[];
   }
 
-  /** The thread's entries pending for `to`, in sequence order. */
-  pendingFor(threadPk: number, to: Destination): PendingEntry[] {
+  /** The thread's entries pending for `to`, in sequence order (the first `limit` of them). */
+  pendingFor(threadPk: number, to: Destination, limit?: number): PendingEntry[] {
     return this.sql(
       `SELECT o.entry_pk, e.id, e.seq, e.content, e.author, e.timestamp FROM outbox o
        JOIN entries e ON e.pk = o.entry_pk
-       WHERE o.thread_pk = ? AND o.state = 'pending' AND ${FOR_SERVER('o')} ORDER BY e.seq`,
-    ).all(threadPk, ...here(to)) as PendingEntry[];
+       WHERE o.thread_pk = ? AND o.state = 'pending' AND ${FOR_SERVER('o')} ORDER BY e.seq LIMIT ?`,
+    ).all(threadPk, ...here(to), limit ?? -1) as PendingEntry[];
   }
 
-  /** The server has these entries, and the thread up to `watermark`: one transaction. */
+  /**
+   * The server has these entries, and the thread up to `watermark`: one transaction, committed
+   * without waiting for the disk (WAL with synchronous = NORMAL, for this commit only: the vault's
+   * other commits keep FULL). A power cut can undo it, never half of it; the entries are then sent
+   * again and the server counts them as duplicates. A drain of 10,000 entries commits 100 of these.
+   */
   acknowledge(threadPk: number, entryPks: number[], watermark: number): void {
-    this.db.transaction(() => {
+    const write = this.db.transaction(() => {
       const remove = this.sql('DELETE FROM outbox WHERE entry_pk = ?');
       for (const pk of entryPks) remove.run(pk);
       this.sql(
         `INSERT INTO sync_watermarks (thread_pk, server_seq, last_sync_at) VALUES (?, ?, ?)
          ON CONFLICT (thread_pk) DO UPDATE SET server_seq = excluded.server_seq, last_sync_at = excluded.last_sync_at`,
       ).run(threadPk, watermark, new Date().toISOString());
-    })();
+    });
+    // Synchronous from here to the FULL again: nothing else can commit on this connection between.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      write();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   /** The server refused this entry for itself: it waits, failed, with the reason. */
