@@ -134,7 +134,7 @@ describe('a server named by a project file', () => {
     // The queue goes where it was written, with that server's token: the home entry to the real server.
     const retried = await vlt(box, checkout, ['sync', 'retry']);
     ok(retried);
-    expect(retried.stdout).toMatch(/^sent 1 entries from 1 threads/);
+    expect(retried.stdout).toMatch(/^sent 1 entry from 1 thread/);
     const onReal = await apiFor(real.url, token).threads.get.query({ projectId: 'home', threadId: 'notes' });
     expect(onReal.entries.map((e) => e.content)).toEqual(['synced entry', 'pending entry']);
     // A pull from the checkout's server needs a login there: nothing moves, nothing is archived.
@@ -333,7 +333,7 @@ describe('what a server sends back', () => {
     });
     const good = await vlt(box, box.cwd, ['sync', 'pull']);
     ok(good);
-    expect(good.stdout).toMatch(/^pulled 1 new entries into 1 threads; moved 1 threads/);
+    expect(good.stdout).toMatch(/^pulled 1 new entry into 1 thread; moved 1 thread/);
   });
 
   it('keeps an entry queued when the answer to its push is invalid, and shows no server text raw', async () => {
@@ -343,7 +343,7 @@ describe('what a server sends back', () => {
     const push = await vlt(box, box.cwd, ['thread', 'push', 'app/notes', 'second']);
     ok(push);
     expect(push.stdout).toBe(
-      `OK: notes/1\nqueued: the server at ${evil.url} sent an invalid sequence 1099511627776: the entries stay queued\n`,
+      `OK: app/notes/1\nqueued: the server at ${evil.url} sent an invalid sequence 1099511627776: the entries stay queued\n`,
     );
     const queue = await json<{ items: { seq: number; state: string }[] }>(box, box.cwd, ['sync', 'queue']);
     expect(queue.items).toEqual([expect.objectContaining({ seq: 1, state: 'pending' })]);

@@ -107,10 +107,10 @@ describe.skipIf(!available)('web UI', () => {
     await history(page).getByText('Refresh tokens live 90 days.').waitFor();
     expect(await page.getByLabel('Move to project').inputValue()).toBe('');
     await shot(page, '04b-thread-moved');
-    expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/moved 1 threads as they were moved on the server/);
+    expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/moved 1 thread as they were moved on the server/);
     expect(
       vlt(box, ['thread', 'push', 'platform/auth-refactor', 'Sessions move to JWT in Q3.']).stdout,
-    ).toMatch(/^OK: auth-refactor\/2\nsynced\n$/);
+    ).toMatch(/^OK: platform\/auth-refactor\/2\nsynced\n$/);
     await history(page).getByText('Sessions move to JWT in Q3.').waitFor({ timeout: 5000 });
     // A bad name and a taken place are refused with the server's reason, and the thread stays.
     await page.getByLabel('Move to project').fill('Not A Project');

@@ -43,7 +43,7 @@ export abstract class VltCommand extends Command<VltContext> {
     try {
       return (await this.run()) ?? 0;
     } catch (error) {
-      return reportError(this.context, storageError(vaultPath(this.context.env), error));
+      return reportError(this.context, storageError(vaultPath(this.context.env), error), this.json);
     } finally {
       this.db?.close();
     }
@@ -209,16 +209,25 @@ export abstract class VltCommand extends Command<VltContext> {
   }
 }
 
-export function reportError(context: Pick<BaseContext, 'stderr' | 'env'>, error: unknown): number {
-  if (error instanceof VltError) {
-    context.stderr.write(`vlt: ${terminalText(error.message)}\n`);
-    return error.exitCode;
+/**
+ * One line on stderr for a failure, and with `--json` the same as `{"error": {"code", "message"}}`
+ * on stdout (the message as it is; the line is made safe for a terminal). Returns the exit status.
+ */
+export function reportError(
+  context: Pick<BaseContext, 'stdout' | 'stderr' | 'env'>,
+  error: unknown,
+  json = false,
+): number {
+  const internal = !(error instanceof VltError);
+  const message = internal
+    ? `internal error: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''} (please report it; VLT_DEBUG=1 shows details)`
+    : error.message;
+  if (json) {
+    const code = internal ? 'internal' : error.code;
+    context.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  context.stderr.write(
-    `vlt: internal error: ${terminalText(message.split('\n')[0] ?? '')} (please report it; VLT_DEBUG=1 shows details)\n`,
-  );
-  if (context.env.VLT_DEBUG && error instanceof Error && error.stack)
+  context.stderr.write(`vlt: ${terminalText(message)}\n`);
+  if (internal && context.env.VLT_DEBUG && error instanceof Error && error.stack)
     context.stderr.write(`${error.stack}\n`);
-  return 70;
+  return internal ? 70 : error.exitCode;
 }

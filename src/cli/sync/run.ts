@@ -72,6 +72,16 @@ export function stopReason(report: SyncReport, command?: VltCommand, onlyFor?: s
 }
 
 /**
+ * The line for a sync that stopped for `reason`: what stays queued is said once (a server's
+ * invalid answer says it already), with the retrier if one keeps trying.
+ */
+export function stayQueued(reason: string, retrier = false): string {
+  const later = retrier ? ' and a background retrier keeps trying' : '';
+  if (/stays? queued$/.test(reason)) return `${reason}${later}`;
+  return `${reason}: the entries stay queued${later}`;
+}
+
+/**
  * Sends what waits (of these threads), server by server, each with its own token; servers
  * without one are skipped and named in `notLoggedIn`.
  */
@@ -205,11 +215,17 @@ export async function callServer<T>(conn: Connection, call: () => Promise<T>): P
     if (failure.kind === 'retryable') {
       throw new VltError(
         `cannot reach ${conn.url}: ${failure.message}: check server.url, or try again later`,
+        1,
+        'unreachable',
       );
     }
     if (failure.kind === 'unauthorized' && conn.token) {
-      throw new VltError(`the server refused the token: run \`vlt auth login\``);
+      throw new VltError(`the server refused the token: run \`vlt auth login\``, 1, 'unauthorized');
     }
-    throw new VltError(failure.message);
+    throw new VltError(
+      failure.message,
+      1,
+      failure.kind === 'rejected' && failure.code === 'NOT_FOUND' ? 'not_found' : 'server',
+    );
   }
 }
