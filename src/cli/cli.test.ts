@@ -443,7 +443,7 @@ describe('usage errors', () => {
     const pushHelp = await run('thread', 'push', '--help');
     expect(pushHelp.stdout).toContain('--no-sync');
     // Options that take a value name it, in the list and in each command's options.
-    expect(help.stdout).toContain('vlt init [--json] [--project <project>] [--name <name>]');
+    expect(help.stdout).toContain('vlt init [--json] [-p,--project <project>] [--name <name>]');
     const seekHelp = (await run('thread', 'seek', '--help')).stdout;
     expect(seekHelp).toMatch(/^ {2}-p,--project <project> {4}Only this project$/m);
     for (const text of [help.stdout, seekHelp, pushHelp.stdout]) expect(text).not.toContain('#0');
