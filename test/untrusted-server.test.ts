@@ -352,7 +352,8 @@ describe('what a server sends back', () => {
     const hostile = 'bad\u001b]0;pwned\u0007\u001b]52;c;cm0gLXJmIH4=\u0007\rOK: all synced\u202e';
     evil.answer('threads.push', { error: { code: 'BAD_REQUEST', message: hostile } });
     const refused = await vlt(box, box.cwd, ['sync', 'retry']);
-    expect(refused.code).toBe(0);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('vlt: 1 entry is set aside as failed: see why with `vlt sync queue`\n');
     const listed = await vlt(box, box.cwd, ['sync', 'queue']);
     ok(listed);
     expect(listed.stdout).not.toMatch(RAW_CONTROLS);

@@ -1,6 +1,7 @@
 // Sync as the commands use it: each queued entry goes to the server recorded with it, with the
 // token the user has for that server's origin (none: it waits); drain, and say what happened.
 import { VltError } from '../../shared/errors.js';
+import { plural } from '../../shared/format.js';
 import type { VltCommand } from '../base.js';
 import { notLoggedIn, originOf } from '../settings.js';
 import type { Sqlite } from '../vault/open.js';
@@ -79,6 +80,18 @@ export function stayQueued(reason: string, retrier = false): string {
   const later = retrier ? ' and a background retrier keeps trying' : '';
   if (/stays? queued$/.test(reason)) return `${reason}${later}`;
   return `${reason}: the entries stay queued${later}`;
+}
+
+/**
+ * The failure of a sync command that left entries set aside as failed (the server refused them:
+ * `BAD_REQUEST`, `CONFLICT`): it could not send everything, so it exits 1.
+ */
+export function setAsideError(count: number): VltError {
+  return new VltError(
+    `${plural(count, 'entry is', 'entries are')} set aside as failed: see why with \`vlt sync queue\``,
+    1,
+    'server',
+  );
 }
 
 /**

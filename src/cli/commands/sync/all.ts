@@ -24,8 +24,16 @@ export class SyncAllCommand extends VltCommand {
   projectOption = Option.String('-p,--project', { description: 'Only this project' });
 
   async run(): Promise<void> {
-    const { api, callServer, connection, notLoggedIn, stayQueued, stopReason, syncAndRetryLater } =
-      await import('../../sync/run.js');
+    const {
+      api,
+      callServer,
+      connection,
+      notLoggedIn,
+      setAsideError,
+      stayQueued,
+      stopReason,
+      syncAndRetryLater,
+    } = await import('../../sync/run.js');
     const conn = connection(this);
     const projectId = this.projectOption === undefined ? conn.project : checkProjectId(this.projectOption);
     if (!conn.token) throw new VltError(notLoggedIn(conn), 1, 'unauthorized');
@@ -81,5 +89,6 @@ export class SyncAllCommand extends VltCommand {
       );
     }
     if (reason) throw new VltError(stayQueued(reason, result.retrier));
+    if (result.failed) throw setAsideError(result.failed);
   }
 }

@@ -27,8 +27,16 @@ export class SyncPullCommand extends VltCommand {
   projectOption = Option.String('-p,--project', { description: 'Only this project' });
 
   async run(): Promise<void> {
-    const { api, callServer, connection, notLoggedIn, stayQueued, stopReason, syncAndRetryLater } =
-      await import('../../sync/run.js');
+    const {
+      api,
+      callServer,
+      connection,
+      notLoggedIn,
+      setAsideError,
+      stayQueued,
+      stopReason,
+      syncAndRetryLater,
+    } = await import('../../sync/run.js');
     const { pullFromServer } = await import('../../sync/pull.js');
     const conn = connection(this);
     const projectId = this.projectOption === undefined ? conn.project : checkProjectId(this.projectOption);
@@ -58,7 +66,7 @@ export class SyncPullCommand extends VltCommand {
           (pulled.renumbered
             ? `; renumbered ${plural(pulled.renumbered, 'local entry', 'local entries')} after them`
             : '') +
-          (pulled.moved ? `; moved ${plural(pulled.moved, 'thread')} as they were moved on the server` : '') +
+          (pulled.moved ? `; moved ${plural(pulled.moved, 'thread')} to where the server has them` : '') +
           (pulled.statuses
             ? `; set the status of ${plural(pulled.statuses, 'thread')} as on the server`
             : '') +
@@ -66,5 +74,6 @@ export class SyncPullCommand extends VltCommand {
       );
     }
     if (reason) throw new VltError(stayQueued(reason, pushed.retrier));
+    if (pushed.failed) throw setAsideError(pushed.failed);
   }
 }

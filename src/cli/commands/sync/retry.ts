@@ -28,7 +28,7 @@ export class SyncRetryCommand extends VltCommand {
 
   async run(): Promise<number | void> {
     if (this.background) return this.runBackground();
-    const { stayQueued, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
+    const { setAsideError, stayQueued, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
     const { Outbox } = await import('../../vault/outbox.js');
     const db = this.sqlite({ create: false });
     const outbox = db ? new Outbox(db) : undefined;
@@ -37,6 +37,9 @@ export class SyncRetryCommand extends VltCommand {
       if (this.json)
         this.printJson({ sent: 0, duplicates: 0, failed: 0, moved: 0, statusChanged: 0, remaining: 0 });
       else this.print('Nothing to send.');
+      // Nothing pending, but what the server refused before is not on it either.
+      const failed = outbox?.failedCount() ?? 0;
+      if (failed) throw setAsideError(failed);
       return;
     }
     const tty = Boolean((this.context.stderr as NodeJS.WriteStream).isTTY);
@@ -77,13 +80,9 @@ export class SyncRetryCommand extends VltCommand {
       this.print(parts.join('; '));
     }
     if (reason) throw new VltError(stayQueued(reason, result.retrier));
-    if (result.failed) {
-      throw new VltError(
-        `the server refused ${plural(result.failed, 'entry', 'entries')}: see why with \`vlt sync queue\``,
-        1,
-        'server',
-      );
-    }
+    // Set aside now or before: not everything is on the server.
+    const failed = outbox.failedCount();
+    if (failed) throw setAsideError(failed);
   }
 
   /** The detached retrier: retries with backoff until the outbox is empty, for at most an hour. */
