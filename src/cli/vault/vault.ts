@@ -1,7 +1,7 @@
 // The local vault's domain operations: threads, entries, tags, links, search. No CLI code here.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { notFound, VltError } from '../../shared/errors.js';
+import { notFound, usageError, VltError } from '../../shared/errors.js';
 import { parseEntryPlace, type ThreadStatus } from '../../shared/names.js';
 import { matchFor, vocabularyCounter, type AnswerTerm, type OracleSource } from '../../shared/oracle.js';
 import {
@@ -438,7 +438,7 @@ export class Vault {
     }
     const prefix = ref.toLowerCase();
     if (!/^[0-9a-f-]{6,36}$/.test(prefix)) {
-      throw new VltError(
+      throw usageError(
         `'${ref}' is not an entry: give thread/seq (as \`OK:\` prints it), or its id (see \`vlt thread read <thread> --json\`)`,
       );
     }
