@@ -2,7 +2,7 @@
 
 /**
  * What kind of failure it was, for programs (`--json` prints `{"error": {"code", "message"}}`):
- * `usage` (bad usage or input, exit 2), `not_found` (no such thread or entry), `conflict`,
+ * `usage` (bad usage or input, exit 2), `not_found` (no such thread or entry),
  * `unreachable` (the server did not answer), `unauthorized` (no token, or a refused one),
  * `server` (the server refused or sent something invalid), `storage` (the vault's disk or file),
  * `failed` (anything else that failed), `internal` (a bug, exit 70).
@@ -10,7 +10,6 @@
 export type ErrorCode =
   | 'usage'
   | 'not_found'
-  | 'conflict'
   | 'unreachable'
   | 'unauthorized'
   | 'server'
