@@ -8,14 +8,7 @@
  * `failed` (anything else that failed), `internal` (a bug, exit 70).
  */
 export type ErrorCode =
-  | 'usage'
-  | 'not_found'
-  | 'unreachable'
-  | 'unauthorized'
-  | 'server'
-  | 'storage'
-  | 'failed'
-  | 'internal';
+  'usage' | 'not_found' | 'unreachable' | 'unauthorized' | 'server' | 'storage' | 'failed' | 'internal';
 
 export class VltError extends Error {
   override readonly name = 'VltError';
