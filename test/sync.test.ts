@@ -592,9 +592,13 @@ describe('sync', () => {
     ok(vlt(b, ['sync', 'pull']));
     ok(vlt(b, ['thread', 'new', 'ops/notes', 'only on b', '--no-sync']));
     ok(vlt(a, ['thread', 'move', 'notes', 'ops']));
-    ok(vlt(b, ['sync', 'pull']));
     // B keeps both where they were; the clash is in the queue, and B's new entries wait with it.
-    // (B's own ops/notes met the server's when the pull sent it: set aside as a conflict.)
+    // (B's own ops/notes met the server's when the pull sent it: set aside as a conflict, so the
+    // pull could not send everything and says so.)
+    const pulled = vlt(b, ['sync', 'pull']);
+    expect(pulled.code).toBe(1);
+    expect(pulled.stdout).toMatch(/^pulled 0 new entries into 0 threads; /);
+    expect(pulled.stderr).toBe('vlt: 1 entry is set aside as failed: see why with `vlt sync queue`\n');
     const queue = json<{
       changes: { state: string; project: string; serverProject: string; lastError: string }[];
     }>(b, ['sync', 'queue']);
