@@ -81,7 +81,8 @@ export function parseEntryPlace(ref: string): EntryPlace | undefined {
 export function checkLimit(text: string, max: number, flag = '--limit'): number {
   const limit = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw usageError(`${flag} must be a whole number from 1 to ${max}, not '${text}'`);
+    const range = max >= MAX_INT ? '1 or more' : `from 1 to ${max}`;
+    throw usageError(`${flag} must be a whole number ${range}, not '${text}'`);
   }
   return limit;
 }
