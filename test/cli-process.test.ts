@@ -34,7 +34,7 @@ describe('vlt as a process', () => {
     for (const n of [1, 2, 3]) {
       const pushed = vlt(box, ['thread', 'push', 'auth-refactor', `finding ${n}`]);
       ok(pushed);
-      expect(pushed.stdout.split('\n')[0]).toBe(`OK: my-app/auth-refactor/${n}`);
+      expect(pushed.stdout.split('\n')[0]).toBe(`OK: auth-refactor/${n}`);
     }
     const read = readAll('auth-refactor');
     expect(read).toMatchObject({ project: 'my-app', thread: 'auth-refactor', status: 'active' });
@@ -60,9 +60,7 @@ describe('vlt as a process', () => {
     const read = readAll('hot');
     expect(read.entries.map((e) => e.seq)).toEqual(Array.from({ length: 101 }, (_, i) => i));
     expect(new Set(read.entries.map((e) => e.content)).size).toBe(101);
-    const printed = results
-      .map((r) => Number(/^OK: race\/hot\/(\d+)$/m.exec(r.stdout)?.[1]))
-      .sort((a, b) => a - b);
+    const printed = results.map((r) => Number(/^OK: hot\/(\d+)$/m.exec(r.stdout)?.[1])).sort((a, b) => a - b);
     expect(printed).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
@@ -86,7 +84,7 @@ describe('vlt as a process', () => {
       });
       for (const { run, content } of batch) {
         const result = await run.done;
-        const match = /^OK: kill\/victim\/(\d+)$/m.exec(result.stdout);
+        const match = /^OK: victim\/(\d+)$/m.exec(result.stdout);
         if (match) acknowledged.push({ seq: Number(match[1]), content });
         else killedBeforeOk++;
       }
@@ -342,7 +340,7 @@ describe('entries named as printed, short flags, errors as JSON', () => {
     const pushed = vlt(box, ['thread', 'push', 'auth-refactor', 'decided JWT', '--no-sync']);
     ok(pushed);
     const okLine = pushed.stdout.split('\n')[0]!;
-    expect(okLine).toBe('OK: my-app/auth-refactor/1');
+    expect(okLine).toBe('OK: auth-refactor/1');
     const tag = (ref: string, name: string, cwd = box.cwd) =>
       vlt({ ...box, cwd }, ['thread', 'tag', ref, name]);
     expect(tag(okLine.slice('OK: '.length), 'decision').stdout).toBe(

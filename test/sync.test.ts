@@ -55,7 +55,7 @@ describe('sync', () => {
     const created = vlt(box, ['thread', 'new', 'notes', 'first']);
     ok(created);
     expect(created.stdout).toBe('CREATED: app/notes\nsynced\n');
-    expect(vlt(box, ['thread', 'push', 'notes', 'second']).stdout).toBe('OK: app/notes/1\nsynced\n');
+    expect(vlt(box, ['thread', 'push', 'notes', 'second']).stdout).toBe('OK: notes/1\nsynced\n');
     const pushed = json<{ sync: { state: string } }>(box, ['thread', 'push', 'notes', 'third']);
     expect(pushed.sync).toEqual({ state: 'synced' });
     const got = await api(server.url, token).threads.get.query({ projectId: 'app', threadId: 'notes' });
@@ -65,7 +65,7 @@ describe('sync', () => {
 
     delete box.env.VLT_SYNC_TOKEN;
     expect(vlt(box, ['thread', 'push', 'notes', 'no token']).stdout).toBe(
-      `OK: app/notes/3\nqueued: not logged in to ${server.url}: run \`vlt auth login --server ${server.url}\`\n`,
+      `OK: notes/3\nqueued: not logged in to ${server.url}: run \`vlt auth login --server ${server.url}\`\n`,
     );
     const status = json<{ pending: number; server: { problem: string } }>(box, ['sync', 'status']);
     expect(status.pending).toBe(1);
@@ -88,7 +88,7 @@ describe('sync', () => {
       'correct horse battery\n',
     );
     ok(login);
-    expect(vlt(box, ['thread', 'push', 'early', 'after the login']).stdout).toBe('OK: app/early/1\nsynced\n');
+    expect(vlt(box, ['thread', 'push', 'early', 'after the login']).stdout).toBe('OK: early/1\nsynced\n');
     const got = await api(server.url, token).threads.get.query({ projectId: 'app', threadId: 'early' });
     expect(got.entries.map((e) => e.content)).toEqual(['before any login', 'after the login']);
   });
@@ -105,7 +105,7 @@ describe('sync', () => {
     for (let i = 1; i < 12; i++) {
       const pushed = vlt(box, ['thread', 'push', 'outage', `entry ${i}`]);
       expect(pushed.code).toBe(0);
-      expect(pushed.stdout).toMatch(new RegExp(`^OK: app/outage/${i}\\nqueued: server unreachable`));
+      expect(pushed.stdout).toMatch(new RegExp(`^OK: outage/${i}\\nqueued: server unreachable`));
     }
     killRetrier(box.home);
     const down = vlt(box, ['sync', 'retry']);
@@ -175,7 +175,7 @@ describe('sync', () => {
       entries: [{ entryId: uuidv7(), sequenceId: 2, content: 'from b', author: 'b', timestamp: new Date() }],
     });
     expect(vlt(box, ['thread', 'push', 'notes', 'n2']).stdout).toBe(
-      'OK: app/notes/2\nqueued: the server set this entry aside: see `vlt sync queue`\n',
+      'OK: notes/2\nqueued: the server set this entry aside: see `vlt sync queue`\n',
     );
     const setAside = 'vlt: 1 entry is set aside as failed: see why with `vlt sync queue`\n';
     // Nothing pending, but not everything is on the server: retry says so and exits 1.
@@ -292,9 +292,7 @@ describe('sync', () => {
     for (const t of (await admin.tokens.list.query()).tokens) await admin.tokens.revoke.mutate({ id: t.id });
     const refused = vlt(box, ['thread', 'push', 'long', 'after revoke']);
     expect(refused.code).toBe(0);
-    expect(refused.stdout).toBe(
-      'OK: app/long/1\nqueued: the server refused the token: run `vlt auth login`\n',
-    );
+    expect(refused.stdout).toBe('OK: long/1\nqueued: the server refused the token: run `vlt auth login`\n');
     const whoami = vlt(box, ['auth', 'whoami']);
     expect(whoami.code).toBe(1);
     expect(whoami.stderr).toBe('vlt: the server refused the token: run `vlt auth login`\n');
@@ -429,7 +427,7 @@ describe('sync', () => {
     const limited = vlt(box, ['thread', 'push', 'busy', 'entry 3']);
     expect(limited.code).toBe(0);
     expect(limited.stdout).toMatch(
-      /^OK: app\/busy\/3\nqueued: TOO_MANY_REQUESTS: too many pushes: over 3 a minute for this token \(VLT_LIMIT_PUSH_PER_MINUTE\); try again in \d+ s\n$/,
+      /^OK: busy\/3\nqueued: TOO_MANY_REQUESTS: too many pushes: over 3 a minute for this token \(VLT_LIMIT_PUSH_PER_MINUTE\); try again in \d+ s\n$/,
     );
     expect(json<{ pending: number }>(box, ['sync', 'status']).pending).toBe(1);
     // Another token of the same user has its own allowance.
@@ -500,7 +498,7 @@ describe('sync', () => {
     ok(moved);
     expect(moved.stdout).toBe('MOVED: app/notes → ops/notes\nsynced\n');
     expect(await places()).toEqual(['ops/notes']);
-    expect(vlt(a, ['thread', 'push', 'ops/notes', 'n2']).stdout).toBe('OK: ops/notes/2\nsynced\n');
+    expect(vlt(a, ['thread', 'push', 'ops/notes', 'n2']).stdout).toBe('OK: notes/2\nsynced\n');
     expect(await onServer('ops')).toEqual(['n0', 'n1', 'n2']);
     // The other machine's copy moves when it pulls, and it writes on where the thread is now.
     const pulled = vlt(b, ['sync', 'pull']);
@@ -514,7 +512,7 @@ describe('sync', () => {
     ]);
     expect(listed.threads.map((t) => [t.project, t.thread, t.entries])).toEqual([['ops', 'notes', 3]]);
     expect(vlt(b, ['thread', 'read', 'app/notes']).stderr).toMatch(/no thread/);
-    expect(vlt(b, ['thread', 'push', 'ops/notes', 'b3']).stdout).toBe('OK: ops/notes/3\nsynced\n');
+    expect(vlt(b, ['thread', 'push', 'ops/notes', 'b3']).stdout).toBe('OK: notes/3\nsynced\n');
     ok(vlt(a, ['sync', 'pull']));
 
     // Offline: the move waits in the queue and goes first when the server is back.
@@ -550,7 +548,7 @@ describe('sync', () => {
       /^MOVED: infra\/notes → done\/notes\nqueued: CONFLICT: project done already has a thread notes: move or delete one of them first/,
     );
     expect(vlt(a, ['thread', 'push', 'done/notes', 'n5']).stdout).toBe(
-      'OK: done/notes/5\nqueued: the server set this entry aside: see `vlt sync queue`\n',
+      'OK: notes/5\nqueued: the server set this entry aside: see `vlt sync queue`\n',
     );
     const queue = json<{
       items: { state: string; seq: number; lastError: string }[];
@@ -644,7 +642,7 @@ describe('sync', () => {
     );
     expect(await statusOn()).toBe('archived');
     // B has not pulled: its push does not set the status back.
-    expect(vlt(b, ['thread', 'push', 'notes', 'b1']).stdout).toBe('OK: app/notes/1\nsynced\n');
+    expect(vlt(b, ['thread', 'push', 'notes', 'b1']).stdout).toBe('OK: notes/1\nsynced\n');
     expect(await statusOn()).toBe('archived');
     expect((await client.threads.list.query({ status: 'archived' })).threads).toHaveLength(1);
     const pulled = vlt(b, ['sync', 'pull']);

@@ -343,7 +343,7 @@ describe('what a server sends back', () => {
     const push = await vlt(box, box.cwd, ['thread', 'push', 'app/notes', 'second']);
     ok(push);
     expect(push.stdout).toBe(
-      `OK: app/notes/1\nqueued: the server at ${evil.url} sent an invalid sequence 1099511627776: the entries stay queued\n`,
+      `OK: notes/1\nqueued: the server at ${evil.url} sent an invalid sequence 1099511627776: the entries stay queued\n`,
     );
     const queue = await json<{ items: { seq: number; state: string }[] }>(box, box.cwd, ['sync', 'queue']);
     expect(queue.items).toEqual([expect.objectContaining({ seq: 1, state: 'pending' })]);

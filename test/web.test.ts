@@ -110,7 +110,7 @@ describe.skipIf(!available)('web UI', () => {
     expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/moved 1 thread to where the server has them/);
     expect(
       vlt(box, ['thread', 'push', 'platform/auth-refactor', 'Sessions move to JWT in Q3.']).stdout,
-    ).toMatch(/^OK: platform\/auth-refactor\/2\nsynced\n$/);
+    ).toMatch(/^OK: auth-refactor\/2\nsynced\n$/);
     await history(page).getByText('Sessions move to JWT in Q3.').waitFor({ timeout: 5000 });
     // A bad name and a taken place are refused with the server's reason, and the thread stays.
     await page.getByLabel('Move to project').fill('Not A Project');

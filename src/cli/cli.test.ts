@@ -45,7 +45,7 @@ describe('threads', () => {
     expect(created.stdout.split('\n')[0]).toBe('CREATED: app/auth');
     expect(created.stdout.split('\n')[1]).toMatch(/^queued: /);
     const pushed = await run('thread', 'push', 'auth', 'Tried cookies', '--author', 'claude');
-    expect(pushed.stdout).toMatch(/^OK: app\/auth\/1\nqueued: /);
+    expect(pushed.stdout).toMatch(/^OK: auth\/1\nqueued: /);
     await vltInProcess(box, ['thread', 'push', 'app/auth', '-'], 'from stdin\nsecond line');
     const read = JSON.parse((await run('thread', 'read', 'auth', '--all', '--json')).stdout);
     expect(read).toMatchObject({ project: 'app', thread: 'auth', status: 'active' });
@@ -105,11 +105,11 @@ describe('threads', () => {
     }
   });
 
-  it('names entries the way it prints them: OK: project/thread/seq, thread/seq, thread#seq, an id', async () => {
+  it('names entries the way it prints them: OK: thread/seq, project/thread/seq, thread#seq, an id', async () => {
     const pushed = await run('thread', 'new', 'auth-refactor', 'first');
     expect(pushed.stdout.split('\n')[0]).toBe('CREATED: app/auth-refactor');
     const ok = (await run('thread', 'push', 'auth-refactor', 'second')).stdout.split('\n')[0]!;
-    expect(ok).toBe('OK: app/auth-refactor/1');
+    expect(ok).toBe('OK: auth-refactor/1');
     const id = (
       JSON.parse((await run('thread', 'read', 'auth-refactor', '--json')).stdout) as {
         entries: { id: string }[];
@@ -117,7 +117,7 @@ describe('threads', () => {
     ).entries[1]!.id;
     for (const [ref, tag] of [
       [ok.slice('OK: '.length), 'one'],
-      ['auth-refactor/1', 'two'],
+      ['app/auth-refactor/1', 'two'],
       ['auth-refactor#1', 'three'],
       ['app/auth-refactor#1', 'four'],
       [id, 'five'],

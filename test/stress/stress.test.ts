@@ -179,10 +179,10 @@ describe('stress', () => {
     const acknowledged: string[] = ['entry 0'];
     results.forEach((result, i) => {
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(/^OK: swarm\/shared\/\d+\n(synced|queued: .+)\n$/);
+      expect(result.stdout).toMatch(/^OK: shared\/\d+\n(synced|queued: .+)\n$/);
       acknowledged.push(`agent ${i} says hello`);
     });
-    const numbers = results.map((r) => Number(/OK: swarm\/shared\/(\d+)/.exec(r.stdout)![1]));
+    const numbers = results.map((r) => Number(/OK: shared\/(\d+)/.exec(r.stdout)![1]));
     expect(new Set(numbers).size).toBe(100);
     await drain(box);
     await expectConverged([box], current.server.url, token, data, acknowledged);

@@ -10,7 +10,7 @@ export class ThreadPushCommand extends VltCommand {
     category: 'Threads',
     description: 'Append an entry to a thread',
     details: `
-      Writes the entry to the local vault in one transaction and prints \`OK: project/thread/seq\` once it is on
+      Writes the entry to the local vault in one transaction and prints \`OK: thread/seq\` once it is on
       disk; then one line on sync. Use \`-\` as the content to read it from stdin (up to 100,000 bytes).
     `,
     examples: [
@@ -36,6 +36,6 @@ export class ThreadPushCommand extends VltCommand {
       author,
       server: this.queueServer(),
     });
-    await reportWrite(this, written, `OK: ${written.project}/${written.thread}/${written.seq}`);
+    await reportWrite(this, written, `OK: ${written.thread}/${written.seq}`);
   }
 }
