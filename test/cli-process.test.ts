@@ -331,3 +331,129 @@ describe('a token typed on a terminal', () => {
     );
   });
 });
+
+describe('entries named as printed, short flags, errors as JSON', () => {
+  it('takes an entry as OK: names it, or by id; reads the last N; -a, -p and -n', () => {
+    ok(vlt(box, ['init', '-p', 'my-app']));
+    ok(vlt(box, ['thread', 'new', 'auth-refactor', 'goal: JWT', '--no-sync']));
+    ok(vlt(box, ['thread', 'new', 'infra', 'secrets live in vault', '--no-sync']));
+    const pushed = vlt(box, ['thread', 'push', 'auth-refactor', 'decided JWT', '--no-sync']);
+    ok(pushed);
+    const okLine = pushed.stdout.split('\n')[0]!;
+    expect(okLine).toBe('OK: auth-refactor/1');
+    const tag = (ref: string, name: string, cwd = box.cwd) =>
+      vlt({ ...box, cwd }, ['thread', 'tag', ref, name]);
+    expect(tag(okLine.slice('OK: '.length), 'decision').stdout).toBe(
+      'TAGGED: my-app/auth-refactor/1 #decision\n',
+    );
+    expect(tag('auth-refactor/1', 'jwt').stdout).toBe('TAGGED: my-app/auth-refactor/1 #jwt\n');
+    expect(tag('auth-refactor#1', 'jwt').stdout).toBe('already tagged: my-app/auth-refactor/1 #jwt\n');
+    const id = readAll('auth-refactor').entries[1]!.id;
+    expect(tag(id.slice(0, 30), 'by-prefix').stdout).toBe('TAGGED: my-app/auth-refactor/1 #by-prefix\n');
+    expect(vlt(box, ['thread', 'link', 'auth-refactor/1', 'infra', '--note', 'keys']).stdout).toBe(
+      'LINKED: my-app/auth-refactor/1 → my-app/infra\n',
+    );
+    // Outside the project, the full name works and the short one says what to write.
+    const outside = box.base;
+    expect(tag('my-app/auth-refactor/1', 'outside', outside).stdout).toBe(
+      'TAGGED: my-app/auth-refactor/1 #outside\n',
+    );
+    const noProject = tag('auth-refactor/1', 'x', outside);
+    expect(isOneLineError(noProject)).toBe(true);
+    expect(noProject.stderr).toBe(
+      "vlt: no project for 'auth-refactor/1': write it as project/thread/seq, or run `vlt init`\n",
+    );
+    const read = JSON.parse(vlt(box, ['thread', 'read', 'auth-refactor', '-a', '--json']).stdout) as {
+      entries: { seq: number; tags: string[] }[];
+    };
+    expect(read.entries.map((e) => [e.seq, [...e.tags].sort()])).toEqual([
+      [0, []],
+      [1, ['by-prefix', 'decision', 'jwt', 'outside']],
+    ]);
+    for (const [ref, code, line] of [
+      ['auth-refactor/7', 1, 'vlt: no entry auth-refactor/7: the thread has entries 0 to 1\n'],
+      ['auth-refactor/x', 2, /^vlt: 'auth-refactor\/x' is not an entry: give thread\/seq/],
+      ['nope/1', 1, /^vlt: no thread 'my-app\/nope'/],
+    ] as const) {
+      const refused = tag(ref, 'x');
+      expect(isOneLineError(refused), ref).toBe(true);
+      expect(refused.code, ref).toBe(code);
+      if (typeof line === 'string') expect(refused.stderr).toBe(line);
+      else expect(refused.stderr).toMatch(line);
+    }
+
+    // The last N with --limit or -n (the default stays 5), everything with -a, a project with -p.
+    for (let i = 2; i < 9; i++) ok(vlt(box, ['thread', 'push', 'auth-refactor', `entry ${i}`, '--no-sync']));
+    const seqs = (args: string[], cwd = box.cwd) => {
+      const result = vlt({ ...box, cwd }, ['thread', 'read', ...args, '--json']);
+      ok(result);
+      return (JSON.parse(result.stdout) as { entries: { seq: number }[] }).entries.map((e) => e.seq);
+    };
+    expect(seqs(['auth-refactor'])).toEqual([4, 5, 6, 7, 8]);
+    expect(seqs(['auth-refactor', '--limit', '2'])).toEqual([7, 8]);
+    expect(seqs(['auth-refactor', '-n', '12'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(seqs(['auth-refactor', '-a'])).toHaveLength(9);
+    expect(seqs(['auth-refactor', '-p', 'my-app', '-n', '1'], outside)).toEqual([8]);
+    const human = vlt(box, ['thread', 'read', 'auth-refactor', '-n', '8']);
+    expect(human.code).toBe(0);
+    expect(
+      human.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(human.stderr).toBe('(1 earlier entry: --all shows them)\n');
+    expect(vlt(box, ['thread', 'list', '-a', '--json']).stdout).toContain('"infra"');
+    for (const bad of [
+      ['-n', '0'],
+      ['-n', 'two'],
+      ['-n', '-3'],
+      ['-n', '2', '-a'],
+    ]) {
+      const refused = vlt(box, ['thread', 'read', 'auth-refactor', ...bad]);
+      expect(isOneLineError(refused), bad.join(' ')).toBe(true);
+      expect(refused.code, bad.join(' ')).toBe(2);
+    }
+  });
+
+  it('with --json, every failure is also {"error": {code, message}} on stdout, and the same one line on stderr', () => {
+    ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(box, ['thread', 'new', 'notes', 'first', '--no-sync']));
+    const cases: [string[], number, string][] = [
+      [['thread', 'read', 'nope'], 1, 'not_found'],
+      [['thread', 'tag', 'notes/9', 'x'], 1, 'not_found'],
+      [['thread', 'push', 'nope', 'text'], 1, 'not_found'],
+      [['thread', 'read', 'notes', '-n', '0'], 2, 'usage'],
+      [['thread', 'tag', 'notes/0', 'Not A Tag!'], 2, 'usage'],
+      [['thread', 'seek', 'x', '--limit', '101'], 2, 'usage'],
+      [['thread', 'push'], 2, 'usage'],
+      [['thread', 'read', 'notes', '--bogus'], 2, 'usage'],
+      [['frobnicate'], 2, 'usage'],
+      [['config', 'get', 'no.such.key'], 2, 'usage'],
+      [['sync', 'pull'], 1, 'unauthorized'],
+      [['auth', 'whoami'], 1, 'unauthorized'],
+    ];
+    for (const [args, exit, code] of cases) {
+      const what = args.join(' ');
+      const result = vlt(box, [...args, '--json']);
+      expect(result.code, what).toBe(exit);
+      const document = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+      expect(Object.keys(document), what).toEqual(['error']);
+      expect(document.error.code, what).toBe(code);
+      expect(result.stderr, what).toBe(`vlt: ${document.error.message}\n`);
+      // Without --json, the same line and nothing on stdout.
+      const plain = vlt(box, args);
+      expect([plain.code, plain.stdout, plain.stderr], what).toEqual([exit, '', result.stderr]);
+    }
+    // Broken storage too.
+    writeFileSync(join(box.home, 'vault.db'), 'not a database at all, just text');
+    const broken = vlt(box, ['thread', 'list', '--json']);
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout)).toEqual({
+      error: { code: 'storage', message: expect.stringMatching(/is not a vlt vault/) },
+    });
+    expect(broken.stderr).toBe(
+      `vlt: ${(JSON.parse(broken.stdout) as { error: { message: string } }).error.message}\n`,
+    );
+  });
+});

@@ -50,7 +50,7 @@ describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
     const two = machine(b.url, token);
     for (const box of [one, two]) expect(vlt(box, ['init', '--project', 'app']).code).toBe(0);
     expect(vlt(one, ['thread', 'new', 'shared', 'one 0']).stdout).toBe('CREATED: app/shared\nsynced\n');
-    expect(vlt(two, ['sync', 'pull']).stdout).toMatch(/^pulled 1 new entries into 1 threads; sent 0\n$/);
+    expect(vlt(two, ['sync', 'pull']).stdout).toMatch(/^pulled 1 new entry into 1 thread; sent 0\n$/);
 
     // Both push to the same thread at once, each through its own instance.
     const pushes = (box: Sandbox, name: string) =>

@@ -256,6 +256,17 @@ describe('the pull against the real router', () => {
     expect(await onServer(w, 'shared')).toEqual(contents(one.db));
   });
 
+  it('counts the threads that got new entries, not those whose own entries came back', async () => {
+    const w = await world();
+    const one = machine();
+    const two = machine();
+    write(one.db, 'mine', ['m0', 'm1']);
+    write(two.db, 'theirs', ['t0']);
+    await sync(one.db, w.url, w.api);
+    await sync(two.db, w.url, w.api);
+    expect(await pullFromServer(one.db, w.api, w.url)).toMatchObject({ received: 3, added: 1, threads: 1 });
+  });
+
   it('follows moves and statuses made elsewhere, and leaves a clash for the user', async () => {
     const w = await world();
     const one = machine();

@@ -118,7 +118,7 @@ describe('sync', () => {
     killRetrier(box.home);
     const retry = vlt(box, ['sync', 'retry']);
     ok(retry);
-    expect(retry.stdout).toMatch(/^sent 12 entries from 1 threads in [\d.]+ s; 0 still queued\n$/);
+    expect(retry.stdout).toMatch(/^sent 12 entries from 1 thread in [\d.]+ s; 0 still queued\n$/);
     const got = await api(again.url, token).threads.get.query({ projectId: 'app', threadId: 'outage' });
     expect(got.entries.map((e) => [e.sequenceId, e.content])).toEqual(
       Array.from({ length: 12 }, (_, i) => [i, `entry ${i}`]),
@@ -130,6 +130,79 @@ describe('sync', () => {
     expect(status.pending).toBe(0);
     expect(status.threads).toEqual([expect.objectContaining({ localSeq: 11, serverSeq: 11 })]);
     expect(vlt(box, ['sync', 'retry']).stdout).toBe('Nothing to send.\n');
+  });
+
+  it('counts in words, LOCAL is the entry count, and sync commands exit 1 while the server refuses an entry', async () => {
+    const { server, token } = await world();
+    const box = syncMachine(server.url, token, cleanups, { retrier: false });
+    ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(box, ['thread', 'new', 'notes', 'n0']));
+    ok(vlt(box, ['thread', 'push', 'notes', 'n1']));
+    ok(vlt(box, ['thread', 'new', 'later', 'l0', '--no-sync']));
+    // LOCAL and SERVER count entries, as `thread list` does; a thread the server lacks has 0 there, not -1.
+    const status = vlt(box, ['sync', 'status']);
+    ok(status);
+    expect(status.stdout).toMatch(/^app\/later +1 +0 +1 +0$/m);
+    expect(status.stdout).toMatch(/^app\/notes +2 +2 +0 +0$/m);
+    expect(status.stdout).not.toContain('-1');
+    const listed = json<{ threads: { thread: string; entries: number }[] }>(box, ['thread', 'list']);
+    expect(listed.threads.map((t) => [t.thread, t.entries])).toEqual([
+      ['later', 1],
+      ['notes', 2],
+    ]);
+    const statusJson = json<{
+      threads: {
+        thread: string;
+        localSeq: number;
+        serverSeq: number;
+        entries: number;
+        serverEntries: number;
+      }[];
+    }>(box, ['sync', 'status']);
+    expect(statusJson.threads).toEqual([
+      expect.objectContaining({ thread: 'later', localSeq: 0, serverSeq: -1, entries: 1, serverEntries: 0 }),
+      expect.objectContaining({ thread: 'notes', localSeq: 1, serverSeq: 1, entries: 2, serverEntries: 2 }),
+    ]);
+    const sent = vlt(box, ['sync', 'retry']);
+    ok(sent);
+    expect(sent.stdout).toMatch(/^sent 1 entry from 1 thread in [\d.]+ s; 0 still queued\n$/);
+
+    // Another machine took entry 2 of notes first: this one's entry 2 is set aside.
+    await api(server.url, token).threads.push.mutate({
+      projectId: 'app',
+      threadId: 'notes',
+      createdAt: new Date(),
+      entries: [{ entryId: uuidv7(), sequenceId: 2, content: 'from b', author: 'b', timestamp: new Date() }],
+    });
+    expect(vlt(box, ['thread', 'push', 'notes', 'n2']).stdout).toBe(
+      'OK: notes/2\nqueued: the server set this entry aside: see `vlt sync queue`\n',
+    );
+    const setAside = 'vlt: 1 entry is set aside as failed: see why with `vlt sync queue`\n';
+    // Nothing pending, but not everything is on the server: retry says so and exits 1.
+    const retried = vlt(box, ['sync', 'retry']);
+    expect([retried.code, retried.stdout, retried.stderr]).toEqual([1, 'Nothing to send.\n', setAside]);
+    const retriedJson = vlt(box, ['sync', 'retry', '--json']);
+    expect(retriedJson.code).toBe(1);
+    expect(JSON.parse(retriedJson.stdout)).toMatchObject({
+      sent: 0,
+      remaining: 0,
+      error: { code: 'server', message: setAside.slice('vlt: '.length, -1) },
+    });
+    // sync thread tries it again, meets the conflict again, and says so the same way.
+    const again = vlt(box, ['sync', 'thread', 'notes']);
+    expect([again.code, again.stdout, again.stderr]).toEqual([
+      1,
+      'app/notes: sent 0, 0 already there, 1 failed\n',
+      setAside,
+    ]);
+    // A pull brings the other entry and renumbers this one after it; then everything is sent.
+    const pulled = vlt(box, ['sync', 'pull']);
+    ok(pulled);
+    expect(pulled.stdout).toBe(
+      'pulled 1 new entry into 1 thread; renumbered 1 local entry after them; sent 1\n',
+    );
+    ok(vlt(box, ['sync', 'retry']));
+    expect(vlt(box, ['sync', 'status']).stdout).toMatch(/^app\/notes +4 +4 +0 +0$/m);
   });
 
   it('with VLT_NO_RETRIER=1, no message says a background retrier keeps trying', async () => {
@@ -247,21 +320,32 @@ describe('sync', () => {
     ok(vlt(a, ['thread', 'push', 'shared', 'a1']));
     const firstPull = vlt(b, ['sync', 'pull']);
     ok(firstPull);
-    expect(firstPull.stdout).toMatch(/^pulled 2 new entries into 1 threads; sent 0\n$/);
+    expect(firstPull.stdout).toMatch(/^pulled 2 new entries into 1 thread; sent 0\n$/);
     // Both write while apart: A offline, B online.
     ok(vlt(a, ['thread', 'push', 'shared', 'a2', '--no-sync']));
     ok(vlt(a, ['thread', 'push', 'shared', 'a3', '--no-sync']));
     ok(vlt(b, ['thread', 'push', 'shared', 'b2']));
     ok(vlt(b, ['thread', 'push', 'shared', 'b3']));
     // A's sync meets the conflict, sets the entry aside, and a pull resolves it.
-    const conflicted = json<{ failed: number }>(a, ['sync', 'retry']);
-    expect(conflicted.failed).toBeGreaterThan(0);
+    // It could not send everything: exit 1, and with --json one document that says why.
+    const conflicted = vlt(a, ['sync', 'retry', '--json']);
+    expect(conflicted.code).toBe(1);
+    const setAside = JSON.parse(conflicted.stdout) as {
+      failed: number;
+      error: { code: string; message: string };
+    };
+    expect(setAside.failed).toBeGreaterThan(0);
+    expect(setAside.error).toEqual({
+      code: 'server',
+      message: `${setAside.failed} ${setAside.failed === 1 ? 'entry is' : 'entries are'} set aside as failed: see why with \`vlt sync queue\``,
+    });
+    expect(conflicted.stderr).toBe(`vlt: ${setAside.error.message}\n`);
     const queue = json<{ items: { state: string; lastError: string }[] }>(a, ['sync', 'queue']);
     expect(queue.items.some((i) => i.state === 'failed' && /^CONFLICT/.test(i.lastError))).toBe(true);
     const resolved = vlt(a, ['sync', 'pull']);
     ok(resolved);
     expect(resolved.stdout).toMatch(
-      /pulled 2 new entries into 1 threads; renumbered 2 local entries after them; sent 2/,
+      /pulled 2 new entries into 1 thread; renumbered 2 local entries after them; sent 2/,
     );
     ok(vlt(b, ['sync', 'pull']));
 
@@ -419,7 +503,7 @@ describe('sync', () => {
     // The other machine's copy moves when it pulls, and it writes on where the thread is now.
     const pulled = vlt(b, ['sync', 'pull']);
     ok(pulled);
-    expect(pulled.stdout).toMatch(/moved 1 threads as they were moved on the server/);
+    expect(pulled.stdout).toMatch(/moved 1 thread to where the server has them/);
     const listed = json<{ threads: { project: string; thread: string; entries: number }[] }>(b, [
       'thread',
       'list',
@@ -450,7 +534,7 @@ describe('sync', () => {
     const retried = vlt(a, ['sync', 'retry']);
     ok(retried);
     expect(retried.stdout).toMatch(
-      /^sent 1 entries from 1 threads in [\d.]+ s; moved 1 threads on the server; 0 still queued\n$/,
+      /^sent 1 entry from 1 thread in [\d.]+ s; moved 1 thread on the server; 0 still queued\n$/,
     );
     expect(await places()).toEqual(['infra/notes']);
     expect(await onServer('infra')).toEqual(['n0', 'n1', 'n2', 'b3', 'n4']);
@@ -506,9 +590,13 @@ describe('sync', () => {
     ok(vlt(b, ['sync', 'pull']));
     ok(vlt(b, ['thread', 'new', 'ops/notes', 'only on b', '--no-sync']));
     ok(vlt(a, ['thread', 'move', 'notes', 'ops']));
-    ok(vlt(b, ['sync', 'pull']));
     // B keeps both where they were; the clash is in the queue, and B's new entries wait with it.
-    // (B's own ops/notes met the server's when the pull sent it: set aside as a conflict.)
+    // (B's own ops/notes met the server's when the pull sent it: set aside as a conflict, so the
+    // pull could not send everything and says so.)
+    const pulled = vlt(b, ['sync', 'pull']);
+    expect(pulled.code).toBe(1);
+    expect(pulled.stdout).toMatch(/^pulled 0 new entries into 0 threads; /);
+    expect(pulled.stderr).toBe('vlt: 1 entry is set aside as failed: see why with `vlt sync queue`\n');
     const queue = json<{
       changes: { state: string; project: string; serverProject: string; lastError: string }[];
     }>(b, ['sync', 'queue']);
@@ -559,7 +647,7 @@ describe('sync', () => {
     expect((await client.threads.list.query({ status: 'archived' })).threads).toHaveLength(1);
     const pulled = vlt(b, ['sync', 'pull']);
     ok(pulled);
-    expect(pulled.stdout).toMatch(/set the status of 1 threads as on the server/);
+    expect(pulled.stdout).toMatch(/set the status of 1 thread as on the server/);
     expect(statusIn(b)).toBe('archived');
 
     // Offline: the change waits in the queue and goes with the next sync.
@@ -584,7 +672,7 @@ describe('sync', () => {
     cleanups.push(() => back.stop());
     const retried = vlt(b, ['sync', 'retry']);
     ok(retried);
-    expect(retried.stdout).toMatch(/set the status of 1 threads on the server; 0 still queued/);
+    expect(retried.stdout).toMatch(/set the status of 1 thread on the server; 0 still queued/);
     expect(await statusOn(back.url)).toBe('blocked');
     ok(vlt(a, ['sync', 'pull']));
     expect(statusIn(a)).toBe('blocked');

@@ -134,7 +134,7 @@ describe('a server named by a project file', () => {
     // The queue goes where it was written, with that server's token: the home entry to the real server.
     const retried = await vlt(box, checkout, ['sync', 'retry']);
     ok(retried);
-    expect(retried.stdout).toMatch(/^sent 1 entries from 1 threads/);
+    expect(retried.stdout).toMatch(/^sent 1 entry from 1 thread/);
     const onReal = await apiFor(real.url, token).threads.get.query({ projectId: 'home', threadId: 'notes' });
     expect(onReal.entries.map((e) => e.content)).toEqual(['synced entry', 'pending entry']);
     // A pull from the checkout's server needs a login there: nothing moves, nothing is archived.
@@ -333,7 +333,7 @@ describe('what a server sends back', () => {
     });
     const good = await vlt(box, box.cwd, ['sync', 'pull']);
     ok(good);
-    expect(good.stdout).toMatch(/^pulled 1 new entries into 1 threads; moved 1 threads/);
+    expect(good.stdout).toMatch(/^pulled 1 new entry into 1 thread; moved 1 thread/);
   });
 
   it('keeps an entry queued when the answer to its push is invalid, and shows no server text raw', async () => {
@@ -352,7 +352,8 @@ describe('what a server sends back', () => {
     const hostile = 'bad\u001b]0;pwned\u0007\u001b]52;c;cm0gLXJmIH4=\u0007\rOK: all synced\u202e';
     evil.answer('threads.push', { error: { code: 'BAD_REQUEST', message: hostile } });
     const refused = await vlt(box, box.cwd, ['sync', 'retry']);
-    expect(refused.code).toBe(0);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe('vlt: 1 entry is set aside as failed: see why with `vlt sync queue`\n');
     const listed = await vlt(box, box.cwd, ['sync', 'queue']);
     ok(listed);
     expect(listed.stdout).not.toMatch(RAW_CONTROLS);

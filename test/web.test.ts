@@ -95,7 +95,7 @@ describe.skipIf(!available)('web UI', () => {
     // Archived here, archived in the CLI's vault after a pull.
     await page.getByLabel('Status').selectOption('archived');
     await page.locator('h1 .badge.archived').waitFor();
-    expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/set the status of 1 threads as on the server/);
+    expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/set the status of 1 thread as on the server/);
     const listed = JSON.parse(vlt(box, ['thread', 'list', '--json']).stdout) as {
       threads: { status: string }[];
     };
@@ -107,7 +107,7 @@ describe.skipIf(!available)('web UI', () => {
     await history(page).getByText('Refresh tokens live 90 days.').waitFor();
     expect(await page.getByLabel('Move to project').inputValue()).toBe('');
     await shot(page, '04b-thread-moved');
-    expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/moved 1 threads as they were moved on the server/);
+    expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/moved 1 thread to where the server has them/);
     expect(
       vlt(box, ['thread', 'push', 'platform/auth-refactor', 'Sessions move to JWT in Q3.']).stdout,
     ).toMatch(/^OK: auth-refactor\/2\nsynced\n$/);

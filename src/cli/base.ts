@@ -34,6 +34,8 @@ export abstract class VltCommand extends Command<VltContext> {
   json = Option.Boolean('--json', false, { description: 'Print one JSON document on stdout' });
 
   private db: Sqlite | undefined;
+  /** The document `printJson` was given, written when the command ends (with its error, if any). */
+  private jsonDocument: unknown = undefined;
   private projectFile: ProjectFile | undefined | null = null;
   private userConfig: UserConfig | undefined;
 
@@ -41,9 +43,18 @@ export abstract class VltCommand extends Command<VltContext> {
 
   async execute(): Promise<number> {
     try {
-      return (await this.run()) ?? 0;
+      const code = (await this.run()) ?? 0;
+      this.flushJson();
+      return code;
     } catch (error) {
-      return reportError(this.context, storageError(vaultPath(this.context.env), error));
+      // A command that printed its result and then failed (a sync that set entries aside, say)
+      // still prints one document: its result with `error` added.
+      return reportError(
+        this.context,
+        storageError(vaultPath(this.context.env), error),
+        this.json,
+        this.flushJson(true),
+      );
     } finally {
       this.db?.close();
     }
@@ -170,8 +181,21 @@ export abstract class VltCommand extends Command<VltContext> {
     this.context.stdout.write(`${line}\n`);
   }
 
+  /** The command's one JSON document; written when it ends, so that a later error joins it. */
   printJson(document: unknown): void {
+    this.jsonDocument = document;
+  }
+
+  /** Writes the document kept by `printJson`; when `failing`, returns it for the error to join instead. */
+  private flushJson(failing = false): Record<string, unknown> | undefined {
+    const document = this.jsonDocument;
+    this.jsonDocument = undefined;
+    if (document === undefined) return undefined;
+    if (failing && typeof document === 'object' && document !== null && !Array.isArray(document)) {
+      return document as Record<string, unknown>;
+    }
     this.context.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return undefined;
   }
 
   /** One line on stderr, made safe for a terminal. */
@@ -209,16 +233,27 @@ export abstract class VltCommand extends Command<VltContext> {
   }
 }
 
-export function reportError(context: Pick<BaseContext, 'stderr' | 'env'>, error: unknown): number {
-  if (error instanceof VltError) {
-    context.stderr.write(`vlt: ${terminalText(error.message)}\n`);
-    return error.exitCode;
+/**
+ * One line on stderr for a failure, and with `--json` the same as `{"error": {"code", "message"}}`
+ * on stdout (the message as it is; the line is made safe for a terminal), joined to `document`
+ * when the command had a result to print. Returns the exit status.
+ */
+export function reportError(
+  context: Pick<BaseContext, 'stdout' | 'stderr' | 'env'>,
+  error: unknown,
+  json = false,
+  document?: Record<string, unknown>,
+): number {
+  const internal = !(error instanceof VltError);
+  const message = internal
+    ? `internal error: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''} (please report it; VLT_DEBUG=1 shows details)`
+    : error.message;
+  if (json) {
+    const code = internal ? 'internal' : error.code;
+    context.stdout.write(`${JSON.stringify({ ...document, error: { code, message } }, null, 2)}\n`);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  context.stderr.write(
-    `vlt: internal error: ${terminalText(message.split('\n')[0] ?? '')} (please report it; VLT_DEBUG=1 shows details)\n`,
-  );
-  if (context.env.VLT_DEBUG && error instanceof Error && error.stack)
+  context.stderr.write(`vlt: ${terminalText(message)}\n`);
+  if (internal && context.env.VLT_DEBUG && error instanceof Error && error.stack)
     context.stderr.write(`${error.stack}\n`);
-  return 70;
+  return internal ? 70 : error.exitCode;
 }

@@ -78,6 +78,80 @@ describe('threads', () => {
     expect(status.stdout).toContain('sync: local #7, never synced (8 pending)');
   });
 
+  it('reads the last N with --limit or -n, everything with -a, another project with -p', async () => {
+    await run('thread', 'new', 'log', 'entry 0');
+    for (let i = 1; i < 8; i++) await run('thread', 'push', 'log', `entry ${i}`);
+    await run('thread', 'new', 'other/elsewhere', 'over there');
+    const seqs = async (...args: string[]) =>
+      (
+        JSON.parse((await run('thread', 'read', ...args, '--json')).stdout) as { entries: { seq: number }[] }
+      ).entries.map((e) => e.seq);
+    expect(await seqs('log', '--limit', '2')).toEqual([6, 7]);
+    expect(await seqs('log', '-n', '3')).toEqual([5, 6, 7]);
+    expect(await seqs('log', '-a')).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(await seqs('elsewhere', '-p', 'other')).toEqual([0]);
+    const one = await run('thread', 'read', 'log', '-n', '1');
+    expect(one.stderr).toBe('(7 earlier entries: --all shows them)\n');
+    const last = await run('thread', 'read', 'log', '-n', '7');
+    expect(last.stderr).toBe('(1 earlier entry: --all shows them)\n');
+    for (const bad of [
+      ['-n', '0'],
+      ['-n', 'x'],
+      ['-n', '2', '--all'],
+    ]) {
+      const refused = await run('thread', 'read', 'log', ...bad);
+      expect(isOneLineError(refused), bad.join(' ')).toBe(true);
+      expect(refused.code).toBe(2);
+    }
+  });
+
+  it('names entries the way it prints them: OK: thread/seq, project/thread/seq, thread#seq, an id', async () => {
+    const pushed = await run('thread', 'new', 'auth-refactor', 'first');
+    expect(pushed.stdout.split('\n')[0]).toBe('CREATED: app/auth-refactor');
+    const ok = (await run('thread', 'push', 'auth-refactor', 'second')).stdout.split('\n')[0]!;
+    expect(ok).toBe('OK: auth-refactor/1');
+    const id = (
+      JSON.parse((await run('thread', 'read', 'auth-refactor', '--json')).stdout) as {
+        entries: { id: string }[];
+      }
+    ).entries[1]!.id;
+    for (const [ref, tag] of [
+      [ok.slice('OK: '.length), 'one'],
+      ['app/auth-refactor/1', 'two'],
+      ['auth-refactor#1', 'three'],
+      ['app/auth-refactor#1', 'four'],
+      [id, 'five'],
+      [id.slice(0, 30), 'six'],
+    ] as const) {
+      const tagged = await run('thread', 'tag', ref, tag);
+      expect(tagged.stdout, ref).toBe(`TAGGED: app/auth-refactor/1 #${tag}\n`);
+    }
+    const missing = await run('thread', 'tag', 'auth-refactor/9', 'x');
+    expect(isOneLineError(missing)).toBe(true);
+    expect(missing.stderr).toBe('vlt: no entry auth-refactor/9: the thread has entries 0 to 1\n');
+  });
+
+  it('with --json, an error is also a JSON object on stdout', async () => {
+    const missing = await run('thread', 'read', 'nope', '--json');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toEqual({
+      error: { code: 'not_found', message: expect.stringMatching(/^no thread 'app\/nope'/) },
+    });
+    expect(missing.stderr).toBe(`vlt: ${JSON.parse(missing.stdout).error.message}\n`);
+    const usage = await run('thread', 'seek', 'x', '--limit', '0', '--json');
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout).error.code).toBe('usage');
+    const parse = await run('thread', 'read', '--json', '--bogus');
+    expect(parse.code).toBe(2);
+    expect(JSON.parse(parse.stdout).error).toEqual({
+      code: 'usage',
+      message: expect.stringContaining('--help'),
+    });
+    expect(parse.stderr.split('\n')).toHaveLength(2);
+    // Without --json, stdout stays empty.
+    expect((await run('thread', 'read', 'nope')).stdout).toBe('');
+  });
+
   it('lists threads with counts, status and sync state', async () => {
     await run('thread', 'new', 'auth', 'one');
     await run('thread', 'push', 'auth', 'two');
@@ -130,10 +204,10 @@ describe('threads', () => {
   it('tags, links, moves and sets status', async () => {
     await run('thread', 'new', 'auth', 'decided JWT');
     await run('thread', 'new', 'infra', 'secrets live in vault');
-    expect((await run('thread', 'tag', 'auth#0', 'Decision')).stdout).toBe('TAGGED: app/auth#0 #decision\n');
+    expect((await run('thread', 'tag', 'auth#0', 'Decision')).stdout).toBe('TAGGED: app/auth/0 #decision\n');
     expect((await run('thread', 'tag', 'auth#0', 'decision')).stdout).toContain('already tagged');
     expect((await run('thread', 'link', 'auth#0', 'infra', '--note', 'keys')).stdout).toBe(
-      'LINKED: app/auth#0 → app/infra\n',
+      'LINKED: app/auth/0 → app/infra\n',
     );
     expect((await run('thread', 'move', 'infra', 'ops')).stdout).toBe(
       `MOVED: app/infra → ops/infra\nqueued: ${NOT_LOGGED_IN}\n`,
@@ -369,9 +443,9 @@ describe('usage errors', () => {
     const pushHelp = await run('thread', 'push', '--help');
     expect(pushHelp.stdout).toContain('--no-sync');
     // Options that take a value name it, in the list and in each command's options.
-    expect(help.stdout).toContain('vlt init [--json] [--project <project>] [--name <name>]');
+    expect(help.stdout).toContain('vlt init [--json] [-p,--project <project>] [--name <name>]');
     const seekHelp = (await run('thread', 'seek', '--help')).stdout;
-    expect(seekHelp).toMatch(/^ {2}--project <project> {4}Only this project$/m);
+    expect(seekHelp).toMatch(/^ {2}-p,--project <project> {4}Only this project$/m);
     for (const text of [help.stdout, seekHelp, pushHelp.stdout]) expect(text).not.toContain('#0');
   });
 });

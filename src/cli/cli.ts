@@ -1,7 +1,7 @@
 // The `vlt` command line: every command registered, parse errors as one line on stderr.
 import { Builtins, Cli } from 'clipanion';
-import type { VltContext } from './base.js';
-import { terminalText } from './output.js';
+import { reportError, type VltContext } from './base.js';
+import { usageError } from '../shared/errors.js';
 import { AuthLoginCommand } from './commands/auth/login.js';
 import { AuthLogoutCommand } from './commands/auth/logout.js';
 import { AuthWhoamiCommand } from './commands/auth/whoami.js';
@@ -108,28 +108,27 @@ export async function runCli(args: string[], context: VltContext): Promise<numbe
     command = cli.process(args, context);
   } catch (error) {
     // Clipanion's own report is several lines on stdout; ours is one on stderr, made safe for a
-    // terminal (it quotes what was typed).
+    // terminal (it quotes what was typed), and with --json the same as a JSON error on stdout.
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-    const words = args.filter((a) => !a.startsWith('-')).map((word) => terminalText(word));
+    const words = args.filter((a) => !a.startsWith('-'));
+    let message: string;
     if (first.startsWith('Command not found')) {
       // A group's name (`vlt thread`) or a typo in its command: say which commands it has.
       const group = words[0];
       const inGroup = COMMANDS.flatMap((c) => c.paths ?? []).filter((p) => p.length === 2 && p[0] === group);
       const names = inGroup.map((p) => p[1]).join(', ');
       if (inGroup.length > 0 && words.length === 1) {
-        context.stderr.write(`vlt: '${group}' needs a command: ${names} (see \`vlt --help\`)\n`);
+        message = `'${group}' needs a command: ${names} (see \`vlt --help\`)`;
       } else if (inGroup.length > 0) {
-        context.stderr.write(
-          `vlt: unknown command '${words.slice(0, 2).join(' ')}': the ${group} commands are ${names} (see \`vlt --help\`)\n`,
-        );
+        message = `unknown command '${words.slice(0, 2).join(' ')}': the ${group} commands are ${names} (see \`vlt --help\`)`;
       } else {
-        context.stderr.write(`vlt: unknown command '${words.slice(0, 2).join(' ')}': see \`vlt --help\`\n`);
+        message = `unknown command '${words.slice(0, 2).join(' ')}': see \`vlt --help\``;
       }
     } else {
-      const message = terminalText(first.replace(/[.:]+$/, '').replace(/^./, (c) => c.toLowerCase()));
-      context.stderr.write(`vlt: ${message}: see \`vlt ${words.slice(0, 2).join(' ')} --help\`\n`);
+      const said = first.replace(/[.:]+$/, '').replace(/^./, (c) => c.toLowerCase());
+      message = `${said}: see \`vlt ${words.slice(0, 2).join(' ')} --help\``;
     }
-    return 2;
+    return reportError(context, usageError(message), args.includes('--json'));
   }
   return cli.run(command, context);
 }

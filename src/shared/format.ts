@@ -22,3 +22,8 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
   if (days < 30) return `${days} day${days === 1 ? '' : 's'} ago`;
   return formatLocalTime(iso).slice(0, 10);
 }
+
+/** `1 entry`, `2 entries`, `0 threads`: a count with its noun. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkLimit,
+  parseEntryPlace,
   checkAuthor,
   checkContent,
   checkProjectId,
@@ -7,6 +9,7 @@ import {
   checkTag,
   checkThreadId,
   MAX_CONTENT_BYTES,
+  MAX_INT,
   parseThreadRef,
   slugify,
   utf8Length,
@@ -66,5 +69,44 @@ describe('content', () => {
     expect(() => checkContent('é'.repeat(MAX_CONTENT_BYTES / 2) + 'x')).toThrow(
       /100001 bytes, over the limit/,
     );
+  });
+});
+
+describe('entry places and limits', () => {
+  it('reads an entry as the CLI prints it, and nothing else', () => {
+    expect(parseEntryPlace('auth-refactor/3')).toEqual({
+      project: undefined,
+      thread: 'auth-refactor',
+      seq: 3,
+    });
+    expect(parseEntryPlace('my-app/auth-refactor/3')).toEqual({
+      project: 'my-app',
+      thread: 'auth-refactor',
+      seq: 3,
+    });
+    expect(parseEntryPlace('my-app/auth-refactor#0')).toEqual({
+      project: 'my-app',
+      thread: 'auth-refactor',
+      seq: 0,
+    });
+    for (const ref of [
+      'auth-refactor',
+      'a/b/c/1',
+      'auth/-1',
+      'auth/1.5',
+      'Auth/1',
+      'auth/99999999999',
+      '019ab2c4-7f4e',
+    ]) {
+      expect(parseEntryPlace(ref), ref).toBeUndefined();
+    }
+  });
+
+  it('takes a limit as a whole number in range, and says the range', () => {
+    expect(checkLimit('7', 20)).toBe(7);
+    expect(() => checkLimit('21', 20)).toThrow("--limit must be a whole number from 1 to 20, not '21'");
+    expect(() => checkLimit('0', MAX_INT)).toThrow("--limit must be a whole number 1 or more, not '0'");
+    for (const bad of ['', ' ', '1e2', '2.0', '0x10', '-1'])
+      expect(() => checkLimit(bad, 100), bad).toThrow(/whole number/);
   });
 });

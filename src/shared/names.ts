@@ -56,6 +56,37 @@ export function parseThreadRef(ref: string): ThreadRef {
   throw usageError(`invalid thread '${ref}': write it as 'thread' or 'project/thread'`);
 }
 
+/** An entry named by its place, as the CLI prints it: `thread/seq`, `project/thread/seq` or `#` for the last `/`. */
+export interface EntryPlace {
+  project: string | undefined;
+  thread: string;
+  seq: number;
+}
+
+const ENTRY_PLACE_RE = /^(?:([a-z0-9][a-z0-9-]{0,63})\/)?([a-z0-9][a-z0-9-]{0,127})[/#](\d{1,10})$/;
+
+/**
+ * An entry's place (`auth-refactor/3`, `my-app/auth-refactor/3`, `auth-refactor#3`,
+ * `my-app/auth-refactor#3`), or undefined when `ref` is not one (an id or an id prefix, say).
+ */
+export function parseEntryPlace(ref: string): EntryPlace | undefined {
+  const match = ENTRY_PLACE_RE.exec(ref);
+  if (!match) return undefined;
+  const seq = Number(match[3]);
+  if (seq > MAX_INT) return undefined;
+  return { project: match[1], thread: match[2] ?? '', seq };
+}
+
+/** A `--limit` as typed: a whole number from 1 to `max`. */
+export function checkLimit(text: string, max: number, flag = '--limit'): number {
+  const limit = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(limit) || limit < 1 || limit > max) {
+    const range = max >= MAX_INT ? '1 or more' : `from 1 to ${max}`;
+    throw usageError(`${flag} must be a whole number ${range}, not '${text}'`);
+  }
+  return limit;
+}
+
 export function checkStatus(status: string): ThreadStatus {
   if (!(THREAD_STATUSES as readonly string[]).includes(status)) {
     throw usageError(`invalid status '${status}': use one of ${THREAD_STATUSES.join(', ')}`);

@@ -21,7 +21,7 @@ export class InitCommand extends VltCommand {
     ],
   });
 
-  projectOption = Option.String('--project', { description: 'Project id or name (slugged)' });
+  projectOption = Option.String('-p,--project', { description: 'Project id or name (slugged)' });
   name = Option.String('--name', { description: 'Display name (default: --project as typed)' });
 
   run(): void {

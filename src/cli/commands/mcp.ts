@@ -22,7 +22,7 @@ export class McpCommand extends VltCommand {
     ],
   });
 
-  projectOption = Option.String('--project', {
+  projectOption = Option.String('-p,--project', {
     description: 'The project tool calls act on (default: from vlt.toml)',
   });
   noSync = Option.Boolean('--no-sync', false, { description: 'Only write locally; leave entries queued' });

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { usageError } from '../../shared/errors.js';
 import { formatLocalTime } from '../../shared/format.js';
-import { checkProjectId } from '../../shared/names.js';
+import { checkLimit, checkProjectId } from '../../shared/names.js';
 import { VltCommand } from '../base.js';
 import { renderHighlight, terminalText } from '../output.js';
 
@@ -23,15 +23,12 @@ export class OracleCommand extends VltCommand {
   });
 
   question = Option.String({ name: 'question' });
-  projectOption = Option.String('--project', { description: 'Only this project' });
-  limit = Option.String('--limit', '5', { description: 'Entries to draw from (1-20, default 5)' });
+  projectOption = Option.String('-p,--project', { description: 'Only this project' });
+  limit = Option.String('-n,--limit', '5', { description: 'Entries to draw from (1-20, default 5)' });
   local = Option.Boolean('--local', false, { description: 'Answer from the local vault' });
 
   async run(): Promise<void> {
-    const limit = Number(this.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 20) {
-      throw usageError(`--limit must be a whole number from 1 to 20, not '${this.limit}'`);
-    }
+    const limit = checkLimit(this.limit, 20);
     const question = this.question.trim();
     if (!question) throw usageError('ask a question: vlt oracle "what did we decide about …?"');
     if ([...question].length > 2000) throw usageError('the question is over 2000 characters: shorten it');

@@ -142,8 +142,10 @@ function applyPage(
     byThread.set(name, [...(byThread.get(name) ?? []), entry]);
   }
   for (const [name, incoming] of byThread) {
-    touched.add(name);
+    // Counted when it gets new entries: this machine's own coming back are not news.
+    const before = result.added;
     applyThread(db, outbox, incoming, result);
+    if (result.added > before) touched.add(name);
   }
 }
 

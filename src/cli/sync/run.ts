@@ -1,6 +1,7 @@
 // Sync as the commands use it: each queued entry goes to the server recorded with it, with the
 // token the user has for that server's origin (none: it waits); drain, and say what happened.
 import { VltError } from '../../shared/errors.js';
+import { plural } from '../../shared/format.js';
 import type { VltCommand } from '../base.js';
 import { notLoggedIn, originOf } from '../settings.js';
 import type { Sqlite } from '../vault/open.js';
@@ -69,6 +70,28 @@ export function stopReason(report: SyncReport, command?: VltCommand, onlyFor?: s
   }
   const waiting = report.notLoggedIn.find((conn) => onlyFor === undefined || conn.url === onlyFor);
   return waiting ? notLoggedIn(waiting) : undefined;
+}
+
+/**
+ * The line for a sync that stopped for `reason`: what stays queued is said once (a server's
+ * invalid answer says it already), with the retrier if one keeps trying.
+ */
+export function stayQueued(reason: string, retrier = false): string {
+  const later = retrier ? ' and a background retrier keeps trying' : '';
+  if (/stays? queued$/.test(reason)) return `${reason}${later}`;
+  return `${reason}: the entries stay queued${later}`;
+}
+
+/**
+ * The failure of a sync command that left entries set aside as failed (the server refused them:
+ * `BAD_REQUEST`, `CONFLICT`): it could not send everything, so it exits 1.
+ */
+export function setAsideError(count: number): VltError {
+  return new VltError(
+    `${plural(count, 'entry is', 'entries are')} set aside as failed: see why with \`vlt sync queue\``,
+    1,
+    'server',
+  );
 }
 
 /**
@@ -205,11 +228,17 @@ export async function callServer<T>(conn: Connection, call: () => Promise<T>): P
     if (failure.kind === 'retryable') {
       throw new VltError(
         `cannot reach ${conn.url}: ${failure.message}: check server.url, or try again later`,
+        1,
+        'unreachable',
       );
     }
     if (failure.kind === 'unauthorized' && conn.token) {
-      throw new VltError(`the server refused the token: run \`vlt auth login\``);
+      throw new VltError(`the server refused the token: run \`vlt auth login\``, 1, 'unauthorized');
     }
-    throw new VltError(failure.message);
+    throw new VltError(
+      failure.message,
+      1,
+      failure.kind === 'rejected' && failure.code === 'NOT_FOUND' ? 'not_found' : 'server',
+    );
   }
 }

@@ -1,6 +1,6 @@
 // The write hot path: creating a thread and appending an entry, in plain prepared SQL so that
 // `vlt thread push` does not load the query builder. Tables are those of schema.ts.
-import { VltError } from '../../shared/errors.js';
+import { notFound, VltError } from '../../shared/errors.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { uuidv7, type RandomFill } from '../../shared/uuidv7.js';
 import type { Sqlite } from './open.js';
@@ -28,7 +28,7 @@ interface EntryInput {
 }
 
 export const unknownThread = (project: string, slug: string): VltError =>
-  new VltError(
+  notFound(
     `no thread '${project}/${slug}': see \`vlt thread list --all\`, or create it with \`vlt thread new ${project}/${slug} "first entry"\``,
   );
 

@@ -129,34 +129,48 @@ export function storageError(path: string, error: unknown): Error {
   const code = (error as { code?: string }).code ?? '';
   const detail = `(${code})`;
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || (code.startsWith('SQLITE_IOERR') && diskFull(path))) {
-    return new VltError(`the disk holding ${path} is full: free some space, then try again`);
+    return new VltError(`the disk holding ${path} is full: free some space, then try again`, 1, 'storage');
   }
   if (code === 'SQLITE_NOTADB') {
     return new VltError(
       `${path} is not a vlt vault ${detail}: move it away, or point VLT_HOME at another directory`,
+      1,
+      'storage',
     );
   }
   if (code.startsWith('SQLITE_CORRUPT')) {
     return new VltError(
       `the vault ${path} is damaged ${detail}: copy it somewhere safe, then recover what it holds with \`sqlite3 ${path} .recover | sqlite3 recovered.db\` and put recovered.db in its place`,
+      1,
+      'storage',
     );
   }
   if (code.startsWith('SQLITE_IOERR')) {
     return new VltError(
       `cannot read or write the vault ${path} ${detail}: check the disk (and a file size limit, \`ulimit -f\`), then try again`,
+      1,
+      'storage',
     );
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM') {
     return new VltError(
       `cannot open the vault ${path} ${detail}: check that it and its directory are writable`,
+      1,
+      'storage',
     );
   }
   if (code.startsWith('SQLITE_BUSY')) {
-    return new VltError(`the vault ${path} stayed locked by another process ${detail}: try again`);
+    return new VltError(
+      `the vault ${path} stayed locked by another process ${detail}: try again`,
+      1,
+      'storage',
+    );
   }
   if (code === 'EACCES' || code === 'ENOTDIR' || code === 'EROFS') {
     return new VltError(
       `cannot open the vault ${path} ${detail}: check that it and its directory are writable`,
+      1,
+      'storage',
     );
   }
   return error instanceof Error ? error : new Error(String(error));

@@ -139,6 +139,11 @@ export class Outbox {
     ).n;
   }
 
+  /** Entries set aside as failed (the server refused them), waiting for the user. */
+  failedCount(): number {
+    return (this.sql(`SELECT count(*) AS n FROM outbox WHERE state = 'failed'`).get() as { n: number }).n;
+  }
+
   /** The servers that entries (of these threads) and thread changes wait for. */
   queuedServers(userServer: string, threadPks?: number[]): string[] {
     const scope = inThreads(threadPks);

@@ -260,10 +260,13 @@ describe('tags, links and entry references', () => {
     const written = createThread(db, { ...entry('app', 'auth', 'first'), projectName: 'app' });
     pushEntry(db, entry('app', 'auth', 'second'));
     const byId = vault.resolveEntry(written.entryId, undefined);
-    expect(byId.label).toBe('app/auth#0');
+    expect(byId.label).toBe('app/auth/0');
     expect(vault.resolveEntry(written.entryId.slice(0, 30), undefined).id).toBe(written.entryId);
-    expect(vault.resolveEntry('auth#1', 'app').label).toBe('app/auth#1');
-    expect(() => vault.resolveEntry('auth#7', 'app')).toThrow(/entries #0 to #1/);
+    expect(vault.resolveEntry('auth#1', 'app').label).toBe('app/auth/1');
+    expect(vault.resolveEntry('auth/1', 'app').label).toBe('app/auth/1');
+    expect(vault.resolveEntry('app/auth/1', undefined).label).toBe('app/auth/1');
+    expect(vault.resolveEntry('app/auth#1', undefined).id).toBe(vault.resolveEntry('auth/1', 'app').id);
+    expect(() => vault.resolveEntry('auth#7', 'app')).toThrow(/entries 0 to 1/);
     expect(() => vault.resolveEntry('zz', 'app')).toThrow(/is not an entry/);
     expect(vault.tagEntry(byId.pk, 'decision')).toBe(true);
     expect(vault.tagEntry(byId.pk, 'decision')).toBe(false);

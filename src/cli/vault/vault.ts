@@ -1,8 +1,8 @@
 // The local vault's domain operations: threads, entries, tags, links, search. No CLI code here.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { VltError } from '../../shared/errors.js';
-import type { ThreadStatus } from '../../shared/names.js';
+import { notFound, usageError, VltError } from '../../shared/errors.js';
+import { parseEntryPlace, type ThreadStatus } from '../../shared/names.js';
 import { matchFor, vocabularyCounter, type AnswerTerm, type OracleSource } from '../../shared/oracle.js';
 import {
   retrieve,
@@ -410,29 +410,36 @@ export class Vault {
   }
 
   /**
-   * An entry by id, by a unique id prefix (at least 6 characters), or as `thread#seq` /
-   * `project/thread#seq` (the current project applies to the short form).
+   * An entry by id, by a unique id prefix (at least 6 characters), or by its place as the CLI
+   * prints it: `thread/seq`, `project/thread/seq`, `thread#seq`, `project/thread#seq` (the current
+   * project applies to the short forms). Its label is `project/thread/seq`, as `OK:` prints it.
    */
   resolveEntry(ref: string, currentProject: string | undefined): { pk: number; id: string; label: string } {
-    const bySeq = /^(?:([a-z0-9][a-z0-9-]{0,63})\/)?([a-z0-9][a-z0-9-]{0,127})#(\d+)$/.exec(ref);
-    if (bySeq) {
-      const project = bySeq[1] ?? currentProject;
+    const place = parseEntryPlace(ref);
+    if (place) {
+      const project = place.project ?? currentProject;
       if (!project) {
-        throw new VltError(`no project for '${ref}': write it as project/thread#seq, or run \`vlt init\``);
+        throw new VltError(`no project for '${ref}': write it as project/thread/seq, or run \`vlt init\``);
       }
-      const thread = this.requireThread(project, bySeq[2] ?? '');
+      const thread = this.requireThread(project, place.thread);
       const entry = this.orm
         .select({ pk: entries.pk, id: entries.id })
         .from(entries)
-        .where(and(eq(entries.threadPk, thread.pk), eq(entries.seq, Number(bySeq[3]))))
+        .where(and(eq(entries.threadPk, thread.pk), eq(entries.seq, place.seq)))
         .get();
-      if (!entry) throw new VltError(`no entry ${ref}: the thread has entries #0 to #${thread.lastSeq}`);
-      return { ...entry, label: `${project}/${thread.slug}#${bySeq[3]}` };
+      if (!entry) {
+        throw notFound(
+          thread.lastSeq < 0
+            ? `no entry ${ref}: the thread has no entries`
+            : `no entry ${ref}: the thread has entries 0 to ${thread.lastSeq}`,
+        );
+      }
+      return { ...entry, label: `${project}/${thread.slug}/${place.seq}` };
     }
     const prefix = ref.toLowerCase();
     if (!/^[0-9a-f-]{6,36}$/.test(prefix)) {
-      throw new VltError(
-        `'${ref}' is not an entry: give its id (see \`vlt thread read <thread> --json\`) or thread#seq`,
+      throw usageError(
+        `'${ref}' is not an entry: give thread/seq (as \`OK:\` prints it), or its id (see \`vlt thread read <thread> --json\`)`,
       );
     }
     const matches = this.orm
@@ -450,9 +457,9 @@ export class Vault {
       .all();
     const [match] = matches;
     if (!match)
-      throw new VltError(`no entry with id ${ref}: check the id with \`vlt thread read <thread> --json\``);
+      throw notFound(`no entry with id ${ref}: check the id with \`vlt thread read <thread> --json\``);
     if (matches.length > 1) throw new VltError(`entry id prefix ${ref} is ambiguous: give more of the id`);
-    return { pk: match.pk, id: match.id, label: `${match.project}/${match.slug}#${match.seq}` };
+    return { pk: match.pk, id: match.id, label: `${match.project}/${match.slug}/${match.seq}` };
   }
 
   /** Tags an entry; tagging twice is a no-op. Returns false when the tag was already there. */

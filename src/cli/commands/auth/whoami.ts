@@ -13,7 +13,7 @@ export class AuthWhoamiCommand extends VltCommand {
   async run(): Promise<void> {
     const { api, callServer, connection, notLoggedIn } = await import('../../sync/run.js');
     const conn = connection(this);
-    if (!conn.token) throw new VltError(notLoggedIn(conn));
+    if (!conn.token) throw new VltError(notLoggedIn(conn), 1, 'unauthorized');
     const me = await callServer(conn, () => api(conn, 10_000).auth.me.query(undefined));
     if (this.json) this.printJson({ server: conn.url, user: me.user.username });
     else this.print(`${me.user.username} on ${conn.url}`);

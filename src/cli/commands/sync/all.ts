@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { VltError } from '../../../shared/errors.js';
 import { checkProjectId } from '../../../shared/names.js';
+import { plural } from '../../../shared/format.js';
 import { VltCommand } from '../../base.js';
 
 export class SyncAllCommand extends VltCommand {
@@ -20,14 +21,22 @@ export class SyncAllCommand extends VltCommand {
     ],
   });
 
-  projectOption = Option.String('--project', { description: 'Only this project' });
+  projectOption = Option.String('-p,--project', { description: 'Only this project' });
 
   async run(): Promise<void> {
-    const { api, callServer, connection, notLoggedIn, stopReason, syncAndRetryLater } =
-      await import('../../sync/run.js');
+    const {
+      api,
+      callServer,
+      connection,
+      notLoggedIn,
+      setAsideError,
+      stayQueued,
+      stopReason,
+      syncAndRetryLater,
+    } = await import('../../sync/run.js');
     const conn = connection(this);
     const projectId = this.projectOption === undefined ? conn.project : checkProjectId(this.projectOption);
-    if (!conn.token) throw new VltError(notLoggedIn(conn));
+    if (!conn.token) throw new VltError(notLoggedIn(conn), 1, 'unauthorized');
     const db = this.sqlite({ create: false });
     if (!db) {
       this.print('Nothing to send.');
@@ -76,9 +85,10 @@ export class SyncAllCommand extends VltCommand {
       });
     } else {
       this.print(
-        `checked ${threads.length} threads; queued ${queued} the server lacked; sent ${result.sent}; ${result.failed} failed`,
+        `checked ${plural(threads.length, 'thread')}; queued ${plural(queued, 'entry', 'entries')} the server lacked; sent ${result.sent}; ${result.failed} failed`,
       );
     }
-    if (reason) throw new VltError(`${reason}: the entries stay queued`);
+    if (reason) throw new VltError(stayQueued(reason, result.retrier));
+    if (result.failed) throw setAsideError(result.failed);
   }
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { VltError } from '../../../shared/errors.js';
 import { checkProjectId } from '../../../shared/names.js';
+import { plural } from '../../../shared/format.js';
 import { VltCommand } from '../../base.js';
 
 export class SyncPullCommand extends VltCommand {
@@ -23,15 +24,23 @@ export class SyncPullCommand extends VltCommand {
     ],
   });
 
-  projectOption = Option.String('--project', { description: 'Only this project' });
+  projectOption = Option.String('-p,--project', { description: 'Only this project' });
 
   async run(): Promise<void> {
-    const { api, callServer, connection, notLoggedIn, stopReason, syncAndRetryLater } =
-      await import('../../sync/run.js');
+    const {
+      api,
+      callServer,
+      connection,
+      notLoggedIn,
+      setAsideError,
+      stayQueued,
+      stopReason,
+      syncAndRetryLater,
+    } = await import('../../sync/run.js');
     const { pullFromServer } = await import('../../sync/pull.js');
     const conn = connection(this);
     const projectId = this.projectOption === undefined ? conn.project : checkProjectId(this.projectOption);
-    if (!conn.token) throw new VltError(notLoggedIn(conn));
+    if (!conn.token) throw new VltError(notLoggedIn(conn), 1, 'unauthorized');
     const db = this.sqlite({ create: true });
     const tty = Boolean((this.context.stderr as NodeJS.WriteStream).isTTY);
     const pulled = await callServer(conn, () =>
@@ -53,13 +62,18 @@ export class SyncPullCommand extends VltCommand {
       });
     } else {
       this.print(
-        `pulled ${pulled.added} new entries into ${pulled.threads} threads` +
-          (pulled.renumbered ? `; renumbered ${pulled.renumbered} local entries after them` : '') +
-          (pulled.moved ? `; moved ${pulled.moved} threads as they were moved on the server` : '') +
-          (pulled.statuses ? `; set the status of ${pulled.statuses} threads as on the server` : '') +
+        `pulled ${plural(pulled.added, 'new entry', 'new entries')} into ${plural(pulled.threads, 'thread')}` +
+          (pulled.renumbered
+            ? `; renumbered ${plural(pulled.renumbered, 'local entry', 'local entries')} after them`
+            : '') +
+          (pulled.moved ? `; moved ${plural(pulled.moved, 'thread')} to where the server has them` : '') +
+          (pulled.statuses
+            ? `; set the status of ${plural(pulled.statuses, 'thread')} as on the server`
+            : '') +
           `; sent ${pushed.sent}`,
       );
     }
-    if (reason) throw new VltError(`${reason}: the local entries stay queued`);
+    if (reason) throw new VltError(stayQueued(reason, pushed.retrier));
+    if (pushed.failed) throw setAsideError(pushed.failed);
   }
 }

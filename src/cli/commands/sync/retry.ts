@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { VltError } from '../../../shared/errors.js';
+import { plural } from '../../../shared/format.js';
 import { VltCommand } from '../../base.js';
 
 export class SyncRetryCommand extends VltCommand {
@@ -27,7 +28,7 @@ export class SyncRetryCommand extends VltCommand {
 
   async run(): Promise<number | void> {
     if (this.background) return this.runBackground();
-    const { stopReason, syncAndRetryLater } = await import('../../sync/run.js');
+    const { setAsideError, stayQueued, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
     const { Outbox } = await import('../../vault/outbox.js');
     const db = this.sqlite({ create: false });
     const outbox = db ? new Outbox(db) : undefined;
@@ -36,6 +37,9 @@ export class SyncRetryCommand extends VltCommand {
       if (this.json)
         this.printJson({ sent: 0, duplicates: 0, failed: 0, moved: 0, statusChanged: 0, remaining: 0 });
       else this.print('Nothing to send.');
+      // Nothing pending, but what the server refused before is not on it either.
+      const failed = outbox?.failedCount() ?? 0;
+      if (failed) throw setAsideError(failed);
       return;
     }
     const tty = Boolean((this.context.stderr as NodeJS.WriteStream).isTTY);
@@ -62,18 +66,23 @@ export class SyncRetryCommand extends VltCommand {
       });
     } else {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      const parts = [`sent ${result.sent} entries from ${result.threads} threads in ${seconds} s`];
-      if (result.moved) parts.push(`moved ${result.moved} threads on the server`);
-      if (result.changed) parts.push(`set the status of ${result.changed} threads on the server`);
-      if (result.duplicates) parts.push(`${result.duplicates} were already on the server`);
-      if (result.failed) parts.push(`${result.failed} set aside as failed (see \`vlt sync queue\`)`);
+      const from = result.threads ? ` from ${plural(result.threads, 'thread')}` : '';
+      const parts = [`sent ${plural(result.sent, 'entry', 'entries')}${from} in ${seconds} s`];
+      if (result.moved) parts.push(`moved ${plural(result.moved, 'thread')} on the server`);
+      if (result.changed) parts.push(`set the status of ${plural(result.changed, 'thread')} on the server`);
+      if (result.duplicates)
+        parts.push(`${plural(result.duplicates, 'entry was', 'entries were')} already on the server`);
+      if (result.failed)
+        parts.push(
+          `${plural(result.failed, 'entry', 'entries')} set aside as failed (see \`vlt sync queue\`)`,
+        );
       parts.push(`${remaining} still queued`);
       this.print(parts.join('; '));
     }
-    if (reason) {
-      const later = result.retrier ? ' and a background retrier keeps trying' : '';
-      throw new VltError(`${reason}: the entries stay queued${later}`);
-    }
+    if (reason) throw new VltError(stayQueued(reason, result.retrier));
+    // Set aside now or before: not everything is on the server.
+    const failed = outbox.failedCount();
+    if (failed) throw setAsideError(failed);
   }
 
   /** The detached retrier: retries with backoff until the outbox is empty, for at most an hour. */

@@ -1,4 +1,5 @@
 import { Command } from 'clipanion';
+import { plural } from '../../../shared/format.js';
 import { VltCommand } from '../../base.js';
 import { columns, terminalText } from '../../output.js';
 import { originOf } from '../../settings.js';
@@ -100,6 +101,10 @@ export class SyncStatusCommand extends VltCommand {
       thread: t.thread,
       localSeq: t.localSeq,
       serverSeq: serverSeqs.get(t.pk) ?? t.knownServerSeq,
+      /** Entries here (tombstones of deleted ones included: they keep their numbers), as `thread list` counts them. */
+      entries: t.localSeq + 1,
+      /** Entries the server has, 0 to n without a gap. */
+      serverEntries: (serverSeqs.get(t.pk) ?? t.knownServerSeq) + 1,
       serverSeqKnown: serverSeqs.has(t.pk),
       /** Where the server keeps it: another project while a `vlt thread move` waits to be sent. */
       serverProject: t.serverProject,
@@ -121,7 +126,7 @@ export class SyncStatusCommand extends VltCommand {
     this.print(`server:   ${conn.url} (${reachable ? 'reachable' : 'unreachable'})`);
     this.print(terminalText(`user:     ${user ?? '-'}${problem ? `  (${problem})` : ''}`));
     this.print(
-      `queue:    ${pending} pending, ${failed} failed${changes ? `, ${changes} thread changes not yet on the server` : ''}`,
+      `queue:    ${pending} pending, ${failed} failed${changes ? `, ${plural(changes, 'thread change')} not yet on the server` : ''}`,
     );
     for (const s of servers) {
       if (servers.length === 1 && s.loggedIn && s.url === conn.url) break;
@@ -136,8 +141,8 @@ export class SyncStatusCommand extends VltCommand {
     for (const r of rows) {
       table.push([
         `${r.project}/${r.thread}${r.serverProject === r.project ? '' : ` (server: ${r.serverProject})`}`,
-        String(r.localSeq),
-        `${r.serverSeq}${r.serverSeqKnown ? '' : ' (last known)'}`,
+        String(r.entries),
+        `${r.serverEntries}${r.serverSeqKnown ? '' : ' (last known)'}`,
         String(r.pending),
         String(r.failed),
       ]);

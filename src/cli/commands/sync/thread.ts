@@ -35,7 +35,7 @@ export class SyncThreadCommand extends VltCommand {
       // A move the server refused is tried again too.
       outbox.retryChange(thread.pk);
     }).immediate();
-    const { stopReason, syncAndRetryLater } = await import('../../sync/run.js');
+    const { setAsideError, stayQueued, stopReason, syncAndRetryLater } = await import('../../sync/run.js');
     const result = await syncAndRetryLater(this, db, { threadPks: [thread.pk], timeoutMs: 30_000 });
     const reason = stopReason(result, this);
     if (this.json) {
@@ -52,6 +52,7 @@ export class SyncThreadCommand extends VltCommand {
         `${ref.project}/${ref.thread}: sent ${result.sent}, ${result.duplicates} already there, ${result.failed} failed`,
       );
     }
-    if (reason) throw new VltError(`${reason}: the entries stay queued`);
+    if (reason) throw new VltError(stayQueued(reason, result.retrier));
+    if (result.failed) throw setAsideError(result.failed);
   }
 }

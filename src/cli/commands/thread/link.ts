@@ -9,13 +9,14 @@ export class ThreadLinkCommand extends VltCommand {
     category: 'Threads',
     description: 'Link an entry to a thread it refers to',
     details: `
-      Records that an entry refers to another thread, with an optional note. The entry is its id, a
-      unique id prefix, or \`thread#seq\`. Linking the same pair again replaces the note.
+      Records that an entry refers to another thread, with an optional note. The entry as \`vlt thread
+      push\` names it (\`thread/seq\`, \`project/thread/seq\`), its id or a unique id prefix. Linking the
+      same pair again replaces the note.
     `,
     examples: [
       [
         'Point a decision at the thread that explains it',
-        '$0 thread link auth-refactor#4 infra/secrets --note "key rotation"',
+        '$0 thread link auth-refactor/4 infra/secrets --note "key rotation"',
       ],
     ],
   });

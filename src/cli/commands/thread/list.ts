@@ -19,11 +19,11 @@ export class ThreadListCommand extends VltCommand {
     ],
   });
 
-  projectOption = Option.String('--project', { description: 'Only this project' });
+  projectOption = Option.String('-p,--project', { description: 'Only this project' });
   status = Option.String('--status', {
     description: 'Only threads in this state: active, archived, blocked',
   });
-  allProjects = Option.Boolean('--all', false, { description: 'Threads of every project' });
+  allProjects = Option.Boolean('-a,--all', false, { description: 'Threads of every project' });
 
   async run(): Promise<void> {
     const status = this.status === undefined ? undefined : checkStatus(this.status);

@@ -22,7 +22,7 @@ export class ThreadNewCommand extends VltCommand {
 
   thread = Option.String({ name: 'thread' });
   content = Option.String({ name: 'first entry' });
-  projectOption = Option.String('--project', { description: 'Project id (default: from vlt.toml)' });
+  projectOption = Option.String('-p,--project', { description: 'Project id (default: from vlt.toml)' });
   author = Option.String('--author', { description: 'Author (default: VLT_AUTHOR, config author, "user")' });
   noSync = Option.Boolean('--no-sync', false, { description: 'Only write locally; leave it queued' });
 

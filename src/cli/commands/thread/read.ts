@@ -1,4 +1,7 @@
 import { Command, Option } from 'clipanion';
+import { usageError } from '../../../shared/errors.js';
+import { plural } from '../../../shared/format.js';
+import { checkLimit, MAX_INT } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
 import { entryLines, renderHighlight } from '../../output.js';
 
@@ -8,8 +11,8 @@ export class ThreadReadCommand extends VltCommand {
     category: 'Threads',
     description: "Show a thread's entries",
     details: `
-      Prints the last 5 entries, oldest first, as \`seq  time  [author]  content\`; \`--all\` prints every
-      entry. \`--search\` keeps only entries that match the words (matches between ** marks, bold on a
+      Prints the last 5 entries, oldest first, as \`seq  time  [author]  content\`; \`--limit N\` (\`-n\`)
+      the last N, \`--all\` (\`-a\`) every entry. \`--search\` keeps only entries that match the words (matches between ** marks, bold on a
       terminal). \`--sync-status\` adds a line on how far the server has the thread. Control
       characters (but newlines and tabs) and bidi overrides are shown escaped (\`\\x1b\`,
       \`\\u202e\`), even when piped; \`--json\` gives the content as it is.
@@ -17,20 +20,25 @@ export class ThreadReadCommand extends VltCommand {
     examples: [
       ['The latest entries', '$0 thread read auth-refactor'],
       ['Everything, as JSON', '$0 thread read auth-refactor --all --json'],
+      ['The last 20 of another project', '$0 thread read infra/ci-cache -n 20'],
       ['Entries about tokens', '$0 thread read auth-refactor --search "token expiry"'],
     ],
   });
 
   thread = Option.String({ name: 'thread' });
-  all = Option.Boolean('--all', false, { description: 'Every entry, not only the last 5' });
+  all = Option.Boolean('-a,--all', false, { description: 'Every entry, not only the last 5' });
+  limit = Option.String('-n,--limit', { description: 'The last N entries (default 5)' });
+  projectOption = Option.String('-p,--project', { description: 'Project id (default: from vlt.toml)' });
   search = Option.String('--search', { description: 'Only entries matching these words' });
   syncStatus = Option.Boolean('--sync-status', false, { description: 'Show local vs server sequence' });
 
   async run(): Promise<void> {
-    const ref = this.threadRef(this.thread);
+    if (this.all && this.limit !== undefined) throw usageError('give --all or --limit, not both');
+    const limit = this.all ? undefined : this.limit === undefined ? 5 : checkLimit(this.limit, MAX_INT);
+    const ref = this.threadRef(this.thread, this.projectOption);
     const { vault, thread } = await this.requireThread(ref);
     const entries = vault.readEntries(thread, {
-      ...(this.all ? {} : { limit: 5 }),
+      ...(limit === undefined ? {} : { limit }),
       ...(this.search === undefined ? {} : { search: this.search }),
     });
     const serverSeq = vault.serverSeq(thread.pk);
@@ -52,9 +60,10 @@ export class ThreadReadCommand extends VltCommand {
     if (entries.length === 0 && this.search !== undefined) {
       this.warn(`no entries in ${ref.project}/${ref.thread} match "${this.search}"`);
     }
-    if (!this.all && this.search === undefined && thread.lastSeq + 1 > entries.length) {
+    if (limit !== undefined && this.search === undefined && thread.lastSeq + 1 > entries.length) {
+      const earlier = thread.lastSeq + 1 - entries.length;
       this.context.stderr.write(
-        `(${thread.lastSeq + 1 - entries.length} earlier entries: --all shows them)\n`,
+        `(${plural(earlier, 'earlier entry', 'earlier entries')}: --all shows them)\n`,
       );
     }
     if (this.syncStatus) {

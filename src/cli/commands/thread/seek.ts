@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { usageError } from '../../../shared/errors.js';
-import { checkProjectId } from '../../../shared/names.js';
+import { checkLimit, checkProjectId } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
 import { renderHighlight, terminalText } from '../../output.js';
 
@@ -24,14 +24,11 @@ export class ThreadSeekCommand extends VltCommand {
   });
 
   query = Option.String({ name: 'query' });
-  projectOption = Option.String('--project', { description: 'Only this project' });
-  limit = Option.String('--limit', '10', { description: 'How many results (1-100, default 10)' });
+  projectOption = Option.String('-p,--project', { description: 'Only this project' });
+  limit = Option.String('-n,--limit', '10', { description: 'How many results (1-100, default 10)' });
 
   async run(): Promise<void> {
-    const limit = Number(this.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEEK_LIMIT) {
-      throw usageError(`--limit must be a whole number from 1 to ${MAX_SEEK_LIMIT}, not '${this.limit}'`);
-    }
+    const limit = checkLimit(this.limit, MAX_SEEK_LIMIT);
     const project = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
     if (this.query.trim() === '') throw usageError('the search is empty: give it some words');
     const results = (await this.optionalVault())?.seek(this.query, { project, limit }) ?? [];

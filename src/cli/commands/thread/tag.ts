@@ -9,12 +9,12 @@ export class ThreadTagCommand extends VltCommand {
     category: 'Threads',
     description: 'Tag an entry',
     details: `
-      The entry is its id (or a unique prefix of at least 6 characters), or \`thread#seq\` /
-      \`project/thread#seq\`. Tags are lower-case; tagging twice changes nothing. Tags show in
-      \`vlt thread read --json\`.
+      The entry as \`vlt thread push\` names it (\`thread/seq\` or \`project/thread/seq\`; \`#\` for the
+      last \`/\` works too), or its id, or a unique prefix of the id of at least 6 characters. Tags are
+      lower-case; tagging twice changes nothing. Tags show in \`vlt thread read --json\`.
     `,
     examples: [
-      ['Tag entry 3 of a thread', '$0 thread tag auth-refactor#3 decision'],
+      ['Tag entry 3 of a thread', '$0 thread tag auth-refactor/3 decision'],
       ['By entry id', '$0 thread tag 019ab2c4-7f4e-7a31-9c1d-2b8e5f6a7c90 bug'],
     ],
   });
