@@ -9,6 +9,9 @@ import { ConfigGetCommand } from './commands/config/get.js';
 import { ConfigListCommand } from './commands/config/list.js';
 import { ConfigSetCommand } from './commands/config/set.js';
 import { InitCommand } from './commands/init.js';
+import { NotesIndexCommand } from './commands/notes/index.js';
+import { NotesListCommand } from './commands/notes/list.js';
+import { NotesSeekCommand } from './commands/notes/seek.js';
 import { OracleCommand } from './commands/oracle.js';
 import { SyncAllCommand } from './commands/sync/all.js';
 import { SyncPullCommand } from './commands/sync/pull.js';
@@ -42,6 +45,9 @@ export const COMMANDS = [
   ThreadMoveCommand,
   ThreadStatusCommand,
   OracleCommand,
+  NotesIndexCommand,
+  NotesListCommand,
+  NotesSeekCommand,
   SyncStatusCommand,
   SyncRetryCommand,
   SyncQueueCommand,

@@ -11,7 +11,14 @@ import {
   type RetrievalSettings,
 } from '../../shared/retrieval.js';
 import { buildFtsQuery } from '../../shared/search-query.js';
-import { documentCounts, highlightCte, hitsCte, scoreOf, type EntryIndex } from '../../shared/fts5.js';
+import {
+  documentCounts,
+  ENTRY_SHAPE,
+  highlightCte,
+  hitsCte,
+  scoreOf,
+  type EntryIndex,
+} from '../../shared/fts5.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
 import { vaultLexicon } from './lexicon.js';
@@ -52,7 +59,7 @@ export interface ThreadSummary {
 export type SeekResult = Omit<OracleSource, 'content' | 'context' | 'timestamp'> & { timestamp: string };
 
 /** The vault's one index of entries (migration 0001), kept by triggers. */
-const VAULT_INDEX: EntryIndex = { table: 'entries_fts', vocab: 'entries_vocab' };
+const VAULT_INDEX: EntryIndex = { table: 'entries_fts', vocab: 'entries_vocab', shape: ENTRY_SHAPE };
 
 export class Vault {
   readonly orm: BetterSQLite3Database<typeof schema>;

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import {
   createIndex,
+  ENTRY_SHAPE,
   documentCounts,
   dropThread,
   hitsCte,
@@ -23,7 +24,7 @@ import type { EntrySearch, Executor, SearchHit } from './index.js';
 export function userIndex(userId: string): EntryIndex {
   const key = userId.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (key.length === 0) throw new Error(`a user id without letters or digits: ${JSON.stringify(userId)}`);
-  return { table: `entries_fts_${key}`, vocab: `entries_vocab_${key}` };
+  return { table: `entries_fts_${key}`, vocab: `entries_vocab_${key}`, shape: ENTRY_SHAPE };
 }
 
 const INDEX_TABLE = /^entries_fts_[a-z0-9]+$/;
@@ -131,7 +132,7 @@ export function sqliteEntrySearch(
         if (threadPks.length === 0) return [];
       }
       const match = words.map(ftsTerm).join(mode === 'all' ? ' AND ' : ' OR ');
-      const hits = hitsCte(index, match, { projectId: scope.projectId, threadPks }, scope.limit, {
+      const hits = hitsCte(index, match, { projectId: scope.projectId, parentPks: threadPks }, scope.limit, {
         snippet: true,
       });
       return all<SearchHit>({

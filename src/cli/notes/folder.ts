@@ -1,0 +1,173 @@
+// The notes folder on disk: found from the command line or the project file (always inside the
+// repository, the project file's directory), walked for `*.md` files as git would see them
+// (.gitignore files respected, `[notes] exclude` applied, symbolic links never followed), each
+// read, checked (size, UTF-8, not binary, a clean path) and hashed. A file that cannot be a note
+// stops the command with one line that names it: nothing is indexed or sent from a half-read folder.
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { usageError, VltError } from '../../shared/errors.js';
+import { MAX_NOTE_BYTES, noteContentProblem, notePathProblem } from '../../shared/notes.js';
+import type { ProjectFile } from '../settings.js';
+import type { NoteFile } from '../vault/notes.js';
+
+export interface NotesFolder {
+  /** The repository: the project file's directory, else the working directory. */
+  root: string;
+  /** The folder, absolute. */
+  dir: string;
+  /** The folder relative to the root, `/`-separated ('' for the root itself), for messages. */
+  shown: string;
+  exclude: string[];
+}
+
+/** At most this many files in a folder: a manifest of them fits in one request. */
+export const MAX_NOTES = 8_000;
+
+const toPosix = (path: string) => path.split(sep).join('/');
+
+/**
+ * The notes folder: `arg` (relative to the working directory), else the project file's
+ * `[notes] dir`, else `docs/` beside it. Refused when it is outside the repository.
+ */
+export function notesFolder(
+  cwd: string,
+  project: ProjectFile | undefined,
+  arg: string | undefined,
+): NotesFolder {
+  const root = project ? dirname(project.path) : cwd;
+  const chosen = arg !== undefined ? resolve(cwd, arg) : resolve(root, project?.notes.dir ?? 'docs');
+  const from =
+    arg !== undefined ? `'${arg}'` : project?.notes.dir ? `[notes] dir '${project.notes.dir}'` : "'docs/'";
+  let real: string;
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+    real = realpathSync(chosen);
+  } catch {
+    throw usageError(
+      `the notes folder ${from} does not exist (${chosen}): create it, pass a folder, or set [notes] dir in vlt.toml`,
+    );
+  }
+  const inside = relative(realRoot, real);
+  if (inside.startsWith('..') || isAbsolute(inside)) {
+    throw usageError(
+      `the notes folder ${from} is outside the repository ${root}: notes come from a folder inside it`,
+    );
+  }
+  if (!statSync(real).isDirectory())
+    throw usageError(`the notes folder ${from} is not a folder: pass a folder`);
+  return { root: realRoot, dir: real, shown: toPosix(inside), exclude: project?.notes.exclude ?? [] };
+}
+
+interface IgnoreRule {
+  /** Relative to the root, '' for the root. */
+  base: string;
+  rules: Ignore;
+}
+
+function gitignoreAt(root: string, base: string): IgnoreRule | undefined {
+  try {
+    const text = readFileSync(join(root, base, '.gitignore'), 'utf8');
+    return { base, rules: ignore().add(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+const ignoredBy = (rules: IgnoreRule[], path: string, isDir: boolean) =>
+  rules.some(({ base, rules }) => {
+    const inside = base === '' ? path : path.slice(base.length + 1);
+    return inside !== '' && rules.ignores(isDir ? `${inside}/` : inside);
+  });
+
+export interface ScannedFolder {
+  files: NoteFile[];
+  /** Bytes of all the files. */
+  bytes: number;
+  /** Symbolic links left out (never followed). */
+  links: number;
+}
+
+/** Every `*.md` file of the folder, read, checked and hashed, in path order. */
+export function scanNotes(folder: NotesFolder): ScannedFolder {
+  const exclude = ignore().add(folder.exclude);
+  // The .gitignore files from the root down to the folder count, as in git.
+  const rules: IgnoreRule[] = [];
+  const parts = folder.shown === '' ? [] : folder.shown.split('/');
+  for (let i = 0; i <= parts.length; i++) {
+    const rule = gitignoreAt(folder.root, parts.slice(0, i).join('/'));
+    if (rule) rules.push(rule);
+  }
+  const files: NoteFile[] = [];
+  let bytes = 0;
+  let links = 0;
+  const walk = (relDir: string, rules: IgnoreRule[]) => {
+    const here =
+      relDir === folder.shown
+        ? rules
+        : [...rules, ...[gitignoreAt(folder.root, relDir)].filter((r) => r !== undefined)];
+    const entries = readdirSync(join(folder.root, relDir), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    );
+    for (const entry of entries) {
+      const path = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+      const inFolder = folder.shown === '' ? path : path.slice(folder.shown.length + 1);
+      if (entry.name === '.git') continue;
+      if (entry.isSymbolicLink()) {
+        links++;
+        continue;
+      }
+      const isDir = entry.isDirectory();
+      if (ignoredBy(here, path, isDir) || exclude.ignores(isDir ? `${inFolder}/` : inFolder)) continue;
+      if (isDir) walk(path, here);
+      else if (entry.isFile() && /\.md$/i.test(entry.name)) {
+        files.push(readNote(folder.root, path));
+        bytes += files[files.length - 1]!.size;
+        if (files.length > MAX_NOTES) {
+          throw new VltError(
+            `the notes folder ${folder.shown || '.'} has more than ${MAX_NOTES} markdown files: point vlt at a smaller folder or leave some out with [notes] exclude in vlt.toml`,
+          );
+        }
+      }
+    }
+  };
+  walk(folder.shown, rules);
+  return { files, bytes, links };
+}
+
+/** One file, checked: its path, its size (before reading it), its text. */
+function readNote(root: string, path: string): NoteFile {
+  const pathProblem = notePathProblem(path);
+  if (pathProblem) {
+    throw new VltError(
+      `${JSON.stringify(path)} cannot be a note: ${pathProblem}; rename it or leave it out with [notes] exclude`,
+    );
+  }
+  const full = join(root, path);
+  const size = lstatSync(full).size;
+  if (size > MAX_NOTE_BYTES) {
+    throw new VltError(
+      `${path} is ${size} bytes, over the limit of ${MAX_NOTE_BYTES} bytes for a note: split it, or leave it out with [notes] exclude in vlt.toml`,
+    );
+  }
+  const buffer = readFileSync(full);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buffer);
+  } catch {
+    throw new VltError(
+      `${path} is not UTF-8 text: convert it to UTF-8, or leave it out with [notes] exclude in vlt.toml`,
+    );
+  }
+  const problem = noteContentProblem(text);
+  if (problem)
+    throw new VltError(`${path} cannot be a note: ${problem}; leave it out with [notes] exclude in vlt.toml`);
+  return {
+    path,
+    size: buffer.length,
+    sha256: createHash('sha256').update(buffer).digest('hex'),
+    text: () => text,
+  };
+}
