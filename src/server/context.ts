@@ -9,6 +9,7 @@ import type { Limits } from './limits.js';
 import { Accounts, SESSION_DAYS, type AuthUser } from './services/accounts.js';
 import { Embeddings, type EmbeddingsConfig } from './services/embeddings.js';
 import type { LlmConfig } from './services/llm.js';
+import { Notes } from './services/notes.js';
 import { Oracle } from './services/oracle.js';
 import { AttemptLimiter, CallLimiter } from './services/rate-limit.js';
 import { Threads } from './services/threads.js';
@@ -21,6 +22,7 @@ export interface ServerDeps {
   limits: Limits;
   accounts: Accounts;
   threads: Threads;
+  notes: Notes;
   oracle: Oracle;
   /** Login and sign-up attempts, counted in the database. */
   attempts: AttemptLimiter;
@@ -52,6 +54,7 @@ export function createDeps(
     limits,
     accounts: new Accounts(db, options.secret),
     threads: new Threads(db, limits),
+    notes: new Notes(db, limits),
     oracle: new Oracle(
       db,
       limits,

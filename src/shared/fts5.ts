@@ -109,7 +109,12 @@ export function insertRows(index: FtsIndex, rows: IndexedRow[]): Statement {
 export const insertEntries = (index: EntryIndex, entries: IndexedEntry[]): Statement =>
   insertRows(
     index,
-    entries.map((e) => ({ rowid: e.pk, searched: [e.content], projectId: e.projectId, parentPk: e.threadPk })),
+    entries.map((e) => ({
+      rowid: e.pk,
+      searched: [e.content],
+      projectId: e.projectId,
+      parentPk: e.threadPk,
+    })),
   );
 
 /** Removes rows from the index by rowid. */

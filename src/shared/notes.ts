@@ -434,6 +434,10 @@ export const chunkHeading = (chunk: Pick<NoteChunk, 'headingPath'>): string =>
 export const chunkHeadingText = (chunk: Pick<NoteChunk, 'headingPath' | 'innerHeadings'>): string =>
   [...chunk.headingPath, ...chunk.innerHeadings].map((h) => h.replace(/^#+\s*/, '')).join(' / ');
 
+/** What the index searches as a note's title: its title and aliases. */
+export const noteTitleText = (note: { title: string; aliases: string[] }): string =>
+  [note.title, ...note.aliases].join(' / ');
+
 /** A citation of a note: `docs/auth.md:12-30 (## Token expiry)`. */
 export function noteCitation(source: {
   path: string;

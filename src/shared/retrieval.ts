@@ -96,6 +96,32 @@ export interface Neighbour {
   content: string;
 }
 
+/** A note chunk as the engines return it, for the Oracle. */
+export interface NoteCandidate {
+  kind: 'note';
+  rank: number;
+  content: string;
+  project: string;
+  path: string;
+  /** The note's title and aliases, as indexed. */
+  title: string;
+  heading: string;
+  headingText: string;
+  startLine: number;
+  endLine: number;
+  notePk: number;
+  seq: number;
+  /** When the note's text last changed. */
+  timestamp: string;
+}
+
+/** A chunk next to a candidate chunk in its note. */
+export interface ChunkNeighbour {
+  notePk: number;
+  seq: number;
+  content: string;
+}
+
 /** What retrieval asks of an engine: all of it over the asking user's entries only. */
 export interface RetrievalStore {
   /** How many entries hold each term (`counts[i]` for `terms[i]`), and how many there are. */

@@ -6,6 +6,7 @@ import {
   chunkHeading,
   chunkHeadingText,
   noteKeys,
+  noteTitleText,
   parseNote,
   planNotes,
   type ManifestFile,
@@ -56,10 +57,6 @@ export interface NoteHit {
   score: number;
 }
 
-/** What the index searches as a note's title: its title and aliases. */
-export const titleText = (note: { title: string; aliases: string[] }) =>
-  [note.title, ...note.aliases].join(' / ');
-
 export class VaultNotes {
   constructor(private readonly sqlite: Sqlite) {}
 
@@ -102,7 +99,7 @@ export class VaultNotes {
       const moving = plan.moves.map((move) => ({ ...move, pk: pkOf(move.from)! }));
       // Moved notes step aside first, so that paths can be swapped.
       for (const move of moving) {
-        this.sqlite.prepare('UPDATE notes SET path = ? WHERE pk = ?').run(`\u0000${move.pk}`, move.pk);
+        this.sqlite.prepare('UPDATE notes SET path = ? WHERE pk = ?').run(`../moving/${move.pk}`, move.pk);
       }
       for (const path of plan.deletes) this.remove(pkOf(path));
       for (const move of moving) {
@@ -206,7 +203,7 @@ export class VaultNotes {
       );
       return {
         rowid,
-        searched: [titleText(note), headingText, chunk.text],
+        searched: [noteTitleText(note), headingText, chunk.text],
         projectId: project,
         parentPk: notePk,
       };
