@@ -12,6 +12,7 @@ import { InitCommand } from './commands/init.js';
 import { NotesIndexCommand } from './commands/notes/index.js';
 import { NotesListCommand } from './commands/notes/list.js';
 import { NotesSeekCommand } from './commands/notes/seek.js';
+import { NotesSyncCommand } from './commands/notes/sync.js';
 import { OracleCommand } from './commands/oracle.js';
 import { SyncAllCommand } from './commands/sync/all.js';
 import { SyncPullCommand } from './commands/sync/pull.js';
@@ -48,6 +49,7 @@ export const COMMANDS = [
   NotesIndexCommand,
   NotesListCommand,
   NotesSeekCommand,
+  NotesSyncCommand,
   SyncStatusCommand,
   SyncRetryCommand,
   SyncQueueCommand,

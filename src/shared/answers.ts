@@ -16,6 +16,7 @@ import {
   USERNAME_RE,
   utf8Length,
 } from './names.js';
+import { notePathProblem, SHA256_RE } from './note-names.js';
 
 export type AnswerSchema = z.ZodMiniType;
 
@@ -110,6 +111,20 @@ export const searchAnswer = z.object({
   results: z.array(z.object({ projectId, threadId, sequenceId: sequence, ...hit })).check(z.maxLength(1000)),
 });
 
+const notePath = z.string().check(z.refine((path) => notePathProblem(path) === undefined));
+const sha256 = z.string().check(z.regex(SHA256_RE));
+const move = z.object({ from: notePath, to: notePath });
+
+export const notesManifestAnswer = z.object({
+  missing: z.array(sha256).check(z.maxLength(100_000)),
+  unchanged: count,
+  moved: z.array(move).check(z.maxLength(100_000)),
+  copied: z.array(move).check(z.maxLength(100_000)),
+  deleted: z.array(notePath).check(z.maxLength(100_000)),
+});
+
+export const notesUploadAnswer = z.object({ stored: count, bytes: count });
+
 /** What a wrong field is called in a message, by its key in an answer. */
 const FIELD_NAMES: Record<string, string> = {
   projectId: 'project id',
@@ -131,6 +146,10 @@ const FIELD_NAMES: Record<string, string> = {
   username: 'user name',
   token: 'token',
   cursor: 'cursor',
+  missing: 'hash',
+  from: 'note path',
+  to: 'note path',
+  deleted: 'note path',
 };
 
 const SHOWN_CHARS = 16;

@@ -11,7 +11,7 @@ import {
   THREAD_STATUSES,
   USERNAME_RE,
 } from './names.js';
-import { noteContentProblem, notePathProblem, SHA256_RE } from './notes.js';
+import { noteContentProblem, notePathProblem, SHA256_RE } from './note-names.js';
 
 export const projectId = z
   .string()

@@ -153,6 +153,11 @@ function readNote(root: string, path: string): NoteFile {
     );
   }
   const buffer = readFileSync(full);
+  if (buffer.includes(0)) {
+    throw new VltError(
+      `${path} cannot be a note: it holds NUL bytes (a binary file, not markdown); leave it out with [notes] exclude in vlt.toml`,
+    );
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buffer);
