@@ -98,13 +98,32 @@ const hit = {
   timestamp: time,
 };
 
+const lineNumber = z.int().check(z.gte(1), z.lte(MAX_INT));
+const noteSource = z.object({
+  kind: z.literal('note'),
+  project: projectId,
+  path: z.string().check(z.refine((path) => notePathProblem(path) === undefined)),
+  title: z.string().check(z.maxLength(1_000)),
+  heading: z.string().check(z.maxLength(1_000)),
+  startLine: lineNumber,
+  endLine: lineNumber,
+  snippet: hit.snippet,
+  score: hit.score,
+  timestamp: time,
+});
+const entrySource = z.object({
+  kind: z.optional(z.literal('entry')),
+  project: projectId,
+  thread: threadId,
+  seq: sequence,
+  ...hit,
+});
+
 export const oracleAnswer = z.object({
   answer: z.string().check(z.maxLength(100_000)),
   mode: z.enum(['extractive', 'llm', 'extractive-fallback']),
   note: z.nullable(z.string().check(z.maxLength(2_000))),
-  sources: z
-    .array(z.object({ project: projectId, thread: threadId, seq: sequence, ...hit }))
-    .check(z.maxLength(100)),
+  sources: z.array(z.union([noteSource, entrySource])).check(z.maxLength(100)),
 });
 
 export const searchAnswer = z.object({
@@ -112,6 +131,7 @@ export const searchAnswer = z.object({
 });
 
 const notePath = z.string().check(z.refine((path) => notePathProblem(path) === undefined));
+
 const sha256 = z.string().check(z.regex(SHA256_RE));
 const move = z.object({ from: notePath, to: notePath });
 

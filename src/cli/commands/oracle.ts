@@ -2,20 +2,20 @@ import { Command, Option } from 'clipanion';
 import { usageError, VltError } from '../../shared/errors.js';
 import { formatLocalTime } from '../../shared/format.js';
 import { checkProjectId } from '../../shared/names.js';
-import type { OracleSource } from '../../shared/oracle.js';
+import type { SentSource } from '../../shared/oracle.js';
 import { VltCommand } from '../base.js';
 import { renderHighlight, terminalText } from '../output.js';
 
-type Source = Omit<OracleSource, 'content'>;
+type Source = SentSource;
 
 export class OracleCommand extends VltCommand {
   static override paths = [['oracle']];
   static override usage = Command.Usage({
     category: 'Oracle',
-    description: 'Ask a question; get an answer drawn from your threads, with citations',
+    description: 'Ask a question; get an answer drawn from your threads and notes, with citations',
     details: `
-      Asks the server's Oracle. The answer cites the entries it used as [1], [2] …, listed under
-      Sources. With \`--local\`, or when the server cannot be reached (or you are not logged in), the
+      Asks the server's Oracle. The answer cites the entries and note chunks it used as [1], [2] …,
+      listed under Sources: an entry as project/thread#seq, a note as path:lines (heading). With \`--local\`, or when the server cannot be reached (or you are not logged in), the
       same retrieval and extractive answer run over the local vault, and the output says so.
       \`--limit\` is how many entries to draw from (1-20, default 5).
     `,
@@ -49,11 +49,16 @@ export class OracleCommand extends VltCommand {
       if (!conn.token) localReason = `not logged in to ${conn.origin}`;
       else {
         try {
-          result = await api(conn, 15_000).oracle.ask.mutate({
+          const answer = await api(conn, 15_000).oracle.ask.mutate({
             question,
             limit,
             ...(project ? { projectId: project } : {}),
           });
+          // A server from before notes sends entries without their kind.
+          result = {
+            ...answer,
+            sources: answer.sources.map((s) => (s.kind === 'note' ? s : { ...s, kind: 'entry' as const })),
+          };
         } catch (error) {
           const failure = classify(error);
           if (failure.kind === 'rejected' || failure.kind === 'too-large') throw usageError(failure.message);
@@ -76,7 +81,7 @@ export class OracleCommand extends VltCommand {
         answer: composeExtractive(terms, sources),
         mode: 'local',
         note: `answered from the local vault (${localReason})`,
-        sources: sources.map(({ content: _content, context: _context, ...source }) => source),
+        sources: sources.map(({ content: _content, context: _context, ...source }) => source as SentSource),
       };
     }
     if (this.json) {
@@ -89,6 +94,7 @@ export class OracleCommand extends VltCommand {
       });
       return;
     }
+    const { citationOf } = await import('../../shared/oracle.js');
     const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
     this.print(terminalText(result.answer, { multiline: true }));
     if (result.sources.length > 0) {
@@ -96,7 +102,13 @@ export class OracleCommand extends VltCommand {
       this.print('Sources:');
       result.sources.forEach((s, i) => {
         const when = formatLocalTime(new Date(s.timestamp).toISOString()).slice(0, 16);
-        this.print(terminalText(`  [${i + 1}] ${s.project}/${s.thread}#${s.seq}  (${s.author}, ${when})`));
+        this.print(
+          terminalText(
+            s.kind === 'note'
+              ? `  [${i + 1}] ${citationOf(s)}  (${s.project}: ${s.title})`
+              : `  [${i + 1}] ${citationOf(s)}  (${s.author}, ${when})`,
+          ),
+        );
         this.print(`      ${renderHighlight(s.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);
       });
     }
