@@ -30,6 +30,7 @@ import { ThreadSeekCommand } from './commands/thread/seek.js';
 import { ThreadStatusCommand } from './commands/thread/status.js';
 import { ThreadTagCommand } from './commands/thread/tag.js';
 
+import { namedPlaceholders } from '../shared/cli-usage.js';
 import { VERSION } from '../shared/version.js';
 
 export { VERSION };
@@ -78,9 +79,11 @@ function commandsFor(args: string[]): typeof COMMANDS {
 /** clipanion, with options that take a value shown as `--project <project>` rather than `--project #0`. */
 class VltCli extends Cli<VltContext> {
   protected override getUsageByIndex(...args: Parameters<Cli<VltContext>['getUsageByIndex']>) {
-    const named = (text: string) => text.replace(/(--([a-z][a-z-]*)) #0/g, '$1 <$2>');
     const { usage, options } = super.getUsageByIndex(...args);
-    return { usage: named(usage), options: options.map((o) => ({ ...o, definition: named(o.definition) })) };
+    return {
+      usage: namedPlaceholders(usage),
+      options: options.map((o) => ({ ...o, definition: namedPlaceholders(o.definition) })),
+    };
   }
 }
 

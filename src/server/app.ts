@@ -43,10 +43,31 @@ function jsonOnly(req: express.Request, res: express.Response, next: express.Nex
   next();
 }
 
+/**
+ * One line per request when it ends: time, method, path (never the query string, which may carry a
+ * search or a question), status, milliseconds; with `debug`, the client's address too. No header,
+ * cookie or body is ever logged.
+ */
+function requestLog(log: ServerDeps['log']) {
+  return (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const path = req.originalUrl.split('?')[0]!.replace(/[^\x21-\x7e]/g, '?');
+      const from = log.level === 'debug' ? ` from ${req.ip ?? req.socket.remoteAddress ?? '?'}` : '';
+      log.write(
+        `${new Date().toISOString()} ${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms${from}`,
+      );
+    });
+    next();
+  };
+}
+
 export function createApp(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
+  if (deps.log.level !== 'off') app.use(requestLog(deps.log));
   app.use(securityHeaders);
   // Healthy means the database takes a write, not only a read: a full disk or a read-only file
   // answers 503 with what is wrong. Four probes a second at most, however often it is asked.

@@ -4,7 +4,7 @@ import type { RetrievalSettings } from '../shared/retrieval.js';
 import { TRPCError } from '@trpc/server';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { ServerDb } from './db/index.js';
-import type { ServerSettings, SignupPolicy } from './env.js';
+import type { LogLevel, ServerSettings, SignupPolicy } from './env.js';
 import type { Limits } from './limits.js';
 import { Accounts, SESSION_DAYS, type AuthUser } from './services/accounts.js';
 import { Embeddings, type EmbeddingsConfig } from './services/embeddings.js';
@@ -33,6 +33,8 @@ export interface ServerDeps {
   trustProxy: ServerSettings['trustProxy'];
   /** Mark cookies Secure (behind HTTPS). */
   secureCookies: boolean;
+  /** The request log (off in tests that build deps directly). */
+  log: { level: LogLevel; write(line: string): void };
 }
 
 export function createDeps(
@@ -43,6 +45,7 @@ export function createDeps(
     secureCookies?: boolean;
     signup?: SignupPolicy;
     trustProxy?: ServerSettings['trustProxy'];
+    log?: ServerDeps['log'];
     llm?: LlmConfig | undefined;
     embeddings?: EmbeddingsConfig | undefined;
     /** The Oracle's retrieval settings, when not the defaults (the evaluation switches mechanisms off). */
@@ -69,6 +72,7 @@ export function createDeps(
     signup: options.signup ?? 'first-user',
     trustProxy: options.trustProxy ?? false,
     secureCookies: options.secureCookies ?? false,
+    log: options.log ?? { level: 'off', write: () => {} },
   };
 }
 

@@ -31,7 +31,11 @@ export interface ServerSettings {
   llm: LlmConfig | undefined;
   /** An OpenAI-compatible embeddings endpoint for semantic retrieval, if configured. */
   embeddings: EmbeddingsConfig | undefined;
+  /** The request log on stdout: none, a line per request, or with who and from where. */
+  log: LogLevel;
 }
+
+export type LogLevel = 'off' | 'info' | 'debug';
 
 const PROXY_ITEM = /^(loopback|linklocal|uniquelocal|[0-9a-f.:]+(\/\d{1,3})?)$/i;
 
@@ -90,6 +94,11 @@ const SettingsSchema = z.object({
     z.enum(['0', '1'], { message: 'VLT_SERVER_SECURE_COOKIES: use 1 (behind HTTPS) or 0' }).default('0'),
   ),
   VLT_SERVER_DATABASE_POOL: wholeNumber('VLT_SERVER_DATABASE_POOL', 10),
+  VLT_LOG: optional(
+    z
+      .enum(['off', 'info', 'debug'], { message: 'VLT_LOG: use off, info (the default) or debug' })
+      .default('info'),
+  ),
   VLT_SERVER_SECRET: optional(
     z
       .string()
@@ -132,6 +141,7 @@ export function readServerSettings(env: Record<string, string | undefined>): Ser
     trustProxy: e.VLT_SERVER_TRUST_PROXY,
     secureCookies: e.VLT_SERVER_SECURE_COOKIES === '1',
     databasePool: e.VLT_SERVER_DATABASE_POOL,
+    log: e.VLT_LOG,
     secret: e.VLT_SERVER_SECRET,
     llm:
       e.VLT_LLM_BASE_URL && e.VLT_LLM_MODEL

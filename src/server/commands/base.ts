@@ -49,19 +49,34 @@ async function sharedSecret(db: ServerDb, configured: Buffer | undefined): Promi
   return Buffer.from(row!.value, 'base64');
 }
 
-/** Opens the data directory and the database (SQLite in it, or PostgreSQL at `databaseUrl`). */
+/** The data directory as a command will use it: absolute, and whether it is there yet. */
+export function dataDirectory(dir: string | undefined): { path: string; exists: boolean } {
+  const path = resolve(dir ?? './data');
+  return { path, exists: existsSync(path) };
+}
+
+/**
+ * Opens the data directory and the database (SQLite in it, or PostgreSQL at `databaseUrl`). A data
+ * directory that does not exist yet is made, and said so: a command run from the wrong directory
+ * would otherwise write a new, empty server where the operator did not look.
+ */
 export async function openData(
   dir: string | undefined,
   databaseUrl: string | undefined,
   env: Record<string, string | undefined>,
   stderr: NodeJS.WritableStream,
 ): Promise<ServerDeps> {
-  const data = resolve(dir ?? './data');
+  const { path: data, exists } = dataDirectory(dir);
   try {
     mkdirSync(data, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new ServerError(
       `cannot create the data directory ${data} (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  if (!exists) {
+    stderr.write(
+      `vlt-server: created the data directory ${data} (use --data or VLT_SERVER_DATA for another)\n`,
     );
   }
   // The files in it are 0600 whatever the directory; a directory others can read still shows
@@ -100,18 +115,43 @@ export async function openData(
     secureCookies: settings.secureCookies,
     signup: settings.signup,
     trustProxy: settings.trustProxy,
+    log: { level: settings.log, write: (line) => process.stdout.write(`${line}\n`) },
     llm: settings.llm,
     embeddings: settings.embeddings,
   });
 }
 
+/**
+ * The password: all of stdin with --password-stdin, else asked twice on the terminal without echo;
+ * with neither, a line saying how to give it.
+ */
 export async function readPassword(context: BaseContext, fromStdin: boolean): Promise<string> {
-  if (!fromStdin) throw new ServerError('pass the password on stdin with --password-stdin');
-  const chunks: Buffer[] = [];
-  for await (const chunk of context.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
+  const stdin = context.stdin as NodeJS.ReadStream;
+  if (fromStdin) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
+  }
+  if (!stdin.isTTY)
+    throw new ServerError('no terminal to ask for the password: pass it on stdin with --password-stdin');
+  const first = await askHidden(context, 'Password');
+  const again = await askHidden(context, 'Password again');
+  if (first !== again) throw new ServerError('the two passwords differ: run the command again');
+  return first;
+}
+
+/** One line from the terminal, not echoed. */
+async function askHidden(context: BaseContext, prompt: string): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: context.stdin, output: context.stderr, terminal: true });
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+  context.stderr.write(`${prompt}: `);
+  const line = await new Promise<string>((done) => rl.question('', done));
+  rl.close();
+  context.stderr.write('\n');
+  return line;
 }
 
 export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

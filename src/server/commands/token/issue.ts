@@ -2,7 +2,15 @@
 import { Command, Option } from 'clipanion';
 import { z } from 'zod';
 import { username as usernameSchema } from '../../../shared/schemas.js';
-import { dataOption, databaseOption, openData, parse, ServerCommand, ServerError } from '../base.js';
+import {
+  dataDirectory,
+  dataOption,
+  databaseOption,
+  openData,
+  parse,
+  ServerCommand,
+  ServerError,
+} from '../base.js';
 
 export class TokenIssueCommand extends ServerCommand {
   static override paths = [['token', 'issue']];
@@ -31,9 +39,16 @@ export class TokenIssueCommand extends ServerCommand {
     const deps = await openData(this.data, this.databaseUrl, this.context.env, this.context.stderr);
     try {
       const user = await deps.accounts.userByName(username);
-      if (!user)
-        throw new ServerError(`no user '${username}': create it with \`vlt-server user add ${username}\``);
+      if (!user) {
+        throw new ServerError(
+          `no user '${username}' in ${dataDirectory(this.data).path}: create it with \`vlt-server user add ${username}\`, or give the server's --data`,
+        );
+      }
       this.context.stdout.write(`${(await deps.accounts.createToken(user.id, name, days)).token}\n`);
+      // Only the token on stdout (for scripts); where it came from on stderr.
+      this.context.stderr.write(
+        `vlt-server: a token for ${username} of the server in ${dataDirectory(this.data).path}\n`,
+      );
     } finally {
       await deps.db.close();
     }

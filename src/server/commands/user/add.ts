@@ -2,6 +2,7 @@
 import { Command, Option } from 'clipanion';
 import { password as passwordSchema, username as usernameSchema } from '../../../shared/schemas.js';
 import {
+  dataDirectory,
   dataOption,
   databaseOption,
   openData,
@@ -15,8 +16,13 @@ export class UserAddCommand extends ServerCommand {
   static override paths = [['user', 'add']];
   static override usage = Command.Usage({
     description: 'Create an account',
+    details: `
+      Asks for the password on a terminal (twice, without echo), or reads it from stdin with
+      --password-stdin. Prints the data directory it wrote to.
+    `,
     examples: [
-      ['Create alice, password from stdin', 'printf "%s" "$PASSWORD" | $0 user add alice --password-stdin'],
+      ['Create alice (asks for the password)', '$0 user add alice --data /srv/vlt'],
+      ['Password from stdin', 'printf "%s" "$PASSWORD" | $0 user add alice --password-stdin'],
     ],
   });
 
@@ -33,7 +39,9 @@ export class UserAddCommand extends ServerCommand {
       if (await deps.accounts.userByName(username))
         throw new ServerError(`the user '${username}' exists already`);
       await deps.accounts.signup(username, password);
-      this.context.stdout.write(`created user ${username}\n`);
+      this.context.stdout.write(
+        `created user ${username} in ${dataDirectory(this.data).path}${this.databaseUrl ? ` (database: ${deps.db.describe})` : ''}\n`,
+      );
     } finally {
       await deps.db.close();
     }
