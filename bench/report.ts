@@ -23,6 +23,7 @@ import { fixtureEntries, QUESTIONS } from '../eval/fixture.js';
 import { newDataDir, ROOT, startServer, userWithToken, type RunningServer } from '../test/net-helpers.js';
 import { databaseFor } from '../test/pg-helpers.js';
 import { corpus } from './corpus.js';
+import { benchNotes } from './notes.js';
 import { updateReadme, type BenchResults } from './readme.js';
 
 const argv = process.argv.slice(2);
@@ -529,8 +530,32 @@ async function postgresOnly() {
   log(`updated the PostgreSQL rows of ${out} and docs/performance.md`);
 }
 
+/** `--notes-only`: measures the notes rows again and keeps the rest of bench/results.json. */
+async function notesOnly() {
+  log(`notes: vlt notes sync of 1,000 notes of 10 KB against a live server, ${runs} runs`);
+  const notes = await benchNotes(runs);
+  log(
+    `  first sync ${notes.firstSyncMs} ms; no change ${notes.noChangeSyncMs} ms (index ${notes.noChangeIndexMs} ms); one edit ${notes.oneEditSyncMs} ms`,
+  );
+  const previous = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+  const results = {
+    ...previous,
+    notes,
+    notesCommand: `npm run bench -- ${argv.join(' ')}`,
+    notesAt: new Date().toISOString(),
+  };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  if (!flag('--no-readme')) {
+    const readme = join(ROOT, 'docs', 'performance.md');
+    writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), results));
+    log(`updated the notes rows of ${out} and docs/performance.md`);
+  }
+  console.log(JSON.stringify(notes, null, 2));
+}
+
 async function main() {
   if (flag('--postgres-only')) return postgresOnly();
+  if (flag('--notes-only')) return notesOnly();
   const started = Date.now();
   const push = benchPush();
   log(`  floor ${push.floorMs} ms, push ${push.pushMs} ms: ${push.ratio}x`);
@@ -552,6 +577,9 @@ async function main() {
     );
     growth.push({ entries: size, server, cli });
   }
+  log(`notes: vlt notes sync of 1,000 notes of 10 KB against a live server, ${runs} runs`);
+  const notes = await benchNotes(runs);
+  log(`  first sync ${notes.firstSyncMs} ms; no change ${notes.noChangeSyncMs} ms`);
   const postgres = await benchPostgres(quick ? 1_000 : 100_000);
   const results = {
     generatedAt: new Date().toISOString(),
@@ -563,6 +591,7 @@ async function main() {
     pushSync,
     drain,
     growth,
+    notes,
     postgres,
   };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

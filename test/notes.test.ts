@@ -2,7 +2,16 @@
 // shipped in node_modules (1,000+ files), first sync, a sync that changes nothing, one edit, a
 // rename, a deletion; then what is refused (a project file pointing outside the repository, an
 // oversize, binary or non-UTF-8 file) with one line and nothing half-written.
-import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOneLineError, vlt, type Sandbox } from './helpers.js';
@@ -146,6 +155,36 @@ describe('vlt notes sync against the real server', () => {
     expect(
       (await apiFor(server.url, token).notes.list.query({ projectId: 'handbook', limit: 1 })).notes,
     ).toEqual(before);
+  });
+
+  it('reads again only the files whose size, times or inode changed since they were hashed', async () => {
+    const repo = join(box.base, 'stat-repo');
+    mkdirSync(join(repo, 'docs'), { recursive: true });
+    writeFileSync(join(repo, 'vlt.toml'), '[project]\nid = "stat-check"\n');
+    for (const name of ['a', 'b', 'c'])
+      writeFileSync(join(repo, 'docs', `${name}.md`), `# ${name}\nfirst text\n`);
+    const index = () => {
+      const result = vlt({ ...box, cwd: repo }, ['notes', 'index', '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { hashed: number; local: { changed: string[]; unchanged: number } };
+    };
+    // A file written in the second before it was hashed is read again next time ("racy", as in git).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(index().hashed).toBe(3);
+    expect(index()).toMatchObject({ hashed: 0, local: { changed: [], unchanged: 3 } });
+    // The same size, the old modification time put back: the change time and the text tell.
+    const b = join(repo, 'docs', 'b.md');
+    const { mtime } = statSync(b);
+    writeFileSync(b, '# b\nfirst TEXT\n');
+    utimesSync(b, mtime, mtime);
+    expect(index()).toMatchObject({ hashed: 1, local: { changed: ['docs/b.md'], unchanged: 2 } });
+    // A file replaced by another of the same size and times (a new inode) is read again too.
+    const c = join(repo, 'docs', 'c.md');
+    const before = statSync(c);
+    writeFileSync(`${c}.new`, '# c\nfirst tExt\n');
+    utimesSync(`${c}.new`, before.atime, before.mtime);
+    renameSync(`${c}.new`, c);
+    expect(index()).toMatchObject({ local: { changed: ['docs/c.md'] } });
   });
 
   it('refuses a notes folder outside the repository, from the project file or the command line', () => {

@@ -26,6 +26,7 @@ CREATE TABLE `notes` (
 	`path` text NOT NULL,
 	`sha256` text NOT NULL,
 	`size` integer NOT NULL,
+	`file_stat` text,
 	`title` text NOT NULL,
 	`tags` text NOT NULL,
 	`aliases` text NOT NULL,

@@ -3,6 +3,8 @@
 // (.gitignore files respected, `[notes] exclude` applied, symbolic links never followed), each
 // read, checked (size, UTF-8, not binary, a clean path) and hashed. A file that cannot be a note
 // stops the command with one line that names it: nothing is indexed or sent from a half-read folder.
+// A file whose size, times and inode are those recorded when the vault last hashed it is not read
+// again (as git's index does): its recorded hash stands, and its text is read only if needed.
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -82,16 +84,51 @@ const ignoredBy = (rules: IgnoreRule[], path: string, isDir: boolean) =>
     return inside !== '' && rules.ignores(isDir ? `${inside}/` : inside);
   });
 
+/** What a file looked like on disk when it was read and hashed, and when that was (ms). */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  at: number;
+}
+
+/** What the vault knows of a file: its hash, and the stat it had when hashed. */
+export interface KnownFile {
+  sha256: string;
+  stat: FileStat;
+}
+
+/**
+ * A recorded hash still stands when the file has the size, times and inode it had when it was
+ * hashed, and was not changed in the second before that: a write within the clock's granularity
+ * of the hashing could keep its times ("racy" in git's words), so such a file is read again.
+ */
+export const statStillHolds = (known: FileStat, now: Omit<FileStat, 'at'>): boolean =>
+  known.size === now.size &&
+  known.mtimeMs === now.mtimeMs &&
+  known.ctimeMs === now.ctimeMs &&
+  known.ino === now.ino &&
+  Math.max(now.mtimeMs, now.ctimeMs) < known.at - 1000;
+
 export interface ScannedFolder {
   files: NoteFile[];
   /** Bytes of all the files. */
   bytes: number;
   /** Symbolic links left out (never followed). */
   links: number;
+  /** Files read and hashed (the others kept the hash recorded for their unchanged stat). */
+  hashed: number;
 }
 
-/** Every `*.md` file of the folder, read, checked and hashed, in path order. */
-export function scanNotes(folder: NotesFolder): ScannedFolder {
+/**
+ * Every `*.md` file of the folder, checked and hashed, in path order. `known` gives the vault's
+ * record of a path (relative to the root): a file whose stat still holds is not read.
+ */
+export function scanNotes(
+  folder: NotesFolder,
+  known: (path: string) => KnownFile | undefined = () => undefined,
+): ScannedFolder {
   const exclude = ignore().add(folder.exclude);
   // The .gitignore files from the root down to the folder count, as in git.
   const rules: IgnoreRule[] = [];
@@ -103,6 +140,7 @@ export function scanNotes(folder: NotesFolder): ScannedFolder {
   const files: NoteFile[] = [];
   let bytes = 0;
   let links = 0;
+  let hashed = 0;
   const walk = (relDir: string, rules: IgnoreRule[]) => {
     const here =
       relDir === folder.shown
@@ -123,8 +161,10 @@ export function scanNotes(folder: NotesFolder): ScannedFolder {
       if (ignoredBy(here, path, isDir) || exclude.ignores(isDir ? `${inFolder}/` : inFolder)) continue;
       if (isDir) walk(path, here);
       else if (entry.isFile() && /\.md$/i.test(entry.name)) {
-        files.push(readNote(folder.root, path));
-        bytes += files[files.length - 1]!.size;
+        const file = noteFile(folder.root, path, known(path));
+        if (file.hashed) hashed++;
+        files.push(file);
+        bytes += file.size;
         if (files.length > MAX_NOTES) {
           throw new VltError(
             `the notes folder ${folder.shown || '.'} has more than ${MAX_NOTES} markdown files: point vlt at a smaller folder or leave some out with [notes] exclude in vlt.toml`,
@@ -134,11 +174,15 @@ export function scanNotes(folder: NotesFolder): ScannedFolder {
     }
   };
   walk(folder.shown, rules);
-  return { files, bytes, links };
+  return { files, bytes, links, hashed };
 }
 
-/** One file, checked: its path, its size (before reading it), its text. */
-function readNote(root: string, path: string): NoteFile {
+/**
+ * One file, checked: its path, its size (before reading it), its text. A file whose stat still
+ * holds keeps its known hash (and has no new stat to record); its text is read when asked for,
+ * and must still hash to it.
+ */
+function noteFile(root: string, path: string, known: KnownFile | undefined): NoteFile {
   const pathProblem = notePathProblem(path);
   if (pathProblem) {
     throw new VltError(
@@ -146,7 +190,31 @@ function readNote(root: string, path: string): NoteFile {
     );
   }
   const full = join(root, path);
-  const size = lstatSync(full).size;
+  const at = Date.now();
+  const { size, mtimeMs, ctimeMs, ino } = lstatSync(full);
+  const stat = { size, mtimeMs, ctimeMs, ino };
+  if (known && statStillHolds(known.stat, stat)) {
+    let text: string | undefined;
+    return {
+      path,
+      size,
+      sha256: known.sha256,
+      text: () => {
+        if (text !== undefined) return text;
+        const again = readNote(full, path, size);
+        if (again.sha256 !== known.sha256) {
+          throw new VltError(`${path} changed while vlt was reading the folder: run the command again`);
+        }
+        return (text = again.text);
+      },
+    };
+  }
+  const { text, sha256 } = readNote(full, path, size);
+  return { path, size, sha256, hashed: { ...stat, at }, text: () => text };
+}
+
+/** A file's text, checked, and its hash. */
+function readNote(full: string, path: string, size: number): { text: string; sha256: string } {
   if (size > MAX_NOTE_BYTES) {
     throw new VltError(
       `${path} is ${size} bytes, over the limit of ${MAX_NOTE_BYTES} bytes for a note: split it, or leave it out with [notes] exclude in vlt.toml`,
@@ -169,10 +237,8 @@ function readNote(root: string, path: string): NoteFile {
   const problem = noteContentProblem(text);
   if (problem)
     throw new VltError(`${path} cannot be a note: ${problem}; leave it out with [notes] exclude in vlt.toml`);
-  return {
-    path,
-    size: buffer.length,
-    sha256: createHash('sha256').update(buffer).digest('hex'),
-    text: () => text,
-  };
+  if (buffer.length !== size) {
+    throw new VltError(`${path} changed while vlt was reading the folder: run the command again`);
+  }
+  return { text, sha256: createHash('sha256').update(buffer).digest('hex') };
 }

@@ -16,11 +16,11 @@ export async function indexLocally(
   options: { dir: string | undefined; project: string; dryRun: boolean },
 ): Promise<LocalIndex> {
   const folder = notesFolder(command.context.cwd, command.project, options.dir);
-  const scanned = scanNotes(folder);
   const { VaultNotes } = await import('../vault/notes.js');
+  const db = options.dryRun ? command.sqlite({ create: false }) : command.sqlite({ create: true });
+  const scanned = scanNotes(folder, db ? new VaultNotes(db).known(options.project) : undefined);
   let report: IndexReport;
   if (options.dryRun) {
-    const db = command.sqlite({ create: false });
     const plan = db
       ? new VaultNotes(db).plan(options.project, scanned.files)
       : { unchanged: [], moves: [], copies: [], missing: scanned.files, deletes: [] };
@@ -34,7 +34,7 @@ export async function indexLocally(
       unchanged: plan.unchanged.length,
     };
   } else {
-    report = new VaultNotes(command.sqlite({ create: true })).index(options.project, scanned.files);
+    report = new VaultNotes(db!).index(options.project, scanned.files);
   }
   return { project: options.project, folder, scanned, report };
 }

@@ -13,6 +13,7 @@ import {
 } from '../../shared/notes.js';
 import { buildFtsQuery } from '../../shared/search-query.js';
 import { VltError } from '../../shared/errors.js';
+import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
 
 /** The vault's index of note chunks (migration 0008). */
@@ -25,6 +26,8 @@ export const VAULT_CHUNK_INDEX: FtsIndex = {
 /** A file of the notes folder: its manifest line, and its text when it must be read. */
 export interface NoteFile extends ManifestFile {
   text(): string;
+  /** Set when the file was read and hashed by this scan: its stat then, to record. */
+  hashed?: FileStat | undefined;
 }
 
 export interface IndexReport {
@@ -59,6 +62,24 @@ export interface NoteHit {
 
 export class VaultNotes {
   constructor(private readonly sqlite: Sqlite) {}
+
+  /** The hash and the file's stat when hashed, of each of `project`'s notes that has one. */
+  known(project: string): (path: string) => KnownFile | undefined {
+    const rows = this.sqlite
+      .prepare(
+        'SELECT path, sha256, file_stat AS stat FROM notes WHERE project_id = ? AND file_stat IS NOT NULL',
+      )
+      .all(project) as { path: string; sha256: string; stat: string }[];
+    const byPath = new Map<string, KnownFile>();
+    for (const row of rows) {
+      try {
+        byPath.set(row.path, { sha256: row.sha256, stat: JSON.parse(row.stat) as FileStat });
+      } catch {
+        // An unreadable record: the file is read and hashed again.
+      }
+    }
+    return (path) => byPath.get(path);
+  }
 
   /** What indexing `files` as `project`'s notes would do, without doing it. */
   plan(project: string, files: ManifestFile[]) {
@@ -114,7 +135,13 @@ export class VaultNotes {
         const old = pkOf(file.path);
         if (old === undefined) report.added.push(file.path);
         else report.changed.push(file.path);
-        this.write(project, file, text, note, now, old);
+        this.write(project, byPath.get(file.path)!, text, note, now, old);
+      }
+      // Files read again with the same text: their new stat is what the next scan compares with.
+      const restat = this.sqlite.prepare('UPDATE notes SET file_stat = ? WHERE project_id = ? AND path = ?');
+      for (const path of plan.unchanged) {
+        const hashed = byPath.get(path)!.hashed;
+        if (hashed) restat.run(JSON.stringify(hashed), project, path);
       }
       return report;
     });
@@ -139,7 +166,7 @@ export class VaultNotes {
   /** Writes a note (a new one, or over `pk` keeping its identity) with its chunks, links and index rows. */
   private write(
     project: string,
-    file: ManifestFile,
+    file: NoteFile,
     text: string,
     note: ReturnType<typeof parseNote>,
     now: string,
@@ -155,14 +182,15 @@ export class VaultNotes {
       JSON.stringify(note.aliases),
       text,
       now,
+      file.hashed ? JSON.stringify(file.hashed) : null,
     ];
     let notePk: number;
     if (pk === undefined) {
       notePk = Number(
         this.sqlite
           .prepare(
-            `INSERT INTO notes (project_id, path, sha256, size, title, tags, aliases, content, indexed_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO notes (project_id, path, sha256, size, title, tags, aliases, content, indexed_at, file_stat)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(...values).lastInsertRowid,
       );
@@ -179,7 +207,7 @@ export class VaultNotes {
       this.sqlite
         .prepare(
           `UPDATE notes SET project_id = ?, path = ?, sha256 = ?, size = ?, title = ?, tags = ?, aliases = ?,
-             content = ?, indexed_at = ? WHERE pk = ?`,
+             content = ?, indexed_at = ?, file_stat = ? WHERE pk = ?`,
         )
         .run(...values, pk);
       notePk = pk;

@@ -180,6 +180,13 @@ export const notes = sqliteTable(
     path: text('path').notNull(),
     sha256: text('sha256').notNull(),
     size: integer('size').notNull(),
+    /**
+     * The file as it was on disk when its text was read and hashed (src/cli/notes/folder.ts
+     * FileStat, JSON): a later scan that finds the same size, times and inode trusts `sha256`
+     * without reading the file again. Null when unknown. Before `content`, so that reading it
+     * never walks a long text's overflow pages.
+     */
+    fileStat: text('file_stat'),
     title: text('title').notNull(),
     /** JSON arrays of strings. */
     tags: text('tags').notNull(),

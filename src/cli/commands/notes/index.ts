@@ -39,6 +39,7 @@ export class NotesIndexCommand extends VltCommand {
         dir: folder.shown || '.',
         files: scanned.files.length,
         bytes: scanned.bytes,
+        hashed: scanned.hashed,
         dryRun: this.dryRun,
         local: localJson(report),
       });

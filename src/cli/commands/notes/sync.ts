@@ -56,6 +56,7 @@ export class NotesSyncCommand extends VltCommand {
         dir: folder.shown || '.',
         files: scanned.files.length,
         bytes: scanned.bytes,
+        hashed: scanned.hashed,
         dryRun: this.dryRun,
         local: localJson(report),
         server,
