@@ -2,14 +2,14 @@
 import { useState, type FormEvent } from 'react';
 import { citationOf, type SentSource } from '../../shared/oracle.js';
 import { trpcClient } from '../trpc.js';
-import { ErrorBox, Highlighted, Link } from '../ui.js';
+import { ErrorBox, Highlighted, Link, noteHref } from '../ui.js';
 
 type Source = SentSource;
 
 /** Where a citation leads: the entry in its thread, or the note at the cited line. */
 export const sourceHref = (s: Source): string =>
   s.kind === 'note'
-    ? `/n/${encodeURIComponent(s.project)}/${s.path.split('/').map(encodeURIComponent).join('/')}#L${s.startLine}`
+    ? noteHref(s.project, s.path, `L${s.startLine}`)
     : `/t/${s.project}/${s.thread}#e${s.seq}`;
 
 export function OraclePage() {
