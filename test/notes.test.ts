@@ -157,6 +157,44 @@ describe('vlt notes sync against the real server', () => {
     ).toEqual(before);
   });
 
+  it('vlt oracle (the server, not --local) cites a note as path:start-end (## Heading)', () => {
+    const note = join(box.cwd, 'docs', 'a', 'key-rotation.md');
+    writeFileSync(
+      note,
+      `# Key rotation\n\n${'Why keys change, and who holds them between changes. '.repeat(20)}\n\n## Quokka schedule\n\nThe quokka signing keys rotate every seventeen days, at midnight UTC.\n`,
+    );
+    expect(json(sync()).server.uploaded).toBeGreaterThanOrEqual(1);
+    // Another machine with the same account and an empty vault: only the server knows the note.
+    const other = syncMachine(server.url, token, cleanups, { retrier: false });
+    const asked = vlt(other, ['oracle', 'How often do the quokka signing keys rotate?']);
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stdout).toMatch(
+      /\[1\] docs\/a\/key-rotation\.md:\d+-\d+ \(## Quokka schedule\) {2}\(handbook: Key rotation\)/,
+    );
+    expect(asked.stdout).toMatch(/seventeen days/);
+    expect(asked.stderr).not.toMatch(/local vault/);
+    const answer = JSON.parse(
+      vlt(other, ['oracle', 'How often do the quokka signing keys rotate?', '--json']).stdout,
+    ) as {
+      mode: string;
+      sources: { kind: string; path: string; heading: string; startLine: number; endLine: number }[];
+    };
+    expect(answer.mode).not.toBe('local');
+    expect(answer.sources[0]).toMatchObject({
+      kind: 'note',
+      path: 'docs/a/key-rotation.md',
+      heading: '## Quokka schedule',
+    });
+    const lines = readFileSync(note, 'utf8').split('\n');
+    const cited = lines.slice(answer.sources[0]!.startLine - 1, answer.sources[0]!.endLine).join('\n');
+    expect(cited).toMatch(/seventeen days/);
+    // The same question on that machine's own vault finds nothing of the note.
+    const local = vlt(other, ['oracle', 'How often do the quokka signing keys rotate?', '--local']);
+    expect(local.stdout).not.toMatch(/key-rotation/);
+    rmSync(note);
+    expect(json(sync()).server.deleted).toEqual(['docs/a/key-rotation.md']);
+  });
+
   it('reads again only the files whose size, times or inode changed since they were hashed', async () => {
     const repo = join(box.base, 'stat-repo');
     mkdirSync(join(repo, 'docs'), { recursive: true });
