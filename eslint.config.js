@@ -5,7 +5,14 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const serverOnlyAsTypes = {
-  group: ['**/server/*', '**/server/**', '**/server'],
+  // The MCP SDK's server package (`vlt mcp`) is a library, not vlt-server's code.
+  group: [
+    '**/server/*',
+    '**/server/**',
+    '**/server',
+    '!@modelcontextprotocol/server',
+    '!@modelcontextprotocol/server/*',
+  ],
   allowTypeImports: true,
   message: 'The CLI and the web import the server only as types (import type …).',
 };

@@ -63,6 +63,23 @@ export interface BenchResults {
       pushPeakRssMb: number | null;
     };
   }[];
+  /**
+   * `vlt mcp` (bench/mcp.mjs): from its process's start to its answer to `initialize`, and from
+   * stdin closing to its exit, beside `node -e 0` and a push in the same conditions.
+   */
+  mcp?: {
+    runs: number;
+    nodeMs: number;
+    pushMs: number;
+    initializeMs: number;
+    exitMs: number;
+    /** CPU time (user + system) of the whole process, and of `node -e 0`, where /usr/bin/time is. */
+    cpuMs?: number;
+    nodeCpuMs?: number;
+  };
+  /** Set when the `vlt mcp` row was measured on its own (`node bench/mcp.mjs`), not by this run. */
+  mcpCommand?: string;
+  mcpAt?: string;
   /** The server on PostgreSQL, through one and two instances; null when it could not be run. */
   postgres?: { entries: number; server: ServerRow }[] | null;
   /** Set when the PostgreSQL rows were measured again on their own (`--postgres-only`). */
@@ -108,6 +125,15 @@ export function renderPerformance(r: BenchResults): string {
         `floor ${pushSync.floorMs} ms, push ${pushSync.pushMs} ms: **${pushSync.ratio}×**`,
         '',
       ],
+      ...(r.mcp
+        ? [
+            [
+              `\`vlt mcp\`: from its start to its answer to \`initialize\` (the SDK loaded on demand), beside \`node -e 0\` and a push measured with it${r.mcpCommand ? ` (\`${r.mcpCommand}\`, ${r.mcpAt?.slice(0, 10) ?? date}, median of ${r.mcp.runs})` : ''}`,
+              `**${r.mcp.initializeMs} ms** (node -e 0 ${r.mcp.nodeMs} ms, push ${r.mcp.pushMs} ms); exits ${r.mcp.exitMs} ms after stdin closes${r.mcp.cpuMs === undefined ? '' : `; CPU time ${r.mcp.cpuMs} ms (node -e 0 ${r.mcp.nodeCpuMs} ms)`}`,
+              '≤ 300 ms',
+            ],
+          ]
+        : []),
       [
         `drain of ${n(drain.entries)} queued entries in ${drain.threads} threads (\`vlt sync retry\`, median of ${drain.runs})`,
         `${drain.seconds.toFixed(2)} s: **${n(drain.entriesPerSecond)} entries/s**`,

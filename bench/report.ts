@@ -7,7 +7,7 @@
 //
 // --large adds 1,000,000 entries to the growth rows (minutes; not in CI); --quick is a small smoke
 // run (1,000 entries, 5 runs) that writes no docs/performance.md; --postgres-only measures the PostgreSQL rows
-// again and keeps the rest.
+// again and keeps the rest; --mcp-only measures the `vlt mcp` row again and keeps the rest.
 import Database from 'better-sqlite3';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -153,6 +153,28 @@ function benchPush() {
     floorMs: round(r.floorMs),
     pushMs: round(r.pushMs),
     ratio: round(r.ratio, 2),
+  };
+}
+
+// ---- vlt mcp: start to the answer to initialize ------------------------------------------------
+function benchMcp() {
+  log(`mcp: vlt mcp from its start to its answer to initialize, ${runs} runs`);
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bench', 'mcp.mjs'), '--json', '--runs', String(runs)],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (result.status !== 0) throw new Error(`bench/mcp.mjs: ${result.stderr}`);
+  const r = JSON.parse(result.stdout) as NonNullable<BenchResults['mcp']>;
+  return {
+    runs: r.runs,
+    nodeMs: round(r.nodeMs),
+    pushMs: round(r.pushMs),
+    initializeMs: round(r.initializeMs),
+    exitMs: round(r.exitMs),
+    ...(r.cpuMs === undefined ? {} : { cpuMs: round(r.cpuMs), nodeCpuMs: round(r.nodeCpuMs ?? 0) }),
   };
 }
 
@@ -553,12 +575,32 @@ async function notesOnly() {
   console.log(JSON.stringify(notes, null, 2));
 }
 
+/** `--mcp-only`: measures the `vlt mcp` row again and keeps the rest of bench/results.json. */
+function mcpOnly() {
+  const previous = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+  const mcp = benchMcp();
+  log(`  initialize answered in ${mcp.initializeMs} ms (node -e 0 ${mcp.nodeMs} ms)`);
+  const results = {
+    ...previous,
+    mcp,
+    mcpCommand: 'npm run bench -- --mcp-only',
+    mcpAt: new Date().toISOString(),
+  };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  const readme = join(ROOT, 'docs', 'performance.md');
+  writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), results));
+  log(`updated the vlt mcp row of ${out} and docs/performance.md`);
+}
+
 async function main() {
   if (flag('--postgres-only')) return postgresOnly();
   if (flag('--notes-only')) return notesOnly();
+  if (flag('--mcp-only')) return mcpOnly();
   const started = Date.now();
   const push = benchPush();
   log(`  floor ${push.floorMs} ms, push ${push.pushMs} ms: ${push.ratio}x`);
+  const mcp = benchMcp();
+  log(`  initialize answered in ${mcp.initializeMs} ms (node -e 0 ${mcp.nodeMs} ms)`);
   const pushSync = await benchPushSync();
   log(`  floor ${pushSync.floorMs} ms, push ${pushSync.pushMs} ms: ${pushSync.ratio}x`);
   const drain = await benchDrain();
@@ -589,6 +631,7 @@ async function main() {
     seconds: Math.round((Date.now() - started) / 1000),
     push,
     pushSync,
+    mcp,
     drain,
     growth,
     notes,

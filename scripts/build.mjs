@@ -31,6 +31,8 @@ await build({
   // which vlt does not use. Everything else is inlined for a fast start.
   external: ['better-sqlite3', 'typanion'],
   // Commands load the query builder with import(): it lands in a chunk the push path never reads.
+  // So does the MCP SDK (`vlt mcp`), with vlt's stand-in for its Node shims, which would load AJV.
+  alias: { '@modelcontextprotocol/server/_shims': './src/cli/mcp/sdk-shims.ts' },
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   minify: true,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The package as a user installs it: `npm pack`, then `npm install -g` of the tarball into a scratch
 # prefix, then vlt and vlt-server run from a directory outside the repository: a server, a user, a
-# token, an entry synced to it, and the Oracle's answer. Prints one line: `package: ok` or why not.
+# token, an entry synced to it, the Oracle's answer, and vlt mcp's answer to initialize. Prints one
+# line: `package: ok` or why not.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/vlt-package-XXXXXX)
@@ -48,4 +49,8 @@ pushed=$(VLT_SERVER_URL=$url VLT_SYNC_TOKEN=$token vlt thread new first "install
 answer=$(VLT_SERVER_URL=$url VLT_SYNC_TOKEN=$token vlt oracle "what was installed?" --json) || fail "vlt oracle"
 echo "$answer" | grep -q '"mode": "extractive"' || fail "vlt oracle answered: $answer"
 curl -sf "$url/" | grep -q '<title>vlt</title>' || fail "the web UI at $url/"
+# vlt mcp's SDK is inside the bundle: it answers initialize with no node_modules of the checkout.
+init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"package","version":"1"}}}'
+mcp=$( (printf '%s\n' "$init"; sleep 1) | vlt mcp --project demo) || fail "vlt mcp"
+echo "$mcp" | grep -q '"serverInfo":{"name":"vlt"' || fail "vlt mcp answered: $mcp"
 echo "package: ok ($tarball installed into a scratch prefix; vlt and vlt-server ran outside the repository)"

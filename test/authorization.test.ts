@@ -169,6 +169,13 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
   'threads.pull': async (w) => {
     expect((await w.bob.caller.threads.pull({})).entries).toEqual([]);
   },
+  'threads.summary': async (w) => {
+    expect(await codeOf(w.bob.caller.threads.summary(A_THREAD))).toBe('NOT_FOUND');
+    // Alice's own summary, asked first, is not handed to Bob from the cache either.
+    const alices = await callerWith(w.deps, { bearer: w.alice.token }).threads.summary(A_THREAD);
+    expect(alices.summary).toContain(MARKER);
+    expect(await codeOf(w.bob.caller.threads.summary(A_THREAD))).toBe('NOT_FOUND');
+  },
   'projects.list': async (w) => {
     expect((await w.bob.caller.projects.list()).projects).toEqual([]);
   },
@@ -250,6 +257,7 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'threads.setStatus': (c) => c.threads.setStatus({ ...A_THREAD, status: 'blocked' }),
   'threads.search': (c) => c.threads.search({ query: MARKER }),
   'threads.pull': (c) => c.threads.pull({}),
+  'threads.summary': (c) => c.threads.summary(A_THREAD),
   'threads.watch': async (c) => collect(await c.threads.watch({ ...A_THREAD, afterSequence: -1 })),
   'projects.list': (c) => c.projects.list(),
   'oracle.ask': (c) => c.oracle.ask({ question: 'anything?' }),

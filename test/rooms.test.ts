@@ -19,6 +19,12 @@ describe('rooms', () => {
     expect(await restricted('src/cli/example.ts', value)).toHaveLength(1);
     expect(await restricted('src/web/example.tsx', value)).toHaveLength(1);
     expect(await restricted('src/cli/example.ts', typeOnly)).toEqual([]);
+    // The MCP SDK's server package is a library `vlt mcp` uses, not vlt-server's code.
+    const sdk = "import { McpServer } from '@modelcontextprotocol/server';\nexport const s = McpServer;\n";
+    expect(await restricted('src/cli/mcp/example.ts', sdk)).toEqual([]);
+    expect(
+      await restricted('src/cli/mcp/example.ts', value.replace('../server', '../../server')),
+    ).toHaveLength(1);
   });
 
   it('keeps Node built-ins, databases and Express out of src/shared', async () => {

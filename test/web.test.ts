@@ -52,6 +52,8 @@ afterAll(async () => {
 
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+/** The thread page's history (the summary above it quotes entries too). */
+const history = (page: Page) => page.locator('ol.entries');
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
@@ -83,12 +85,12 @@ describe.skipIf(!available)('web UI', () => {
 
     await nav(page, 'Threads');
     await page.getByRole('link', { name: /webapp\/auth-refactor/ }).click();
-    await page.getByText('Decided: access tokens expire after 15 minutes.').waitFor();
+    await history(page).getByText('Decided: access tokens expire after 15 minutes.').waitFor();
     expect(vlt(box, ['thread', 'push', 'auth-refactor', 'Refresh tokens live 90 days.']).stdout).toMatch(
       /synced/,
     );
     // Appears without a reload.
-    await page.getByText('Refresh tokens live 90 days.').waitFor({ timeout: 5000 });
+    await history(page).getByText('Refresh tokens live 90 days.').waitFor({ timeout: 5000 });
     await shot(page, '04-thread');
     // Archived here, archived in the CLI's vault after a pull.
     await page.getByLabel('Status').selectOption('archived');
@@ -102,14 +104,14 @@ describe.skipIf(!available)('web UI', () => {
     await page.getByLabel('Move to project').fill('platform');
     await page.getByRole('button', { name: 'Move' }).click();
     await page.waitForURL(/\/t\/platform\/auth-refactor$/);
-    await page.getByText('Refresh tokens live 90 days.').waitFor();
+    await history(page).getByText('Refresh tokens live 90 days.').waitFor();
     expect(await page.getByLabel('Move to project').inputValue()).toBe('');
     await shot(page, '04b-thread-moved');
     expect(vlt(box, ['sync', 'pull']).stdout).toMatch(/moved 1 threads as they were moved on the server/);
     expect(
       vlt(box, ['thread', 'push', 'platform/auth-refactor', 'Sessions move to JWT in Q3.']).stdout,
     ).toMatch(/^OK: auth-refactor\/2\nsynced\n$/);
-    await page.getByText('Sessions move to JWT in Q3.').waitFor({ timeout: 5000 });
+    await history(page).getByText('Sessions move to JWT in Q3.').waitFor({ timeout: 5000 });
     // A bad name and a taken place are refused with the server's reason, and the thread stays.
     await page.getByLabel('Move to project').fill('Not A Project');
     await page.getByRole('button', { name: 'Move' }).click();
@@ -149,6 +151,62 @@ describe.skipIf(!available)('web UI', () => {
     const refused = vlt(box, ['thread', 'push', 'auth-refactor', 'after revoke']);
     expect(refused.stdout).toMatch(/queued: the server refused the token/);
     await page.close();
+  });
+
+  it("shows the thread's summary above the history, current to its last entry, on a wide screen and a phone", async () => {
+    const token = userWithToken(data, 'summaries');
+    const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };
+    const notes = [
+      'Goal: move sessions to JWT without logging anyone out.',
+      'Tried refresh tokens in cookies: CORS got in the way.',
+      'Decided: access tokens expire after 15 minutes, refresh tokens after 90 days.',
+      'Should revoked tokens be checked on every request?',
+      'Blocked by the key rotation service, which has no API yet.',
+    ];
+    expect(vlt(cli, ['thread', 'new', 'notes/session-tokens', notes[0]!]).stdout).toMatch(/synced/);
+    for (const note of notes.slice(1)) {
+      expect(vlt(cli, ['thread', 'push', 'notes/session-tokens', note]).stdout).toMatch(/synced/);
+    }
+    let head = 4;
+    for (const [width, name] of [
+      [1280, '10-thread-summary'],
+      [390, '11-thread-summary-phone'],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(server.url);
+      await page.getByLabel('Username').fill('summaries');
+      await page.getByLabel('Password').fill('correct horse battery');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Threads' }).waitFor();
+      await page.goto(`${server.url}/t/notes/session-tokens`);
+      const summary = page.locator('section.summary');
+      await summary
+        .getByRole('heading', { name: `Summary made from the entries · current to #${head}` })
+        .waitFor();
+      // The CLI's summary, line for line, above the history.
+      const local = JSON.parse(vlt(cli, ['thread', 'summary', 'notes/session-tokens', '--json']).stdout) as {
+        summary: string;
+      };
+      expect((await summary.locator('p').allInnerTexts()).join('\n')).toBe(local.summary);
+      const box1 = (await summary.boundingBox())!;
+      const history = (await page.locator('ol.entries').boundingBox())!;
+      expect(box1.y + box1.height).toBeLessThanOrEqual(history.y);
+      // Nothing wider than the screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await shot(page, name);
+      if (width === 1280) {
+        // A new entry: the summary follows without a reload.
+        expect(
+          vlt(cli, ['thread', 'push', 'notes/session-tokens', 'Unblocked: the rotation API shipped.']).stdout,
+        ).toMatch(/synced/);
+        head = 5;
+        await summary.getByRole('heading', { name: /current to #5/ }).waitFor({ timeout: 5000 });
+        expect(await summary.textContent()).not.toContain('Blockers:');
+        await summary.getByRole('link', { name: 'session-tokens#2' }).click();
+        await page.waitForURL(/#e2$/);
+      }
+      await page.close();
+    }
   });
 
   it("shows another user's thread URL as not found", async () => {
@@ -396,7 +454,7 @@ describe.skipIf(!available)('web UI', () => {
     await shot(page, '08-threads-1000');
     started = Date.now();
     await page.goto(`${server.url}/t/p0/long-history`);
-    await page.getByText('step 99 of a long agent session').waitFor();
+    await history(page).getByText('step 99 of a long agent session').waitFor();
     const threadMs = Date.now() - started;
     await shot(page, '09-thread-5000');
     console.log(

@@ -88,6 +88,15 @@ export abstract class VltCommand extends Command<VltContext> {
     return inForce.source === 'default' ? null : inForce.url;
   }
 
+  /**
+   * Whether this command retries a sync that may pass in its own process (true), or leaves that
+   * to the detached background retrier (false: most commands, which end at once). `vlt mcp`,
+   * which runs for as long as its client, retries itself and starts no process.
+   */
+  retryInProcess(): boolean {
+    return false;
+  }
+
   /** The user's own server, which no project file chooses: queued entries without a recorded server go there. */
   userServer(): Server {
     return userServer(this.settings);

@@ -150,6 +150,48 @@ describe('threads', () => {
     expect(ops.threads).toMatchObject([{ thread: 'infra', status: 'archived' }]);
   });
 
+  it('summarizes a thread, the same bytes twice, and the next read after a push includes it', async () => {
+    await run('thread', 'new', 'auth', 'Goal: JWT sessions');
+    await run('thread', 'push', 'auth', 'Decided: 90-day expiry');
+    await run('thread', 'push', 'auth', 'Blocked by the key rotation service');
+    const text = await run('thread', 'summary', 'auth');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(
+      [
+        'app/auth · active · 3 entries (summary current to #2)',
+        'Goal: JWT sessions [auth#0]',
+        'Blockers:',
+        '- Blocked by the key rotation service [auth#2]',
+        'Decisions:',
+        '- Decided: 90-day expiry [auth#1]',
+        '',
+      ].join('\n'),
+    );
+    expect((await run('thread', 'summary', 'auth')).stdout).toBe(text.stdout);
+    const first = (await run('thread', 'summary', 'app/auth', '--json')).stdout;
+    expect((await run('thread', 'summary', 'app/auth', '--json')).stdout).toBe(first);
+    const json = JSON.parse(first);
+    const read = JSON.parse((await run('thread', 'read', 'auth', '--json')).stdout);
+    expect(json).toMatchObject({
+      project: 'app',
+      thread: 'auth',
+      status: 'active',
+      currentTo: { seq: 2, entryId: read.entries[2].id },
+      mode: 'deterministic',
+      version: 1,
+      goal: { seq: 0, text: 'JWT sessions' },
+      decisions: [{ seq: 1, text: 'Decided: 90-day expiry' }],
+    });
+    await run('thread', 'push', 'auth', 'Unblocked: the service is back');
+    const after = JSON.parse((await run('thread', 'summary', 'auth', '--json')).stdout);
+    expect(after.currentTo.seq).toBe(3);
+    expect(after.blockers).toEqual([]);
+    expect(after.summary).toContain('Unblocked: the service is back [auth#3]');
+    const missing = await run('thread', 'summary', 'nope');
+    expect(isOneLineError(missing)).toBe(true);
+    expect(missing.stderr).toContain("no thread 'app/nope'");
+  });
+
   it('takes the author from the flag, then VLT_AUTHOR, then config', async () => {
     await run('config', 'set', 'author', 'from-config');
     await run('thread', 'new', 'a', 'one');
@@ -303,7 +345,7 @@ describe('usage errors', () => {
     const unknown = await run('thread', 'frobnicate');
     expect(isOneLineError(unknown)).toBe(true);
     expect(unknown.stderr).toBe(
-      "vlt: unknown command 'thread frobnicate': the thread commands are new, push, read, list, seek, tag, link, move, status (see `vlt --help`)\n",
+      "vlt: unknown command 'thread frobnicate': the thread commands are new, push, read, list, seek, tag, link, move, status, summary (see `vlt --help`)\n",
     );
     const group = await run('sync');
     expect(group).toMatchObject({ code: 2, stdout: '' });

@@ -9,6 +9,7 @@ import { ConfigGetCommand } from './commands/config/get.js';
 import { ConfigListCommand } from './commands/config/list.js';
 import { ConfigSetCommand } from './commands/config/set.js';
 import { InitCommand } from './commands/init.js';
+import { McpCommand } from './commands/mcp.js';
 import { NotesIndexCommand } from './commands/notes/index.js';
 import { NotesListCommand } from './commands/notes/list.js';
 import { NotesSeekCommand } from './commands/notes/seek.js';
@@ -28,6 +29,7 @@ import { ThreadPushCommand } from './commands/thread/push.js';
 import { ThreadReadCommand } from './commands/thread/read.js';
 import { ThreadSeekCommand } from './commands/thread/seek.js';
 import { ThreadStatusCommand } from './commands/thread/status.js';
+import { ThreadSummaryCommand } from './commands/thread/summary.js';
 import { ThreadTagCommand } from './commands/thread/tag.js';
 
 import { namedPlaceholders } from '../shared/cli-usage.js';
@@ -46,11 +48,13 @@ export const COMMANDS = [
   ThreadLinkCommand,
   ThreadMoveCommand,
   ThreadStatusCommand,
+  ThreadSummaryCommand,
   OracleCommand,
   NotesIndexCommand,
   NotesListCommand,
   NotesSeekCommand,
   NotesSyncCommand,
+  McpCommand,
   SyncStatusCommand,
   SyncRetryCommand,
   SyncQueueCommand,

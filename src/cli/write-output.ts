@@ -55,7 +55,11 @@ export function syncThreadChange(
 export const syncLine = (sync: SyncOutcome) =>
   sync.state === 'synced' ? 'synced' : `queued: ${terminalText(sync.reason ?? '')}`;
 
-function syncAfterWrite(command: VltCommand & { noSync: boolean }, written: WrittenEntry) {
+/** The sync attempt after an entry was written (`thread new`, `thread push`, `vlt mcp`'s writes). */
+export function syncAfterWrite(
+  command: VltCommand & { noSync: boolean },
+  written: WrittenEntry,
+): Promise<SyncOutcome> {
   return syncThreadNow(command, written.threadPk, (db) =>
     new Outbox(db).isQueued(written.entryId)
       ? 'the server set this entry aside: see `vlt sync queue`'

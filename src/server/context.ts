@@ -12,6 +12,7 @@ import type { LlmConfig } from './services/llm.js';
 import { Notes } from './services/notes.js';
 import { Oracle } from './services/oracle.js';
 import { AttemptLimiter, CallLimiter } from './services/rate-limit.js';
+import { Summaries } from './services/summaries.js';
 import { Threads } from './services/threads.js';
 
 /** The session cookie's name: `__Host-` (Secure, path /, no Domain: no other host can set it) behind HTTPS. */
@@ -23,6 +24,7 @@ export interface ServerDeps {
   accounts: Accounts;
   threads: Threads;
   notes: Notes;
+  summaries: Summaries;
   oracle: Oracle;
   /** Login and sign-up attempts, counted in the database. */
   attempts: AttemptLimiter;
@@ -52,12 +54,14 @@ export function createDeps(
     retrieval?: Partial<RetrievalSettings> | undefined;
   },
 ): ServerDeps {
+  const threads = new Threads(db, limits);
   return {
     db,
     limits,
     accounts: new Accounts(db, options.secret),
-    threads: new Threads(db, limits),
+    threads,
     notes: new Notes(db, limits),
+    summaries: new Summaries(threads, options.llm),
     oracle: new Oracle(
       db,
       limits,

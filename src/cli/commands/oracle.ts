@@ -1,12 +1,9 @@
 import { Command, Option } from 'clipanion';
-import { usageError, VltError } from '../../shared/errors.js';
+import { usageError } from '../../shared/errors.js';
 import { formatLocalTime } from '../../shared/format.js';
 import { checkProjectId } from '../../shared/names.js';
-import type { SentSource } from '../../shared/oracle.js';
 import { VltCommand } from '../base.js';
 import { renderHighlight, terminalText } from '../output.js';
-
-type Source = SentSource;
 
 export class OracleCommand extends VltCommand {
   static override paths = [['oracle']];
@@ -40,50 +37,8 @@ export class OracleCommand extends VltCommand {
     if ([...question].length > 2000) throw usageError('the question is over 2000 characters: shorten it');
     const project = this.projectOption === undefined ? undefined : checkProjectId(this.projectOption);
 
-    let result: { answer: string; mode: string; note: string | null; sources: Source[] } | undefined;
-    let localReason = this.local ? '--local' : undefined;
-    if (!this.local) {
-      const { api, connection } = await import('../sync/run.js');
-      const { classify } = await import('../sync/client.js');
-      const conn = connection(this);
-      if (!conn.token) localReason = `not logged in to ${conn.origin}`;
-      else {
-        try {
-          const answer = await api(conn, 15_000).oracle.ask.mutate({
-            question,
-            limit,
-            ...(project ? { projectId: project } : {}),
-          });
-          // A server from before notes sends entries without their kind.
-          result = {
-            ...answer,
-            sources: answer.sources.map((s) => (s.kind === 'note' ? s : { ...s, kind: 'entry' as const })),
-          };
-        } catch (error) {
-          const failure = classify(error);
-          if (failure.kind === 'rejected' || failure.kind === 'too-large') throw usageError(failure.message);
-          if (failure.kind === 'invalid') throw new VltError(failure.message);
-          localReason =
-            failure.kind === 'unauthorized'
-              ? 'the server refused the token'
-              : `server unreachable: ${failure.message}`;
-        }
-      }
-    }
-    if (!result) {
-      const { composeExtractive } = await import('../../shared/oracle.js');
-      const vault = await this.optionalVault();
-      const { terms, sources } = (await vault?.oracleSources(question, { project, limit })) ?? {
-        terms: [],
-        sources: [],
-      };
-      result = {
-        answer: composeExtractive(terms, sources),
-        mode: 'local',
-        note: `answered from the local vault (${localReason})`,
-        sources: sources.map(({ content: _content, context: _context, ...source }) => source as SentSource),
-      };
-    }
+    const { askOracle } = await import('../oracle.js');
+    const result = await askOracle(this, { question, project, limit, local: this.local });
     if (this.json) {
       this.printJson({
         question,

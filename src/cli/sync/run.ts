@@ -7,7 +7,13 @@ import type { Sqlite } from '../vault/open.js';
 import { classify, createApi, type Api } from './client.js';
 import { Outbox } from '../vault/outbox.js';
 import { syncOutbox, type SyncOptions, type SyncResult } from './engine.js';
-import { startRetrier } from './retrier.js';
+import {
+  releaseRetrierLock,
+  RETRIER_GIVE_UP_MS,
+  RETRIER_MAX_PAUSE_MS,
+  startRetrier,
+  takeRetrierLock,
+} from './retrier.js';
 
 /** A server, and the token the user has for its origin, if any. */
 export interface Connection {
@@ -134,11 +140,60 @@ export async function syncAndRetryLater(
   const report = await syncQueued(command, db, options);
   const { env, entry, cwd } = command.context;
   // VLT_NO_RETRIER=1 keeps every retry in the foreground (scripts, tests).
-  if (mayPass(report) && entry && env.VLT_NO_RETRIER !== '1') {
-    startRetrier(env, cwd, entry);
-    report.retrier = true;
+  if (mayPass(report) && env.VLT_NO_RETRIER !== '1') {
+    if (command.retryInProcess()) report.retrier = true;
+    else if (entry) {
+      startRetrier(env, cwd, entry);
+      report.retrier = true;
+    }
   }
   return report;
+}
+
+/**
+ * Sends what waits, again and again with backoff (1, 2, 4 … s, at most RETRIER_MAX_PAUSE_MS),
+ * until the outbox is empty, what stops it will not pass by itself, RETRIER_GIVE_UP_MS have gone
+ * by, or `signal` aborts: the background retrier's loop, in its detached process or in a
+ * long-running command's own (`vlt mcp`). It holds the retrier lock meanwhile, so that one runs
+ * per VLT_HOME; when another holds it, it returns at once and leaves the work to that one.
+ */
+export async function retryUntilSent(
+  command: VltCommand,
+  { signal, timeoutMs = 30_000 }: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<void> {
+  const env = command.context.env;
+  if (!takeRetrierLock(env)) return;
+  try {
+    const giveUpAt = Date.now() + RETRIER_GIVE_UP_MS;
+    let pause = 1000;
+    while (Date.now() < giveUpAt && !signal?.aborted) {
+      const db = command.sqlite({ create: false });
+      const outbox = db ? new Outbox(db) : undefined;
+      if (!db || !outbox || outbox.pendingCount() + outbox.changeCount() === 0) return;
+      // Settings are read again each round: a new `vlt auth login` takes effect at once.
+      command.resetSettings();
+      const result = await syncQueued(command, db, { timeoutMs });
+      if (!result.stop) {
+        // Done, but for what waits for a server without a token: that waits for a login.
+        if (result.sent + result.duplicates + result.failed + result.moved + result.changed === 0) return;
+        pause = 1000;
+        continue;
+      }
+      if (!mayPass(result)) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, pause * (0.75 + Math.random() / 2));
+        signal?.addEventListener('abort', done, { once: true });
+      });
+      pause = Math.min(RETRIER_MAX_PAUSE_MS, pause * 2);
+    }
+  } finally {
+    releaseRetrierLock(env);
+  }
 }
 
 /** Runs one API call for a command, turning any failure into one line that says what to do. */

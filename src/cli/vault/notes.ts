@@ -16,7 +16,7 @@ import { VltError } from '../../shared/errors.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
 
-/** The vault's index of note chunks (migration 0008). */
+/** The vault's index of note chunks (migration 0009). */
 export const VAULT_CHUNK_INDEX: FtsIndex = {
   table: 'note_chunks_fts',
   vocab: 'note_chunks_vocab',

@@ -93,7 +93,11 @@ export const references = sqliteTable(
   ],
 );
 
-/** Summaries of a thread or a project up to a head entry (the seed's State). */
+/**
+ * Summaries of a thread or a project up to a head entry (the seed's State). A thread's (id
+ * `thread:<pk>`, target its pk) holds the summary of src/shared/summary.ts as JSON; it is made
+ * again from the entries, never from itself, when the head, the algorithm or the basis differ.
+ */
 export const states = sqliteTable(
   'states',
   {
@@ -101,8 +105,13 @@ export const states = sqliteTable(
     targetType: text('target_type', { enum: ['thread', 'project'] }).notNull(),
     targetId: text('target_id').notNull(),
     summary: text('summary').notNull(),
+    /** The last entry the summary was made from: the entry it is current to. */
     headEntryId: text('head_entry_id'),
     createdAt: createdAt(),
+    /** The version of the algorithm that made it (SUMMARY_VERSION); 0 before it was recorded. */
+    algorithm: integer('algorithm').notNull().default(0),
+    /** What else it was made from (the thread's place, status, last sequence and tags), as a key. */
+    basis: text('basis'),
   },
   (t) => [index('states_target').on(t.targetType, t.targetId)],
 );

@@ -282,3 +282,70 @@ describe('tags, links and entry references', () => {
     ]);
   });
 });
+
+describe('summaries', () => {
+  const statesRow = () =>
+    db.prepare("SELECT summary, head_entry_id, algorithm FROM states WHERE target_type = 'thread'").all() as {
+      summary: string;
+      head_entry_id: string;
+      algorithm: number;
+    }[];
+
+  it('stores the summary with the entry it is current to, and makes it again once the thread moved on', () => {
+    createThread(db, { ...entry('app', 'auth', 'Goal: JWT sessions'), projectName: 'app' });
+    pushEntry(db, entry('app', 'auth', 'Decided: 90-day expiry'));
+    const first = vault.threadSummary(vault.requireThread('app', 'auth'));
+    expect(first.rebuilt).toBe(true);
+    expect(first.summary.decisions).toEqual([{ seq: 1, text: 'Decided: 90-day expiry' }]);
+    const [row] = statesRow();
+    expect(row!.algorithm).toBe(first.version);
+    expect(row!.head_entry_id).toBe(first.headEntryId);
+    // Read again: the stored one, byte for byte.
+    const again = vault.threadSummary(vault.requireThread('app', 'auth'));
+    expect(again.rebuilt).toBe(false);
+    expect(JSON.stringify(again.summary)).toBe(JSON.stringify(first.summary));
+
+    const pushed = pushEntry(db, entry('app', 'auth', 'We will rotate keys monthly'));
+    const moved = vault.threadSummary(vault.requireThread('app', 'auth'));
+    expect(moved.rebuilt).toBe(true);
+    expect(moved.headEntryId).toBe(pushed.entryId);
+    expect(moved.summary.text).toContain('We will rotate keys monthly [auth#2]');
+    expect(statesRow()).toHaveLength(1);
+  });
+
+  it('makes it again after a tag, a status, a move or another algorithm, from the entries only', () => {
+    createThread(db, { ...entry('app', 'auth', 'Goal'), projectName: 'app' });
+    pushEntry(db, entry('app', 'auth', 'RS256 for signing'));
+    const thread = () => vault.requireThread('app', 'auth');
+    expect(vault.threadSummary(thread()).summary.decisions).toEqual([]);
+    vault.tagEntry(vault.resolveEntry('auth#1', 'app').pk, 'decision');
+    expect(vault.threadSummary(thread()).summary.decisions.map((d) => d.seq)).toEqual([1]);
+    vault.setStatus(thread(), 'blocked', null);
+    expect(vault.threadSummary(thread()).summary.status).toBe('blocked');
+    vault.moveThread(thread(), 'ops', null);
+    const movedThread = vault.requireThread('ops', 'auth');
+    expect(vault.threadSummary(movedThread).summary.project).toBe('ops');
+    // A stored summary of another algorithm, or written over by hand, is not trusted.
+    db.prepare('UPDATE states SET summary = \'{"text":"stale"}\', algorithm = 0').run();
+    const rebuilt = vault.threadSummary(movedThread);
+    expect(rebuilt.rebuilt).toBe(true);
+    expect(rebuilt.summary.text).toContain('ops/auth · blocked · 2 entries');
+  });
+
+  it('stays under the cap for a thread of 5,000 entries', () => {
+    db.pragma('synchronous = OFF');
+    createThread(db, { ...entry('app', 'long', 'Goal: '.padEnd(3000, 'g')), projectName: 'app' });
+    db.transaction(() => {
+      for (let i = 1; i < 5000; i++) {
+        const content =
+          i % 7 === 0 ? `Decided ${i}: ${'because '.repeat(40)}` : `step ${i}: ${'detail '.repeat(30)}`;
+        pushEntry(db, entry('app', 'long', content));
+      }
+    })();
+    const { summary } = vault.threadSummary(vault.requireThread('app', 'long'));
+    expect(summary.headSeq).toBe(4999);
+    expect(summary.text.length).toBeLessThanOrEqual(1500);
+    expect(summary.decisions.at(-1)!.seq).toBe(4998);
+    expect(summary.text).toContain('[long#4999]');
+  });
+});

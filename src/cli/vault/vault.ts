@@ -19,6 +19,7 @@ import {
   type RetrievalSettings,
 } from '../../shared/retrieval.js';
 import { buildFtsQuery } from '../../shared/search-query.js';
+import { summarizeThread, SUMMARY_VERSION, type ThreadSummary as Summary } from '../../shared/summary.js';
 import {
   documentCounts,
   ENTRY_SHAPE,
@@ -34,7 +35,7 @@ import type { Sqlite } from './open.js';
 import * as schema from './schema.js';
 import { VAULT_CHUNK_INDEX } from './notes.js';
 import { Outbox } from './outbox.js';
-import { entries, entryTags, projects, references, tags, threads } from './schema.js';
+import { entries, entryTags, projects, references, states, tags, threads } from './schema.js';
 
 export { unknownThread };
 
@@ -62,6 +63,16 @@ export interface ThreadSummary {
   localSeq: number;
   pending: number;
   failed: number;
+}
+
+/** A thread's summary and the entry it is current to (null: the thread has no entries). */
+export interface StoredSummary {
+  summary: Summary;
+  headEntryId: string | null;
+  /** The algorithm's version (SUMMARY_VERSION). */
+  version: number;
+  /** Made again from the entries by this read (the stored one was behind, or there was none). */
+  rebuilt: boolean;
 }
 
 /** A search hit as `vlt thread seek --json` prints it: an Oracle source without its content, time as text. */
@@ -145,6 +156,39 @@ export class Vault {
       synced: r.seq <= watermark,
       tags: tagsByEntry.get(r.pk) ?? [],
       ...(r.highlight === undefined ? {} : { highlight: r.highlight }),
+    }));
+  }
+
+  /**
+   * Up to `limit` entries with a sequence from `fromSeq` to `toSeq` (inclusive), oldest first or
+   * newest first: a page of a thread, for readers that go through it in parts (`vlt mcp`).
+   */
+  readRange(
+    thread: ThreadRow,
+    range: { order: 'oldest' | 'newest'; fromSeq: number; toSeq: number; limit: number },
+  ): EntryView[] {
+    const watermark = this.serverSeq(thread.pk);
+    const rows = this.orm
+      .select({
+        pk: entries.pk,
+        id: entries.id,
+        seq: entries.seq,
+        author: entries.author,
+        content: entries.content,
+        timestamp: entries.timestamp,
+      })
+      .from(entries)
+      .where(
+        and(eq(entries.threadPk, thread.pk), sql`${entries.seq} BETWEEN ${range.fromSeq} AND ${range.toSeq}`),
+      )
+      .orderBy(range.order === 'oldest' ? asc(entries.seq) : desc(entries.seq))
+      .limit(range.limit)
+      .all();
+    const tagsByEntry = this.tagsFor(rows.map((r) => r.pk));
+    return rows.map(({ pk, ...r }) => ({
+      ...r,
+      synced: r.seq <= watermark,
+      tags: tagsByEntry.get(pk) ?? [],
     }));
   }
 
@@ -343,6 +387,83 @@ export class Vault {
       question,
       { limit: options.limit, settings: options.settings, lexicon: vaultLexicon() },
     );
+  }
+
+  /**
+   * The thread's summary (src/shared/summary.ts): the stored one while it is current (made by
+   * this algorithm, up to the thread's last entry, from the same place, status and tags); else
+   * made again from all the entries (never from the stored summary) and stored.
+   */
+  threadSummary(thread: ThreadRow): StoredSummary {
+    const head = this.sqlite
+      .prepare('SELECT id FROM entries WHERE thread_pk = ? AND seq = ?')
+      .get(thread.pk, thread.lastSeq) as { id: string } | undefined;
+    const tagged = this.sqlite
+      .prepare(
+        `SELECT count(*) AS n, coalesce(max(et.rowid), 0) AS last FROM entry_tags et
+         JOIN entries e ON e.pk = et.entry_pk WHERE e.thread_pk = ?`,
+      )
+      .get(thread.pk) as { n: number; last: number };
+    const basis = JSON.stringify([
+      thread.projectId,
+      thread.slug,
+      thread.status,
+      thread.lastSeq,
+      tagged.n,
+      tagged.last,
+    ]);
+    const id = `thread:${thread.pk}`;
+    const headEntryId = head?.id ?? null;
+    const stored = this.orm.select().from(states).where(eq(states.id, id)).get();
+    if (
+      stored &&
+      stored.algorithm === SUMMARY_VERSION &&
+      stored.headEntryId === headEntryId &&
+      stored.basis === basis
+    ) {
+      return {
+        summary: JSON.parse(stored.summary) as Summary,
+        headEntryId,
+        version: SUMMARY_VERSION,
+        rebuilt: false,
+      };
+    }
+    const rows = this.sqlite
+      .prepare('SELECT pk, seq, content FROM entries WHERE thread_pk = ? ORDER BY seq')
+      .all(thread.pk) as { pk: number; seq: number; content: string }[];
+    const tagRows = this.sqlite
+      .prepare(
+        `SELECT et.entry_pk AS pk, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
+         JOIN entries e ON e.pk = et.entry_pk WHERE e.thread_pk = ? ORDER BY t.name`,
+      )
+      .all(thread.pk) as { pk: number; name: string }[];
+    const tagsOf = new Map<number, string[]>();
+    for (const row of tagRows) tagsOf.set(row.pk, [...(tagsOf.get(row.pk) ?? []), row.name]);
+    const summary = summarizeThread({
+      project: thread.projectId,
+      thread: thread.slug,
+      status: thread.status,
+      entries: rows.map((r) => ({ seq: r.seq, content: r.content, tags: tagsOf.get(r.pk) ?? [] })),
+    });
+    const values = {
+      summary: JSON.stringify(summary),
+      headEntryId,
+      algorithm: SUMMARY_VERSION,
+      basis,
+      createdAt: new Date().toISOString(),
+    };
+    try {
+      this.orm
+        .insert(states)
+        .values({ id, targetType: 'thread', targetId: String(thread.pk), ...values })
+        .onConflictDoUpdate({ target: states.id, set: values })
+        .run();
+    } catch (error) {
+      // Storing is only to spare the next read the work: a vault that cannot take the write now
+      // (read-only, locked) still gets its summary.
+      if (!String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_')) throw error;
+    }
+    return { summary, headEntryId, version: SUMMARY_VERSION, rebuilt: true };
   }
 
   /**

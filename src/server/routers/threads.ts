@@ -1,4 +1,4 @@
-// Threads: the sync endpoint, listing, reading, moving, status, deleting, search and pull for other machines.
+// Threads: the sync endpoint, listing, reading, moving, status, deleting, search, summaries and pull for other machines.
 import {
   getInput,
   listInput,
@@ -56,6 +56,11 @@ export const threadsRouter = router({
   watch: protectedProcedure
     .input(watchInput)
     .subscription(({ ctx, input, signal }) => ctx.deps.threads.watch(ctx.user.id, input, signal)),
+
+  /** The thread's summary, the entry it is current to, and how it was made (deterministic or llm). */
+  summary: protectedProcedure
+    .input(threadKey)
+    .query(({ ctx, input }) => ctx.deps.summaries.summary(ctx.user.id, input)),
 
   pull: protectedProcedure
     .input(pullInput)

@@ -36,7 +36,7 @@ const isPullCursor = (v: unknown): v is number | [number, number] =>
 /** Thread changes handed out by one pull page at most (they are rare; more come with the next page). */
 const CHANGES_PER_PAGE = 500;
 
-interface ThreadRow {
+export interface ThreadRow {
   pk: number;
   projectId: string;
   threadId: string;
@@ -280,6 +280,18 @@ export class Threads {
         signal?.addEventListener('abort', done, { once: true });
       });
     }
+  }
+
+  /** The user's thread (NOT_FOUND when there is none of the name), for the services built on it. */
+  thread(userId: string, projectId: string, threadId: string) {
+    return this.require(userId, projectId, threadId);
+  }
+
+  /** Every entry of a thread in sequence order, for its summary. */
+  allEntries(threadPk: number) {
+    return this.db.all<EntryRow>(sql`
+      SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+      WHERE thread_pk = ${threadPk} ORDER BY sequence_id`);
   }
 
   async syncStatus(userId: string, projectId: string, threadId: string) {

@@ -1,8 +1,9 @@
-// One thread's whole history, in order, paged; new entries appear without a reload. Its status can
-// be set and it can be moved to another project here (the CLI's copies follow on `vlt sync pull`).
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+// One thread's summary, then its whole history, in order, paged; new entries appear without a
+// reload. Its status can be set and it can be moved to another project here (the CLI's copies
+// follow on `vlt sync pull`).
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { THREAD_STATUSES, type ThreadStatus } from '../../shared/names.js';
 import { navigate } from '../router.js';
 import { useTRPC } from '../trpc.js';
@@ -101,6 +102,8 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
         {setStatus.isError && <ErrorBox error={setStatus.error} />}
         {move.isError && <ErrorBox error={move.error} />}
       </div>
+      <ThreadSummary projectId={projectId} threadId={threadId} readAt={entries.dataUpdatedAt} />
+      <h2 className="history">History</h2>
       <ol className="entries">
         {all.map((e) => (
           <li
@@ -122,6 +125,68 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
           Older entries
         </button>
       )}
+    </section>
+  );
+}
+
+/**
+ * The summary above the history, read again whenever the history is (`readAt`: new entries, a new
+ * status); each `[thread#seq]` citation links to its entry on this page.
+ */
+function ThreadSummary({
+  projectId,
+  threadId,
+  readAt,
+}: {
+  projectId: string;
+  threadId: string;
+  readAt: number;
+}) {
+  const trpc = useTRPC();
+  const summary = useQuery(trpc.threads.summary.queryOptions({ projectId, threadId }));
+  const { refetch } = summary;
+  const shown = useRef(readAt);
+  useEffect(() => {
+    if (shown.current === readAt) return;
+    shown.current = readAt;
+    void refetch();
+  }, [readAt, refetch]);
+  if (summary.isPending) return <p className="muted">Summarizing…</p>;
+  if (summary.isError) return <ErrorBox error={summary.error} retry={() => summary.refetch()} />;
+  const { data } = summary;
+  const cite = new RegExp(`(\\[${threadId}#\\d+(?:, ${threadId}#\\d+)*\\])`, 'g');
+  return (
+    <section className="summary" aria-labelledby="summary-title">
+      <h2 id="summary-title">
+        Summary{' '}
+        <span className="muted">
+          {data.mode === 'llm' ? 'written by the LLM' : 'made from the entries'}
+          {data.currentTo ? ` · current to #${data.currentTo.sequenceId}` : ''}
+        </span>
+      </h2>
+      {data.note && <p className="muted">{data.note}</p>}
+      {data.summary.split('\n').map((line, i) => (
+        <p key={i} className={line.startsWith('- ') ? 'item' : undefined}>
+          {line.split(cite).map((part, j) =>
+            j % 2 === 1 ? (
+              <span key={j}>
+                [
+                {[...part.matchAll(/#(\d+)/g)].map((m, k) => (
+                  <span key={m[1]}>
+                    {k > 0 && ', '}
+                    <a href={`#e${m[1]}`}>
+                      {threadId}#{m[1]}
+                    </a>
+                  </span>
+                ))}
+                ]
+              </span>
+            ) : (
+              part
+            ),
+          )}
+        </p>
+      ))}
     </section>
   );
 }

@@ -78,35 +78,8 @@ export class SyncRetryCommand extends VltCommand {
 
   /** The detached retrier: retries with backoff until the outbox is empty, for at most an hour. */
   private async runBackground(): Promise<void> {
-    const { RETRIER_GIVE_UP_MS, RETRIER_MAX_PAUSE_MS, releaseRetrierLock, takeRetrierLock } =
-      await import('../../sync/retrier.js');
-    const { mayPass, syncQueued } = await import('../../sync/run.js');
-    const { Outbox } = await import('../../vault/outbox.js');
-    const env = this.context.env;
-    if (!takeRetrierLock(env)) return;
-    try {
-      const giveUpAt = Date.now() + RETRIER_GIVE_UP_MS;
-      let pause = 1000;
-      while (Date.now() < giveUpAt) {
-        const db = this.sqlite({ create: false });
-        const outbox = db ? new Outbox(db) : undefined;
-        if (!db || !outbox || outbox.pendingCount() + outbox.changeCount() === 0) return;
-        // Settings are read again each round: a new `vlt auth login` takes effect at once.
-        this.resetSettings();
-        const result = await syncQueued(this, db, { timeoutMs: 30_000 });
-        if (!result.stop) {
-          // Done, but for what waits for a server without a token: that waits for a login.
-          if (result.sent + result.duplicates + result.failed + result.moved + result.changed === 0) return;
-          pause = 1000;
-          continue;
-        }
-        if (!mayPass(result)) return;
-        await new Promise((resolve) => setTimeout(resolve, pause * (0.75 + Math.random() / 2)));
-        pause = Math.min(RETRIER_MAX_PAUSE_MS, pause * 2);
-      }
-    } finally {
-      releaseRetrierLock(env);
-    }
+    const { retryUntilSent } = await import('../../sync/run.js');
+    await retryUntilSent(this);
   }
 }
 
