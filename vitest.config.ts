@@ -8,6 +8,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // vitest takes one core fewer than the machine has (one worker on two cores); these suites
+    // mostly wait on the processes and servers they start, so a file per core keeps both busy
+    // (docs/testing.md has the times).
+    maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
     // clipanion's ESM build imports a directory, which Node's loader refuses: let Vite resolve it.
     server: { deps: { inline: ['clipanion'] } },

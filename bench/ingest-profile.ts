@@ -13,9 +13,13 @@ import { corpus } from './corpus.js';
 
 const total = Number(process.argv[2] ?? 50_000);
 const dir = mkdtempSync(join(tmpdir(), 'vlt-ingest-'));
-const deps = createDeps(await openServerDb(join(dir, 'vlt.db')), { ...DEFAULT_LIMITS, pushPerMinute: 1e9 }, {
-  secret: randomBytes(32),
-});
+const deps = createDeps(
+  await openServerDb(join(dir, 'vlt.db')),
+  { ...DEFAULT_LIMITS, pushPerMinute: 1e9 },
+  {
+    secret: randomBytes(32),
+  },
+);
 const user = await deps.accounts.signup('bench', 'benchmark password');
 const texts = corpus(total);
 const started = process.hrtime.bigint();
@@ -38,6 +42,8 @@ for (let t = 0; t * perThread < total; t++) {
   }
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-console.log(`${total} entries in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)} entries/s (in process, no HTTP)`);
+console.log(
+  `${total} entries in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)} entries/s (in process, no HTTP)`,
+);
 await deps.db.close();
 rmSync(dir, { recursive: true, force: true });
