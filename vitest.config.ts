@@ -13,6 +13,7 @@ export default defineConfig({
     // (docs/testing.md has the times).
     maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/fresh-connections.ts'],
     // clipanion's ESM build imports a directory, which Node's loader refuses: let Vite resolve it.
     server: { deps: { inline: ['clipanion'] } },
     projects: [

@@ -29,20 +29,12 @@ export function syncMachine(
   return box;
 }
 
-/**
- * A typed client as the CLI makes one: at most 10 calls a batch, auth.* never batched. Each call
- * on a connection of its own: the tests run `vlt` with spawnSync, which blocks this process for
- * seconds, and a kept-alive connection the server closed meanwhile (after its 5 s keep-alive)
- * would be taken for the next call before this process has read the close ("other side closed").
- */
+/** A typed client as the CLI makes one: at most 10 calls a batch, auth.* never batched. */
 export const apiFor = (url: string, token?: string) => {
   const options = {
     url: `${url}/trpc`,
     transformer,
-    headers: (): Record<string, string> => ({
-      connection: 'close',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    }),
+    headers: (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
   };
   return createTRPCClient<AppRouter>({
     links: [
