@@ -13,6 +13,7 @@ export default defineConfig({
     // (docs/testing.md has the times).
     maxWorkers: 2,
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/fresh-connections.ts'],
     // clipanion's ESM build imports a directory, which Node's loader refuses: let Vite resolve it.
     server: { deps: { inline: ['clipanion'] } },
     projects: [
@@ -27,7 +28,7 @@ export default defineConfig({
       },
       {
         // The in-process server suites again on PostgreSQL, in this process (PGlite): `npm test`
-        // needs no server. The process suites (server, sync, hostile) run on a real PostgreSQL in
+        // needs no server. The process suites (server, sync, notes, hostile) run on a real PostgreSQL in
         // `npm run test:postgres`, which `.ci/run` runs too.
         extends: true,
         test: {

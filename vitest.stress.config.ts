@@ -9,6 +9,7 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/fresh-connections.ts'],
     server: { deps: { inline: ['clipanion'] } },
   },
 });

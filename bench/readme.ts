@@ -1,6 +1,8 @@
 // docs/performance.md, generated from bench/results.json: `npm run bench` rewrites it;
 // test/bench-report.test.ts fails when docs/performance.md and the results disagree.
 
+import type { NotesBench } from './notes.js';
+
 export interface ServerRow {
   instances?: number;
   ingestClients: number;
@@ -83,6 +85,11 @@ export interface BenchResults {
   /** Set when the PostgreSQL rows were measured again on their own (`--postgres-only`). */
   postgresCommand?: string;
   postgresAt?: string;
+  /** `vlt notes sync` of a folder of notes (bench/notes.ts). */
+  notes?: NotesBench;
+  /** Set when the notes rows were measured again on their own (`--notes-only`). */
+  notesCommand?: string;
+  notesAt?: string;
 }
 
 export const BEGIN =
@@ -263,9 +270,38 @@ export function renderPerformance(r: BenchResults): string {
     '',
     engines,
     '',
+    ...notesSection(r, date),
     '<!-- prettier-ignore-end -->',
     END,
   ].join('\n');
+}
+
+/** The notes rows: `vlt notes sync` as whole processes against a live server, with the aims. */
+function notesSection(r: BenchResults, date: string): string[] {
+  const notes = r.notes;
+  if (!notes) return [];
+  const by = r.notesCommand
+    ? `by \`${r.notesCommand}\` on ${r.notesAt?.slice(0, 10) ?? date}`
+    : 'in the same run';
+  return [
+    `\`vlt notes sync\` of ${n(notes.notes)} notes of ${n(notes.noteBytes)} bytes (20 folders, headings, lists, code`,
+    `fences, wikilinks) against a live server, whole processes, ${by} (\`node -e 0\`: ${notes.nodeMs} ms):`,
+    '',
+    table(
+      ['sync', 'time', 'aim'],
+      [
+        [
+          'first (a new vault, a new server: all parsed, indexed, uploaded)',
+          `${n(notes.firstSyncMs)} ms`,
+          '≤ 5,000 ms',
+        ],
+        [`nothing changed (median of ${notes.runs})`, `${n(notes.noChangeSyncMs)} ms`, '≤ 500 ms'],
+        ['`vlt notes index`, nothing changed', `${n(notes.noChangeIndexMs)} ms`, ''],
+        ['one file edited', `${n(notes.oneEditSyncMs)} ms`, ''],
+      ],
+    ),
+    '',
+  ];
 }
 
 export function updateReadme(readme: string, results: BenchResults): string {

@@ -23,6 +23,7 @@ import { fixtureEntries, QUESTIONS } from '../eval/fixture.js';
 import { newDataDir, ROOT, startServer, userWithToken, type RunningServer } from '../test/net-helpers.js';
 import { databaseFor } from '../test/pg-helpers.js';
 import { corpus } from './corpus.js';
+import { benchNotes } from './notes.js';
 import { updateReadme, type BenchResults } from './readme.js';
 
 const argv = process.argv.slice(2);
@@ -551,6 +552,29 @@ async function postgresOnly() {
   log(`updated the PostgreSQL rows of ${out} and docs/performance.md`);
 }
 
+/** `--notes-only`: measures the notes rows again and keeps the rest of bench/results.json. */
+async function notesOnly() {
+  log(`notes: vlt notes sync of 1,000 notes of 10 KB against a live server, ${runs} runs`);
+  const notes = await benchNotes(runs);
+  log(
+    `  first sync ${notes.firstSyncMs} ms; no change ${notes.noChangeSyncMs} ms (index ${notes.noChangeIndexMs} ms); one edit ${notes.oneEditSyncMs} ms`,
+  );
+  const previous = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+  const results = {
+    ...previous,
+    notes,
+    notesCommand: `npm run bench -- ${argv.join(' ')}`,
+    notesAt: new Date().toISOString(),
+  };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  if (!flag('--no-readme')) {
+    const readme = join(ROOT, 'docs', 'performance.md');
+    writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), results));
+    log(`updated the notes rows of ${out} and docs/performance.md`);
+  }
+  console.log(JSON.stringify(notes, null, 2));
+}
+
 /** `--mcp-only`: measures the `vlt mcp` row again and keeps the rest of bench/results.json. */
 function mcpOnly() {
   const previous = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
@@ -570,6 +594,7 @@ function mcpOnly() {
 
 async function main() {
   if (flag('--postgres-only')) return postgresOnly();
+  if (flag('--notes-only')) return notesOnly();
   if (flag('--mcp-only')) return mcpOnly();
   const started = Date.now();
   const push = benchPush();
@@ -594,6 +619,9 @@ async function main() {
     );
     growth.push({ entries: size, server, cli });
   }
+  log(`notes: vlt notes sync of 1,000 notes of 10 KB against a live server, ${runs} runs`);
+  const notes = await benchNotes(runs);
+  log(`  first sync ${notes.firstSyncMs} ms; no change ${notes.noChangeSyncMs} ms`);
   const postgres = await benchPostgres(quick ? 1_000 : 100_000);
   const results = {
     generatedAt: new Date().toISOString(),
@@ -606,6 +634,7 @@ async function main() {
     mcp,
     drain,
     growth,
+    notes,
     postgres,
   };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -40,7 +40,7 @@ export const DEV_DOCUMENTS = [
   '@trpc/client/skills/client-setup/SKILL.md',
 ];
 
-function nodeModules(): string {
+export function nodeModules(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, 'node_modules');

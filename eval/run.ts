@@ -15,7 +15,7 @@ import { openServerDb } from '../src/server/db/index.js';
 import { DEFAULT_LIMITS } from '../src/server/limits.js';
 import type { EmbeddingsConfig } from '../src/server/services/embeddings.js';
 import type { LlmConfig } from '../src/server/services/llm.js';
-import { composeExtractive, NO_ANSWER } from '../src/shared/oracle.js';
+import { composeExtractive, NO_ANSWER, type SentSource } from '../src/shared/oracle.js';
 import { RETRIEVAL, type RetrievalSettings } from '../src/shared/retrieval.js';
 import { uuidv7 } from '../src/shared/uuidv7.js';
 import { devEntries, DEV_QUESTIONS, DEV_UNANSWERABLE } from './devset.js';
@@ -149,6 +149,14 @@ async function score(mode: string, set: EvalSet, loaded: Loaded): Promise<SetRes
 
 const threadKey = (e: { project: string; thread: string }) => `${e.project}/${e.thread}`;
 
+/** Sources as the scores compare them: an entry by its id and thread, a note chunk by its place. */
+const sourceIds = (list: SentSource[]) =>
+  list.map((s) =>
+    s.kind === 'note'
+      ? { entryId: `${s.project}:${s.path}:${s.startLine}`, thread: `${s.project}:${s.path}` }
+      : { entryId: s.entryId, thread: threadKey(s) },
+  );
+
 /** A server in this process (SQLite or PGlite): each set is loaded as its own user. */
 async function openServer(options: {
   llm?: LlmConfig | undefined;
@@ -192,9 +200,7 @@ async function openServer(options: {
       async ask(question) {
         const ranked = (await deps.oracle.retrieve(user.id, question, { limit: 10 })).sources;
         const { answer, sources } = await deps.oracle.ask(user.id, { question });
-        const ids = (list: { entryId: string; project: string; thread: string }[]) =>
-          list.map((s) => ({ entryId: s.entryId, thread: threadKey(s) }));
-        return { ranked: ids(ranked), sources: ids(sources), answer };
+        return { ranked: sourceIds(ranked), sources: sourceIds(sources), answer };
       },
       close: () => Promise.resolve(),
     };
@@ -226,11 +232,9 @@ function loadLocal(set: EvalSet, settings?: Partial<RetrievalSettings>): Loaded 
     async ask(question) {
       const ranked = (await vault.oracleSources(question, { limit: 10, settings })).sources;
       const { terms, sources } = await vault.oracleSources(question, { limit: 5, settings });
-      const ids = (list: { entryId: string; project: string; thread: string }[]) =>
-        list.map((s) => ({ entryId: s.entryId, thread: threadKey(s) }));
       return {
-        ranked: ids(ranked),
-        sources: ids(sources),
+        ranked: sourceIds(ranked),
+        sources: sourceIds(sources),
         answer: composeExtractive(terms, sources, { ...RETRIEVAL, ...settings }.noAnswer),
       };
     },

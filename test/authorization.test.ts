@@ -1,12 +1,19 @@
 // Every procedure, called as user B against user A's data and as no one: nothing of A's is
 // returned or changed. A new procedure fails this test until it is listed here.
 import { TRPCError } from '@trpc/server';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../src/server/routers/_app.js';
 import { callerWith, entriesFor, memoryDeps, userCaller } from './server-helpers.js';
 
 const MARKER = 'alice-secret-marker';
 const A_THREAD = { projectId: 'secret-proj', threadId: 'plans' };
+const A_NOTE_TEXT = `# Plans\n\nThe ${MARKER} is in this note.\n`;
+const A_NOTE = {
+  projectId: 'secret-proj',
+  path: 'docs/plans.md',
+  sha256: createHash('sha256').update(A_NOTE_TEXT).digest('hex'),
+};
 
 async function world() {
   const deps = await memoryDeps();
@@ -19,6 +26,14 @@ async function world() {
     createdAt: new Date(),
     entries: aliceEntries,
   });
+  await alice.caller.notes.manifest({
+    projectId: A_NOTE.projectId,
+    files: [{ path: A_NOTE.path, sha256: A_NOTE.sha256, size: A_NOTE_TEXT.length }],
+  });
+  await alice.caller.notes.upload({
+    projectId: A_NOTE.projectId,
+    files: [{ path: A_NOTE.path, sha256: A_NOTE.sha256, content: A_NOTE_TEXT }],
+  });
   const anonymous = callerWith(deps);
   const forged = callerWith(deps, { bearer: `vlt_${'0'.repeat(12)}_${'A'.repeat(43)}` });
   /** A's thread, entries and token are exactly as they were. */
@@ -28,6 +43,10 @@ async function world() {
       aliceEntries.map((e) => [e.entryId, e.content]),
     );
     expect((await callerWith(deps, { bearer: alice.token }).auth.me()).user.username).toBe('alice');
+    const note = await callerWith(deps, { bearer: alice.token }).notes.get(A_NOTE);
+    expect([note.note.content, note.note.sha256]).toEqual([A_NOTE_TEXT, A_NOTE.sha256]);
+    const found = await callerWith(deps, { bearer: alice.token }).notes.search({ query: MARKER });
+    expect(found.results.map((r) => r.path)).toEqual([A_NOTE.path]);
   };
   return { deps, alice, bob, aliceEntries, anonymous, forged, aliceIntact };
 }
@@ -171,6 +190,43 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
     expect(scoped.sources).toEqual([]);
     expect(JSON.stringify(answer)).not.toContain(MARKER.split('-')[1]);
   },
+  'notes.manifest': async (w) => {
+    // Bob's manifest of the same project and path, with Alice's hash: he has nothing, so it is
+    // missing (never a copy of Alice's text), and an empty manifest deletes only Bob's notes.
+    const answer = await w.bob.caller.notes.manifest({
+      projectId: A_NOTE.projectId,
+      files: [{ path: 'docs/stolen.md', sha256: A_NOTE.sha256, size: 10 }],
+    });
+    expect(answer).toEqual({ missing: [A_NOTE.sha256], unchanged: 0, moved: [], copied: [], deleted: [] });
+    expect(await w.bob.caller.notes.manifest({ projectId: A_NOTE.projectId, files: [] })).toMatchObject({
+      deleted: [],
+    });
+    expect(await codeOf(w.bob.caller.notes.get({ ...A_NOTE, path: 'docs/stolen.md' }))).toBe('NOT_FOUND');
+  },
+  'notes.upload': async (w) => {
+    const text = 'bob overwrites';
+    await w.bob.caller.notes.upload({
+      projectId: A_NOTE.projectId,
+      files: [{ path: A_NOTE.path, sha256: createHash('sha256').update(text).digest('hex'), content: text }],
+    });
+    expect((await w.bob.caller.notes.get(A_NOTE)).note.content).toBe(text);
+  },
+  'notes.list': async (w) => {
+    expect((await w.bob.caller.notes.list({})).notes).toEqual([]);
+    expect((await w.bob.caller.notes.list({ projectId: A_NOTE.projectId })).notes).toEqual([]);
+  },
+  'notes.get': async (w) => {
+    expect(await codeOf(w.bob.caller.notes.get(A_NOTE))).toBe('NOT_FOUND');
+  },
+  'notes.search': async (w) => {
+    expect((await w.bob.caller.notes.search({ query: MARKER })).results).toEqual([]);
+    expect((await w.bob.caller.notes.search({ query: MARKER, projectId: A_NOTE.projectId })).results).toEqual(
+      [],
+    );
+  },
+  'notes.delete': async (w) => {
+    expect(await codeOf(w.bob.caller.notes.delete(A_NOTE))).toBe('NOT_FOUND');
+  },
   'oracle.stream': async (w) => {
     const events = await collect(await w.bob.caller.oracle.stream({ question: `what is the ${MARKER}?` }));
     expect(JSON.stringify(events)).not.toMatch(/secret/);
@@ -205,6 +261,13 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'threads.watch': async (c) => collect(await c.threads.watch({ ...A_THREAD, afterSequence: -1 })),
   'projects.list': (c) => c.projects.list(),
   'oracle.ask': (c) => c.oracle.ask({ question: 'anything?' }),
+  'notes.manifest': (c) => c.notes.manifest({ projectId: A_NOTE.projectId, files: [] }),
+  'notes.upload': (c) =>
+    c.notes.upload({ projectId: A_NOTE.projectId, files: [{ ...A_NOTE, content: A_NOTE_TEXT }] }),
+  'notes.list': (c) => c.notes.list({}),
+  'notes.get': (c) => c.notes.get(A_NOTE),
+  'notes.search': (c) => c.notes.search({ query: MARKER }),
+  'notes.delete': (c) => c.notes.delete(A_NOTE),
   'oracle.stream': async (c) => collect(await c.oracle.stream({ question: 'anything?' })),
 };
 const PUBLIC = ['auth.signup', 'auth.login'];

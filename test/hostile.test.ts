@@ -1,6 +1,7 @@
 // Hostile input against the real server: every procedure with malformed, oversize, wrong-type,
 // deeply nested, FTS-syntax and injection-shaped input, and with bad credentials. Expected: a
 // client error or a normal answer, never a 500, never another user's data, the server still up.
+import { createHash } from 'node:crypto';
 import { chmodSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,26 @@ beforeAll(async () => {
     }),
   });
   expect(response.status).toBe(200);
+  // And a note of the victim's.
+  const note = '# Plans\n\nvictim-only-marker in a note\n';
+  const noteSha = createHash('sha256').update(note).digest('hex');
+  for (const [path, body] of [
+    [
+      'notes.manifest',
+      { projectId: 'secret', files: [{ path: 'docs/plans.md', sha256: noteSha, size: note.length }] },
+    ],
+    [
+      'notes.upload',
+      { projectId: 'secret', files: [{ path: 'docs/plans.md', sha256: noteSha, content: note }] },
+    ],
+  ] as const) {
+    const answer = await fetch(`${server.url}/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ json: body }),
+    });
+    expect(answer.status, await answer.text()).toBe(200);
+  }
 
   revokedToken = issue('victim', '--name', 'to revoke');
   expiredToken = issue('victim', '--name', 'to expire', '--expires-days', '1');
@@ -286,6 +307,29 @@ describe('input rules, the same on every engine', () => {
     ]);
     for (const answer of answers) expect([answer.status, answer.text]).toEqual([400, expect.any(String)]);
     expect(answers.map((a) => a.status)).not.toContain(500);
+  });
+
+  it.each([
+    ['a path that climbs out', { path: '../../etc/passwd.md' }, /'\.\.'/],
+    ['an absolute path', { path: '/etc/passwd.md' }, /absolute/],
+    ['a NUL in the path', { path: 'docs/a\u0000.md' }, /NUL/],
+    ['a path that is not markdown', { path: 'docs/a.sh' }, /\.md/],
+    ['binary text', { content: 'PNG\u0000\u0001' }, /binary/],
+    ['a lone surrogate', { content: 'caf\ud800' }, /UTF-8/],
+    ['a wrong hash', { sha256: 'f'.repeat(64) }, /does not hash/],
+    ['a text over the note limit', { content: 'x'.repeat(1_000_001) }, /over the limit of 1000000 bytes/],
+  ])('refuses a note upload with %s, storing nothing of the batch', async (_name, fields, message) => {
+    const good = { path: 'docs/fine.md', content: '# Fine\n' };
+    const bad = { path: 'docs/bad.md', content: 'bad', ...fields };
+    const files = [good, bad].map((f) => ({
+      sha256: createHash('sha256').update(f.content).digest('hex'),
+      ...f,
+    }));
+    const answer = await post('notes.upload', JSON.stringify({ json: { projectId: 'rules', files } }));
+    expect([400, 413]).toContain(answer.status);
+    expect(answer.text).toMatch(message);
+    const list = await get('notes.list', { projectId: 'rules' });
+    expect(list.text).not.toContain('fine.md');
   });
 
   it('lists threads newest first by time', async () => {

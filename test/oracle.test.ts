@@ -69,9 +69,14 @@ describe('vlt oracle', () => {
     expect(answer).toMatchObject({ question: 'when do access tokens expire?', mode: 'llm', note: null });
     expect(answer.answer).toMatch(/15 minutes\. \[1\]$/);
     expect(Object.keys(answer.sources[0]!).sort()).toEqual(
-      ['author', 'entryId', 'project', 'score', 'seq', 'snippet', 'thread', 'timestamp'].sort(),
+      ['author', 'entryId', 'kind', 'project', 'score', 'seq', 'snippet', 'thread', 'timestamp'].sort(),
     );
-    expect(answer.sources[0]).toMatchObject({ project: 'app', thread: 'auth-refactor', seq: 0 });
+    expect(answer.sources[0]).toMatchObject({
+      kind: 'entry',
+      project: 'app',
+      thread: 'auth-refactor',
+      seq: 0,
+    });
     expect(new Date(answer.sources[0]!.timestamp).toISOString()).toBe(answer.sources[0]!.timestamp);
   });
 

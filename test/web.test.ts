@@ -1,7 +1,7 @@
 // The web UI in a real browser (Debian's Chromium through playwright-core) against the real
 // server on port 0, with the real `vlt` CLI using a token made in Settings. Screenshots go to
 // test-artifacts/. Skipped, with a message, where /usr/bin/chromium is missing.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +225,166 @@ describe.skipIf(!available)('web UI', () => {
     await page.getByRole('heading', { name: 'Not found' }).waitFor();
     expect(await page.content()).not.toContain('not for webuser');
     await shot(page, '07-not-found-phone');
+    await page.close();
+  });
+
+  it('notes: a synced folder as a tree, searched, read at a cited line, backlinks and headings followed, nothing in a note run', async () => {
+    const token = userWithToken(data, 'notetaker');
+    const repo = join(box.base, 'notes-repo');
+    mkdirSync(join(repo, 'docs', 'guides'), { recursive: true });
+    writeFileSync(join(repo, 'vlt.toml'), '[project]\nid = "handbook"\n');
+    const longWord = 'x'.repeat(300);
+    writeFileSync(
+      join(repo, 'docs', 'auth.md'),
+      [
+        '---',
+        'title: Authentication',
+        'tags: [security]',
+        '---',
+        '# Authentication',
+        '',
+        'How the web and the CLI sign in. See [sessions](guides/sessions.md).',
+        '',
+        ...Array.from({ length: 12 }, (_, i) => `Background paragraph ${i} on how signing in came to be.\n`),
+        '## Token lifetime',
+        '',
+        'Access tokens expire after fifteen minutes; refresh tokens after ninety days.',
+        '',
+        '| setting | value | why |',
+        '| --- | --- | --- |',
+        `| access | 15 min | ${'a long reason '.repeat(12)} |`,
+        '',
+        '```sh',
+        `curl -H "Authorization: Bearer $TOKEN" https://example.invalid/${'very-long-path/'.repeat(12)}`,
+        '```',
+        '',
+        `A word that does not fit: ${longWord}`,
+        '',
+        ...Array.from({ length: 40 }, (_, i) => `Filler paragraph ${i} about nothing in particular.\n`),
+        '## Revocation',
+        '',
+        'A revoked token stops working at once.',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(repo, 'docs', 'guides', 'sessions.md'),
+      '# Sessions\n\nCookies are httpOnly.\n\nThe rules for tokens are in [the auth note](../auth.md).\n',
+    );
+    writeFileSync(
+      join(repo, 'docs', 'hostile.md'),
+      [
+        '# Hostile',
+        '',
+        '<script>window.__ran = "script"</script>',
+        '',
+        '<img src="x" onerror="window.__ran = \'onerror\'">',
+        '',
+        'Inline <b onmouseover="window.__ran = 1">bold</b> and [a link](javascript:window.__ran=3).',
+        '',
+      ].join('\n'),
+    );
+    const notesBox = { ...box, cwd: repo, env: { ...box.env, VLT_SYNC_TOKEN: token } };
+    const synced = vlt(notesBox, ['notes', 'sync']);
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(synced.stdout).toMatch(/server: 3 uploaded/);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    const noSidewaysScroll = async () =>
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.goto(server.url);
+    await page.getByLabel('Username').fill('notetaker');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Threads' }).waitFor();
+
+    await nav(page, 'Notes');
+    await page.getByRole('heading', { name: 'Notes' }).waitFor();
+    await page.getByRole('link', { name: 'auth.md' }).waitFor();
+    await noSidewaysScroll();
+    await shot(page, '10-notes-tree');
+
+    await page.getByLabel('Search notes').fill('fifteen minutes');
+    const hit = page.getByRole('link', { name: /handbook\/docs\/auth\.md:\d+-\d+ \(## Token lifetime\)/ });
+    await hit.waitFor();
+    await page.locator('.results mark', { hasText: 'fifteen' }).first().waitFor();
+    await shot(page, '11-notes-search');
+    await hit.click();
+    await page.waitForURL(/\/n\/handbook\/docs\/auth\.md#L\d+$/);
+    await page.getByRole('heading', { name: 'Authentication', level: 1 }).waitFor();
+    // The cited line is marked and in view.
+    const cited = page.locator('.markdown .target');
+    await cited.waitFor();
+    expect(await cited.textContent()).toMatch(/Token lifetime/);
+    // Front matter is not shown as text.
+    expect(await page.locator('.markdown').textContent()).not.toContain('title: Authentication');
+    await noSidewaysScroll();
+    await shot(page, '12-note-at-line');
+
+    // A heading's link: the URL takes its anchor and the heading is marked.
+    await page
+      .getByRole('navigation', { name: 'Contents' })
+      .getByRole('link', { name: 'Revocation' })
+      .click();
+    await page.waitForURL(/#revocation$/);
+    await page.locator('h2#revocation.target').waitFor();
+    expect(await page.locator('h2#revocation a.anchor').getAttribute('href')).toBe('#revocation');
+
+    // A markdown link to another note opens it; its backlink leads back to the line that links.
+    await page.locator('.markdown a', { hasText: 'sessions' }).click();
+    await page.waitForURL(/\/n\/handbook\/docs\/guides\/sessions\.md$/);
+    await page.getByRole('heading', { name: 'Sessions', level: 1 }).waitFor();
+    await page.locator('.backlinks').getByRole('link', { name: 'Authentication' }).waitFor();
+    await shot(page, '12b-note-backlinks');
+    await page.locator('.markdown a', { hasText: 'the auth note' }).click();
+    await page.waitForURL(/\/n\/handbook\/docs\/auth\.md$/);
+    const backlink = page.locator('.backlinks').getByRole('link', { name: 'Sessions' });
+    await backlink.click();
+    await page.waitForURL(/\/n\/handbook\/docs\/guides\/sessions\.md#L5$/);
+    expect(await page.locator('.markdown .target').textContent()).toMatch(/the auth note/);
+
+    // An Oracle citation lands on the note at its line.
+    await nav(page, 'Oracle');
+    await page.getByLabel('Question').fill('When do access tokens expire?');
+    await page.getByRole('button', { name: 'Ask' }).click();
+    const source = page.locator('.sources a', { hasText: /docs\/auth\.md:\d+-\d+/ }).first();
+    await source.waitFor();
+    await shot(page, '13-oracle-note-citation');
+    await source.click();
+    await page.waitForURL(/\/n\/handbook\/docs\/auth\.md#L\d+$/);
+    await page.locator('.markdown .target').waitFor();
+
+    // What a note holds is shown as text or dropped, never run.
+    await page.goto(`${server.url}/n/handbook/docs/hostile.md`);
+    await page.getByRole('heading', { name: 'Hostile', level: 1 }).waitFor();
+    const text = (await page.locator('.markdown').textContent()) ?? '';
+    expect(text).toContain('<script>window.__ran = "script"</script>');
+    expect(text).toContain('onerror=');
+    expect(
+      await page
+        .locator('.markdown script, .markdown img, .markdown [onerror], .markdown [onmouseover]')
+        .count(),
+    ).toBe(0);
+    expect(await page.locator('.markdown a[href^="javascript"]').count()).toBe(0);
+    await page.locator('.markdown').hover();
+    expect(await page.evaluate(() => (window as unknown as { __ran?: unknown }).__ran)).toBeUndefined();
+    await shot(page, '14-note-hostile');
+
+    // At phone width nothing scrolls sideways either.
+    await page.setViewportSize({ width: 390, height: 800 });
+    for (const url of ['/notes', '/n/handbook/docs/auth.md#L11', '/n/handbook/docs/hostile.md']) {
+      await page.goto(`${server.url}${url}`);
+      await page.locator('.tree, .markdown').first().waitFor();
+      await noSidewaysScroll();
+    }
+    await shot(page, '15-note-phone');
+    await page.goto(`${server.url}/n/handbook/docs/missing.md`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    expect(cspViolations).toEqual([]);
     await page.close();
   });
 

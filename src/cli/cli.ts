@@ -10,6 +10,10 @@ import { ConfigListCommand } from './commands/config/list.js';
 import { ConfigSetCommand } from './commands/config/set.js';
 import { InitCommand } from './commands/init.js';
 import { McpCommand } from './commands/mcp.js';
+import { NotesIndexCommand } from './commands/notes/index.js';
+import { NotesListCommand } from './commands/notes/list.js';
+import { NotesSeekCommand } from './commands/notes/seek.js';
+import { NotesSyncCommand } from './commands/notes/sync.js';
 import { OracleCommand } from './commands/oracle.js';
 import { SyncAllCommand } from './commands/sync/all.js';
 import { SyncPullCommand } from './commands/sync/pull.js';
@@ -46,6 +50,10 @@ export const COMMANDS = [
   ThreadStatusCommand,
   ThreadSummaryCommand,
   OracleCommand,
+  NotesIndexCommand,
+  NotesListCommand,
+  NotesSeekCommand,
+  NotesSyncCommand,
   McpCommand,
   SyncStatusCommand,
   SyncRetryCommand,

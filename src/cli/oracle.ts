@@ -2,10 +2,11 @@
 // with `local`, or when the server cannot be reached, the same retrieval and extractive answer
 // over the local vault, saying which.
 import { usageError, VltError } from '../shared/errors.js';
-import type { OracleSource } from '../shared/oracle.js';
+import type { SentSource } from '../shared/oracle.js';
 import type { VltCommand } from './base.js';
 
-export type OracleSourceView = Omit<OracleSource, 'content'>;
+/** A source as the server sends it: an entry or a note chunk, without its text. */
+export type OracleSourceView = SentSource;
 
 export interface OracleResult {
   answer: string;
@@ -28,11 +29,16 @@ export async function askOracle(
     if (!conn.token) localReason = `not logged in to ${conn.origin}`;
     else {
       try {
-        return await api(conn, 15_000).oracle.ask.mutate({
+        const answer = await api(conn, 15_000).oracle.ask.mutate({
           question,
           limit,
           ...(project ? { projectId: project } : {}),
         });
+        // A server from before notes sends entries without their kind.
+        return {
+          ...answer,
+          sources: answer.sources.map((s) => (s.kind === 'note' ? s : { ...s, kind: 'entry' as const })),
+        };
       } catch (error) {
         const failure = classify(error);
         if (failure.kind === 'rejected' || failure.kind === 'too-large') throw usageError(failure.message);
@@ -54,6 +60,6 @@ export async function askOracle(
     answer: composeExtractive(terms, sources),
     mode: 'local',
     note: `answered from the local vault (${localReason})`,
-    sources: sources.map(({ content: _content, context: _context, ...source }) => source),
+    sources: sources.map(({ content: _content, context: _context, ...source }) => source as SentSource),
   };
 }

@@ -186,6 +186,70 @@ export interface ProjectFile {
   id: string;
   name: string;
   serverUrl: string | undefined;
+  /** `[notes]`: the notes folder (relative to the project file's directory) and patterns to leave out. */
+  notes: NotesSettings;
+}
+
+export interface NotesSettings {
+  dir: string | undefined;
+  exclude: string[];
+}
+
+const NOTES_KEYS = ['dir', 'exclude'];
+/** At most this many `[notes] exclude` patterns, each at most MAX_NOTES_SETTING_CHARS. */
+const MAX_EXCLUDES = 200;
+const MAX_NOTES_SETTING_CHARS = 512;
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * `[notes]` of a project file, which may come with a cloned repository: only its known keys, a
+ * folder inside the repository (relative, no `..`), and short patterns.
+ */
+function notesFromToml(value: unknown, path: string): NotesSettings {
+  const notes = table(value, path, 'notes') ?? {};
+  for (const key of Object.keys(notes)) {
+    if (!NOTES_KEYS.includes(key)) {
+      throw new VltError(
+        `${path}: [notes] has no key '${key}' (it takes dir and exclude): fix it or remove it`,
+      );
+    }
+  }
+  const dir = str(notes.dir, path, 'notes.dir');
+  if (dir !== undefined) {
+    const segments = dir.replace(/\/+$/, '').split('/');
+    if (
+      dir.trim() === '' ||
+      dir.length > MAX_NOTES_SETTING_CHARS ||
+      CONTROL_CHARS.test(dir) ||
+      dir.includes('\\') ||
+      dir.startsWith('/') ||
+      dir.startsWith('~') ||
+      /^[a-zA-Z]:/.test(dir) ||
+      segments.includes('..')
+    ) {
+      throw new VltError(
+        `${path}: [notes] dir '${dir}' must be a folder inside the repository (a relative path without '..'): fix it`,
+      );
+    }
+  }
+  const exclude = notes.exclude ?? [];
+  if (
+    !Array.isArray(exclude) ||
+    exclude.length > MAX_EXCLUDES ||
+    !exclude.every(
+      (p) =>
+        typeof p === 'string' &&
+        p.length > 0 &&
+        p.length <= MAX_NOTES_SETTING_CHARS &&
+        !CONTROL_CHARS.test(p),
+    )
+  ) {
+    throw new VltError(
+      `${path}: [notes] exclude must be a list of at most ${MAX_EXCLUDES} patterns like ["drafts/", "*.tmp.md"]: fix it`,
+    );
+  }
+  return { dir, exclude: exclude as string[] };
 }
 
 export function findProjectFile(cwd: string): ProjectFile | undefined {
@@ -216,6 +280,7 @@ function projectFromToml(doc: TomlTable, path: string): ProjectFile {
     id,
     name: str(project?.name, path, 'project.name') ?? id,
     serverUrl: url === undefined ? undefined : checkServerUrl(url, `${path}: oracle.vault_url`),
+    notes: notesFromToml(doc.notes, path),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Limits } from './limits.js';
 import { Accounts, SESSION_DAYS, type AuthUser } from './services/accounts.js';
 import { Embeddings, type EmbeddingsConfig } from './services/embeddings.js';
 import type { LlmConfig } from './services/llm.js';
+import { Notes } from './services/notes.js';
 import { Oracle } from './services/oracle.js';
 import { AttemptLimiter, CallLimiter } from './services/rate-limit.js';
 import { Summaries } from './services/summaries.js';
@@ -22,6 +23,7 @@ export interface ServerDeps {
   limits: Limits;
   accounts: Accounts;
   threads: Threads;
+  notes: Notes;
   summaries: Summaries;
   oracle: Oracle;
   /** Login and sign-up attempts, counted in the database. */
@@ -58,6 +60,7 @@ export function createDeps(
     limits,
     accounts: new Accounts(db, options.secret),
     threads,
+    notes: new Notes(db, limits),
     summaries: new Summaries(threads, options.llm),
     oracle: new Oracle(
       db,

@@ -1,5 +1,6 @@
 // The limits that protect the server (SPEC "Limits"), read once from the environment.
 import { z } from 'zod';
+import { MAX_NOTE_BYTES } from '../shared/notes.js';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -18,6 +19,8 @@ const LimitsSchema = z.object({
   VLT_LIMIT_PUSH_PER_MINUTE: positive(600),
   VLT_LIMIT_SEARCH_PER_MINUTE: positive(600),
   VLT_LIMIT_ORACLE_PER_MINUTE: positive(120),
+  VLT_LIMIT_NOTE_BYTES: positive(MAX_NOTE_BYTES),
+  VLT_LIMIT_NOTES_PER_PROJECT: positive(10_000),
 });
 
 export interface Limits {
@@ -40,6 +43,10 @@ export interface Limits {
   pushPerMinute: number;
   searchPerMinute: number;
   oraclePerMinute: number;
+  /** A note's text, in UTF-8 bytes (it must also fit a request body). */
+  noteBytes: number;
+  /** Notes in one project of one user. */
+  notesPerProject: number;
 }
 
 export function readLimits(env: Record<string, string | undefined>): Limits {
@@ -66,6 +73,8 @@ export function readLimits(env: Record<string, string | undefined>): Limits {
     pushPerMinute: e.VLT_LIMIT_PUSH_PER_MINUTE,
     searchPerMinute: e.VLT_LIMIT_SEARCH_PER_MINUTE,
     oraclePerMinute: e.VLT_LIMIT_ORACLE_PER_MINUTE,
+    noteBytes: e.VLT_LIMIT_NOTE_BYTES,
+    notesPerProject: e.VLT_LIMIT_NOTES_PER_PROJECT,
   };
 }
 

@@ -16,6 +16,7 @@ import {
   USERNAME_RE,
   utf8Length,
 } from './names.js';
+import { notePathProblem, SHA256_RE } from './note-names.js';
 
 export type AnswerSchema = z.ZodMiniType;
 
@@ -97,18 +98,52 @@ const hit = {
   timestamp: time,
 };
 
+const lineNumber = z.int().check(z.gte(1), z.lte(MAX_INT));
+const noteSource = z.object({
+  kind: z.literal('note'),
+  project: projectId,
+  path: z.string().check(z.refine((path) => notePathProblem(path) === undefined)),
+  title: z.string().check(z.maxLength(1_000)),
+  heading: z.string().check(z.maxLength(1_000)),
+  startLine: lineNumber,
+  endLine: lineNumber,
+  snippet: hit.snippet,
+  score: hit.score,
+  timestamp: time,
+});
+const entrySource = z.object({
+  kind: z.optional(z.literal('entry')),
+  project: projectId,
+  thread: threadId,
+  seq: sequence,
+  ...hit,
+});
+
 export const oracleAnswer = z.object({
   answer: z.string().check(z.maxLength(100_000)),
   mode: z.enum(['extractive', 'llm', 'extractive-fallback']),
   note: z.nullable(z.string().check(z.maxLength(2_000))),
-  sources: z
-    .array(z.object({ project: projectId, thread: threadId, seq: sequence, ...hit }))
-    .check(z.maxLength(100)),
+  sources: z.array(z.union([noteSource, entrySource])).check(z.maxLength(100)),
 });
 
 export const searchAnswer = z.object({
   results: z.array(z.object({ projectId, threadId, sequenceId: sequence, ...hit })).check(z.maxLength(1000)),
 });
+
+const notePath = z.string().check(z.refine((path) => notePathProblem(path) === undefined));
+
+const sha256 = z.string().check(z.regex(SHA256_RE));
+const move = z.object({ from: notePath, to: notePath });
+
+export const notesManifestAnswer = z.object({
+  missing: z.array(sha256).check(z.maxLength(100_000)),
+  unchanged: count,
+  moved: z.array(move).check(z.maxLength(100_000)),
+  copied: z.array(move).check(z.maxLength(100_000)),
+  deleted: z.array(notePath).check(z.maxLength(100_000)),
+});
+
+export const notesUploadAnswer = z.object({ stored: count, bytes: count });
 
 /** What a wrong field is called in a message, by its key in an answer. */
 const FIELD_NAMES: Record<string, string> = {
@@ -131,6 +166,10 @@ const FIELD_NAMES: Record<string, string> = {
   username: 'user name',
   token: 'token',
   cursor: 'cursor',
+  missing: 'hash',
+  from: 'note path',
+  to: 'note path',
+  deleted: 'note path',
 };
 
 const SHOWN_CHARS = 16;

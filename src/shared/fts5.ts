@@ -17,31 +17,65 @@ export const SNIPPET_TOKENS = 16;
 export const ORACLE_CANDIDATES = 40;
 
 /**
- * An index of entries: rowid is the entry's pk; `content` is searched; `project_id` and
- * `thread_pk` are filter columns, so filters apply inside the FTS query (never as
- * `rowid IN (subquery)`). `vocab` is its fts5vocab table (document counts per term).
+ * What an index holds: the searched columns (in order; bm25 weighs them by `weights`), then the
+ * filter columns (unindexed), the first always `project_id`, the second the parent's pk (a
+ * thread's for entries, a note's for chunks), so filters apply inside the FTS query (never as
+ * `rowid IN (subquery)`). Snippets come from the `content` column.
  */
-export interface EntryIndex {
+export interface IndexShape {
+  searched: readonly string[];
+  weights: readonly number[];
+  parent: string;
+}
+
+/** Entries: their content; rowid is the entry's pk. */
+export const ENTRY_SHAPE: IndexShape = { searched: ['content'], weights: [1], parent: 'thread_pk' };
+/**
+ * Note chunks: the note's title (and aliases), the chunk's headings, its text; rowid is the
+ * chunk's pk. A word in a title or a heading weighs more than one in the text.
+ */
+export const CHUNK_SHAPE: IndexShape = {
+  searched: ['title', 'heading', 'content'],
+  weights: [4, 2, 1],
+  parent: 'note_pk',
+};
+
+/** An index of one shape: its table and its fts5vocab table (document counts per term). */
+export interface FtsIndex {
   table: string;
   vocab: string;
+  shape: IndexShape;
 }
+/** An index of entries (the vault's, a server user's). */
+export type EntryIndex = FtsIndex;
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
-function checked(index: EntryIndex): EntryIndex {
-  if (!IDENTIFIER.test(index.table) || !IDENTIFIER.test(index.vocab)) {
-    throw new Error(`not an index name: ${index.table} / ${index.vocab}`);
+function checked(index: FtsIndex): FtsIndex {
+  const names = [index.table, index.vocab, index.shape.parent, ...index.shape.searched];
+  if (!names.every((name) => IDENTIFIER.test(name)) || index.shape.weights.some((w) => !(w > 0))) {
+    throw new Error(`not an index: ${JSON.stringify(index)}`);
   }
   return index;
 }
 
-/** The statements that make an index and its vocabulary (each a no-op when it exists). */
-export function createIndex(index: EntryIndex): string[] {
-  const { table, vocab } = checked(index);
-  return [
-    `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING fts5(content, project_id UNINDEXED, thread_pk UNINDEXED, tokenize = '${FTS_TOKENIZE}')`,
+const columnsOf = (shape: IndexShape) => [...shape.searched, 'project_id', shape.parent];
+
+/** The statements that make an index, its ranking and its vocabulary (each a no-op when it exists). */
+export function createIndex(index: FtsIndex): string[] {
+  const { table, vocab, shape } = checked(index);
+  const columns = [...shape.searched, 'project_id UNINDEXED', `${shape.parent} UNINDEXED`];
+  const statements = [
+    `CREATE VIRTUAL TABLE IF NOT EXISTS ${table} USING fts5(${columns.join(', ')}, tokenize = '${FTS_TOKENIZE}')`,
     `CREATE VIRTUAL TABLE IF NOT EXISTS ${vocab} USING fts5vocab('${table}', 'row')`,
   ];
+  // ORDER BY rank is bm25 with the shape's weights (FTS5 keeps the setting in the index).
+  if (shape.weights.some((w) => w !== 1)) {
+    statements.push(
+      `INSERT INTO ${table} (${table}, rank) VALUES ('rank', 'bm25(${[...shape.weights, 0, 0].join(', ')})')`,
+    );
+  }
+  return statements;
 }
 
 export interface IndexedEntry {
@@ -51,32 +85,62 @@ export interface IndexedEntry {
   threadPk: number;
 }
 
-/** Adds entries to the index, in one statement. */
-export function insertEntries(index: EntryIndex, entries: IndexedEntry[]): Statement {
+/** A row of an index: its rowid, its searched columns' text in the shape's order, its filters. */
+export interface IndexedRow {
+  rowid: number;
+  searched: string[];
+  projectId: string;
+  parentPk: number;
+}
+
+/** Adds rows to the index, in one statement. */
+export function insertRows(index: FtsIndex, rows: IndexedRow[]): Statement {
+  const { table, shape } = checked(index);
+  const width = columnsOf(shape).length + 1;
   return {
-    text: `INSERT INTO ${checked(index).table} (rowid, content, project_id, thread_pk) VALUES ${entries
-      .map(() => '(?, ?, ?, ?)')
+    text: `INSERT INTO ${table} (rowid, ${columnsOf(shape).join(', ')}) VALUES ${rows
+      .map(() => `(${Array.from({ length: width }, () => '?').join(', ')})`)
       .join(', ')}`,
-    params: entries.flatMap((e) => [e.pk, e.content, e.projectId, e.threadPk]),
+    params: rows.flatMap((r) => [r.rowid, ...r.searched, r.projectId, r.parentPk]),
+  };
+}
+
+/** Adds entries to an entry index, in one statement. */
+export const insertEntries = (index: EntryIndex, entries: IndexedEntry[]): Statement =>
+  insertRows(
+    index,
+    entries.map((e) => ({
+      rowid: e.pk,
+      searched: [e.content],
+      projectId: e.projectId,
+      parentPk: e.threadPk,
+    })),
+  );
+
+/** Removes rows from the index by rowid. */
+export function deleteRows(index: FtsIndex, rowids: number[]): Statement {
+  return {
+    text: `DELETE FROM ${checked(index).table} WHERE rowid IN (SELECT value FROM json_each(?))`,
+    params: [JSON.stringify(rowids)],
   };
 }
 
 export interface HitFilter {
   projectId?: string | undefined;
-  /** The thread's pk (a name may be in several projects: all of them). */
-  threadPks?: number[] | undefined;
+  /** The parents' pks (threads: a name may be in several projects, all of them). */
+  parentPks?: number[] | undefined;
 }
 
-function filterSql(filter: HitFilter): Statement {
+function filterSql(index: FtsIndex, filter: HitFilter): Statement {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (filter.projectId !== undefined) {
     parts.push('project_id = ?');
     params.push(filter.projectId);
   }
-  if (filter.threadPks !== undefined) {
-    parts.push('thread_pk IN (SELECT value FROM json_each(?))');
-    params.push(JSON.stringify(filter.threadPks));
+  if (filter.parentPks !== undefined) {
+    parts.push(`${index.shape.parent} IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(filter.parentPks));
   }
   return { text: parts.map((p) => ` AND ${p}`).join(''), params };
 }
@@ -86,16 +150,16 @@ function filterSql(filter: HitFilter): Statement {
  * lower is better). FTS5 consumes ORDER BY rank itself, so snippet() runs only for the rows kept.
  */
 export function hitsCte(
-  index: EntryIndex,
+  index: FtsIndex,
   match: string,
   filter: HitFilter,
   limit: number,
   options: { snippet: boolean },
 ): Statement {
-  const { table } = checked(index);
-  const where = filterSql(filter);
+  const { table, shape } = checked(index);
+  const where = filterSql(index, filter);
   const snippet = options.snippet
-    ? `snippet(${table}, 0, '${HIGHLIGHT.open}', '${HIGHLIGHT.close}', '…', ${SNIPPET_TOKENS})`
+    ? `snippet(${table}, ${Math.max(0, shape.searched.indexOf('content'))}, '${HIGHLIGHT.open}', '${HIGHLIGHT.close}', '…', ${SNIPPET_TOKENS})`
     : 'NULL';
   return {
     text: `hits AS (
@@ -120,7 +184,7 @@ export function highlightCte(index: EntryIndex, match: string, threadPk: number)
 export const scoreOf = (rank: number): number => Number((-rank).toPrecision(6));
 
 /** Document counts of one indexed term, and of every term in a range (a prefix). */
-export function documentCounts(index: EntryIndex): { exact: string; range: string } {
+export function documentCounts(index: FtsIndex): { exact: string; range: string } {
   const { vocab } = checked(index);
   return {
     exact: `SELECT doc AS n FROM ${vocab} WHERE term = ?`,

@@ -11,10 +11,11 @@ import {
   splitSentences,
   support,
   type AnswerTerm,
-  type OracleSource,
+  type EntrySource,
 } from './oracle.js';
 
-const source = (thread: string, content: string): OracleSource => ({
+const source = (thread: string, content: string): EntrySource => ({
+  kind: 'entry',
   project: 'app',
   thread,
   entryId: `id-${thread}`,

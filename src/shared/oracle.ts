@@ -157,28 +157,78 @@ export function matchedTerms<T extends { stem: string; prefix: boolean; phrase?:
   return terms.filter((term) => termFrequency(tokens, term) > 0);
 }
 
-/** The share of the question's own words (by weight) that a source and its thread's name hold. */
-export function support(terms: AnswerTerm[], source: { thread: string; content: string }): number {
+/** What a source is about besides its text: its thread's name, or its note's title and headings. */
+export function sourceLabel(source: {
+  kind?: 'entry' | 'note';
+  thread?: string;
+  title?: string;
+  headingText?: string;
+  heading?: string;
+}): string {
+  if (source.kind === 'note') return `${source.title ?? ''} ${source.headingText ?? source.heading ?? ''}`;
+  return (source.thread ?? '').replace(/-/g, ' ');
+}
+
+/** The share of the question's own words (by weight) that a source and its label (thread name, note title) hold. */
+export function support(
+  terms: AnswerTerm[],
+  source: Parameters<typeof sourceLabel>[0] & { content: string },
+): number {
   const asked = terms.filter((t) => t.asked);
   const total = asked.reduce((sum, t) => sum + t.weight, 0);
   if (total === 0) return 0;
-  const held = matchedTerms(`${source.thread.replace(/-/g, ' ')} ${source.content}`, asked);
+  const held = matchedTerms(`${sourceLabel(source)} ${source.content}`, asked);
   return held.reduce((sum, t) => sum + t.weight, 0) / total;
 }
 
-export interface OracleSource {
+interface SourceCommon {
   project: string;
+  snippet: string;
+  score: number;
+  /** The entry's time, or when the note's text last changed. */
+  timestamp: Date;
+  /** The full entry or chunk, used to compose the answer; not sent to clients. */
+  content: string;
+  /** What is just before and after it (entries of its thread, chunks of its note), for the LLM; not sent. */
+  context?: { before?: string; after?: string };
+}
+
+/** An entry of a thread. */
+export interface EntrySource extends SourceCommon {
+  kind: 'entry';
   thread: string;
   entryId: string;
   seq: number;
-  snippet: string;
-  score: number;
   author: string;
-  timestamp: Date;
-  /** The full entry, used to compose the answer; not sent to clients. */
-  content: string;
-  /** The entries just before and after it in its thread, for the LLM's context; not sent to clients. */
-  context?: { before?: string; after?: string };
+}
+
+/** A chunk of a note: cited as `path:startLine-endLine (heading)`. */
+export interface NoteSource extends SourceCommon {
+  kind: 'note';
+  path: string;
+  title: string;
+  heading: string;
+  startLine: number;
+  endLine: number;
+}
+
+export type OracleSource = EntrySource | NoteSource;
+
+/** A source as sent to clients: without its full text and context. */
+export type SentSource = Omit<EntrySource, 'content' | 'context'> | Omit<NoteSource, 'content' | 'context'>;
+
+/** How a source is cited: `project/thread#seq`, or `docs/auth.md:12-30 (## Token expiry)`. */
+export function citationOf(
+  source:
+    | Pick<EntrySource, 'kind' | 'project' | 'thread' | 'seq'>
+    | Pick<NoteSource, 'kind' | 'path' | 'startLine' | 'endLine' | 'heading'>,
+): string {
+  if (source.kind === 'note') {
+    const lines =
+      source.startLine === source.endLine ? `${source.startLine}` : `${source.startLine}-${source.endLine}`;
+    return `${source.path}:${lines}${source.heading ? ` (${source.heading})` : ''}`;
+  }
+  return `${source.project}/${source.thread}#${source.seq}`;
 }
 
 export const NO_ANSWER = 'No confident answer in your threads.';
@@ -212,7 +262,7 @@ export function composeExtractive(
   type Candidate = { text: string; source: number; score: number; order: number };
   const scored: Candidate[] = [];
   sources.slice(0, 3).forEach((source, i) => {
-    const context = new Set(matchedTerms(`${source.thread.replace(/-/g, ' ')} ${source.content}`, terms));
+    const context = new Set(matchedTerms(`${sourceLabel(source)} ${source.content}`, terms));
     for (const [order, sentence] of splitSentences(source.content).entries()) {
       const own = matchedTerms(sentence, terms);
       if (own.length === 0) continue;
@@ -255,18 +305,21 @@ const clip = (text: string, max = 400) => (text.length > max ? `${text.slice(0, 
 export function buildPrompt(question: string, sources: OracleSource[]): { system: string; user: string } {
   const numbered = sources
     .map((s, i) => {
+      const part = s.kind === 'note' ? 'part of the note' : 'entry';
       const lines = [
-        `[${i + 1}] ${s.project}/${s.thread}#${s.seq} (${s.author}, ${s.timestamp.toISOString()}):`,
+        s.kind === 'note'
+          ? `[${i + 1}] note ${s.project}:${citationOf(s)} "${s.title}":`
+          : `[${i + 1}] ${citationOf(s)} (${s.author}, ${s.timestamp.toISOString()}):`,
       ];
-      if (s.context?.before) lines.push(`(context, the entry before: ${clip(s.context.before)})`);
+      if (s.context?.before) lines.push(`(context, the ${part} before: ${clip(s.context.before)})`);
       lines.push(s.content);
-      if (s.context?.after) lines.push(`(context, the entry after: ${clip(s.context.after)})`);
+      if (s.context?.after) lines.push(`(context, the ${part} after: ${clip(s.context.after)})`);
       return lines.join('\n');
     })
     .join('\n\n');
   return {
     system:
-      'You answer questions about a developer team\'s notes ("threads"). Use only the numbered sources; ' +
+      "You answer questions about a developer team's threads (short log entries) and notes (markdown documents). Use only the numbered sources; " +
       'lines marked "context" only help you read them. ' +
       'Cite every claim with its source number in square brackets, like [2]. If the sources do not hold ' +
       'the answer, say exactly: "No confident answer in your threads." Be brief.',
@@ -347,19 +400,18 @@ export function makeSnippet(content: string, terms: AnswerTerm[], words = 24): s
   return `${start > 0 ? '…' : ''}${text}${start + words < wordIndexes.length ? '…' : ''}`;
 }
 
-/** Sources of one thread next to each other, threads in the order of their best source. */
-export function groupByThread<T extends { project: string; thread: string }>(sources: T[]): T[] {
+/** Sources of one thread (or one note) next to each other, in the order of their best source. */
+export function groupByThread<
+  T extends { project: string; kind?: 'entry' | 'note'; thread?: string; path?: string },
+>(sources: T[]): T[] {
+  const keyOf = (s: T) => (s.kind === 'note' ? `${s.project}:${s.path}` : `${s.project}/${s.thread}`);
   const order = new Map<string, number>();
   sources.forEach((s, i) => {
-    const key = `${s.project}/${s.thread}`;
-    if (!order.has(key)) order.set(key, i);
+    if (!order.has(keyOf(s))) order.set(keyOf(s), i);
   });
   return sources
     .map((s, i) => ({ s, i }))
-    .sort(
-      (a, b) =>
-        order.get(`${a.s.project}/${a.s.thread}`)! - order.get(`${b.s.project}/${b.s.thread}`)! || a.i - b.i,
-    )
+    .sort((a, b) => order.get(keyOf(a.s))! - order.get(keyOf(b.s))! || a.i - b.i)
     .map(({ s }) => s);
 }
 

@@ -47,6 +47,13 @@ export interface RetrievalSettings {
   feedback: number;
   /** How much the thread's name counts beside the entry's content (0: off). */
   threadField: number;
+  /** How much a note's title and headings count beside the chunk's text (0: off). */
+  headingField: number;
+  /**
+   * How entries and note chunks are ranked together: `score`, one BM25 over both (the statistics
+   * of both), or `interleave`, each kind ranked alone and the two rankings fused by reciprocal rank.
+   */
+  kinds: 'score' | 'interleave';
   /** How much the entries just before and after count (0: off). */
   neighbourField: number;
   /** A long entry scores as its best passage when that is higher. */
@@ -76,6 +83,8 @@ export const RETRIEVAL: RetrievalSettings = {
   associations: 0,
   feedback: 0,
   threadField: 0,
+  headingField: 0.5,
+  kinds: 'score',
   neighbourField: 0.2,
   passages: true,
   coverage: 1,
@@ -87,11 +96,46 @@ export const RETRIEVAL: RetrievalSettings = {
 
 /** A candidate as the engines return it: an entry with its thread's key, for its neighbours. */
 export interface CandidateRow extends RetrievedRow {
+  kind?: 'entry';
   threadPk: number;
 }
 
+/** An entry or a note chunk. */
+export type Candidate = CandidateRow | NoteCandidate;
+
+/** A candidate's identity in the pool. */
+const idOf = (row: Candidate) => (row.kind === 'note' ? `n${row.notePk}:${row.seq}` : row.entryId);
+/** Its thread's or note's: the group whose best candidates add up (the thread score), and whose neighbours count. */
+const groupOf = (row: Candidate) => (row.kind === 'note' ? `n${row.notePk}` : `t${row.threadPk}`);
+
 export interface Neighbour {
   threadPk: number;
+  seq: number;
+  content: string;
+}
+
+/** A note chunk as the engines return it, for the Oracle. */
+export interface NoteCandidate {
+  kind: 'note';
+  rank: number;
+  content: string;
+  project: string;
+  path: string;
+  /** The note's title and aliases, as indexed. */
+  title: string;
+  heading: string;
+  headingText: string;
+  startLine: number;
+  endLine: number;
+  notePk: number;
+  seq: number;
+  /** When the note's text last changed. */
+  timestamp: string;
+}
+
+/** A chunk next to a candidate chunk in its note. */
+export interface ChunkNeighbour {
+  notePk: number;
   seq: number;
   content: string;
 }
@@ -104,6 +148,10 @@ export interface RetrievalStore {
   candidates(terms: OracleTerm[], limit: number): Promise<CandidateRow[]>;
   /** The entries at these places (thread, sequence), those that exist. */
   entriesAt(places: { threadPk: number; seq: number }[]): Promise<Neighbour[]>;
+  /** Note chunks holding any of the terms, best first (a store without notes has none). */
+  noteCandidates?(terms: OracleTerm[], limit: number): Promise<NoteCandidate[]>;
+  /** The chunks at these places (note, seq), those that exist. */
+  chunksAt?(places: { notePk: number; seq: number }[]): Promise<ChunkNeighbour[]>;
 }
 
 export interface Retrieved {
@@ -115,7 +163,7 @@ export interface Retrieved {
 
 /** A candidate with its text as the index sees it. */
 interface Scored {
-  row: CandidateRow;
+  row: Candidate;
   tokens: string[];
   threadTokens: string[];
   neighbourTokens: string[];
@@ -192,9 +240,14 @@ export async function retrieve(
   [...asked, ...lexicalKept].forEach((term, i) => df.set(term, first.counts[i] ?? 0));
   const lexicalTerms = lexicalKept.filter((t) => (df.get(t) ?? 0) > 0);
 
-  const pool = new Map<string, CandidateRow>();
-  const add = (rows: CandidateRow[]) => rows.forEach((row) => pool.set(row.entryId, row));
-  const firstPass = await store.candidates(
+  const pool = new Map<string, Candidate>();
+  const add = (rows: Candidate[]) => rows.forEach((row) => pool.set(idOf(row), row));
+  /** Entries and note chunks holding the terms. */
+  const fetch = async (terms: QueryTerm[], limit: number): Promise<Candidate[]> => [
+    ...(await store.candidates(terms, limit)),
+    ...((await store.noteCandidates?.(terms, limit)) ?? []),
+  ];
+  const firstPass = await fetch(
     pruneCommon(asked, (t) => df.get(t) ?? 0, total),
     settings.pool,
   );
@@ -203,13 +256,13 @@ export async function retrieve(
   // Associations: words that the entries holding one of the question's (rarer) words share,
   // more than the other entries read do.
   const associated: QueryTerm[] = [];
-  const perWord: CandidateRow[][] = [];
+  const perWord: Candidate[][] = [];
   if (settings.associations > 0) {
     const rare = asked
       .filter((t) => !t.phrase && (df.get(t) ?? 0) > 1 && (df.get(t) ?? 0) <= commonAt(total))
       .sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0))
       .slice(0, ASSOCIATED_WORDS);
-    for (const term of rare) perWord.push(await store.candidates([term], ASSOCIATION_ENTRIES));
+    for (const term of rare) perWord.push(await fetch([term], ASSOCIATION_ENTRIES));
     perWord.forEach(add);
     associated.push(
       ...associationTerms(rare, perWord, [...pool.values()], known, (t) => idfOf(df.get(t) ?? 0, total)),
@@ -241,7 +294,7 @@ export async function retrieve(
   const expansions = [...lexicalTerms, ...extra.filter((t) => (df.get(t) ?? 0) > 0)];
   if (expansions.length > 0) {
     add(
-      await store.candidates(
+      await fetch(
         pruneCommon(expansions, (t) => df.get(t) ?? 0, total),
         settings.expansionPool,
       ),
@@ -253,12 +306,27 @@ export async function retrieve(
   let scored = scoreAll([...pool.values()], terms, df, total, settings, new Map());
   if (settings.neighbourField > 0 && scored.length > 0) {
     const top = scored.slice(0, WITH_NEIGHBOURS);
-    const places = top.flatMap(({ row }) => [
-      { threadPk: row.threadPk, seq: row.seq - 1 },
-      { threadPk: row.threadPk, seq: row.seq + 1 },
-    ]);
+    const entryPlaces = top.flatMap(({ row }) =>
+      row.kind === 'note'
+        ? []
+        : [
+            { threadPk: row.threadPk, seq: row.seq - 1 },
+            { threadPk: row.threadPk, seq: row.seq + 1 },
+          ],
+    );
+    const chunkPlaces = top.flatMap(({ row }) =>
+      row.kind === 'note'
+        ? [
+            { notePk: row.notePk, seq: row.seq - 1 },
+            { notePk: row.notePk, seq: row.seq + 1 },
+          ]
+        : [],
+    );
     const neighbours = new Map<string, string>();
-    for (const n of await store.entriesAt(places)) neighbours.set(`${n.threadPk}:${n.seq}`, n.content);
+    for (const n of await store.entriesAt(entryPlaces)) neighbours.set(`t${n.threadPk}:${n.seq}`, n.content);
+    if (chunkPlaces.length > 0 && store.chunksAt) {
+      for (const n of await store.chunksAt(chunkPlaces)) neighbours.set(`n${n.notePk}:${n.seq}`, n.content);
+    }
     const rescored = scoreAll(
       top.map((s) => s.row),
       terms,
@@ -295,7 +363,7 @@ export async function retrieve(
     asked: t.source === 'question',
   }));
   const ranked = fuse(scored, answerTerms, settings, options.semantic);
-  const sources = groupByThread(ranked.slice(0, options.limit)).map((s) => ({
+  const sources: OracleSource[] = groupByThread(ranked.slice(0, options.limit)).map((s) => ({
     ...s,
     snippet: makeSnippet(s.content, answerTerms),
   }));
@@ -304,7 +372,7 @@ export async function retrieve(
 
 /** Every candidate scored for the terms, best first. */
 function scoreAll(
-  rows: CandidateRow[],
+  rows: Candidate[],
   terms: QueryTerm[],
   df: Map<QueryTerm, number>,
   total: number,
@@ -314,11 +382,18 @@ function scoreAll(
   const docs = rows.map((row) => ({
     row,
     tokens: tokenize(row.content),
-    threadTokens: settings.threadField > 0 ? tokenize(row.thread.replace(/-/g, ' ')) : [],
+    threadTokens:
+      row.kind === 'note'
+        ? settings.headingField > 0
+          ? tokenize(`${row.title} ${row.headingText}`)
+          : []
+        : settings.threadField > 0
+          ? tokenize(row.thread.replace(/-/g, ' '))
+          : [],
     neighbourTokens:
       settings.neighbourField > 0
         ? tokenize(
-            `${neighbours.get(`${row.threadPk}:${row.seq - 1}`) ?? ''} ${neighbours.get(`${row.threadPk}:${row.seq + 1}`) ?? ''}`,
+            `${neighbours.get(`${groupOf(row)}:${row.seq - 1}`) ?? ''} ${neighbours.get(`${groupOf(row)}:${row.seq + 1}`) ?? ''}`,
           )
         : [],
     score: 0,
@@ -344,9 +419,10 @@ function bm25f(
   const score = (tokens: string[], length: number, average: number) => {
     let sum = 0;
     terms.forEach((term, i) => {
+      const labelWeight = doc.row.kind === 'note' ? settings.headingField : settings.threadField;
       const tf =
         termFrequency(tokens, term) +
-        settings.threadField * termFrequency(doc.threadTokens, term) +
+        labelWeight * termFrequency(doc.threadTokens, term) +
         settings.neighbourField * termFrequency(doc.neighbourTokens, term) * 0.5;
       if (tf > 0) sum += (weights[i]! * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / average));
     });
@@ -375,12 +451,12 @@ const usable = (stem: string, known: Set<string>) =>
  */
 export function associationTerms(
   words: QueryTerm[],
-  perWord: CandidateRow[][],
-  background: CandidateRow[],
+  perWord: Candidate[][],
+  background: Candidate[],
   known: Set<string>,
   idf: (term: QueryTerm) => number,
 ): QueryTerm[] {
-  const holding = (rows: CandidateRow[]) => {
+  const holding = (rows: Candidate[]) => {
     const counts = new Map<string, { n: number; word: string }>();
     for (const row of rows) {
       const seen = new Set<string>();
@@ -468,41 +544,52 @@ function fuse(
   settings: RetrievalSettings,
   semantic: { rows: CandidateRow[]; weight: number } | undefined,
 ): OracleSource[] {
-  const rows = new Map(scored.map((s) => [s.row.entryId, s.row]));
-  for (const row of semantic?.rows ?? []) if (!rows.has(row.entryId)) rows.set(row.entryId, row);
+  const rows = new Map<string, Candidate>(scored.map((s) => [idOf(s.row), s.row]));
+  for (const row of semantic?.rows ?? []) if (!rows.has(idOf(row))) rows.set(idOf(row), row);
+  const label = (row: Candidate) =>
+    row.kind === 'note' ? { ...row } : { ...row, kind: 'entry' as const, thread: row.thread };
   const rankings: { scores: Map<string, number>; weight: number }[] = [
-    { scores: new Map(scored.map((s) => [s.row.entryId, s.score])), weight: 1 },
+    { scores: new Map(scored.map((s) => [idOf(s.row), s.score])), weight: 1 },
   ];
   if (settings.coverage > 0) {
     rankings.push({
-      scores: new Map([...rows.values()].map((row) => [row.entryId, support(terms, row)])),
+      scores: new Map([...rows.values()].map((row) => [idOf(row), support(terms, label(row))])),
       weight: settings.coverage,
     });
   }
   if (settings.threadScore > 0) {
-    // A thread's evidence: its three best candidates' scores, added up, given to each of its entries.
-    const byThread = new Map<number, number[]>();
-    for (const s of scored) byThread.set(s.row.threadPk, [...(byThread.get(s.row.threadPk) ?? []), s.score]);
-    const threadScore = (pk: number) =>
-      (byThread.get(pk) ?? [])
+    // A thread's (a note's) evidence: its three best candidates' scores, added up, given to each of them.
+    const byGroup = new Map<string, number[]>();
+    for (const s of scored) byGroup.set(groupOf(s.row), [...(byGroup.get(groupOf(s.row)) ?? []), s.score]);
+    const groupScore = (group: string) =>
+      (byGroup.get(group) ?? [])
         .sort((a, b) => b - a)
         .slice(0, 3)
         .reduce((sum, x) => sum + x, 0);
     rankings.push({
-      scores: new Map([...rows.values()].map((row) => [row.entryId, threadScore(row.threadPk)])),
+      scores: new Map([...rows.values()].map((row) => [idOf(row), groupScore(groupOf(row))])),
       weight: settings.threadScore,
     });
   }
   if (semantic && semantic.rows.length > 0) {
     const n = semantic.rows.length;
     rankings.push({
-      scores: new Map(semantic.rows.map((row, i) => [row.entryId, (n - i) / n])),
+      scores: new Map(semantic.rows.map((row, i) => [idOf(row), (n - i) / n])),
       weight: semantic.weight,
     });
   }
   const fused = new Map<string, number>();
+  const interleave = settings.kinds === 'interleave';
   for (const { scores, weight } of rankings) {
-    if (settings.fusion === 'rrf') {
+    if (interleave) {
+      // Each kind ranked alone; a rank in one counts as the same rank in the other.
+      for (const kind of ['entry', 'note']) {
+        [...scores]
+          .filter(([id]) => (rows.get(id)!.kind === 'note') === (kind === 'note'))
+          .sort((a, b) => b[1] - a[1])
+          .forEach(([id], i) => fused.set(id, (fused.get(id) ?? 0) + weight / (60 + i + 1)));
+      }
+    } else if (settings.fusion === 'rrf') {
       [...scores]
         .sort((a, b) => b[1] - a[1])
         .forEach(([id], i) => fused.set(id, (fused.get(id) ?? 0) + weight / (60 + i + 1)));
@@ -513,9 +600,25 @@ function fuse(
   }
   return [...fused]
     .sort((a, b) => b[1] - a[1])
-    .map(([id, score]) => {
+    .map(([id, score]): OracleSource => {
       const row = rows.get(id)!;
+      if (row.kind === 'note') {
+        return {
+          kind: 'note',
+          project: row.project,
+          path: row.path,
+          title: row.title,
+          heading: row.heading,
+          startLine: row.startLine,
+          endLine: row.endLine,
+          snippet: row.content,
+          score: Number(score.toPrecision(4)),
+          timestamp: new Date(row.timestamp),
+          content: row.content,
+        };
+      }
       return {
+        kind: 'entry',
         project: row.project,
         thread: row.thread,
         entryId: row.entryId,

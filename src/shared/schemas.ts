@@ -11,6 +11,7 @@ import {
   THREAD_STATUSES,
   USERNAME_RE,
 } from './names.js';
+import { noteContentProblem, notePathProblem, SHA256_RE } from './note-names.js';
 
 export const projectId = z
   .string()
@@ -104,4 +105,36 @@ export const oracleInput = z.object({
   question: z.string().trim().min(1, 'ask a question'),
   projectId: projectId.optional(),
   limit: z.number().int().min(1).max(20).optional(),
+});
+
+// Notes. The byte limit of a note and the number of notes are the server's (configurable) and are
+// checked there with a message naming them.
+export const notePath = z.string().superRefine(withProblem(notePathProblem));
+export const sha256 = z.string().regex(SHA256_RE, 'a sha256 is 64 lower-case hexadecimal digits');
+export const noteText = z.string().superRefine((text, ctx) => {
+  const problem = noteContentProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: `the note's text cannot be stored: ${problem}` });
+});
+
+export const notesManifestInput = z.object({
+  projectId,
+  files: z.array(z.object({ path: notePath, sha256, size: count(0) })).max(100_000),
+  /** Answer what would change, and change nothing. */
+  dryRun: z.boolean().optional(),
+});
+export const notesUploadInput = z.object({
+  projectId,
+  files: z
+    .array(z.object({ path: notePath, sha256, content: noteText }))
+    .min(1, 'an upload carries at least one note')
+    .max(1000),
+});
+export const noteKey = z.object({ projectId, path: notePath });
+export const notesListInput = z
+  .object({ projectId: projectId.optional(), cursor, limit: pageLimit })
+  .default({});
+export const notesSearchInput = z.object({
+  query: z.string().trim().min(1, 'the search is empty').max(2000),
+  projectId: projectId.optional(),
+  limit: pageLimit,
 });

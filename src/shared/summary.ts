@@ -2,7 +2,7 @@
 // decisions, blockers, open questions and latest entries, each line citing `thread#seq`, at most
 // SUMMARY_MAX_CHARS however long the thread. Deterministic: the same entries give the same bytes.
 // Also the LLM summary's prompt and the check of its answer (citations as the Oracle checks them).
-import { checkCitations, type OracleSource } from './oracle.js';
+import { checkCitations, type EntrySource } from './oracle.js';
 
 /** Bumped whenever the output for the same entries changes: stored summaries are rebuilt. */
 export const SUMMARY_VERSION = 1;
@@ -196,7 +196,7 @@ export function summarySources<E extends SummaryEntry>(entries: readonly E[], su
 
 export function buildSummaryPrompt(
   thread: { project: string; thread: string; status: string },
-  sources: readonly Pick<OracleSource, 'seq' | 'author' | 'content'>[],
+  sources: readonly Pick<EntrySource, 'seq' | 'author' | 'content'>[],
 ): { system: string; user: string } {
   const numbered = sources
     .map(

@@ -25,6 +25,10 @@ export function Link({ to, children, className }: { to: string; children: ReactN
   );
 }
 
+/** A note's page, at a line (`L12`) or a heading's anchor when `hash` is given. */
+export const noteHref = (projectId: string, path: string, hash?: string): string =>
+  `/n/${encodeURIComponent(projectId)}/${path.split('/').map(encodeURIComponent).join('/')}${hash ? `#${hash}` : ''}`;
+
 export function When({ date }: { date: Date }) {
   return (
     <time dateTime={date.toISOString()} title={date.toLocaleString()}>

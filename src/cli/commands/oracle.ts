@@ -9,10 +9,10 @@ export class OracleCommand extends VltCommand {
   static override paths = [['oracle']];
   static override usage = Command.Usage({
     category: 'Oracle',
-    description: 'Ask a question; get an answer drawn from your threads, with citations',
+    description: 'Ask a question; get an answer drawn from your threads and notes, with citations',
     details: `
-      Asks the server's Oracle. The answer cites the entries it used as [1], [2] …, listed under
-      Sources. With \`--local\`, or when the server cannot be reached (or you are not logged in), the
+      Asks the server's Oracle. The answer cites the entries and note chunks it used as [1], [2] …,
+      listed under Sources: an entry as project/thread#seq, a note as path:lines (heading). With \`--local\`, or when the server cannot be reached (or you are not logged in), the
       same retrieval and extractive answer run over the local vault, and the output says so.
       \`--limit\` is how many entries to draw from (1-20, default 5).
     `,
@@ -46,6 +46,7 @@ export class OracleCommand extends VltCommand {
       });
       return;
     }
+    const { citationOf } = await import('../../shared/oracle.js');
     const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
     this.print(terminalText(result.answer, { multiline: true }));
     if (result.sources.length > 0) {
@@ -53,7 +54,13 @@ export class OracleCommand extends VltCommand {
       this.print('Sources:');
       result.sources.forEach((s, i) => {
         const when = formatLocalTime(new Date(s.timestamp).toISOString()).slice(0, 16);
-        this.print(terminalText(`  [${i + 1}] ${s.project}/${s.thread}#${s.seq}  (${s.author}, ${when})`));
+        this.print(
+          terminalText(
+            s.kind === 'note'
+              ? `  [${i + 1}] ${citationOf(s)}  (${s.project}: ${s.title})`
+              : `  [${i + 1}] ${citationOf(s)}  (${s.author}, ${when})`,
+          ),
+        );
         this.print(`      ${renderHighlight(s.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);
       });
     }

@@ -451,7 +451,11 @@ export async function askOracleTool(ctx: ToolContext, args: Inputs['ask_oracle']
     limit: args.limit ?? 5,
     local: false,
   });
-  const sources = answer.sources.map((s) => ({ thread: s.thread, seq: s.seq, snippet: s.snippet }));
+  const sources = answer.sources.map((s) =>
+    s.kind === 'note'
+      ? { note: s.path, lines: `${s.startLine}-${s.endLine}`, heading: s.heading, snippet: s.snippet }
+      : { thread: s.thread, seq: s.seq, snippet: s.snippet },
+  );
   const result = (page: typeof sources) => ({
     project: projectId,
     question,

@@ -8,6 +8,8 @@ import {
   loginAnswer,
   logoutAnswer,
   moveAnswer,
+  notesManifestAnswer,
+  notesUploadAnswer,
   oracleAnswer,
   pullPage,
   pushAnswer,
@@ -36,8 +38,9 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
   const trpc = createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        // The server never batches auth.* (each login attempt is a request of its own).
-        condition: (op) => op.path.startsWith('auth.'),
+        // The server never batches auth.* (each login attempt is a request of its own); a notes
+        // upload fills a request body by itself.
+        condition: (op) => op.path.startsWith('auth.') || op.path.startsWith('notes.'),
         true: httpLink(options),
         false: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 10 }),
       }),
@@ -98,6 +101,22 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
         mutate: checked(logoutAnswer, 'the token may not be revoked', () => trpc.auth.logout.mutate()),
       },
       me: { query: checked(whoamiAnswer, 'nothing was shown', () => trpc.auth.me.query()) },
+    },
+    notes: {
+      manifest: {
+        mutate: checked(
+          notesManifestAnswer,
+          'nothing was uploaded',
+          (i: InputOf<T['notes']['manifest']['mutate']>) => trpc.notes.manifest.mutate(i),
+        ),
+      },
+      upload: {
+        mutate: checked(
+          notesUploadAnswer,
+          'the upload may not be stored',
+          (i: InputOf<T['notes']['upload']['mutate']>) => trpc.notes.upload.mutate(i),
+        ),
+      },
     },
     oracle: {
       ask: {

@@ -172,3 +172,72 @@ export const pendingThreadChanges = sqliteTable('pending_thread_changes', {
   /** The server the change goes to, as for the outbox. */
   server: text('server'),
 });
+
+/**
+ * Markdown notes of a project's notes folder (`vlt notes index`/`sync`), by path: the text, its
+ * SHA-256 (what tells a change, and a move when the same text turns up at another path) and what
+ * parsing found. Chunks and links follow the note; the chunks' FTS index is note_chunks_fts.
+ */
+export const notes = sqliteTable(
+  'notes',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    /** Relative to the project's root (the folder of vlt.toml), `/`-separated. */
+    path: text('path').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    /**
+     * The file as it was on disk when its text was read and hashed (src/cli/notes/folder.ts
+     * FileStat, JSON): a later scan that finds the same size, times and inode trusts `sha256`
+     * without reading the file again. Null when unknown. Before `content`, so that reading it
+     * never walks a long text's overflow pages.
+     */
+    fileStat: text('file_stat'),
+    title: text('title').notNull(),
+    /** JSON arrays of strings. */
+    tags: text('tags').notNull(),
+    aliases: text('aliases').notNull(),
+    content: text('content').notNull(),
+    indexedAt: text('indexed_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('notes_project_path').on(t.projectId, t.path),
+    index('notes_project_hash').on(t.projectId, t.sha256),
+  ],
+);
+
+/** A note's chunks (shared/notes.ts): heading path, line range, text. */
+export const noteChunks = sqliteTable(
+  'note_chunks',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    notePk: integer('note_pk')
+      .notNull()
+      .references(() => notes.pk),
+    seq: integer('seq').notNull(),
+    /** The innermost heading as written (`## Token expiry`), '' before any. */
+    heading: text('heading').notNull(),
+    /** Every heading of the chunk, without marks, as the index searches them. */
+    headingText: text('heading_text').notNull(),
+    startLine: integer('start_line').notNull(),
+    endLine: integer('end_line').notNull(),
+    content: text('content').notNull(),
+  },
+  (t) => [uniqueIndex('note_chunks_note_seq').on(t.notePk, t.seq)],
+);
+
+/** The links of a note, by the key of what they name (shared/notes.ts noteKeys): backlinks. */
+export const noteLinks = sqliteTable(
+  'note_links',
+  {
+    notePk: integer('note_pk')
+      .notNull()
+      .references(() => notes.pk),
+    key: text('key').notNull(),
+    line: integer('line').notNull(),
+  },
+  (t) => [index('note_links_note').on(t.notePk), index('note_links_key').on(t.key)],
+);

@@ -3,21 +3,37 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { notFound, usageError, VltError } from '../../shared/errors.js';
 import { parseEntryPlace, type ThreadStatus } from '../../shared/names.js';
-import { matchFor, vocabularyCounter, type AnswerTerm, type OracleSource } from '../../shared/oracle.js';
+import {
+  matchFor,
+  vocabularyCounter,
+  type AnswerTerm,
+  type EntrySource,
+  type OracleSource,
+} from '../../shared/oracle.js';
 import {
   retrieve,
   type CandidateRow,
+  type ChunkNeighbour,
   type Neighbour,
+  type NoteCandidate,
   type RetrievalSettings,
 } from '../../shared/retrieval.js';
 import { buildFtsQuery } from '../../shared/search-query.js';
 import { summarizeThread, SUMMARY_VERSION, type ThreadSummary as Summary } from '../../shared/summary.js';
-import { documentCounts, highlightCte, hitsCte, scoreOf, type EntryIndex } from '../../shared/fts5.js';
+import {
+  documentCounts,
+  ENTRY_SHAPE,
+  highlightCte,
+  hitsCte,
+  scoreOf,
+  type EntryIndex,
+} from '../../shared/fts5.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
 import { vaultLexicon } from './lexicon.js';
 import type { Sqlite } from './open.js';
 import * as schema from './schema.js';
+import { VAULT_CHUNK_INDEX } from './notes.js';
 import { Outbox } from './outbox.js';
 import { entries, entryTags, projects, references, states, tags, threads } from './schema.js';
 
@@ -60,10 +76,12 @@ export interface StoredSummary {
 }
 
 /** A search hit as `vlt thread seek --json` prints it: an Oracle source without its content, time as text. */
-export type SeekResult = Omit<OracleSource, 'content' | 'context' | 'timestamp'> & { timestamp: string };
+export type SeekResult = Omit<EntrySource, 'kind' | 'content' | 'context' | 'timestamp'> & {
+  timestamp: string;
+};
 
 /** The vault's one index of entries (migration 0001), kept by triggers. */
-const VAULT_INDEX: EntryIndex = { table: 'entries_fts', vocab: 'entries_vocab' };
+const VAULT_INDEX: EntryIndex = { table: 'entries_fts', vocab: 'entries_vocab', shape: ENTRY_SHAPE };
 
 export class Vault {
   readonly orm: BetterSQLite3Database<typeof schema>;
@@ -321,11 +339,50 @@ export class Vault {
     const total = () =>
       (this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as { total: number })
         .total;
+    // Note chunks: counted with the entries (one set of statistics), fetched beside them.
+    const chunkCounts = documentCounts(VAULT_CHUNK_INDEX);
+    const chunkDocuments = vocabularyCounter(
+      (term) => (this.sqlite.prepare(chunkCounts.exact).get(term) as { n: number } | undefined)?.n,
+      (from, to) => (this.sqlite.prepare(chunkCounts.range).get(from, to) as { n: number }).n,
+    );
+    const chunkTotal = () =>
+      (this.sqlite.prepare('SELECT count(*) AS n FROM note_chunks').get() as { n: number }).n;
+    const noteCandidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
+      if (terms.length === 0) return [];
+      const hits = hitsCte(VAULT_CHUNK_INDEX, matchFor(terms), { projectId: options.project }, limit, {
+        snippet: false,
+      });
+      return this.sqlite
+        .prepare(
+          `WITH ${hits.text}
+           SELECT 'note' AS kind, hits.rank, c.content, n.project_id AS project, n.path, n.title, c.heading,
+                  c.heading_text AS headingText, c.start_line AS startLine, c.end_line AS endLine,
+                  c.note_pk AS notePk, c.seq, n.indexed_at AS timestamp
+           FROM hits JOIN note_chunks c ON c.pk = hits.pk JOIN notes n ON n.pk = c.note_pk
+           ORDER BY hits.rank`,
+        )
+        .all(...hits.params) as NoteCandidate[];
+    };
+    const chunksAt = (places: { notePk: number; seq: number }[]) =>
+      places.length === 0
+        ? []
+        : (this.sqlite
+            .prepare(
+              `SELECT c.note_pk AS notePk, c.seq, c.content FROM note_chunks c
+               WHERE (c.note_pk, c.seq) IN (VALUES ${places.map(() => '(?, ?)').join(', ')})`,
+            )
+            .all(...places.flatMap((p) => [p.notePk, p.seq])) as ChunkNeighbour[]);
     return retrieve(
       {
-        counts: (terms) => Promise.resolve({ counts: terms.map(documents), total: total() }),
+        counts: (terms) =>
+          Promise.resolve({
+            counts: terms.map((t) => documents(t) + chunkDocuments(t)),
+            total: total() + chunkTotal(),
+          }),
         candidates: (terms, limit) => Promise.resolve(candidates(terms, limit)),
         entriesAt: (places) => Promise.resolve(entriesAt(places)),
+        noteCandidates: (terms, limit) => Promise.resolve(noteCandidates(terms, limit)),
+        chunksAt: (places) => Promise.resolve(chunksAt(places)),
       },
       question,
       { limit: options.limit, settings: options.settings, lexicon: vaultLexicon() },

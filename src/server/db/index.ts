@@ -6,7 +6,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { IndexedEntry } from '../../shared/fts5.js';
 import type { OracleTerm } from '../../shared/oracle.js';
-import type { CandidateRow, Neighbour } from '../../shared/retrieval.js';
+import type { CandidateRow, ChunkNeighbour, Neighbour, NoteCandidate } from '../../shared/retrieval.js';
 import type { SearchWord } from '../../shared/search-query.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -68,6 +68,55 @@ export interface EntrySearch {
   documentCounts(userId: string, terms: OracleTerm[]): Promise<{ counts: number[]; total: number }>;
 }
 
+/** A chunk as the note index holds it. */
+export interface IndexedChunk {
+  pk: number;
+  notePk: number;
+  projectId: string;
+  title: string;
+  headingText: string;
+  content: string;
+}
+
+/** A search hit of `notes.search`, before it is shaped for the API. */
+export interface NoteHit {
+  rank: number;
+  snippet: string;
+  projectId: string;
+  path: string;
+  title: string;
+  heading: string;
+  startLine: number;
+  endLine: number;
+}
+
+/**
+ * Full-text search over one user's note chunks, as each engine does it, on the same terms as
+ * EntrySearch: every query starts from the user's own index and its statistics are the user's.
+ */
+export interface NoteSearch {
+  /** Inside the transaction that stored them: the chunks just written. */
+  indexChunks(tx: Executor, userId: string, chunks: IndexedChunk[]): Promise<void>;
+  /** Inside the transaction that deletes them, before they go. */
+  dropChunks(tx: Executor, userId: string, chunkPks: number[]): Promise<void>;
+  search(
+    scope: { userId: string; projectId?: string | undefined; limit: number },
+    words: SearchWord[],
+    mode: 'all' | 'any',
+  ): Promise<NoteHit[]>;
+  /** The Oracle's candidates: chunks holding any of the terms, best first. */
+  candidates(
+    userId: string,
+    terms: OracleTerm[],
+    projectId: string | undefined,
+    limit: number,
+  ): Promise<NoteCandidate[]>;
+  /** The user's chunks at these places (note pk, seq): a candidate's neighbours. */
+  chunksAt(userId: string, places: { notePk: number; seq: number }[]): Promise<ChunkNeighbour[]>;
+  /** How many of the user's chunks hold each term, and how many they have. */
+  documentCounts(userId: string, terms: OracleTerm[]): Promise<{ counts: number[]; total: number }>;
+}
+
 export interface ServerDb extends Executor {
   dialect: Dialect;
   /** Where it is, for messages: a file, or a URL without its password. */
@@ -85,6 +134,7 @@ export interface ServerDb extends Executor {
    */
   lock(tx: Executor, name: string): Promise<void>;
   search: EntrySearch;
+  noteSearch: NoteSearch;
   close(): Promise<void>;
 }
 

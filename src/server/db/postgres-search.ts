@@ -5,9 +5,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { HIGHLIGHT, SNIPPET_TOKENS } from '../../shared/fts5.js';
 import type { OracleTerm } from '../../shared/oracle.js';
-import type { CandidateRow, Neighbour } from '../../shared/retrieval.js';
+import type { CandidateRow, ChunkNeighbour, Neighbour, NoteCandidate } from '../../shared/retrieval.js';
 import type { SearchWord } from '../../shared/search-query.js';
-import type { EntrySearch, Executor, SearchHit } from './index.js';
+import type { EntrySearch, Executor, NoteHit, NoteSearch, SearchHit } from './index.js';
 
 /** A tsquery for search words: each word only ever a word (stemmed like the index), `*` a prefix. */
 function wordsQuery(words: SearchWord[], mode: 'all' | 'any'): SQL {
@@ -116,6 +116,92 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
             SELECT CAST(count(*) AS INTEGER) AS n FROM (
               SELECT 1 FROM entries
               WHERE content_tsv @@ ${tagged(userId, termQuery(term))} AND user_id = ${userId} LIMIT ${cap}
+            ) x`);
+          return row?.n ?? 0;
+        }),
+      );
+      return { counts, total };
+    },
+  };
+}
+
+/** Note chunks on PostgreSQL: note_chunks.search_tsv, tagged and weighted (title A, headings B, text D). */
+export function postgresNoteSearch(db: Executor): NoteSearch {
+  const none = () => Promise.resolve();
+  return {
+    // A generated column: storing a chunk indexes it, deleting it unindexes it.
+    indexChunks: none,
+    dropChunks: none,
+
+    search(scope, words, mode): Promise<NoteHit[]> {
+      if (words.length === 0) return Promise.resolve([]);
+      const plain = wordsQuery(words, mode);
+      return db.all<NoteHit>(sql`
+        WITH q AS (SELECT ${tagged(scope.userId, plain)} AS q, ${plain} AS plain),
+        matches AS MATERIALIZED (
+          SELECT c.pk, c.note_pk, c.search_tsv FROM note_chunks c, q
+          WHERE c.search_tsv @@ q.q AND c.user_id = ${scope.userId}
+        ),
+        hits AS (
+          SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
+          FROM matches m JOIN notes n ON n.pk = m.note_pk, q
+          ${scope.projectId ? sql`WHERE n.project_id = ${scope.projectId}` : sql``}
+          ORDER BY rank, m.pk LIMIT ${scope.limit}
+        )
+        SELECT hits.rank, ts_headline('english', c.content, q.plain, ${HEADLINE}) AS snippet,
+               n.project_id AS "projectId", n.path, n.title, c.heading,
+               c.start_line AS "startLine", c.end_line AS "endLine"
+        FROM hits JOIN note_chunks c ON c.pk = hits.pk JOIN notes n ON n.pk = c.note_pk, q
+        ORDER BY hits.rank, hits.pk`);
+    },
+
+    candidates(userId, terms, projectId, limit): Promise<NoteCandidate[]> {
+      if (terms.length === 0) return Promise.resolve([]);
+      const query = tagged(userId, sql`(${sql.join(terms.map(termQuery), sql` || `)})`);
+      return db.all<NoteCandidate>(sql`
+        WITH q AS (SELECT ${query} AS q),
+        matches AS MATERIALIZED (
+          SELECT c.pk, c.note_pk, c.search_tsv FROM note_chunks c, q
+          WHERE c.search_tsv @@ q.q AND c.user_id = ${userId}
+        ),
+        hits AS (
+          SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
+          FROM matches m JOIN notes n ON n.pk = m.note_pk, q
+          ${projectId ? sql`WHERE n.project_id = ${projectId}` : sql``}
+          ORDER BY rank, m.pk LIMIT ${limit}
+        )
+        SELECT 'note' AS kind, hits.rank, c.content, n.project_id AS project, n.path, c.title, c.heading,
+               c.heading_text AS "headingText", c.start_line AS "startLine", c.end_line AS "endLine",
+               c.note_pk AS "notePk", c.seq, n.updated_at AS timestamp
+        FROM hits JOIN note_chunks c ON c.pk = hits.pk JOIN notes n ON n.pk = c.note_pk
+        ORDER BY hits.rank, hits.pk`);
+    },
+
+    chunksAt(userId, places) {
+      if (places.length === 0) return Promise.resolve([]);
+      return db.all<ChunkNeighbour>(sql`
+        SELECT c.note_pk AS "notePk", c.seq, c.content
+        FROM unnest(${`{${places.map((p) => p.notePk).join(',')}}`}::integer[],
+                    ${`{${places.map((p) => p.seq).join(',')}}`}::integer[]) AS p(note_pk, seq)
+        JOIN note_chunks c ON c.note_pk = p.note_pk AND c.seq = p.seq
+        WHERE c.user_id = ${userId}`);
+    },
+
+    async documentCounts(userId, terms) {
+      const total =
+        (
+          await db.get<{ n: number }>(
+            sql`SELECT CAST(count(*) AS INTEGER) AS n FROM note_chunks WHERE user_id = ${userId}`,
+          )
+        )?.n ?? 0;
+      if (total === 0 || terms.length === 0) return { counts: terms.map(() => 0), total };
+      const cap = countCap(total);
+      const counts = await Promise.all(
+        terms.map(async (term) => {
+          const row = await db.get<{ n: number }>(sql`
+            SELECT CAST(count(*) AS INTEGER) AS n FROM (
+              SELECT 1 FROM note_chunks
+              WHERE search_tsv @@ ${tagged(userId, termQuery(term))} AND user_id = ${userId} LIMIT ${cap}
             ) x`);
           return row?.n ?? 0;
         }),

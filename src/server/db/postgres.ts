@@ -5,7 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { migrationsFolder, type Executor, type ServerDb } from './index.js';
-import { postgresEntrySearch } from './postgres-search.js';
+import { postgresEntrySearch, postgresNoteSearch } from './postgres-search.js';
 
 const dialect = new PgDialect();
 /** The advisory lock key held while migrating ("vlt-migrate"). */
@@ -68,6 +68,7 @@ async function openPglite(where: string): Promise<ServerDb> {
     describe: `pglite:${where || 'memory'}`,
     ...executor,
     search: postgresEntrySearch(executor),
+    noteSearch: postgresNoteSearch(executor),
     transaction: <T>(fn: (tx: Executor) => Promise<T>) => pg.transaction((tx) => fn(executorOn(tx))),
     lock: advisoryLock,
     close: () => pg.close(),
@@ -101,6 +102,7 @@ async function openServer(url: string, poolSize: number): Promise<ServerDb> {
     describe: redact(url),
     ...executor,
     search: postgresEntrySearch(executor),
+    noteSearch: postgresNoteSearch(executor),
     transaction: async <T>(fn: (tx: Executor) => Promise<T>) => {
       const connection = await pool.connect();
       try {

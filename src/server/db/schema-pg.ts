@@ -178,3 +178,81 @@ export const authAttempts = pgTable(
   },
   (t) => [index('auth_attempts_key_at').on(t.key, t.at), index('auth_attempts_at').on(t.at)],
 );
+
+export const notes = pgTable(
+  'notes',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    projectId: text('project_id').notNull(),
+    path: text('path').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    title: text('title').notNull(),
+    tags: text('tags').notNull(),
+    aliases: text('aliases').notNull(),
+    headings: text('headings').notNull(),
+    content: text('content').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('notes_user_project_path').on(t.userId, t.projectId, t.path),
+    index('notes_user_project_hash').on(t.userId, t.projectId, t.sha256),
+  ],
+);
+
+export const noteChunks = pgTable(
+  'note_chunks',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    notePk: integer('note_pk')
+      .notNull()
+      .references(() => notes.pk, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    title: text('title').notNull(),
+    heading: text('heading').notNull(),
+    headingText: text('heading_text').notNull(),
+    startLine: integer('start_line').notNull(),
+    endLine: integer('end_line').notNull(),
+    content: text('content').notNull(),
+    /**
+     * As entries' content_tsv, tagged with the user; the title weighs A, the headings B, the text
+     * D (ts_rank_cd's weights 1, 0.4, 0.1), as FTS5's bm25 weighs them 4 : 2 : 1 on SQLite.
+     */
+    searchTsv: tsvector('search_tsv')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(vlt_tagged_tsvector(vlt_user_tag(user_id), to_tsvector('english', title)), 'A') || setweight(vlt_tagged_tsvector(vlt_user_tag(user_id), to_tsvector('english', heading_text)), 'B') || vlt_tagged_tsvector(vlt_user_tag(user_id), to_tsvector('english', content))`,
+      ),
+  },
+  (t) => [
+    uniqueIndex('note_chunks_note_seq').on(t.notePk, t.seq),
+    index('note_chunks_user').on(t.userId),
+    index('note_chunks_search_tsv').using('gin', t.searchTsv),
+  ],
+);
+
+export const noteLinks = pgTable(
+  'note_links',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    projectId: text('project_id').notNull(),
+    notePk: integer('note_pk')
+      .notNull()
+      .references(() => notes.pk, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    line: integer('line').notNull(),
+  },
+  (t) => [
+    index('note_links_user_project_key').on(t.userId, t.projectId, t.key),
+    index('note_links_note').on(t.notePk),
+  ],
+);

@@ -166,3 +166,78 @@ export const serverSettings = sqliteTable('server_settings', {
   name: text('name').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * A user's markdown notes, per project, by path (`vlt notes sync`): the text, its SHA-256 (the
+ * manifest compares hashes: a known hash at a new path is a move) and what parsing found.
+ */
+export const notes = sqliteTable(
+  'notes',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    projectId: text('project_id').notNull(),
+    path: text('path').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    title: text('title').notNull(),
+    /** JSON arrays: tags, aliases, headings ({level, text, line, slug}). */
+    tags: text('tags').notNull(),
+    aliases: text('aliases').notNull(),
+    headings: text('headings').notNull(),
+    content: text('content').notNull(),
+    /** When the text last changed (a move keeps it). */
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('notes_user_project_path').on(t.userId, t.projectId, t.path),
+    index('notes_user_project_hash').on(t.userId, t.projectId, t.sha256),
+  ],
+);
+
+/** A note's chunks (shared/notes.ts): what the search finds and the Oracle cites. */
+export const noteChunks = sqliteTable(
+  'note_chunks',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    notePk: integer('note_pk')
+      .notNull()
+      .references(() => notes.pk, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    /** The note's title and aliases, as the index searches them. */
+    title: text('title').notNull(),
+    /** The innermost heading as written (`## Token expiry`), '' before any. */
+    heading: text('heading').notNull(),
+    headingText: text('heading_text').notNull(),
+    startLine: integer('start_line').notNull(),
+    endLine: integer('end_line').notNull(),
+    content: text('content').notNull(),
+  },
+  (t) => [uniqueIndex('note_chunks_note_seq').on(t.notePk, t.seq), index('note_chunks_user').on(t.userId)],
+);
+
+/** The links of a note, by the key of what they name (shared/notes.ts noteKeys): backlinks. */
+export const noteLinks = sqliteTable(
+  'note_links',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    projectId: text('project_id').notNull(),
+    notePk: integer('note_pk')
+      .notNull()
+      .references(() => notes.pk, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    line: integer('line').notNull(),
+  },
+  (t) => [
+    index('note_links_user_project_key').on(t.userId, t.projectId, t.key),
+    index('note_links_note').on(t.notePk),
+  ],
+);

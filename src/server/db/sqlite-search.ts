@@ -3,7 +3,11 @@
 // that user's index only, and bm25's statistics (entry count, term frequencies) are the user's own.
 import type Database from 'better-sqlite3';
 import {
+  CHUNK_SHAPE,
   createIndex,
+  deleteRows,
+  insertRows,
+  ENTRY_SHAPE,
   documentCounts,
   dropThread,
   hitsCte,
@@ -11,27 +15,35 @@ import {
   moveThread,
   ORACLE_CANDIDATES,
   type EntryIndex,
+  type FtsIndex,
   type IndexedEntry,
   type Statement,
 } from '../../shared/fts5.js';
 import { indexRange, matchFor, type OracleTerm } from '../../shared/oracle.js';
-import type { CandidateRow, Neighbour } from '../../shared/retrieval.js';
+import type { CandidateRow, ChunkNeighbour, Neighbour, NoteCandidate } from '../../shared/retrieval.js';
 import { ftsTerm } from '../../shared/search-query.js';
-import type { EntrySearch, Executor, SearchHit } from './index.js';
+import type { EntrySearch, Executor, IndexedChunk, NoteHit, NoteSearch, SearchHit } from './index.js';
 
 /** The index of one user: a name from the user's id (letters and digits only). */
 export function userIndex(userId: string): EntryIndex {
   const key = userId.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (key.length === 0) throw new Error(`a user id without letters or digits: ${JSON.stringify(userId)}`);
-  return { table: `entries_fts_${key}`, vocab: `entries_vocab_${key}` };
+  return { table: `entries_fts_${key}`, vocab: `entries_vocab_${key}`, shape: ENTRY_SHAPE };
 }
 
-const INDEX_TABLE = /^entries_fts_[a-z0-9]+$/;
+/** The index of one user's note chunks. */
+export function userChunkIndex(userId: string): FtsIndex {
+  const { table } = userIndex(userId);
+  const key = table.slice('entries_fts_'.length);
+  return { table: `note_chunks_fts_${key}`, vocab: `note_chunks_vocab_${key}`, shape: CHUNK_SHAPE };
+}
 
-export function sqliteEntrySearch(
+const INDEX_TABLE = /^(entries_fts|note_chunks_fts)_[a-z0-9]+$/;
+
+export function sqliteSearch(
   sqlite: Database.Database,
   transaction: <T>(fn: () => Promise<T>) => Promise<T>,
-): EntrySearch {
+): { entrySearch: EntrySearch; noteSearch: NoteSearch } {
   const statements = new Map<string, Database.Statement>();
   const prepared = (text: string) => {
     let statement = statements.get(text);
@@ -46,7 +58,7 @@ export function sqliteEntrySearch(
 
   // The indexes that exist, read once from the schema.
   let indexed: Set<string> | undefined;
-  const exists = (index: EntryIndex) => {
+  const exists = (index: FtsIndex) => {
     indexed ??= new Set(
       (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[])
         .map((row) => row.name)
@@ -84,7 +96,7 @@ export function sqliteEntrySearch(
     return index;
   };
 
-  return {
+  const entrySearch: EntrySearch = {
     indexEntries(_tx: Executor, userId: string, entries: IndexedEntry[]) {
       if (entries.length === 0) return Promise.resolve();
       const index = userIndex(userId);
@@ -131,7 +143,7 @@ export function sqliteEntrySearch(
         if (threadPks.length === 0) return [];
       }
       const match = words.map(ftsTerm).join(mode === 'all' ? ' AND ' : ' OR ');
-      const hits = hitsCte(index, match, { projectId: scope.projectId, threadPks }, scope.limit, {
+      const hits = hitsCte(index, match, { projectId: scope.projectId, parentPks: threadPks }, scope.limit, {
         snippet: true,
       });
       return all<SearchHit>({
@@ -190,4 +202,122 @@ export function sqliteEntrySearch(
       return { counts, total };
     },
   };
+
+  /** Makes the user's chunk index with the chunks the user has already (in the caller's transaction). */
+  const buildChunks = (userId: string, index: FtsIndex) => {
+    for (const statement of createIndex(index)) sqlite.exec(statement);
+    sqlite
+      .prepare(
+        `INSERT INTO ${index.table} (rowid, title, heading, content, project_id, note_pk)
+         SELECT c.pk, c.title, c.heading_text, c.content, n.project_id, c.note_pk
+         FROM note_chunks c JOIN notes n ON n.pk = c.note_pk WHERE c.user_id = ?`,
+      )
+      .run(userId);
+    exists(index);
+    indexed!.add(index.table);
+    statements.clear();
+  };
+  const chunksForReading = async (userId: string): Promise<FtsIndex | undefined> => {
+    const index = userChunkIndex(userId);
+    if (exists(index)) return index;
+    if (!sqlite.prepare('SELECT 1 FROM note_chunks WHERE user_id = ? LIMIT 1').get(userId)) return undefined;
+    await transaction(() => {
+      if (!exists(index)) buildChunks(userId, index);
+      return Promise.resolve();
+    });
+    return index;
+  };
+
+  const noteSearch: NoteSearch = {
+    indexChunks(_tx: Executor, userId: string, chunks: IndexedChunk[]) {
+      if (chunks.length === 0) return Promise.resolve();
+      const index = userChunkIndex(userId);
+      // The writing transaction holds the write lock: the index is made (and filled) inside it.
+      if (!exists(index)) buildChunks(userId, index);
+      else {
+        for (let i = 0; i < chunks.length; i += 100) {
+          const { text, params } = insertRows(
+            index,
+            chunks.slice(i, i + 100).map((c) => ({
+              rowid: c.pk,
+              searched: [c.title, c.headingText, c.content],
+              projectId: c.projectId,
+              parentPk: c.notePk,
+            })),
+          );
+          prepared(text).run(...params);
+        }
+      }
+      return Promise.resolve();
+    },
+
+    dropChunks(_tx: Executor, userId: string, chunkPks: number[]) {
+      const index = userChunkIndex(userId);
+      if (chunkPks.length > 0 && exists(index)) {
+        const { text, params } = deleteRows(index, chunkPks);
+        prepared(text).run(...params);
+      }
+      return Promise.resolve();
+    },
+
+    async search(scope, words, mode) {
+      const index = await chunksForReading(scope.userId);
+      if (!index || words.length === 0) return [];
+      const match = words.map(ftsTerm).join(mode === 'all' ? ' AND ' : ' OR ');
+      const hits = hitsCte(index, match, { projectId: scope.projectId }, scope.limit, { snippet: true });
+      return all<NoteHit>({
+        text: `WITH ${hits.text}
+          SELECT hits.rank, hits.snippet, n.project_id AS "projectId", n.path, n.title, c.heading,
+                 c.start_line AS "startLine", c.end_line AS "endLine"
+          FROM hits JOIN note_chunks c ON c.pk = hits.pk JOIN notes n ON n.pk = c.note_pk
+          WHERE c.user_id = ? ORDER BY hits.rank`,
+        params: [...hits.params, scope.userId],
+      });
+    },
+
+    async candidates(userId, terms, projectId, limit) {
+      const index = await chunksForReading(userId);
+      if (!index || terms.length === 0) return [];
+      const hits = hitsCte(index, matchFor(terms), { projectId }, limit, { snippet: false });
+      return all<NoteCandidate>({
+        text: `WITH ${hits.text}
+          SELECT 'note' AS kind, hits.rank, c.content, n.project_id AS project, n.path, c.title, c.heading,
+                 c.heading_text AS "headingText", c.start_line AS "startLine", c.end_line AS "endLine",
+                 c.note_pk AS "notePk", c.seq, n.updated_at AS timestamp
+          FROM hits JOIN note_chunks c ON c.pk = hits.pk JOIN notes n ON n.pk = c.note_pk
+          WHERE c.user_id = ? ORDER BY hits.rank`,
+        params: [...hits.params, userId],
+      });
+    },
+
+    chunksAt(userId, places) {
+      if (places.length === 0) return Promise.resolve([]);
+      return Promise.resolve(
+        prepared(
+          `SELECT c.note_pk AS "notePk", c.seq, c.content
+           FROM json_each(?) p CROSS JOIN note_chunks c
+           WHERE c.note_pk = json_extract(p.value, '$[0]') AND c.seq = json_extract(p.value, '$[1]')
+             AND c.user_id = ?`,
+        ).all(JSON.stringify(places.map((p) => [p.notePk, p.seq])), userId) as ChunkNeighbour[],
+      );
+    },
+
+    async documentCounts(userId, terms) {
+      const index = await chunksForReading(userId);
+      if (!index) return { counts: terms.map(() => 0), total: 0 };
+      const total = (
+        prepared('SELECT count(*) AS n FROM note_chunks WHERE user_id = ?').get(userId) as { n: number }
+      ).n;
+      const { exact, range } = documentCounts(index);
+      const counts = terms.map((term) => {
+        const { from, to } = indexRange(term);
+        const row = (to === undefined ? prepared(exact).get(from) : prepared(range).get(from, to)) as
+          { n: number } | undefined;
+        return row?.n ?? 0;
+      });
+      return { counts, total };
+    },
+  };
+
+  return { entrySearch, noteSearch };
 }

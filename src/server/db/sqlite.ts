@@ -8,7 +8,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { migrationsFolder, type Executor, type ServerDb } from './index.js';
-import { sqliteEntrySearch } from './sqlite-search.js';
+import { sqliteSearch } from './sqlite-search.js';
 
 const dialect = new SQLiteSyncDialect();
 
@@ -90,13 +90,15 @@ export function openSqlite(file: string): ServerDb {
     return result;
   };
 
+  const { entrySearch, noteSearch } = sqliteSearch(sqlite, (fn) => transaction(() => fn()));
   return {
     dialect: 'sqlite',
     describe: file,
     ...executor,
     transaction,
     lock: () => Promise.resolve(),
-    search: sqliteEntrySearch(sqlite, (fn) => transaction(() => fn())),
+    search: entrySearch,
+    noteSearch,
     close: () => {
       sqlite.close();
       return Promise.resolve();

@@ -1,6 +1,7 @@
 // The root router: every procedure of the API.
 import { createCallerFactory, router } from '../trpc.js';
 import { authRouter } from './auth.js';
+import { notesRouter } from './notes.js';
 import { oracleRouter } from './oracle.js';
 import { projectsRouter } from './projects.js';
 import { threadsRouter } from './threads.js';
@@ -12,6 +13,7 @@ export const appRouter = router({
   threads: threadsRouter,
   projects: projectsRouter,
   oracle: oracleRouter,
+  notes: notesRouter,
 });
 
 export const createCaller = createCallerFactory(appRouter);

@@ -10,6 +10,7 @@ import {
   NO_ANSWER,
   type AnswerTerm,
   type OracleSource,
+  type SentSource,
 } from '../../shared/oracle.js';
 import { retrieve, RETRIEVAL, type CandidateRow, type RetrievalSettings } from '../../shared/retrieval.js';
 import { ORACLE_CANDIDATES } from '../../shared/fts5.js';
@@ -26,7 +27,7 @@ export interface OracleAnswer {
   mode: OracleMode;
   /** Why the mode is what it is, when that is worth saying (an LLM failure). */
   note: string | null;
-  sources: Omit<OracleSource, 'content'>[];
+  sources: SentSource[];
 }
 
 const ROW_COLUMNS = sql.raw(
@@ -89,9 +90,22 @@ export class Oracle {
     // Counts, candidates and neighbours come from the user's own entries only.
     const { terms, sources } = await retrieve(
       {
-        counts: (terms) => this.db.search.documentCounts(userId, terms),
+        // Entries and note chunks are counted together: one set of statistics for both kinds.
+        counts: async (terms) => {
+          const [entries, chunks] = await Promise.all([
+            this.db.search.documentCounts(userId, terms),
+            this.db.noteSearch.documentCounts(userId, terms),
+          ]);
+          return {
+            counts: entries.counts.map((n, i) => n + (chunks.counts[i] ?? 0)),
+            total: entries.total + chunks.total,
+          };
+        },
         candidates: (terms, limit) => this.db.search.candidates(userId, terms, options.projectId, limit),
         entriesAt: (places) => this.db.search.entriesAt(userId, places),
+        noteCandidates: (terms, limit) =>
+          this.db.noteSearch.candidates(userId, terms, options.projectId, limit),
+        chunksAt: (places) => this.db.noteSearch.chunksAt(userId, places),
       },
       question,
       { limit: options.limit, settings: this.settings, lexicon: await serverLexicon(), semantic },
@@ -101,17 +115,25 @@ export class Oracle {
 
   /** Each source with the entries before and after it in its thread, for the LLM. */
   private async withContext(userId: string, sources: OracleSource[]): Promise<OracleSource[]> {
-    const at = async (s: OracleSource, seq: number) =>
-      (
-        await this.db.get<{ content: string }>(sql`
-          SELECT e.content FROM entries e JOIN threads t ON t.pk = e.thread_pk
-          WHERE t.user_id = ${userId} AND t.project_id = ${s.project} AND t.thread_id = ${s.thread}
-            AND e.sequence_id = ${seq}`)
-      )?.content;
+    const at = async (s: OracleSource, offset: number) =>
+      s.kind === 'note'
+        ? (
+            await this.db.get<{ content: string }>(sql`
+              SELECT c2.content FROM note_chunks c JOIN notes n ON n.pk = c.note_pk
+              JOIN note_chunks c2 ON c2.note_pk = c.note_pk AND c2.seq = c.seq + ${offset}
+              WHERE n.user_id = ${userId} AND n.project_id = ${s.project} AND n.path = ${s.path}
+                AND c.start_line = ${s.startLine}`)
+          )?.content
+        : (
+            await this.db.get<{ content: string }>(sql`
+              SELECT e.content FROM entries e JOIN threads t ON t.pk = e.thread_pk
+              WHERE t.user_id = ${userId} AND t.project_id = ${s.project} AND t.thread_id = ${s.thread}
+                AND e.sequence_id = ${s.seq + offset}`)
+          )?.content;
     return Promise.all(
       sources.map(async (s) => {
-        const before = await at(s, s.seq - 1);
-        const after = await at(s, s.seq + 1);
+        const before = await at(s, -1);
+        const after = await at(s, 1);
         return { ...s, context: { ...(before ? { before } : {}), ...(after ? { after } : {}) } };
       }),
     );
@@ -196,6 +218,6 @@ function withSources(
     answer,
     mode,
     note,
-    sources: sources.map(({ content: _content, context: _context, ...source }) => source),
+    sources: sources.map(({ content: _content, context: _context, ...source }) => source as SentSource),
   };
 }

@@ -1,15 +1,16 @@
-// Ask the Oracle: the answer streams in, each citation links to its entry.
+// Ask the Oracle: the answer streams in, each citation links to its entry or to its note at the line.
 import { useState, type FormEvent } from 'react';
+import { citationOf, type SentSource } from '../../shared/oracle.js';
 import { trpcClient } from '../trpc.js';
-import { ErrorBox, Highlighted, Link } from '../ui.js';
+import { ErrorBox, Highlighted, Link, noteHref } from '../ui.js';
 
-interface Source {
-  project: string;
-  thread: string;
-  seq: number;
-  snippet: string;
-  author: string;
-}
+type Source = SentSource;
+
+/** Where a citation leads: the entry in its thread, or the note at the cited line. */
+export const sourceHref = (s: Source): string =>
+  s.kind === 'note'
+    ? noteHref(s.project, s.path, `L${s.startLine}`)
+    : `/t/${s.project}/${s.thread}#e${s.seq}`;
 
 export function OraclePage() {
   const [question, setQuestion] = useState('');
@@ -71,7 +72,7 @@ export function OraclePage() {
               const n = /^\[(\d+)\]$/.exec(part)?.[1];
               const source = n ? sources[Number(n) - 1] : undefined;
               return source ? (
-                <Link key={i} to={`/t/${source.project}/${source.thread}#e${source.seq}`}>
+                <Link key={i} to={sourceHref(source)}>
                   {part}
                 </Link>
               ) : (
@@ -86,10 +87,10 @@ export function OraclePage() {
         <ol className="sources">
           {sources.map((s, i) => (
             <li key={i}>
-              <Link to={`/t/${s.project}/${s.thread}#e${s.seq}`}>
-                [{i + 1}] {s.project}/{s.thread}#{s.seq}
+              <Link to={sourceHref(s)}>
+                [{i + 1}] {citationOf(s)}
               </Link>{' '}
-              <span className="muted">{s.author}</span>
+              <span className="muted">{s.kind === 'note' ? `${s.project}: ${s.title}` : s.author}</span>
               <p>
                 <Highlighted text={s.snippet} />
               </p>

@@ -1,0 +1,13 @@
+// Every fetch of the test processes on a connection of its own (`connection: close` unless the call
+// sets one). The suites run `vlt` and `vlt-server` commands with spawnSync, which blocks this
+// process for seconds; a kept-alive connection the server closed meanwhile (its keep-alive is 5 s)
+// would be handed to the next call before this process had read the close, and that call would
+// fail with "other side closed". A vitest setup file, so it holds in every suite.
+const original = globalThis.fetch;
+
+globalThis.fetch = (input, init) => {
+  const headers = new Headers(input instanceof Request ? input.headers : undefined);
+  new Headers(init?.headers).forEach((value, name) => headers.set(name, value));
+  if (!headers.has('connection')) headers.set('connection', 'close');
+  return original(input, { ...init, headers });
+};
