@@ -421,6 +421,11 @@ describe.skipIf(!available)('web UI', () => {
       '',
       'See [the design doc](https://example.com/design) and https://example.com/bare-link.',
     ].join('\n');
+    // The longest names there are: a project id of 64 characters, a thread id of 128.
+    const longName = `${'p'.repeat(64)}/${'t'.repeat(128)}`;
+    expect(vlt(cli, ['thread', 'new', longName, 'The longest names must wrap too.']).stdout).toMatch(
+      /synced/,
+    );
     expect(vlt(cli, ['thread', 'new', 'webapp/release-checklist', markdownEntry]).stdout).toMatch(/synced/);
     expect(
       vlt(cli, ['thread', 'push', 'webapp/release-checklist', `A word that does not fit: ${longWord}`])
@@ -450,6 +455,9 @@ describe.skipIf(!available)('web UI', () => {
       await noSidewaysScroll(page);
       await shot(page, `20-threads-empty-${suffix}`);
       await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await noSidewaysScroll(page);
+      await shot(page, `19-signin-${suffix}`);
 
       await signIn(page, 'reader');
       // Each thread with its newest entry; the navigation marks the page.
@@ -479,6 +487,11 @@ describe.skipIf(!available)('web UI', () => {
       expect(await result.locator('time').count()).toBe(1);
       await noSidewaysScroll(page);
       await shot(page, `22-search-${suffix}`);
+
+      await page.goto(`${server.url}/t/${longName}`);
+      await history(page).getByText('The longest names must wrap too.').waitFor();
+      await noSidewaysScroll(page);
+      await shot(page, `23a-thread-long-name-${suffix}`);
 
       // The thread: markdown rendered, code highlighted, links clickable, long words wrapped.
       await page.goto(`${server.url}/t/webapp/release-checklist`);
@@ -530,6 +543,7 @@ describe.skipIf(!available)('web UI', () => {
       expect(offered.join('\n')).toMatch(/release checklist/);
       await noSidewaysScroll(page);
       await shot(page, `25-oracle-examples-${suffix}`);
+      expect(offered.join('\n')).toContain(`${'t'.repeat(128)}`);
       await examples.filter({ hasText: 'invoice rounding' }).click();
       await page.locator('.answer a', { hasText: '[1]' }).first().waitFor();
       const mode = (await page.locator('.answer .mode').textContent()) ?? '';

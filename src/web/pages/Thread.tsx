@@ -69,8 +69,8 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
         {threadId} <span className={`badge ${thread.status}`}>{thread.status}</span>
       </h1>
       <p className="muted">
-        {thread.entryCount} entries · synced up to #{thread.lastSyncedSequence} · last activity{' '}
-        <When date={thread.lastActivityAt} />
+        {thread.entryCount} {thread.entryCount === 1 ? 'entry' : 'entries'} · synced up to #
+        {thread.lastSyncedSequence} · last activity <When date={thread.lastActivityAt} />
       </p>
       <div className="thread-actions">
         <label className="inline">
