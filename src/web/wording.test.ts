@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerModeText, exampleQuestions, relativeTime, userMessage } from './wording.js';
+import { answerModeText, exampleQuestions, plainLine, relativeTime, userMessage } from './wording.js';
 
 describe('wording', () => {
   it('says times in the given language', () => {
@@ -47,5 +47,13 @@ describe('wording', () => {
     );
     expect(answerModeText('extractive-fallback', 'timed out')).toMatch(/could not answer \(timed out\)/);
     expect(answerModeText('llm', null)).toMatch(/^Written by the language model/);
+  });
+
+  it('shows the start of an entry as plain text', () => {
+    expect(
+      plainLine(
+        '## Rollout plan\n\n- enable the flag for **staff**\n- see [the doc](https://x.invalid/a) and `make`\n\n```ts\nconst a = 1;\n```\nDone.',
+      ),
+    ).toBe('Rollout plan enable the flag for staff see the doc and make Done.');
   });
 });

@@ -70,3 +70,17 @@ export function answerModeText(mode: string, note: string | null | undefined): s
   }
   return `Quoted, not written: this server has no language model set up, so the answer is the passages from your threads and notes that best match the question${note ? ` (${note})` : ''}.`;
 }
+
+/**
+ * An entry's markdown as one line of plain text, for the start of it shown in a list: code fences,
+ * heading and list marks, emphasis and link targets left out.
+ */
+export function plainLine(markdown: string): string {
+  return markdown
+    .replace(/```[\s\S]*?(```|$)/g, ' ')
+    .replace(/^\s{0,3}(#{1,6}|[-*+]|\d+\.|>)\s+/gm, '')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__|`)(.+?)\1/g, '$2')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { THREAD_STATUSES, type ThreadStatus } from '../../shared/names.js';
 import { useTRPC } from '../trpc.js';
 import { ErrorBox, Highlighted, Link, Loading, When } from '../ui.js';
+import { plainLine } from '../wording.js';
 
 export function ThreadsPage({ username }: { username: string }) {
   const trpc = useTRPC();
@@ -82,7 +83,7 @@ export function ThreadsPage({ username }: { username: string }) {
                     <When date={t.lastActivityAt} />
                     {t.lastEntry && (
                       <span className="last-entry">
-                        <span className="author">{t.lastEntry.author}:</span> {oneLine(t.lastEntry.content)}
+                        <span className="author">{t.lastEntry.author}:</span> {plainLine(t.lastEntry.content)}
                         {t.lastEntry.truncated && '…'}
                       </span>
                     )}
@@ -105,14 +106,6 @@ export function ThreadsPage({ username }: { username: string }) {
     </section>
   );
 }
-
-/** An entry's text on one line: markdown's marks and line breaks left out. */
-const oneLine = (content: string): string =>
-  content
-    .replace(/```[\s\S]*?(```|$)/g, ' ')
-    .replace(/^\s{0,3}(#{1,6}|[-*+]|\d+\.|>)\s+/gm, '')
-    .replace(/\s+/g, ' ')
-    .trim();
 
 /** No thread yet: this server's CLI login first (a new user has no token), then a first thread. */
 function GetStarted({ username }: { username: string }) {
