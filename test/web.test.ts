@@ -332,6 +332,13 @@ describe.skipIf(!available)('web UI', () => {
     await hit.click();
     await page.waitForURL(/\/n\/handbook\/docs\/auth\.md#L\d+$/);
     await page.getByRole('heading', { name: 'Authentication', level: 1 }).waitFor();
+    // The navigation says which section the note is in.
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Notes' })
+        .getAttribute('aria-current'),
+    ).toBe('location');
     // The cited line is marked and in view.
     const cited = page.locator('.markdown .target');
     await cited.waitFor();
@@ -477,6 +484,12 @@ describe.skipIf(!available)('web UI', () => {
       await shot(page, `21-threads-${suffix}`);
 
       // Search results: how many, and each one's author and date.
+      // The filters and the search box share a row on a wide screen, whatever the projects' names.
+      if (width === 1280) {
+        const filter = (await page.getByLabel('Project').boundingBox())!;
+        const searchBox = (await page.getByLabel('Search').boundingBox())!;
+        expect(Math.abs(filter.y - searchBox.y)).toBeLessThan(10);
+      }
       await page.getByLabel('Search').fill('rollout');
       await page
         .getByRole('status')
