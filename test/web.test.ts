@@ -498,6 +498,9 @@ describe.skipIf(!available)('web UI', () => {
       const result = page.locator('.results li').first();
       await result.locator('.author', { hasText: 'user' }).waitFor();
       expect(await result.locator('time').count()).toBe(1);
+      // The snippet reads as text: no fence marks or heading hashes.
+      expect(await result.locator('p').textContent()).toMatch(/^Rollout plan - enable the flag/);
+      expect(await result.locator('p').textContent()).not.toMatch(/```|## /);
       await noSidewaysScroll(page);
       await shot(page, `22-search-${suffix}`);
 

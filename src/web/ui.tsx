@@ -1,11 +1,11 @@
 // Small shared pieces of the pages.
 import type { ReactNode } from 'react';
 import { navigate } from './router.js';
-import { relativeTime, userMessage } from './wording.js';
+import { relativeTime, snippetText, userMessage } from './wording.js';
 
 /** `**word**` marks from the server's snippets as <mark>, everything else as text. */
 export function Highlighted({ text }: { text: string }) {
-  const parts = text.split(/\*\*(.+?)\*\*/g);
+  const parts = snippetText(text).split(/\*\*(.+?)\*\*/g);
   return <>{parts.map((part, i) => (i % 2 ? <mark key={i}>{part}</mark> : <span key={i}>{part}</span>))}</>;
 }
 

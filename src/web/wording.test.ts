@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { answerModeText, exampleQuestions, plainLine, relativeTime, userMessage } from './wording.js';
+import {
+  answerModeText,
+  exampleQuestions,
+  plainLine,
+  relativeTime,
+  snippetText,
+  userMessage,
+} from './wording.js';
 
 describe('wording', () => {
   it('says times in the given language', () => {
@@ -55,5 +62,11 @@ describe('wording', () => {
         '## Rollout plan\n\n- enable the flag for **staff**\n- see [the doc](https://x.invalid/a) and `make`\n\n```ts\nconst a = 1;\n```\nDone.',
       ),
     ).toBe('Rollout plan enable the flag for staff see the doc and make Done.');
+  });
+
+  it('leaves fence marks and heading hashes out of a snippet, and keeps its match marks', () => {
+    expect(snippetText('## **Rollout** plan - enable ```ts const a = 1; ``` C# and #1')).toBe(
+      '**Rollout** plan - enable const a = 1; C# and #1',
+    );
   });
 });

@@ -84,3 +84,16 @@ export function plainLine(markdown: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * A search snippet (one line cut from markdown, with `**match**` marks) without the markdown that
+ * reads as noise on one line: code fence marks and heading hashes. Emphasis stays: its `**` are
+ * the server's match marks.
+ */
+export function snippetText(snippet: string): string {
+  return snippet
+    .replace(/```[\w+-]*/g, ' ')
+    .replace(/(^|\s)#{1,6}(?=\s)/g, '$1')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
