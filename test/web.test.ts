@@ -56,6 +56,23 @@ const nav = (page: Page, name: string) =>
 const history = (page: Page) => page.locator('ol.entries');
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** The page is no wider than the window: nothing scrolls sideways. */
+async function noSidewaysScroll(page: Page, where = page.url()) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.scrollingElement!.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth, `${where} is ${scrollWidth} px wide in a ${innerWidth} px window`).toBeLessThanOrEqual(
+    innerWidth,
+  );
+}
+async function signIn(page: Page, username: string, password = 'correct horse battery') {
+  await page.goto(server.url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Threads' }).waitFor();
+}
 
 describe.skipIf(!available)('web UI', () => {
   it('sign up, make a token, push with the CLI, read, search, ask, revoke', async () => {
@@ -115,10 +132,10 @@ describe.skipIf(!available)('web UI', () => {
     // A bad name and a taken place are refused with the server's reason, and the thread stays.
     await page.getByLabel('Move to project').fill('Not A Project');
     await page.getByRole('button', { name: 'Move' }).click();
-    await page
-      .getByRole('alert')
-      .getByText(/toProjectId: a project id is 1-64 lower-case letters/)
-      .waitFor();
+    // In a sentence, without the field's name.
+    const refusal = page.getByRole('alert').getByText(/^A project id is 1-64 lower-case letters/);
+    await refusal.waitFor();
+    expect(await refusal.textContent()).not.toContain('toProjectId');
     expect(vlt(box, ['thread', 'new', 'webapp/auth-refactor', 'another thread of the name']).stdout).toMatch(
       /synced/,
     );
@@ -126,7 +143,7 @@ describe.skipIf(!available)('web UI', () => {
     await page.getByRole('button', { name: 'Move' }).click();
     await page
       .getByRole('alert')
-      .getByText(/project webapp already has a thread auth-refactor/)
+      .getByText(/Project webapp already has a thread auth-refactor/)
       .waitFor();
     expect(page.url()).toMatch(/\/t\/platform\/auth-refactor$/);
 
@@ -147,6 +164,7 @@ describe.skipIf(!available)('web UI', () => {
 
     await nav(page, 'Settings');
     await page.getByRole('button', { name: 'Revoke laptop' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke laptop' }).click();
     await page.getByRole('button', { name: 'Revoke laptop' }).waitFor({ state: 'detached' });
     const refused = vlt(box, ['thread', 'push', 'auth-refactor', 'after revoke']);
     expect(refused.stdout).toMatch(/queued: the server refused the token/);
@@ -192,7 +210,7 @@ describe.skipIf(!available)('web UI', () => {
       const history = (await page.locator('ol.entries').boundingBox())!;
       expect(box1.y + box1.height).toBeLessThanOrEqual(history.y);
       // Nothing wider than the screen.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await noSidewaysScroll(page);
       await shot(page, name);
       if (width === 1280) {
         // A new entry: the summary follows without a reload.
@@ -294,8 +312,6 @@ describe.skipIf(!available)('web UI', () => {
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
-    const noSidewaysScroll = async () =>
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.goto(server.url);
     await page.getByLabel('Username').fill('notetaker');
     await page.getByLabel('Password').fill('correct horse battery');
@@ -305,7 +321,7 @@ describe.skipIf(!available)('web UI', () => {
     await nav(page, 'Notes');
     await page.getByRole('heading', { name: 'Notes' }).waitFor();
     await page.getByRole('link', { name: 'auth.md' }).waitFor();
-    await noSidewaysScroll();
+    await noSidewaysScroll(page);
     await shot(page, '10-notes-tree');
 
     await page.getByLabel('Search notes').fill('fifteen minutes');
@@ -316,13 +332,20 @@ describe.skipIf(!available)('web UI', () => {
     await hit.click();
     await page.waitForURL(/\/n\/handbook\/docs\/auth\.md#L\d+$/);
     await page.getByRole('heading', { name: 'Authentication', level: 1 }).waitFor();
+    // The navigation says which section the note is in.
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Notes' })
+        .getAttribute('aria-current'),
+    ).toBe('location');
     // The cited line is marked and in view.
     const cited = page.locator('.markdown .target');
     await cited.waitFor();
     expect(await cited.textContent()).toMatch(/Token lifetime/);
     // Front matter is not shown as text.
     expect(await page.locator('.markdown').textContent()).not.toContain('title: Authentication');
-    await noSidewaysScroll();
+    await noSidewaysScroll(page);
     await shot(page, '12-note-at-line');
 
     // A heading's link: the URL takes its anchor and the heading is marked.
@@ -379,13 +402,208 @@ describe.skipIf(!available)('web UI', () => {
     for (const url of ['/notes', '/n/handbook/docs/auth.md#L11', '/n/handbook/docs/hostile.md']) {
       await page.goto(`${server.url}${url}`);
       await page.locator('.tree, .markdown').first().waitFor();
-      await noSidewaysScroll();
+      await noSidewaysScroll(page);
     }
     await shot(page, '15-note-phone');
     await page.goto(`${server.url}/n/handbook/docs/missing.md`);
     await page.getByRole('heading', { name: 'Not found' }).waitFor();
     expect(cspViolations).toEqual([]);
     await page.close();
+  });
+
+  it('entries as markdown, long words wrapped, last entries, search counts, current page, 404, Oracle examples, token confirmations, dates in the locale: at 1280 and 390 px', async () => {
+    const token = userWithToken(data, 'reader');
+    const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };
+    const longWord = 'w'.repeat(300);
+    const longUrl = `https://example.com/${'segment/'.repeat(40)}end`;
+    const markdownEntry = [
+      '## Rollout plan',
+      '',
+      '- enable the flag for staff',
+      '- then for **everyone**',
+      '',
+      '```ts',
+      'const expiry = 15 * 60; // seconds',
+      '```',
+      '',
+      'See [the design doc](https://example.com/design) and https://example.com/bare-link.',
+    ].join('\n');
+    // The longest names there are: a project id of 64 characters, a thread id of 128.
+    const longName = `${'p'.repeat(64)}/${'t'.repeat(128)}`;
+    expect(vlt(cli, ['thread', 'new', longName, 'The longest names must wrap too.']).stdout).toMatch(
+      /synced/,
+    );
+    expect(vlt(cli, ['thread', 'new', 'webapp/release-checklist', markdownEntry]).stdout).toMatch(/synced/);
+    expect(
+      vlt(cli, ['thread', 'push', 'webapp/release-checklist', `A word that does not fit: ${longWord}`])
+        .stdout,
+    ).toMatch(/synced/);
+    expect(
+      vlt(cli, ['thread', 'push', 'webapp/release-checklist', `Rollback steps are at ${longUrl}`]).stdout,
+    ).toMatch(/synced/);
+    expect(
+      vlt(cli, ['thread', 'new', 'billing/invoice-rounding', 'Decided: round invoices half to even.']).stdout,
+    ).toMatch(/synced/);
+    const newcomer = 'newcomer';
+    userWithToken(data, newcomer);
+
+    for (const [width, locale, suffix] of [
+      [1280, 'en-US', 'wide'],
+      [390, 'de-DE', 'phone'],
+    ] as const) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, locale });
+      const page = await context.newPage();
+      const current = () =>
+        page.getByRole('navigation', { name: 'Main' }).locator('a[aria-current]').allInnerTexts();
+
+      // A new account's empty Threads page says how to connect the CLI to this very server.
+      await signIn(page, newcomer);
+      await page.getByText(`vlt auth login --server ${server.url} --username ${newcomer}`).waitFor();
+      await noSidewaysScroll(page);
+      await shot(page, `20-threads-empty-${suffix}`);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await noSidewaysScroll(page);
+      await shot(page, `19-signin-${suffix}`);
+
+      await signIn(page, 'reader');
+      // Each thread with its newest entry; the navigation marks the page.
+      const listed = page.locator('ul.threads li', { hasText: 'release-checklist' });
+      await listed
+        .locator('.last-entry', { hasText: 'Rollback steps are at https://example.com/' })
+        .waitFor();
+      await page
+        .locator('ul.threads li', { hasText: 'invoice-rounding' })
+        .locator('.last-entry', { hasText: 'round invoices half to even' })
+        .waitFor();
+      expect(await current()).toEqual(['Threads']);
+      // Dates in the browser's language.
+      const when = (await listed.locator('time').textContent()) ?? '';
+      expect(when).toMatch(locale === 'de-DE' ? /jetzt|vor \d+ (Sekunden|Minuten?)/ : /now|ago/);
+      await noSidewaysScroll(page);
+      await shot(page, `21-threads-${suffix}`);
+
+      // Search results: how many, and each one's author and date.
+      // The filters and the search box share a row on a wide screen, whatever the projects' names.
+      if (width === 1280) {
+        const filter = (await page.getByLabel('Project').boundingBox())!;
+        const searchBox = (await page.getByLabel('Search').boundingBox())!;
+        expect(Math.abs(filter.y - searchBox.y)).toBeLessThan(10);
+      }
+      await page.getByLabel('Search').fill('rollout');
+      await page
+        .getByRole('status')
+        .getByText(/^1 matching entry$/)
+        .waitFor();
+      const result = page.locator('.results li').first();
+      await result.locator('.author', { hasText: 'user' }).waitFor();
+      expect(await result.locator('time').count()).toBe(1);
+      // The snippet reads as text: no fence marks or heading hashes.
+      expect(await result.locator('p').textContent()).toMatch(/^Rollout plan - enable the flag/);
+      expect(await result.locator('p').textContent()).not.toMatch(/```|## /);
+      await noSidewaysScroll(page);
+      await shot(page, `22-search-${suffix}`);
+
+      await page.goto(`${server.url}/t/${longName}`);
+      await history(page).getByText('The longest names must wrap too.').waitFor();
+      await noSidewaysScroll(page);
+      await shot(page, `23a-thread-long-name-${suffix}`);
+
+      // The thread: markdown rendered, code highlighted, links clickable, long words wrapped.
+      await page.goto(`${server.url}/t/webapp/release-checklist`);
+      const first = history(page).locator('li#e0');
+      await first.getByRole('heading', { name: 'Rollout plan', level: 2 }).waitFor();
+      expect(await first.locator('ul > li').allInnerTexts()).toEqual([
+        'enable the flag for staff',
+        'then for everyone',
+      ]);
+      expect(await first.locator('strong', { hasText: 'everyone' }).count()).toBe(1);
+      expect(await first.locator('pre code .hljs-keyword', { hasText: 'const' }).count()).toBe(1);
+      expect(await first.getByRole('link', { name: 'the design doc' }).getAttribute('href')).toBe(
+        'https://example.com/design',
+      );
+      expect(await first.getByRole('link', { name: 'https://example.com/bare-link' }).count()).toBe(1);
+      await history(page).getByRole('link', { name: longUrl }).waitFor();
+      expect(await current()).toEqual(['Threads']);
+      expect(
+        await page
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: 'Threads' })
+          .getAttribute('aria-current'),
+      ).toBe('location');
+      await noSidewaysScroll(page);
+      await shot(page, `23-thread-markdown-${suffix}`);
+
+      // A refused move is a sentence, with no field name in it.
+      await page.getByLabel('Move to project').fill('Not A Project');
+      await page.getByRole('button', { name: 'Move' }).click();
+      const refusal = page.getByRole('alert');
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toMatch(/^A project id is /);
+      expect(await refusal.textContent()).not.toMatch(/toProjectId|projectId/);
+
+      // An unknown URL is a 404 page, not the thread list.
+      await page.goto(`${server.url}/no/such/${'page'.repeat(40)}`);
+      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+      expect(await current()).toEqual([]);
+      await noSidewaysScroll(page);
+      await shot(page, `24-not-found-${suffix}`);
+
+      // The Oracle offers questions about this user's own threads, and says what "extractive" means.
+      await nav(page, 'Oracle');
+      expect(await current()).toEqual(['Oracle']);
+      const examples = page.locator('.examples button');
+      await examples.first().waitFor();
+      const offered = await examples.allInnerTexts();
+      expect(offered.join('\n')).toMatch(/invoice rounding/);
+      expect(offered.join('\n')).toMatch(/release checklist/);
+      await noSidewaysScroll(page);
+      await shot(page, `25-oracle-examples-${suffix}`);
+      expect(offered.join('\n')).toContain(`${'t'.repeat(128)}`);
+      await examples.filter({ hasText: 'invoice rounding' }).click();
+      await page.locator('.answer a', { hasText: '[1]' }).first().waitFor();
+      const mode = (await page.locator('.answer .mode').textContent()) ?? '';
+      expect(mode).toMatch(/^Quoted, not written: this server has no language model set up/);
+      expect(mode).not.toContain('(extractive)');
+      await noSidewaysScroll(page);
+      await shot(page, `26-oracle-answer-${suffix}`);
+
+      // Settings: a label that tells tokens apart, dates in the locale, Revoke only once confirmed.
+      await nav(page, 'Settings');
+      const label = await page.getByLabel('Label').inputValue();
+      expect(label).toMatch(/ · /);
+      expect(label).toContain(String(new Date().getFullYear()));
+      await page.getByRole('button', { name: 'Create token' }).click();
+      await page.getByTestId('new-token').waitFor();
+      const row = page.locator('table.tokens tbody tr', { hasText: label });
+      await row.waitFor();
+      const expires = new Date(Date.now() + 90 * 86_400_000);
+      expect(await row.locator('td[data-label="Expires"]').textContent()).toBe(
+        expires.toLocaleDateString(locale, { dateStyle: 'medium' }),
+      );
+      expect(await page.getByLabel('Label').inputValue()).not.toBe('');
+      const revoke = page.getByRole('button', { name: `Revoke ${label}` });
+      const box1 = (await revoke.boundingBox())!;
+      expect(box1.x + box1.width).toBeLessThanOrEqual(width);
+      await revoke.click();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await revoke.waitFor();
+      await revoke.click();
+      const yes = page.getByRole('button', { name: `Yes, revoke ${label}` });
+      const box2 = (await yes.boundingBox())!;
+      expect(box2.x + box2.width).toBeLessThanOrEqual(width);
+      await noSidewaysScroll(page);
+      await shot(page, `27-settings-confirm-${suffix}`);
+      await yes.click();
+      await row.waitFor({ state: 'detached' });
+      expect(await current()).toEqual(['Settings']);
+      await noSidewaysScroll(page);
+
+      await nav(page, 'Notes');
+      await page.getByRole('heading', { name: 'Notes' }).waitFor();
+      await noSidewaysScroll(page);
+      await context.close();
+    }
   });
 
   it('with 1,000 threads and a 5,000-entry thread, both pages load and the time is measured', async () => {

@@ -20,6 +20,28 @@ function decoded(part: string): string | undefined {
   }
 }
 
+const SECTIONS = [
+  ['/', 'Threads'],
+  ['/notes', 'Notes'],
+  ['/oracle', 'Oracle'],
+  ['/settings', 'Settings'],
+] as const;
+
+function NotFoundPage({ path }: { path: string }) {
+  return (
+    <section aria-labelledby="not-found-title">
+      <h1 id="not-found-title">Page not found</h1>
+      <p>
+        There is no page at <code className="path">{path}</code>. Threads live at
+        /t/&lt;project&gt;/&lt;thread&gt; and notes at /n/&lt;project&gt;/&lt;path&gt;.
+      </p>
+      <p>
+        <Link to="/">All threads</Link> · <Link to="/notes">All notes</Link>
+      </p>
+    </section>
+  );
+}
+
 export function App() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -49,7 +71,10 @@ export function App() {
     page = <ThreadPage key={threadMatch[0]} projectId={threadMatch[1]!} threadId={threadMatch[2]!} />;
   } else if (path === '/oracle') page = <OraclePage />;
   else if (path === '/settings') page = <SettingsPage />;
-  else page = <ThreadsPage />;
+  else if (path === '/') page = <ThreadsPage username={me.data.user.username} />;
+  else page = <NotFoundPage path={path} />;
+  // The section a page belongs to, for the navigation's `aria-current`.
+  const section = path.startsWith('/n/') ? '/notes' : path.startsWith('/t/') ? '/' : path;
   return (
     <>
       <header className="top">
@@ -57,10 +82,11 @@ export function App() {
           vlt
         </Link>
         <nav aria-label="Main">
-          <Link to="/">Threads</Link>
-          <Link to="/notes">Notes</Link>
-          <Link to="/oracle">Oracle</Link>
-          <Link to="/settings">Settings</Link>
+          {SECTIONS.map(([to, name]) => (
+            <Link key={to} to={to} current={to === section ? (to === path ? 'page' : 'location') : undefined}>
+              {name}
+            </Link>
+          ))}
         </nav>
         <span className="who">
           {me.data.user.username}

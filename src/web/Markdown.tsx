@@ -1,9 +1,25 @@
-// Markdown as safe HTML, for notes (and entries later): markdown-it with raw HTML off (a `<script>`
+// Markdown as safe HTML, for notes and thread entries: markdown-it with raw HTML off (a `<script>`
 // in the text is shown as text), links checked by markdown-it (no javascript:, vbscript:, file:,
-// data: links), then DOMPurify over the result with style attributes and event handlers removed,
-// so nothing in a note runs and nothing breaks the server's CSP. Every block carries the line it
-// starts on (`data-line`), so `#L<line>` lands on it; headings carry their anchors and a link.
+// data: links), bare URLs made links, code fences highlighted by highlight.js (its core and the
+// languages below, in the bundle: nothing is fetched), then DOMPurify over the result with style
+// attributes and event handlers removed, so nothing in a note runs and nothing breaks the server's
+// CSP. Every block carries the line it starts on (`data-line`), so `#L<line>` lands on it; headings
+// carry their anchors and a link.
 import DOMPurify from 'dompurify';
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import css from 'highlight.js/lib/languages/css';
+import diff from 'highlight.js/lib/languages/diff';
+import go from 'highlight.js/lib/languages/go';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import python from 'highlight.js/lib/languages/python';
+import rust from 'highlight.js/lib/languages/rust';
+import sql from 'highlight.js/lib/languages/sql';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import yaml from 'highlight.js/lib/languages/yaml';
+import 'highlight.js/styles/github.css';
 import MarkdownIt from 'markdown-it';
 import { useEffect, useMemo, useRef, type MouseEvent } from 'react';
 import { parseFrontMatter } from '../shared/notes.js';
@@ -24,16 +40,56 @@ export interface MarkdownProps {
   target?: string | undefined;
   /** Leave out YAML front matter (its lines kept blank, so that lines still count from the file's top). */
   frontMatter?: boolean;
+  /** Keep single line breaks (entries), instead of joining the lines of a paragraph (notes). */
+  breaks?: boolean;
   className?: string;
 }
 
-const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+// The languages developers' notes mostly hold; each adds a few kilobytes to the bundle. Their
+// usual aliases come with them (sh, shell, js, ts, py, yml, html …).
+for (const [name, language] of Object.entries({
+  bash,
+  css,
+  diff,
+  go,
+  javascript,
+  json,
+  python,
+  rust,
+  sql,
+  typescript,
+  xml,
+  yaml,
+})) {
+  hljs.registerLanguage(name, language);
+}
+
+/** A fence's code as highlighted HTML, or '' (markdown-it escapes it) for a language not registered. */
+function highlight(code: string, language: string): string {
+  if (!language || !hljs.getLanguage(language)) return '';
+  try {
+    return hljs.highlight(code, { language, ignoreIllegals: true }).value;
+  } catch {
+    return '';
+  }
+}
+
+const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, highlight });
+/** For thread entries, written at a prompt: a line break is kept as one. */
+const markdownWithBreaks = new MarkdownIt({
+  html: false,
+  linkify: true,
+  typographer: false,
+  breaks: true,
+  highlight,
+});
 
 /** The HTML of `text`: every block opening with `data-line`, headings with their ids. */
 export function renderMarkdown(
   text: string,
-  options: Pick<MarkdownProps, 'headings' | 'resolveLink' | 'frontMatter'> = {},
+  options: Pick<MarkdownProps, 'headings' | 'resolveLink' | 'frontMatter' | 'breaks'> = {},
 ): string {
+  const parser = options.breaks ? markdownWithBreaks : markdown;
   const { headings = [], resolveLink } = options;
   const slugAt = new Map(headings.map((h) => [h.line, h.slug]));
   let source = text;
@@ -42,7 +98,7 @@ export function renderMarkdown(
     const { lines: taken } = parseFrontMatter(lines);
     source = [...lines.slice(0, taken).map(() => ''), ...lines.slice(taken)].join('\n');
   }
-  const tokens = markdown.parse(source, {});
+  const tokens = parser.parse(source, {});
   for (const token of tokens) {
     if (token.map && token.nesting !== -1 && token.block) {
       const line = token.map[0] + 1;
@@ -58,7 +114,7 @@ export function renderMarkdown(
       else if (href && /^https?:/i.test(href)) child.attrSet('rel', 'noopener noreferrer');
     }
   }
-  const html = markdown.renderer.render(tokens, markdown.options, {});
+  const html = parser.renderer.render(tokens, parser.options, {});
   return DOMPurify.sanitize(html, {
     FORBID_ATTR: ['style'],
     FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select'],
@@ -75,10 +131,18 @@ function blockAt(root: HTMLElement, line: number): HTMLElement | undefined {
   return found;
 }
 
-export function Markdown({ text, headings, resolveLink, target, frontMatter, className }: MarkdownProps) {
+export function Markdown({
+  text,
+  headings,
+  resolveLink,
+  target,
+  frontMatter,
+  breaks,
+  className,
+}: MarkdownProps) {
   const html = useMemo(
-    () => renderMarkdown(text, { headings, resolveLink, frontMatter }),
-    [text, headings, resolveLink, frontMatter],
+    () => renderMarkdown(text, { headings, resolveLink, frontMatter, breaks }),
+    [text, headings, resolveLink, frontMatter, breaks],
   );
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {

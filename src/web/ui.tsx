@@ -1,19 +1,31 @@
 // Small shared pieces of the pages.
 import type { ReactNode } from 'react';
-import { formatRelative } from '../shared/format.js';
 import { navigate } from './router.js';
+import { relativeTime, snippetText, userMessage } from './wording.js';
 
 /** `**word**` marks from the server's snippets as <mark>, everything else as text. */
 export function Highlighted({ text }: { text: string }) {
-  const parts = text.split(/\*\*(.+?)\*\*/g);
+  const parts = snippetText(text).split(/\*\*(.+?)\*\*/g);
   return <>{parts.map((part, i) => (i % 2 ? <mark key={i}>{part}</mark> : <span key={i}>{part}</span>))}</>;
 }
 
-export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+export function Link({
+  to,
+  children,
+  className,
+  current,
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+  /** `aria-current`: this page, or the section the page is in. */
+  current?: 'page' | 'location' | undefined;
+}) {
   return (
     <a
       href={to}
       className={className}
+      aria-current={current}
       onClick={(event) => {
         if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
         event.preventDefault();
@@ -31,8 +43,11 @@ export const noteHref = (projectId: string, path: string, hash?: string): string
 
 export function When({ date }: { date: Date }) {
   return (
-    <time dateTime={date.toISOString()} title={date.toLocaleString()}>
-      {formatRelative(date.toISOString())}
+    <time
+      dateTime={date.toISOString()}
+      title={date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' })}
+    >
+      {relativeTime(date)}
     </time>
   );
 }
@@ -40,7 +55,7 @@ export function When({ date }: { date: Date }) {
 export function ErrorBox({ error, retry }: { error: { message: string }; retry?: () => void }) {
   return (
     <div role="alert" className="error">
-      {error.message}
+      <span>{userMessage(error)}</span>
       {retry && (
         <button type="button" onClick={retry}>
           Retry

@@ -145,6 +145,22 @@ describe('reading', () => {
     expect((await alice.caller.threads.list({ status: 'blocked' })).threads.map((t) => t.threadId)).toEqual([
       't4',
     ]);
+    // Each thread's newest entry comes with it, cut short when long.
+    expect(first.threads[0]!.lastEntry).toMatchObject({ sequenceId: 4, author: 'agent', truncated: false });
+    expect(first.threads[0]!.lastEntry!.content).toBe(entriesFor(0, 4)[4]!.content);
+    await alice.caller.threads.push({
+      ...thread,
+      threadId: 't0',
+      projectId: 'even',
+      entries: [{ ...entriesFor(1, 1)[0]!, content: 'y'.repeat(5000) }],
+    });
+    const top = (await alice.caller.threads.list({ limit: 1 })).threads[0]!;
+    expect(top.threadId).toBe('t0');
+    expect(top.lastEntry).toMatchObject({ sequenceId: 1, truncated: true });
+    expect(top.lastEntry!.content.length).toBeLessThan(5000);
+    // Another user's list holds none of these, and none of their entries.
+    const bob = await userCaller(deps, 'bob');
+    expect((await bob.caller.threads.list({})).threads).toEqual([]);
     expect(await code(alice.caller.threads.list({ limit: 101 }))).toBe('BAD_REQUEST');
     expect(await code(alice.caller.threads.list({ cursor: 'garbage' }))).toBe('BAD_REQUEST');
     expect((await alice.caller.projects.list()).projects).toEqual([

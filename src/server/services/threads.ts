@@ -48,6 +48,8 @@ export interface ThreadRow {
   lastSyncAt: string | null;
   syncError: string | null;
 }
+/** How much of a thread's newest entry `list` sends. */
+const LAST_ENTRY_CHARS = 280;
 const THREAD_COLUMNS = sql.raw(
   `pk, project_id AS "projectId", thread_id AS "threadId", status, created_at AS "createdAt",
    last_activity_at AS "lastActivityAt", entry_count AS "entryCount",
@@ -320,10 +322,37 @@ export class Threads {
       ORDER BY last_activity_at DESC, pk DESC LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const lastEntries = await this.lastEntries(userId, page);
     return {
-      threads: page.map(threadView),
+      threads: page.map((row) => ({ ...threadView(row), lastEntry: lastEntries.get(row.pk) ?? null })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.lastActivityAt, last.pk]) : null,
     };
+  }
+
+  /**
+   * Each listed thread's newest entry, by thread pk: its start only (a list shows a line or two,
+   * and an entry may be 100,000 bytes).
+   */
+  private async lastEntries(userId: string, threads: ThreadRow[]) {
+    const found = new Map<number, ReturnType<typeof entryView> & { truncated: boolean }>();
+    if (threads.length === 0) return found;
+    const rows = await this.db.all<EntryRow & { threadPk: number; length: number }>(sql`
+      SELECT e.thread_pk AS "threadPk", e.entry_id AS "entryId", e.sequence_id AS "sequenceId",
+             substr(e.content, 1, ${sql.raw(String(LAST_ENTRY_CHARS))}) AS content, length(e.content) AS length,
+             e.author, e.timestamp
+      FROM entries e
+      WHERE e.user_id = ${userId} AND e.thread_pk IN (${sql.join(
+        threads.map((t) => sql`${t.pk}`),
+        sql`, `,
+      )})
+        AND e.sequence_id = (SELECT MAX(sequence_id) FROM entries WHERE thread_pk = e.thread_pk)`);
+    for (const row of rows) {
+      found.set(Number(row.threadPk), {
+        ...entryView(row),
+        truncated: Number(row.length) > LAST_ENTRY_CHARS,
+      });
+    }
+    return found;
   }
 
   async get(userId: string, input: { projectId: string; threadId: string; cursor?: string; limit?: number }) {

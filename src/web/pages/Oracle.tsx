@@ -1,8 +1,11 @@
-// Ask the Oracle: the answer streams in, each citation links to its entry or to its note at the line.
+// Ask the Oracle: example questions made from the user's own threads, the answer streaming in,
+// each citation linking to its entry or to its note at the line, and how the answer was made.
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { citationOf, type SentSource } from '../../shared/oracle.js';
-import { trpcClient } from '../trpc.js';
+import { trpcClient, useTRPC } from '../trpc.js';
 import { ErrorBox, Highlighted, Link, noteHref } from '../ui.js';
+import { answerModeText, exampleQuestions } from '../wording.js';
 
 type Source = SentSource;
 
@@ -13,6 +16,9 @@ export const sourceHref = (s: Source): string =>
     : `/t/${s.project}/${s.thread}#e${s.seq}`;
 
 export function OraclePage() {
+  const trpc = useTRPC();
+  const recent = useQuery(trpc.threads.list.queryOptions({ limit: 20 }));
+  const examples = recent.data ? exampleQuestions(recent.data.threads) : [];
   const [question, setQuestion] = useState('');
   const [answer, setAnswer] = useState('');
   const [sources, setSources] = useState<Source[]>([]);
@@ -21,20 +27,23 @@ export function OraclePage() {
   const [error, setError] = useState<{ message: string } | null>(null);
   const ask = (event: FormEvent) => {
     event.preventDefault();
+    askQuestion(question);
+  };
+  const askQuestion = (asked: string) => {
     setAnswer('');
     setSources([]);
     setMode(null);
     setError(null);
     setBusy(true);
     const subscription = trpcClient.oracle.stream.subscribe(
-      { question },
+      { question: asked },
       {
         onData: (event) => {
           if (event.type === 'text') setAnswer((text) => text + event.text);
           else {
             setAnswer(event.answer);
             setSources(event.sources);
-            setMode(event.note ? `${event.mode}: ${event.note}` : event.mode);
+            setMode(answerModeText(event.mode, event.note));
             setBusy(false);
             subscription.unsubscribe();
           }
@@ -64,6 +73,33 @@ export function OraclePage() {
           Ask
         </button>
       </form>
+      {examples.length > 0 && !answer && !busy && (
+        <div className="examples">
+          <p className="muted">Try a question about your own threads:</p>
+          <ul>
+            {examples.map((example) => (
+              <li key={example}>
+                <button
+                  type="button"
+                  className="example"
+                  onClick={() => {
+                    setQuestion(example);
+                    askQuestion(example);
+                  }}
+                >
+                  {example}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {recent.data?.threads.length === 0 && (
+        <p className="muted">
+          The Oracle answers from your threads and notes, and you have none on this server yet: sync some
+          first.
+        </p>
+      )}
       {error && <ErrorBox error={error} />}
       {answer && (
         <article className="answer" aria-live="polite">
@@ -80,7 +116,7 @@ export function OraclePage() {
               );
             })}
           </p>
-          {mode && <p className="muted">({mode})</p>}
+          {mode && <p className="muted mode">{mode}</p>}
         </article>
       )}
       {sources.length > 0 && (

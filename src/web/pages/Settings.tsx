@@ -1,18 +1,45 @@
-// API tokens for the CLI: create (shown once, with the command to use it), list, revoke.
+// API tokens for the CLI: create (shown once, with the command to use it), list, revoke (after a
+// confirmation: a revoked token stops a machine syncing at once).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '../trpc.js';
 import { ErrorBox, Loading, When } from '../ui.js';
 
+/**
+ * A label that tells tokens apart before the user names one: this browser's system and the time,
+ * as `Linux · 30 Nov 2026, 08:46`.
+ */
+function defaultLabel(): string {
+  const agent = navigator as Navigator & { userAgentData?: { platform?: string } };
+  const system = agent.userAgentData?.platform || navigator.platform || 'browser';
+  const at = new Date().toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return `${system} · ${at}`.slice(0, 64);
+}
+
 export function SettingsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.tokens.list.queryOptions());
-  const [name, setName] = useState('');
+  const [name, setName] = useState(defaultLabel);
+  const [confirming, setConfirming] = useState<string | null>(null);
   const [days, setDays] = useState('90');
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tokens.list.queryKey() });
-  const create = useMutation(trpc.tokens.create.mutationOptions({ onSuccess: refresh }));
-  const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: refresh }));
+  const create = useMutation(
+    trpc.tokens.create.mutationOptions({
+      onSuccess: () => {
+        setName(defaultLabel());
+        return refresh();
+      },
+    }),
+  );
+  const revoke = useMutation(
+    trpc.tokens.revoke.mutationOptions({
+      onSuccess: () => {
+        setConfirming(null);
+        return refresh();
+      },
+    }),
+  );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate({ name, ...(days ? { expiresDays: Number(days) } : {}) });
@@ -30,6 +57,7 @@ export function SettingsPage() {
             value={name}
             onChange={(e) => setName(e.target.value)}
             placeholder="laptop, ci-agent …"
+            aria-describedby="label-hint"
             required
             maxLength={64}
           />
@@ -42,6 +70,9 @@ export function SettingsPage() {
           Create token
         </button>
       </form>
+      <p id="label-hint" className="muted hint">
+        Name the machine or agent that will use the token, so that you know which one to revoke.
+      </p>
       {create.error && <ErrorBox error={create.error} />}
       {create.data && (
         <div className="created" role="status">
@@ -67,26 +98,44 @@ export function SettingsPage() {
               <th>Created</th>
               <th>Last used</th>
               <th>Expires</th>
-              <th />
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {tokens.data.tokens.map((t) => (
               <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>
+                <td className="label">{t.name}</td>
+                <td data-label="Created">
                   <When date={t.createdAt} />
                 </td>
-                <td>{t.lastUsedAt ? <When date={t.lastUsedAt} /> : 'never'}</td>
-                <td>{t.expiresAt ? t.expiresAt.toLocaleDateString() : 'never'}</td>
-                <td>
-                  <button
-                    type="button"
-                    onClick={() => revoke.mutate({ id: t.id })}
-                    aria-label={`Revoke ${t.name}`}
-                  >
-                    Revoke
-                  </button>
+                <td data-label="Last used">{t.lastUsedAt ? <When date={t.lastUsedAt} /> : 'never'}</td>
+                <td data-label="Expires">
+                  {t.expiresAt ? t.expiresAt.toLocaleDateString(undefined, { dateStyle: 'medium' }) : 'never'}
+                </td>
+                <td className="actions">
+                  {confirming === t.id ? (
+                    <span className="confirm" role="group" aria-label={`Revoke ${t.name}?`}>
+                      <span>Machines using it stop syncing.</span>
+                      <button
+                        type="button"
+                        className="danger"
+                        disabled={revoke.isPending}
+                        onClick={() => revoke.mutate({ id: t.id })}
+                        aria-label={`Yes, revoke ${t.name}`}
+                      >
+                        Yes, revoke
+                      </button>
+                      <button type="button" onClick={() => setConfirming(null)}>
+                        Cancel
+                      </button>
+                    </span>
+                  ) : (
+                    <button type="button" onClick={() => setConfirming(t.id)} aria-label={`Revoke ${t.name}`}>
+                      Revoke
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

@@ -1,10 +1,11 @@
-// One thread's summary, then its whole history, in order, paged; new entries appear without a
-// reload. Its status can be set and it can be moved to another project here (the CLI's copies
-// follow on `vlt sync pull`).
+// One thread's summary, then its whole history, in order, paged, each entry's markdown rendered
+// (../Markdown.tsx); new entries appear without a reload. Its status can be set and it can be
+// moved to another project here (the CLI's copies follow on `vlt sync pull`).
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { THREAD_STATUSES, type ThreadStatus } from '../../shared/names.js';
+import { Markdown } from '../Markdown.js';
 import { navigate } from '../router.js';
 import { useTRPC } from '../trpc.js';
 import { ErrorBox, Link, Loading, When } from '../ui.js';
@@ -68,8 +69,8 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
         {threadId} <span className={`badge ${thread.status}`}>{thread.status}</span>
       </h1>
       <p className="muted">
-        {thread.entryCount} entries · synced up to #{thread.lastSyncedSequence} · last activity{' '}
-        <When date={thread.lastActivityAt} />
+        {thread.entryCount} {thread.entryCount === 1 ? 'entry' : 'entries'} · synced up to #
+        {thread.lastSyncedSequence} · last activity <When date={thread.lastActivityAt} />
       </p>
       <div className="thread-actions">
         <label className="inline">
@@ -116,7 +117,7 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
             </a>
             <span className="author">{e.author}</span>
             <When date={e.timestamp} />
-            <p className="content">{e.content}</p>
+            <Markdown text={e.content} breaks className="content" />
           </li>
         ))}
       </ol>
