@@ -105,28 +105,28 @@ describe('vlt notes sync against the real server', () => {
     const edited = 'docs/a/express/Readme.md';
     writeFileSync(
       join(box.cwd, edited),
-      `${readFileSync(join(box.cwd, edited), 'utf8')}\n## Zanzibar fencing\nA marker section.\n`,
+      `${readFileSync(join(box.cwd, edited), 'utf8')}\n## Zanzibar xylofrond\nA marker section.\n`,
     );
     const edit = json(sync());
     expect(edit.local.changed).toEqual([edited]);
     expect([edit.server.uploaded, edit.server.requests]).toEqual([1, 1]);
-    const found = await api.notes.search.query({ query: 'zanzibar fencing', projectId: 'handbook' });
-    expect(found.results.map((r) => [r.path, r.heading])).toEqual([[edited, '## Zanzibar fencing']]);
+    const found = await api.notes.search.query({ query: 'zanzibar xylofrond', projectId: 'handbook' });
+    expect(found.results.map((r) => [r.path, r.heading])).toEqual([[edited, '## Zanzibar xylofrond']]);
 
     renameSync(join(box.cwd, edited), join(box.cwd, 'docs/a/express/Renamed.md'));
     const rename = json(sync());
     expect(rename.local.moved).toEqual([{ from: edited, to: 'docs/a/express/Renamed.md' }]);
     expect(rename.server.moved).toEqual([{ from: edited, to: 'docs/a/express/Renamed.md' }]);
     expect(rename.server.uploaded).toBe(0);
-    const moved = await api.notes.search.query({ query: 'zanzibar fencing', projectId: 'handbook' });
+    const moved = await api.notes.search.query({ query: 'zanzibar xylofrond', projectId: 'handbook' });
     expect(moved.results.map((r) => r.path)).toEqual(['docs/a/express/Renamed.md']);
 
     rmSync(join(box.cwd, 'docs/a/express/Renamed.md'));
     const removal = json(sync());
     expect(removal.server.deleted).toEqual(['docs/a/express/Renamed.md']);
-    expect((await api.notes.search.query({ query: 'zanzibar fencing' })).results).toEqual([]);
+    expect((await api.notes.search.query({ query: 'zanzibar xylofrond' })).results).toEqual([]);
     // And locally: the vault's search agrees.
-    const seek = vlt(box, ['notes', 'seek', 'zanzibar fencing', '--json']);
+    const seek = vlt(box, ['notes', 'seek', 'zanzibar xylofrond', '--json']);
     expect(JSON.parse(seek.stdout)).toEqual({ results: [] });
   }, 180_000);
 
