@@ -4,7 +4,7 @@
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createThread, pushEntry } from '../src/cli/vault/append.js';
@@ -86,7 +86,9 @@ describe('vlt mcp', () => {
       'create_thread',
       'list_threads',
       'push_entry',
+      'read_note',
       'read_thread',
+      'search_notes',
       'search_threads',
       'thread_summary',
     ]);
@@ -263,6 +265,131 @@ describe('vlt mcp', () => {
     expect(pages).toBeGreaterThan(3);
   });
 
+  it('notes: search_notes finds a note by words, read_note pages it with line numbers to the end', async () => {
+    const box = scratch();
+    expect(vlt(box, ['init', '--project', 'app']).code).toBe(0);
+    mkdirSync(join(box.cwd, 'docs', 'adr'), { recursive: true });
+    const auth = [
+      '---',
+      'title: Sessions and tokens',
+      '---',
+      '# Sessions',
+      '',
+      'Web sessions use signed cookies.',
+      '',
+      '## Token expiry',
+      '',
+      'Access tokens expire after 15 minutes; refresh tokens rotate on every use.',
+    ].join('\n');
+    writeFileSync(join(box.cwd, 'docs', 'auth.md'), `${auth}\n`);
+    // 3,000 numbered lines, and one line alone longer than a result.
+    const long = [
+      '# Runbook',
+      ...Array.from({ length: 3000 }, (_, i) => `step ${i + 1}: check the "replica" lag \\ then go on`),
+      `huge ${'y'.repeat(30_000)} end`,
+      'the last line',
+    ];
+    writeFileSync(join(box.cwd, 'docs', 'adr', 'runbook.md'), `${long.join('\r\n')}\r\n`);
+    const indexed = vlt(box, ['notes', 'index']);
+    expect(indexed.code, indexed.stderr).toBe(0);
+
+    const mcp = await connect(box);
+    const found = await mcp.call('search_notes', { query: 'refresh tokens rotate' });
+    expect(found.isError, found.text).toBe(false);
+    expect(found.json).toMatchObject({
+      project: 'app',
+      results: [{ path: 'docs/auth.md', title: 'Sessions and tokens', heading: '# Sessions' }],
+    });
+    const hit = found.json.results[0];
+    expect(hit.lines).toMatch(/^\d+-10$|^10$/);
+    expect(hit.snippet).toMatch(/rotate/);
+    // The same hits as `vlt notes seek`.
+    const seek = JSON.parse(vlt(box, ['notes', 'seek', 'refresh tokens rotate', '--json']).stdout);
+    expect(seek.results[0]).toMatchObject({ path: hit.path, heading: hit.heading, snippet: hit.snippet });
+    expect((await mcp.call('search_notes', { query: 'nothing like this' })).json).toEqual({
+      project: 'app',
+      query: 'nothing like this',
+      results: [],
+    });
+
+    // A citation as the search gives it reads just those lines, numbered as the file's.
+    const cited = await mcp.call('read_note', { path: `${hit.path}:${hit.lines}` });
+    expect(cited.json).toMatchObject({ project: 'app', path: 'docs/auth.md', nextCursor: null });
+    expect(cited.json.text.split('\n').at(-1)).toBe(
+      '10\tAccess tokens expire after 15 minutes; refresh tokens rotate on every use.',
+    );
+    const whole = await mcp.call('read_note', { path: 'docs/auth.md' });
+    expect(whole.json.lines).toEqual({ from: 1, to: 10, of: 10 });
+    expect(whole.json.text).toBe(
+      auth
+        .split('\n')
+        .map((line, i) => `${i + 1}\t${line}`)
+        .join('\n'),
+    );
+    const range = await mcp.call('read_note', { path: 'docs/auth.md', from_line: 4, to_line: 6 });
+    expect(range.json.text).toBe('4\t# Sessions\n5\t\n6\tWeb sessions use signed cookies.');
+
+    // The long note, page by page: every line once, in order, the huge one in parts.
+    const read: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await mcp.call('read_note', {
+        path: './docs/adr/runbook.md',
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(page.isError, page.text).toBe(false);
+      pages++;
+      expect(page.json.lines.of).toBe(long.length);
+      const lines = (page.json.text as string).split('\n').map((l) => /^(\d+)\t(.*)$/s.exec(l)!);
+      expect(Number(lines[0]![1])).toBe(page.json.lines.from);
+      expect(Number(lines.at(-1)![1])).toBe(page.json.lines.to);
+      for (const [i, [, n, text = '']] of lines.entries()) {
+        if (i === 0 && page.json.part && page.json.part.from > 0) read[read.length - 1] += text;
+        else {
+          expect(Number(n)).toBe(read.length + 1);
+          read.push(text);
+        }
+      }
+      cursor = page.json.nextCursor ?? undefined;
+    } while (cursor);
+    expect(read).toEqual(long);
+    expect(pages).toBeGreaterThanOrEqual(8);
+
+    // The Oracle cites the note by path and lines too.
+    const asked = await mcp.call('ask_oracle', { question: 'When do access tokens expire?' });
+    expect(asked.json.sources).toContainEqual(expect.objectContaining({ note: 'docs/auth.md' }));
+
+    // Mistakes say what to do.
+    const mistakes: [Record<string, unknown>, RegExp][] = [
+      [
+        { path: 'docs/nope.md' },
+        /^no note 'docs\/nope.md' in project app: search_notes finds notes by words/,
+      ],
+      [{ path: 'docs/auth.md', from_line: 11 }, /^from_line 11 is past the end: docs\/auth.md has 10 lines$/],
+      [{ path: 'docs/auth.md', from_line: 5, to_line: 4 }, /^from_line 5 is after to_line 4$/],
+      [{ path: 'docs/auth.md', cursor: 'garbage' }, /^invalid cursor: pass the nextCursor/],
+    ];
+    const first = await mcp.call('read_note', { path: 'docs/adr/runbook.md' });
+    mistakes.push([
+      { path: 'docs/auth.md', cursor: first.json.nextCursor },
+      /^this cursor belongs to app\/docs\/adr\/runbook.md: call read_note for docs\/auth.md without it$/,
+    ]);
+    for (const [args, message] of mistakes) {
+      const result = await mcp.call('read_note', args);
+      expect(result.isError, JSON.stringify(args)).toBe(true);
+      expect(result.text).toMatch(message);
+    }
+    // A note changed under a cursor: read again from where it stopped.
+    writeFileSync(join(box.cwd, 'docs', 'adr', 'runbook.md'), 'rewritten\n');
+    expect(vlt(box, ['notes', 'index']).code).toBe(0);
+    const stale = await mcp.call('read_note', { path: 'docs/adr/runbook.md', cursor: first.json.nextCursor });
+    expect(stale.isError).toBe(true);
+    expect(stale.text).toMatch(
+      /^docs\/adr\/runbook.md changed since this cursor was made: read it again with from_line \d+/,
+    );
+  });
+
   it('a call that needs a project and has none is a tool error naming the fix', async () => {
     const box = scratch();
     const mcp = await connect(box);
@@ -271,6 +398,8 @@ describe('vlt mcp', () => {
       ['push_entry', { thread: 'auth', content: 'x' }],
       ['search_threads', { query: 'x' }],
       ['ask_oracle', { question: 'why?' }],
+      ['search_notes', { query: 'x' }],
+      ['read_note', { path: 'docs/auth.md' }],
     ] as const) {
       const result = await mcp.call(tool, args);
       expect(result.isError, tool).toBe(true);
@@ -314,6 +443,21 @@ describe('vlt mcp', () => {
       ['search_threads', { query: '' }, /^the query is empty/],
       ['ask_oracle', { question: ' ' }, /^the question is empty/],
       ['ask_oracle', { question: 'why '.repeat(600) }, /over 2000 characters/],
+      ['search_notes', { query: ' ' }, /^the query is empty/],
+      ['search_notes', { query: 'x', limit: 0 }, /limit must be a whole number from 1 to 50/],
+      ['read_note', { path: 5 }, /path: path must be text/],
+      [
+        'read_note',
+        { path: '../secrets.md' },
+        /^invalid path '..\/secrets.md': .*'\.\.' segment; give it as search_notes/,
+      ],
+      ['read_note', { path: '/etc/passwd' }, /^invalid path '\/etc\/passwd': a note path is relative/],
+      ['read_note', { path: 'docs/a.md', from_line: 0 }, /from_line must be a whole number from 1/],
+      [
+        'read_note',
+        { path: 'docs/a.md' },
+        /^no notes indexed in project app: run `vlt notes index` in the project's directory/,
+      ],
     ];
     for (const [tool, args, message] of cases) {
       const result = await mcp.call(tool, args);
@@ -334,7 +478,7 @@ describe('vlt mcp', () => {
     const box = scratch();
     const mcp = await connect(box, ['--project', 'app'], true);
     expect(mcp.client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
-    expect((await mcp.client.listTools()).tools).toHaveLength(7);
+    expect((await mcp.client.listTools()).tools).toHaveLength(9);
     expect((await mcp.call('create_thread', { thread: 'modern', content: 'goal' })).json).toMatchObject({
       project: 'app',
       thread: 'modern',

@@ -229,13 +229,19 @@ function linksOf(text: string, dir: string): string[] {
   return keys;
 }
 
+/** A note's lines as its line numbers count them (1 is the first): CRLF or CR ends a line too, and a final newline opens none. */
+export function noteLines(text: string): string[] {
+  const all = text.replace(/\r\n?/g, '\n').split('\n');
+  if (all.length > 1 && all[all.length - 1] === '') all.pop();
+  return all;
+}
+
 /**
  * A note parsed: its title (front matter, else its first `#` heading, else its file name), tags,
  * aliases, headings, links and chunks. Line numbers are the file's, front matter included.
  */
 export function parseNote(path: string, text: string): ParsedNote {
-  const all = text.replace(/\r\n?/g, '\n').split('\n');
-  if (all.length > 1 && all[all.length - 1] === '') all.pop();
+  const all = noteLines(text);
   const front = parseFrontMatter(all);
   const lines = classify(all.slice(front.lines), front.lines + 1);
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';

@@ -12,7 +12,8 @@ import { READ_ONLY, TOOL_DESCRIPTIONS, TOOL_INPUTS, TOOLS, type ToolContext } fr
 
 const INSTRUCTIONS =
   "vlt is this project's long-term memory: threads of short entries that outlive the session. " +
-  'At the start of a task, search_threads and thread_summary for what was tried and decided. ' +
+  'At the start of a task, search_threads and thread_summary for what was tried and decided, ' +
+  'and search_notes for the designs and reasons in its markdown docs (read_note to cite path:lines). ' +
   'While working, push_entry each decision as soon as it is made, each failed attempt and why, each blocker.';
 
 /** One line for the agent: what went wrong and what to do next. */

@@ -84,6 +84,18 @@ export const TOOL_INPUTS = {
     project,
     author: text('author').optional().describe('Who writes (default: VLT_AUTHOR, config, "agent")'),
   }),
+  search_notes: z.object({
+    query: text('query').describe('Words to look for'),
+    project,
+    limit: whole('limit', 1, 50).optional().describe('Results (default 10)'),
+  }),
+  read_note: z.object({
+    path: text('path').describe('As search_notes gives it, e.g. docs/auth.md (or docs/auth.md:12-30)'),
+    project,
+    from_line: whole('from_line', 1, 2_147_483_647).optional().describe('First line (default 1)'),
+    to_line: whole('to_line', 1, 2_147_483_647).optional().describe('Last line (default: the end)'),
+    cursor,
+  }),
   ask_oracle: z.object({
     question: text('question'),
     project,
@@ -106,8 +118,12 @@ export const TOOL_DESCRIPTIONS: Record<keyof typeof TOOL_INPUTS, string> = {
     'Start a thread for a new task or topic; its first entry states the goal. Names: lower-case letters, digits, hyphens.',
   push_entry:
     'Add an entry to a thread. Push each decision as soon as it is made (start it with "Decided:"), each failed attempt and why, each blocker ("Blocked by …") and open question, so later sessions know.',
+  search_notes:
+    "Full-text search of the project's markdown notes (docs, designs, ADRs indexed by vlt notes index); returns path, lines, heading and a snippet. Use it to learn how and why something is designed; cite path:lines.",
+  read_note:
+    'Read a note with line numbers, whole or lines from_line to to_line (e.g. those search_notes found). Long notes come in pages: pass nextCursor back as cursor.',
   ask_oracle:
-    "Ask a question about the project's threads; get an answer citing entries. The vlt server's Oracle, or the local vault when the server cannot be reached (mode says which).",
+    "Ask a question about the project's threads and notes; get an answer citing entries (thread#seq) and notes (path:lines). The vlt server's Oracle, or the local vault when the server cannot be reached (mode says which).",
 };
 
 export const READ_ONLY = new Set<keyof typeof TOOL_INPUTS>([
@@ -115,6 +131,8 @@ export const READ_ONLY = new Set<keyof typeof TOOL_INPUTS>([
   'read_thread',
   'search_threads',
   'thread_summary',
+  'search_notes',
+  'read_note',
   'ask_oracle',
 ]);
 
@@ -439,6 +457,172 @@ export async function pushEntryTool(ctx: ToolContext, args: Inputs['push_entry']
   return written(ctx, entry);
 }
 
+// ---- notes ------------------------------------------------------------------------------------
+
+/** What to do when a project has no notes in the vault. */
+const noNotes = (project: string) =>
+  `no notes indexed in project ${project}: run \`vlt notes index\` in the project's directory (it indexes [notes] dir of vlt.toml, else docs/)`;
+
+async function vaultNotes(ctx: ToolContext) {
+  const db = ctx.host.sqlite({ create: false });
+  if (!db) return undefined;
+  const { VaultNotes } = await import('../vault/notes.js');
+  return new VaultNotes(db);
+}
+
+export async function searchNotes(ctx: ToolContext, args: Inputs['search_notes']) {
+  const projectId = projectOf(ctx, args.project);
+  if (args.query.trim() === '') throw usageError('the query is empty: give it some words');
+  const notes = await vaultNotes(ctx);
+  // `vlt notes seek`'s own search, for one project.
+  const found = notes?.seek(args.query, { project: projectId, limit: args.limit ?? 10 }) ?? [];
+  const results = found.map((r) => ({
+    path: r.path,
+    lines: r.startLine === r.endLine ? `${r.startLine}` : `${r.startLine}-${r.endLine}`,
+    heading: r.heading,
+    title: r.title,
+    snippet: r.snippet,
+    score: r.score,
+  }));
+  const empty = results.length === 0 && !notes?.has(projectId);
+  const result = (page: typeof results) => ({
+    project: projectId,
+    query: args.query,
+    results: page,
+    ...(empty ? { note: noNotes(projectId) } : {}),
+    ...(page.length < results.length
+      ? { note: `${results.length - page.length} more results left out to stay short: narrow the query` }
+      : {}),
+  });
+  return result(results.slice(0, fitting(results, size(result([])), RESERVE)));
+}
+
+interface NoteCursor {
+  /** project and path the cursor belongs to */
+  p: string;
+  n: string;
+  /** the first 12 hex digits of the note's SHA-256 when the cursor was made */
+  h: string;
+  /** the next line, where in it to go on, and the last line of the range */
+  l: number;
+  c: number;
+  e: number;
+}
+const isNoteCursor = (v: unknown): v is NoteCursor => {
+  const c = v as NoteCursor;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof c.p === 'string' &&
+    typeof c.n === 'string' &&
+    typeof c.h === 'string' &&
+    [c.l, c.c, c.e].every(isCount) &&
+    c.l >= 1
+  );
+};
+
+/** A path as search_notes and citations give it: `docs/auth.md`, `./docs/auth.md`, `docs/auth.md:12-30 (## Heading)`. */
+function notePathOf(given: string): { path: string; from?: number; to?: number } {
+  let path = given.trim().replace(/^\.\//, '');
+  let from: number | undefined;
+  let to: number | undefined;
+  const cited = /^(.+?\.md):(\d+)(?:-(\d+))?(?:\s+\(.*\))?$/i.exec(path);
+  if (cited) {
+    path = cited[1]!;
+    from = Number(cited[2]);
+    to = cited[3] === undefined ? from : Number(cited[3]);
+  }
+  return { path, ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
+export async function readNote(ctx: ToolContext, args: Inputs['read_note']) {
+  const projectId = projectOf(ctx, args.project);
+  const { notePathProblem, noteLines } = await import('../../shared/notes.js');
+  const given = notePathOf(args.path);
+  const problem = notePathProblem(given.path);
+  if (problem) {
+    throw usageError(
+      `invalid path '${args.path.slice(0, 200)}': ${problem}; give it as search_notes shows it, e.g. docs/auth.md`,
+    );
+  }
+  const notes = await vaultNotes(ctx);
+  const note = notes?.read(projectId, given.path);
+  if (!note) {
+    if (!notes?.has(projectId)) throw new VltError(noNotes(projectId));
+    throw new VltError(
+      `no note '${given.path}' in project ${projectId}: search_notes finds notes by words and gives their paths (\`vlt notes index\` picks up new files)`,
+    );
+  }
+  const lines = noteLines(note.content);
+  const count = lines.length === 1 && lines[0] === '' ? 0 : lines.length;
+  const hash = note.sha256.slice(0, 12);
+  let at: NoteCursor;
+  if (args.cursor !== undefined) {
+    at = decodeCursor(args.cursor, isNoteCursor);
+    if (at.p !== projectId || at.n !== note.path) {
+      throw usageError(`this cursor belongs to ${at.p}/${at.n}: call read_note for ${note.path} without it`);
+    }
+    if (at.h !== hash) {
+      throw usageError(
+        `${note.path} changed since this cursor was made: read it again with from_line ${at.l}, without the cursor`,
+      );
+    }
+  } else {
+    const from = args.from_line ?? given.from ?? 1;
+    const to = Math.min(args.to_line ?? given.to ?? count, count);
+    if (count > 0 && from > count) {
+      throw usageError(`from_line ${from} is past the end: ${note.path} has ${count} lines`);
+    }
+    if (from > to && count > 0) throw usageError(`from_line ${from} is after to_line ${to}`);
+    at = { p: projectId, n: note.path, h: hash, l: from, c: 0, e: to };
+  }
+
+  type Part = { line: number; from: number; to: number; of: number };
+  const base = (text: string, from: number, to: number, part: Part | null, next: NoteCursor | null) => ({
+    project: projectId,
+    path: note.path,
+    title: note.title,
+    lines: { from, to, of: count },
+    text,
+    ...(part ? { part } : {}),
+    nextCursor: next ? encodeCursor(next) : null,
+  });
+  if (count === 0) return base('', 0, 0, null, null);
+  // A placeholder cursor and part as long as any real ones, so that the size counted is the size sent.
+  const big = 2_147_483_647;
+  const longest = { ...at, l: big, c: big };
+  const room =
+    MAX_RESULT_CHARS - size(base('', big, big, { line: big, from: big, to: big, of: big }, longest));
+  // A JSON string's escapes are per character: the text's size is the sum of its lines'.
+  const cost = (line: string) => size(line) - 2;
+  let used = 0;
+  let text = '';
+  let line = at.l;
+  // The first line from where the cursor stopped inside it.
+  let first = at.c > 0 ? lines[line - 1]!.slice(at.c) : lines[line - 1]!;
+  for (; line <= at.e; line++) {
+    const numbered = `${line}\t${line === at.l ? first : lines[line - 1]!}\n`;
+    const taken = cost(numbered);
+    if (used + taken > room) break;
+    used += taken;
+    text += numbered;
+  }
+  if (line > at.l) {
+    const next = line <= at.e ? { ...at, l: line, c: 0 } : null;
+    const part =
+      at.c > 0 ? { line: at.l, from: at.c, to: lines[at.l - 1]!.length, of: lines[at.l - 1]!.length } : null;
+    return base(text.slice(0, -1), at.l, line - 1, part, next);
+  }
+  // One line alone is over the cap: as much of it as fits, and a cursor into the rest.
+  const whole = lines[at.l - 1]!;
+  const prefix = `${at.l}\t`;
+  first = sliceToFit(whole, at.c, room - cost(prefix));
+  const to = at.c + first.length;
+  const part = { line: at.l, from: at.c, to, of: whole.length };
+  const next = to < whole.length ? { ...at, c: to } : at.l < at.e ? { ...at, l: at.l + 1, c: 0 } : null;
+  return base(prefix + first, at.l, at.l, part, next);
+}
+
 export async function askOracleTool(ctx: ToolContext, args: Inputs['ask_oracle']) {
   const projectId = projectOf(ctx, args.project);
   const question = args.question.trim();
@@ -476,5 +660,7 @@ export const TOOLS: {
   thread_summary: threadSummary,
   create_thread: createThreadTool,
   push_entry: pushEntryTool,
+  search_notes: searchNotes,
+  read_note: readNote,
   ask_oracle: askOracleTool,
 };

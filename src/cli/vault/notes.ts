@@ -255,6 +255,21 @@ export class VaultNotes {
     return rows.map((row) => ({ ...row, tags: JSON.parse(row.tags) as string[] }));
   }
 
+  /** One note of `project` by its path, with its whole text; undefined when the vault has none there. */
+  read(
+    project: string,
+    path: string,
+  ): { path: string; title: string; sha256: string; content: string } | undefined {
+    return this.sqlite
+      .prepare('SELECT path, title, sha256, content FROM notes WHERE project_id = ? AND path = ?')
+      .get(project, path) as { path: string; title: string; sha256: string; content: string } | undefined;
+  }
+
+  /** Whether `project` has any note in the vault. */
+  has(project: string): boolean {
+    return this.sqlite.prepare('SELECT 1 FROM notes WHERE project_id = ? LIMIT 1').get(project) !== undefined;
+  }
+
   /** Notes that link to this one (by its path, file name, title or aliases), in its project. */
   backlinks(project: string, path: string): { path: string; title: string; line: number }[] {
     const note = this.sqlite
