@@ -102,35 +102,44 @@ export function headerLine(project: string | null, vlt: string, now = new Date()
   return JSON.stringify(header);
 }
 
+/** A thread's line. */
+export function threadLine(thread: Omit<ExportThread, 'type'>): string {
+  const line: ExportThread = {
+    type: 'thread',
+    project: thread.project,
+    thread: thread.thread,
+    ...(thread.projectName === undefined ? {} : { projectName: thread.projectName }),
+    status: thread.status,
+    created: thread.created,
+    entries: thread.entries,
+  };
+  return JSON.stringify(line);
+}
+
+/** An entry's line. */
+export function entryLine(
+  where: { project: string; thread: string },
+  entry: ExportedThread['entries'][number],
+): string {
+  const line: ExportEntry = {
+    type: 'entry',
+    project: where.project,
+    thread: where.thread,
+    id: entry.id,
+    seq: entry.seq,
+    author: entry.author,
+    timestamp: entry.timestamp,
+    content: entry.content,
+    tags: entry.tags,
+    links: entry.links,
+  };
+  return JSON.stringify(line);
+}
+
 /** The lines of one thread (its line, then its entries), without newlines. */
 export function threadLines(thread: ExportedThread): string[] {
   const { entries, ...rest } = thread;
-  const head: ExportThread = {
-    type: 'thread',
-    project: rest.project,
-    thread: rest.thread,
-    ...(rest.projectName === undefined ? {} : { projectName: rest.projectName }),
-    status: rest.status,
-    created: rest.created,
-    entries: entries.length,
-  };
-  return [
-    JSON.stringify(head),
-    ...entries.map((e) =>
-      JSON.stringify({
-        type: 'entry',
-        project: rest.project,
-        thread: rest.thread,
-        id: e.id,
-        seq: e.seq,
-        author: e.author,
-        timestamp: e.timestamp,
-        content: e.content,
-        tags: e.tags,
-        links: e.links,
-      } satisfies ExportEntry),
-    ),
-  ];
+  return [threadLine({ ...rest, entries: entries.length }), ...entries.map((e) => entryLine(rest, e))];
 }
 
 /** The first problem of a zod failure, as `field: message`. */
