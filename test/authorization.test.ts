@@ -169,6 +169,21 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
   'threads.pull': async (w) => {
     expect((await w.bob.caller.threads.pull({})).entries).toEqual([]);
   },
+  'threads.export': async (w) => {
+    // Bob's download is a header and nothing else, even limited to Alice's project.
+    for (const input of [{}, { projectId: A_THREAD.projectId }]) {
+      const page = await w.bob.caller.threads.export(input);
+      expect(page.lines).toHaveLength(1);
+      expect(page.nextCursor).toBeNull();
+    }
+    // A cursor of Alice's export names her thread by its number: in Bob's hands it finds nothing of hers.
+    const alices = await callerWith(w.deps, { bearer: w.alice.token }).threads.export({});
+    expect(alices.lines.join('\n')).toContain(MARKER);
+    for (const pk of [1, 2, 3]) {
+      const cursor = Buffer.from(JSON.stringify([pk, -1, 5])).toString('base64url');
+      expect(await codeOf(w.bob.caller.threads.export({ cursor }))).toBe('CONFLICT');
+    }
+  },
   'threads.summary': async (w) => {
     expect(await codeOf(w.bob.caller.threads.summary(A_THREAD))).toBe('NOT_FOUND');
     // Alice's own summary, asked first, is not handed to Bob from the cache either.
@@ -257,6 +272,7 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'threads.setStatus': (c) => c.threads.setStatus({ ...A_THREAD, status: 'blocked' }),
   'threads.search': (c) => c.threads.search({ query: MARKER }),
   'threads.pull': (c) => c.threads.pull({}),
+  'threads.export': (c) => c.threads.export({}),
   'threads.summary': (c) => c.threads.summary(A_THREAD),
   'threads.watch': async (c) => collect(await c.threads.watch({ ...A_THREAD, afterSequence: -1 })),
   'projects.list': (c) => c.projects.list(),

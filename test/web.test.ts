@@ -227,6 +227,41 @@ describe.skipIf(!available)('web UI', () => {
     }
   });
 
+  it('Settings downloads my data as a JSONL file that vlt import reads into a fresh vault', async () => {
+    const token = userWithToken(data, 'downloader');
+    const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };
+    expect(vlt(cli, ['thread', 'new', 'mine/exported', 'first, with "quotes" and ✓']).stdout).toMatch(
+      /synced/,
+    );
+    expect(vlt(cli, ['thread', 'push', 'mine/exported', 'second'], undefined).stdout).toMatch(/synced/);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, acceptDownloads: true });
+    await signIn(page, 'downloader');
+    await nav(page, 'Settings');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my data' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^vlt-export-\d{4}-\d\d-\d\d\.jsonl$/);
+    const file = join(box.base, 'download.jsonl');
+    await download.saveAs(file);
+    await page.close();
+    const fresh = sandbox();
+    fresh.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+    fresh.env.VLT_NO_RETRIER = '1';
+    try {
+      expect(vlt(fresh, ['import', file, '--no-sync']).stdout).toMatch(
+        /^IMPORTED: 1 thread \(1 new\), 2 entries/,
+      );
+      const strip = (text: string) =>
+        (JSON.parse(text) as { entries: { synced: boolean }[] }).entries.map(({ synced: _s, ...e }) => e);
+      expect(strip(vlt(fresh, ['thread', 'read', 'mine/exported', '--all', '--json']).stdout)).toEqual(
+        strip(vlt(cli, ['thread', 'read', 'mine/exported', '--all', '--json']).stdout),
+      );
+    } finally {
+      fresh.cleanup();
+    }
+  });
+
   it("shows another user's thread URL as not found", async () => {
     const other = userWithToken(data, 'someone');
     const otherBox = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: other } };

@@ -8,6 +8,8 @@ import { AuthWhoamiCommand } from './commands/auth/whoami.js';
 import { ConfigGetCommand } from './commands/config/get.js';
 import { ConfigListCommand } from './commands/config/list.js';
 import { ConfigSetCommand } from './commands/config/set.js';
+import { ExportCommand } from './commands/export.js';
+import { ImportCommand } from './commands/import.js';
 import { InitCommand } from './commands/init.js';
 import { McpCommand } from './commands/mcp.js';
 import { NotesIndexCommand } from './commands/notes/index.js';
@@ -49,6 +51,8 @@ export const COMMANDS = [
   ThreadMoveCommand,
   ThreadStatusCommand,
   ThreadSummaryCommand,
+  ExportCommand,
+  ImportCommand,
   OracleCommand,
   NotesIndexCommand,
   NotesListCommand,

@@ -1,5 +1,6 @@
 // What `thread new` and `thread push` print once the entry is committed, and the sync attempt
 // that follows it (and `thread move`) within a short time budget.
+import { plural } from '../shared/format.js';
 import type { VltCommand } from './base.js';
 import { terminalText } from './output.js';
 import type { WrittenEntry } from './vault/append.js';
@@ -20,7 +21,7 @@ export interface SyncOutcome {
  */
 async function syncThreadNow(
   command: VltCommand & { noSync: boolean },
-  threadPk: number,
+  threadPks: number[],
   leftBehind: (db: Sqlite) => string | undefined,
 ): Promise<SyncOutcome> {
   if (command.noSync) return { state: 'queued', reason: '--no-sync' };
@@ -28,7 +29,7 @@ async function syncThreadNow(
   const db = command.sqlite({ create: true });
   // What waits in this thread goes, each entry to the server recorded with it.
   const report = await syncAndRetryLater(command, db, {
-    threadPks: [threadPk],
+    threadPks,
     deadline: Date.now() + PUSH_SYNC_BUDGET_MS,
     timeoutMs: PUSH_SYNC_BUDGET_MS,
   });
@@ -43,7 +44,7 @@ export function syncThreadChange(
   threadPk: number,
   change: 'move' | 'status',
 ): Promise<SyncOutcome> {
-  return syncThreadNow(command, threadPk, (db) => {
+  return syncThreadNow(command, [threadPk], (db) => {
     const left = new Outbox(db).changeLeft(threadPk, change);
     return left
       ? (left.refused ?? `the ${change === 'move' ? 'move' : 'status change'} waits to be sent`)
@@ -60,11 +61,24 @@ export function syncAfterWrite(
   command: VltCommand & { noSync: boolean },
   written: WrittenEntry,
 ): Promise<SyncOutcome> {
-  return syncThreadNow(command, written.threadPk, (db) =>
+  return syncThreadNow(command, [written.threadPk], (db) =>
     new Outbox(db).isQueued(written.entryId)
       ? 'the server set this entry aside: see `vlt sync queue`'
       : undefined,
   );
+}
+
+/** The sync attempt after `vlt import` wrote entries into these threads. */
+export function syncAfterImport(
+  command: VltCommand & { noSync: boolean },
+  threadPks: number[],
+): Promise<SyncOutcome> {
+  return syncThreadNow(command, threadPks, (db) => {
+    const waiting = new Outbox(db).pendingCount(threadPks);
+    return waiting > 0
+      ? `${plural(waiting, 'entry', 'entries')} wait to be sent: \`vlt sync retry\` sends them`
+      : undefined;
+  });
 }
 
 export async function reportWrite(

@@ -98,6 +98,9 @@ export const searchInput = z.object({
 });
 export const pullInput = z.object({ cursor, projectId: projectId.optional(), limit: pageLimit }).default({});
 
+/** A page of "Download my data" (vlt's export format); the cursor from the page before. */
+export const exportInput = z.object({ cursor, projectId: projectId.optional() }).default({});
+
 export type PushInput = z.infer<typeof pushInput>;
 
 export const oracleInput = z.object({

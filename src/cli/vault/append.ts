@@ -108,3 +108,54 @@ export function createThread(db: Sqlite, input: EntryInput & { projectName: stri
     })
     .immediate();
 }
+
+// ---- entries from an export (`vlt import`), inside the import's one transaction -----------------
+
+/** A thread from an export, made with its own status and creation time; returns its pk. */
+export function importThread(
+  db: Sqlite,
+  thread: { project: string; projectName: string; slug: string; status: string; createdAt: string },
+): number {
+  db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(
+    thread.project,
+    thread.projectName,
+  );
+  const { lastInsertRowid } = db
+    .prepare('INSERT INTO threads (project_id, slug, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+    .run(thread.project, thread.slug, thread.status, thread.createdAt, thread.createdAt);
+  return Number(lastInsertRowid);
+}
+
+/**
+ * An entry from an export at its own id, sequence, author and time, appended after the thread's
+ * last entry (`entry.seq` is `last_seq + 1`), and queued for `server` like any written entry.
+ * Returns its pk.
+ */
+export function importEntry(
+  db: Sqlite,
+  threadPk: number,
+  entry: { id: string; seq: number; content: string; author: string; timestamp: string },
+  server: string | null,
+  outbox = new Outbox(db),
+): number {
+  const head = db.prepare('SELECT last_seq FROM threads WHERE pk = ?').get(threadPk) as
+    { last_seq: number } | undefined;
+  if (!head || head.last_seq + 1 !== entry.seq) {
+    throw new Error(`imported entry ${entry.seq} does not follow the thread's last (${head?.last_seq})`);
+  }
+  const prev = db
+    .prepare('SELECT id FROM entries WHERE thread_pk = ? AND seq = ?')
+    .get(threadPk, head.last_seq) as { id: string } | undefined;
+  const { lastInsertRowid } = db
+    .prepare(
+      'INSERT INTO entries (id, thread_pk, seq, prev_id, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(entry.id, threadPk, entry.seq, prev?.id ?? null, entry.content, entry.author, entry.timestamp);
+  db.prepare('UPDATE threads SET last_seq = ?, updated_at = max(updated_at, ?) WHERE pk = ?').run(
+    entry.seq,
+    entry.timestamp,
+    threadPk,
+  );
+  outbox.queue(lastInsertRowid, threadPk, new Date().toISOString(), server);
+  return Number(lastInsertRowid);
+}

@@ -28,6 +28,7 @@ import {
   scoreOf,
   type EntryIndex,
 } from '../../shared/fts5.js';
+import type { ExportedThread } from '../../shared/export-format.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { unknownThread } from './append.js';
 import { vaultLexicon } from './lexicon.js';
@@ -597,5 +598,74 @@ export class Vault {
       byEntry.set(row.entryId, list);
     }
     return byEntry;
+  }
+
+  // ---- export and import ------------------------------------------------------------------------
+
+  /** The threads to export (of one project, or all), in project and thread order. */
+  threadsToExport(project?: string): ThreadRow[] {
+    return this.orm
+      .select()
+      .from(threads)
+      .where(project === undefined ? undefined : eq(threads.projectId, project))
+      .orderBy(asc(threads.projectId), asc(threads.slug))
+      .all();
+  }
+
+  /** One thread as an export holds it: every entry with its tags and outgoing links. */
+  exportThread(thread: ThreadRow): ExportedThread {
+    const project = this.orm
+      .select({ name: projects.name })
+      .from(projects)
+      .where(eq(projects.id, thread.projectId))
+      .get();
+    const all = this.readEntries(thread, {});
+    const links = this.linksFrom(all.map((e) => e.id));
+    const byTarget = (a: { project: string; thread: string }, b: { project: string; thread: string }) =>
+      a.project.localeCompare(b.project) || a.thread.localeCompare(b.thread);
+    return {
+      project: thread.projectId,
+      thread: thread.slug,
+      ...(project && project.name !== thread.projectId ? { projectName: project.name } : {}),
+      status: thread.status,
+      created: new Date(thread.createdAt).toISOString(),
+      entries: all.map((e) => ({
+        id: e.id,
+        seq: e.seq,
+        author: e.author,
+        timestamp: e.timestamp,
+        content: e.content,
+        tags: e.tags,
+        links: (links.get(e.id) ?? []).sort(byTarget),
+      })),
+    };
+  }
+
+  /** A thread's entries in sequence order, as an import compares them with a file's. */
+  threadEntries(
+    threadPk: number,
+  ): { pk: number; id: string; seq: number; content: string; author: string }[] {
+    return this.orm
+      .select({
+        pk: entries.pk,
+        id: entries.id,
+        seq: entries.seq,
+        content: entries.content,
+        author: entries.author,
+      })
+      .from(entries)
+      .where(eq(entries.threadPk, threadPk))
+      .orderBy(asc(entries.seq))
+      .all();
+  }
+
+  /** Where an entry id is in this vault, if it is. */
+  entryPlace(id: string): { pk: number; project: string; thread: string; seq: number } | undefined {
+    return this.orm
+      .select({ pk: entries.pk, project: threads.projectId, thread: threads.slug, seq: entries.seq })
+      .from(entries)
+      .innerJoin(threads, eq(threads.pk, entries.threadPk))
+      .where(eq(entries.id, id))
+      .get();
   }
 }

@@ -1,5 +1,6 @@
 // Threads: the sync endpoint, listing, reading, moving, status, deleting, search, summaries and pull for other machines.
 import {
+  exportInput,
   getInput,
   listInput,
   moveInput,
@@ -61,6 +62,14 @@ export const threadsRouter = router({
   summary: protectedProcedure
     .input(threadKey)
     .query(({ ctx, input }) => ctx.deps.summaries.summary(ctx.user.id, input)),
+
+  /**
+   * The caller's own threads and entries in vlt's export format (what `vlt import` reads), a page
+   * of lines at a time: the header first, then `nextCursor` until it is null.
+   */
+  export: protectedProcedure
+    .input(exportInput)
+    .query(({ ctx, input }) => ctx.deps.threads.exportPage(ctx.user.id, input)),
 
   pull: protectedProcedure
     .input(pullInput)

@@ -4,6 +4,8 @@ import { TRPCError } from '@trpc/server';
 import { sql, type SQL } from 'drizzle-orm';
 import { MAX_INT, utf8Length, type ThreadStatus } from '../../shared/names.js';
 import type { PushInput } from '../../shared/schemas.js';
+import { entryLine, headerLine, threadLine } from '../../shared/export-format.js';
+import { VERSION } from '../../shared/version.js';
 import { scoreOf } from '../../shared/fts5.js';
 import { searchWords } from '../../shared/search-query.js';
 import type { Executor, ServerDb } from '../db/index.js';
@@ -29,6 +31,13 @@ const isListCursor = (v: unknown): v is [string, number] =>
   typeof v[0] === 'string' &&
   /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(v[0]) &&
   isNumberCursor(v[1]);
+/** Export's cursor: the thread being written (pk), the last sequence written, the thread's count as announced. */
+const isExportCursor = (v: unknown): v is [number, number, number] =>
+  Array.isArray(v) && v.length === 3 && v.every(isNumberCursor);
+/** Entry lines of one export page at most. */
+const EXPORT_PAGE_ENTRIES = 500;
+/** About the most text of one export page (an entry is at most 100,000 bytes). */
+const EXPORT_PAGE_BYTES = 1024 * 1024;
 /** Pull's cursor: the last entry and the last thread change handed out (a bare number: an entry). */
 const isPullCursor = (v: unknown): v is number | [number, number] =>
   isNumberCursor(v) || (Array.isArray(v) && v.length === 2 && v.every(isNumberCursor));
@@ -523,6 +532,97 @@ export class Threads {
       cursor: encodeCursor([last ? last.pk : after, lastChange ? lastChange.pk : afterChange]),
       hasMore: rows.length > limit || changes.length > CHANGES_PER_PAGE,
     };
+  }
+
+  /**
+   * A page of the user's data in vlt's own export format (shared/export-format.ts): the header
+   * first, then each thread's line and its entries, at most EXPORT_PAGE_ENTRIES entries and about
+   * EXPORT_PAGE_BYTES a page. A thread is exported up to its contiguous watermark, so that the file
+   * imports (sequences are dense): entries above a gap wait for the machine that has the missing
+   * one. The server keeps no tags or links: they are empty.
+   */
+  async exportPage(userId: string, input: { cursor?: string; projectId?: string }) {
+    // The thread to write (from its start while `announced` is 0), the last sequence written, and
+    // the entry count its line announced.
+    let [threadPk, afterSeq, announced] = input.cursor
+      ? decodeCursor(input.cursor, isExportCursor)
+      : [0, -1, 0];
+    const lines: string[] = input.cursor ? [] : [headerLine(input.projectId ?? null, VERSION)];
+    let entries = 0;
+    let bytes = 0;
+    const project = input.projectId ? sql` AND project_id = ${input.projectId}` : sql``;
+    for (;;) {
+      const thread = await this.db.get<ThreadRow>(sql`
+        SELECT ${THREAD_COLUMNS} FROM threads
+        WHERE user_id = ${userId} AND pk ${announced === 0 ? sql`>=` : sql`=`} ${threadPk}${project}
+        ORDER BY pk LIMIT 1`);
+      if (!thread && announced > 0) {
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: 'a thread was deleted or moved during the export: download again',
+        });
+      }
+      if (!thread) return { lines, nextCursor: null };
+      const name = { project: thread.projectId, thread: thread.threadId };
+      if (announced === 0) {
+        threadPk = Number(thread.pk);
+        afterSeq = -1;
+        announced = Math.max(0, Number(thread.lastSyncedSequence) + 1);
+        lines.push(
+          threadLine({
+            ...name,
+            status: thread.status,
+            created: new Date(thread.createdAt).toISOString(),
+            entries: announced,
+          }),
+        );
+      }
+      const wanted = Math.min(EXPORT_PAGE_ENTRIES - entries, announced - afterSeq - 1);
+      const rows =
+        wanted <= 0
+          ? []
+          : await this.db.all<EntryRow>(sql`
+              SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+              WHERE thread_pk = ${threadPk} AND sequence_id > ${afterSeq} AND sequence_id < ${announced}
+              ORDER BY sequence_id LIMIT ${wanted}`);
+      for (const row of rows) {
+        if (Number(row.sequenceId) !== afterSeq + 1) {
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: 'entries were deleted during the export: download again',
+          });
+        }
+        const line = entryLine(name, {
+          id: row.entryId,
+          seq: Number(row.sequenceId),
+          author: row.author,
+          timestamp: new Date(row.timestamp).toISOString(),
+          content: row.content,
+          tags: [],
+          links: [],
+        });
+        lines.push(line);
+        afterSeq++;
+        entries++;
+        bytes += line.length;
+        if (bytes >= EXPORT_PAGE_BYTES) break;
+      }
+      if (rows.length < wanted && afterSeq + 1 < announced && bytes < EXPORT_PAGE_BYTES) {
+        throw new TRPCError({
+          code: 'CONFLICT',
+          message: 'entries were deleted during the export: download again',
+        });
+      }
+      if (afterSeq + 1 >= announced) {
+        // The thread is done: the next one from its start.
+        threadPk++;
+        afterSeq = -1;
+        announced = 0;
+      }
+      if (entries >= EXPORT_PAGE_ENTRIES || bytes >= EXPORT_PAGE_BYTES) {
+        return { lines, nextCursor: encodeCursor([threadPk, afterSeq, announced]) };
+      }
+    }
   }
 
   async projects(userId: string) {

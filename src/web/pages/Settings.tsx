@@ -1,8 +1,9 @@
 // API tokens for the CLI: create (shown once, with the command to use it), list, revoke (after a
-// confirmation: a revoked token stops a machine syncing at once).
+// confirmation: a revoked token stops a machine syncing at once). And "Download my data": the
+// user's threads in vlt's export format, which `vlt import` reads.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useTRPC } from '../trpc.js';
+import { trpcClient, useTRPC } from '../trpc.js';
 import { ErrorBox, Loading, When } from '../ui.js';
 
 /**
@@ -14,6 +15,52 @@ function defaultLabel(): string {
   const system = agent.userAgentData?.platform || navigator.platform || 'browser';
   const at = new Date().toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   return `${system} · ${at}`.slice(0, 64);
+}
+
+/** Every page of `threads.export`, as one JSONL file the browser saves. */
+function DownloadData() {
+  const [state, setState] = useState<{ busy: boolean; lines: number; error: Error | null }>({
+    busy: false,
+    lines: 0,
+    error: null,
+  });
+  const download = async () => {
+    setState({ busy: true, lines: 0, error: null });
+    try {
+      const lines: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await trpcClient.threads.export.query(cursor === undefined ? {} : { cursor });
+        lines.push(...page.lines);
+        setState((s) => ({ ...s, lines: lines.length }));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      const url = URL.createObjectURL(new Blob([`${lines.join('\n')}\n`], { type: 'application/x-ndjson' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `vlt-export-${new Date().toISOString().slice(0, 10)}.jsonl`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setState({ busy: false, lines: lines.length, error: null });
+    } catch (error) {
+      setState({ busy: false, lines: 0, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  };
+  return (
+    <>
+      <h2>Your data</h2>
+      <p className="muted hint">
+        Every thread and entry the server keeps for you, as vlt's JSONL export: <code>vlt import</code> reads
+        it into any vault.
+      </p>
+      <button type="button" onClick={() => void download()} disabled={state.busy}>
+        {state.busy ? `Preparing… (${state.lines} lines)` : 'Download my data'}
+      </button>
+      {state.error && <ErrorBox error={state.error} />}
+    </>
+  );
 }
 
 export function SettingsPage() {
@@ -142,6 +189,7 @@ export function SettingsPage() {
           </tbody>
         </table>
       )}
+      <DownloadData />
     </section>
   );
 }

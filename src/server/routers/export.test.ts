@@ -1,0 +1,116 @@
+// threads.export ("Download my data"): the caller's own threads only, paged, in the format `vlt
+// import` reads, each thread up to its contiguous watermark.
+import { TRPCError } from '@trpc/server';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sandbox, vltInProcess, type Sandbox } from '../../../test/helpers.js';
+import { entriesFor, memoryDeps, userCaller } from '../../../test/server-helpers.js';
+import { ExportReader } from '../../shared/export-format.js';
+import type { ServerDeps } from '../context.js';
+
+let deps: ServerDeps;
+let alice: Awaited<ReturnType<typeof userCaller>>;
+let box: Sandbox;
+const createdAt = new Date('2026-11-24T12:00:00Z');
+
+beforeEach(async () => {
+  deps = await memoryDeps();
+  alice = await userCaller(deps, 'alice');
+  box = sandbox();
+  box.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+  box.env.VLT_NO_RETRIER = '1';
+});
+afterEach(() => box.cleanup());
+
+async function exportAll(caller: typeof alice.caller, projectId?: string) {
+  const lines: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await caller.threads.export({
+      ...(cursor ? { cursor } : {}),
+      ...(projectId ? { projectId } : {}),
+    });
+    lines.push(...page.lines);
+    cursor = page.nextCursor ?? undefined;
+    pages++;
+  } while (cursor);
+  return { lines, pages };
+}
+
+describe('threads.export', () => {
+  it("pages the caller's own threads in vlt's format, which vlt import reads back", async () => {
+    const big = entriesFor(0, 649, 'big');
+    for (let i = 0; i < big.length; i += 100) {
+      await alice.caller.threads.push({
+        projectId: 'app',
+        threadId: 'big',
+        createdAt,
+        entries: big.slice(i, i + 100),
+      });
+    }
+    const gap = entriesFor(0, 3, 'gap');
+    await alice.caller.threads.push({
+      projectId: 'infra',
+      threadId: 'gap',
+      status: 'blocked',
+      createdAt,
+      entries: [gap[0]!, gap[1]!, gap[3]!],
+    });
+    const bob = await userCaller(deps, 'bob');
+    await bob.caller.threads.push({
+      projectId: 'app',
+      threadId: 'secret',
+      createdAt,
+      entries: entriesFor(0, 0),
+    });
+
+    const { lines, pages } = await exportAll(alice.caller);
+    expect(pages).toBe(2);
+    const reader = new ExportReader();
+    for (const line of lines) expect(reader.line(line)).toBeUndefined();
+    expect(reader.end()).toBeUndefined();
+    expect(reader.threads.map((t) => [t.project, t.thread, t.status, t.entries.length])).toEqual([
+      ['app', 'big', 'active', 650],
+      // Entry 3 waits above the gap: the export stops at the watermark.
+      ['infra', 'gap', 'blocked', 2],
+    ]);
+    expect(reader.threads[0]!.entries.map((e) => e.id)).toEqual(big.map((e) => e.entryId));
+    expect(JSON.stringify(lines)).not.toContain('secret');
+
+    // One project only.
+    const infra = await exportAll(alice.caller, 'infra');
+    expect(infra.lines).toHaveLength(1 + 1 + 2);
+
+    // Into a CLI vault: the same entries.
+    const file = join(box.base, 'download.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const imported = await vltInProcess(box, ['import', file, '--no-sync', '--json']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ threads: 2, added: 652 });
+    const read = await vltInProcess(box, ['thread', 'read', 'infra/gap', '--all', '--json']);
+    expect(JSON.parse(read.stdout)).toMatchObject({
+      status: 'blocked',
+      entries: [
+        {
+          id: gap[0]!.entryId,
+          seq: 0,
+          content: 'gap 0',
+          author: 'agent',
+          timestamp: gap[0]!.timestamp.toISOString(),
+        },
+        { id: gap[1]!.entryId, seq: 1, content: 'gap 1' },
+      ],
+    });
+  });
+
+  it('starts with the header for a user with nothing, and refuses an invented cursor', async () => {
+    const { lines } = await exportAll(alice.caller);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'vlt-export', version: 1 });
+    const error = await alice.caller.threads.export({ cursor: 'bm9wZQ' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCError);
+    expect((error as TRPCError).code).toBe('BAD_REQUEST');
+  });
+});

@@ -1,0 +1,372 @@
+// `vlt export` and `vlt import` as real processes: round trips into fresh VLT_HOMEs, idempotence,
+// markdown, a refused conflict, hostile files (each refused with its line, nothing written), and
+// imported entries reaching a real server.
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isOneLineError, sandbox, vlt, type Result, type Sandbox } from './helpers.js';
+import { newDataDir, startServer, userWithToken } from './net-helpers.js';
+import { syncMachine } from './sync-helpers.js';
+
+const boxes: Sandbox[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  for (const box of boxes.splice(0)) box.cleanup();
+});
+
+/** A scratch machine that never syncs: nothing listens on port 9. */
+function machine(): Sandbox {
+  const box = sandbox();
+  box.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+  box.env.VLT_NO_RETRIER = '1';
+  boxes.push(box);
+  return box;
+}
+
+const ok = (result: Result) => {
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return result;
+};
+const json = <T>(box: Sandbox, args: string[]): T =>
+  JSON.parse(ok(vlt(box, [...args, '--json'])).stdout) as T;
+
+type ThreadList = { threads: { project: string; thread: string; entries: number }[] };
+
+/** `thread read --all --json` of every thread of the machine, by name. */
+function everything(box: Sandbox): Record<string, unknown> {
+  const all: Record<string, unknown> = {};
+  for (const t of json<ThreadList>(box, ['thread', 'list', '--all']).threads) {
+    all[`${t.project}/${t.thread}`] = json(box, ['thread', 'read', `${t.project}/${t.thread}`, '--all']);
+  }
+  return all;
+}
+
+function entryCount(box: Sandbox): number {
+  const path = join(box.home, 'vault.db');
+  if (!existsSync(path)) return -1;
+  const db = new Database(path, { readonly: true });
+  const { n } = db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number };
+  db.close();
+  return n;
+}
+
+/** Two projects, several threads: tags, links, a status, markdown, unicode, CRLF and stdin content. */
+function fill(box: Sandbox) {
+  ok(vlt(box, ['init', '--project', 'My App']));
+  ok(vlt(box, ['thread', 'new', 'auth-refactor', 'Goal: JWT with 90-day expiry']));
+  ok(vlt(box, ['thread', 'push', 'auth-refactor', '-'], '- tried cookies\n- blocked by CORS\n'));
+  ok(vlt(box, ['thread', 'push', 'auth-refactor', 'décidé: **JWT** ✓ 🎉', '--author', 'alice']));
+  ok(vlt(box, ['thread', 'push', 'auth-refactor', '-'], '```ts\nconst a = 1;\r\n```'));
+  ok(vlt(box, ['thread', 'new', 'infra/ci-cache', 'cache keys by lockfile hash']));
+  ok(vlt(box, ['thread', 'push', 'infra/ci-cache', 'second']));
+  ok(vlt(box, ['thread', 'new', 'notes', 'archived thread']));
+  ok(vlt(box, ['thread', 'status', 'notes', 'archived']));
+  ok(vlt(box, ['thread', 'tag', 'auth-refactor/2', 'decision']));
+  ok(vlt(box, ['thread', 'tag', 'auth-refactor/2', 'jwt']));
+  ok(vlt(box, ['thread', 'link', 'auth-refactor/1', 'infra/ci-cache', '--note', 'same CORS proxy']));
+}
+
+describe('vlt export and vlt import', () => {
+  it('round-trips into a fresh VLT_HOME: identical thread read --all --json for every thread; twice adds nothing', () => {
+    const a = machine();
+    fill(a);
+    const exported = ok(vlt(a, ['export']));
+    const lines = exported.stdout.trimEnd().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'vlt-export', version: 1, project: null });
+    expect(lines).toHaveLength(1 + 3 + 7);
+    const file = join(a.base, 'all.jsonl');
+    writeFileSync(file, exported.stdout);
+
+    const b = machine();
+    const imported = vlt(b, ['import', file]);
+    ok(imported);
+    expect(imported.stdout.split('\n')[0]).toBe(
+      'IMPORTED: 3 threads (3 new), 7 entries (7 added, 0 already here)',
+    );
+    expect(everything(b)).toEqual(everything(a));
+    expect(Object.keys(everything(b))).toHaveLength(3);
+    // Tags and links came too: the markdown export of both is the same.
+    const again = json<Record<string, number>>(b, ['import', file]);
+    expect(again).toMatchObject({ threads: 3, newThreads: 0, entries: 7, added: 0, alreadyPresent: 7 });
+    expect(again.tagsAdded).toBe(0);
+    expect(again.linksAdded).toBe(0);
+    expect(entryCount(b)).toBe(7);
+    // Exported again, it is the same file but for the time of the header.
+    const body = (text: string) => text.split('\n').slice(1).join('\n');
+    expect(body(ok(vlt(b, ['export'])).stdout)).toBe(body(exported.stdout));
+    // The imported entries wait in the outbox like any written entry.
+    const queue = json<{ items: unknown[] }>(b, ['sync', 'queue']);
+    expect(queue.items).toHaveLength(7);
+  });
+
+  it('--out writes a file per project; importing the directory round-trips; --json gives counts', () => {
+    const a = machine();
+    fill(a);
+    const out = join(a.base, 'backup');
+    const summary = json<{ files: string[]; threads: number; entries: number; projects: number }>(a, [
+      'export',
+      '--out',
+      out,
+    ]);
+    expect(summary).toMatchObject({ threads: 3, entries: 7, projects: 2 });
+    expect(readdirSync(out).sort()).toEqual(['infra.jsonl', 'my-app.jsonl']);
+    const b = machine();
+    const counts = json<Record<string, number>>(b, ['import', out]);
+    expect(counts).toMatchObject({
+      files: 2,
+      threads: 3,
+      added: 7,
+      tagsAdded: 2,
+      linksAdded: 1,
+      linksSkipped: 0,
+    });
+    expect(everything(b)).toEqual(everything(a));
+
+    // One project alone: its link to the other project has no target, and says so.
+    const c = machine();
+    ok(vlt(a, ['export', '-p', 'my-app', '--out', join(a.base, 'one')]));
+    const one = vlt(c, ['import', join(a.base, 'one', 'my-app.jsonl')]);
+    expect(one.code).toBe(0);
+    expect(one.stderr).toBe(
+      'vlt: the link from my-app/auth-refactor/1 to infra/ci-cache was left out: this vault has no thread infra/ci-cache\n',
+    );
+    expect(Object.keys(everything(c)).sort()).toEqual(['my-app/auth-refactor', 'my-app/notes']);
+  });
+
+  it('a thread imported into a vault that has more of it adds nothing; one with fewer gets the rest', () => {
+    const a = machine();
+    fill(a);
+    const early = join(a.base, 'early.jsonl');
+    writeFileSync(early, ok(vlt(a, ['export', '-p', 'infra'])).stdout);
+    ok(vlt(a, ['thread', 'push', 'infra/ci-cache', 'third']));
+    const late = join(a.base, 'late.jsonl');
+    writeFileSync(late, ok(vlt(a, ['export', '-p', 'infra'])).stdout);
+
+    const b = machine();
+    expect(json<{ added: number }>(b, ['import', early]).added).toBe(2);
+    expect(json<{ added: number; alreadyPresent: number }>(b, ['import', late])).toMatchObject({
+      added: 1,
+      alreadyPresent: 2,
+    });
+    expect(json<{ added: number }>(b, ['import', early]).added).toBe(0);
+    expect(everything(b)).toEqual({ 'infra/ci-cache': everything(a)['infra/ci-cache'] });
+  });
+
+  it('refuses a thread that holds other entries at the same sequences, and writes nothing', () => {
+    const a = machine();
+    fill(a);
+    const file = join(a.base, 'all.jsonl');
+    writeFileSync(file, ok(vlt(a, ['export'])).stdout);
+    const b = machine();
+    ok(vlt(b, ['thread', 'new', 'infra/other', 'mine']));
+    ok(vlt(b, ['thread', 'new', 'my-app/notes', 'not the same entry 0']));
+    const before = everything(b);
+    const refused = vlt(b, ['import', file]);
+    expect(isOneLineError(refused), refused.stderr).toBe(true);
+    expect(refused.stderr).toMatch(
+      /^vlt: all\.jsonl line \d+: thread my-app\/notes here has another entry at seq 0 .*vlt thread move.*nothing was imported/,
+    );
+    expect(everything(b)).toEqual(before);
+    expect(entryCount(b)).toBe(2);
+  });
+
+  it('writes markdown: one file per thread, front matter, each entry ending with its ^e<seq> block id', () => {
+    const a = machine();
+    fill(a);
+    const out = join(a.base, 'md');
+    const done = ok(vlt(a, ['export', '--format', 'md', '--out', out]));
+    expect(done.stdout).toBe(`EXPORTED: 3 threads, 7 entries to ${out} (markdown, 3 files)\n`);
+    expect(readdirSync(join(out, 'my-app')).sort()).toEqual(['auth-refactor.md', 'notes.md']);
+    const text = readFileSync(join(out, 'my-app', 'auth-refactor.md'), 'utf8');
+    expect(text).toMatch(
+      /^---\nproject: my-app\nthread: auth-refactor\nstatus: active\ncreated: "\d{4}-[^"]+Z"\nentries: 4\n---\n/,
+    );
+    expect(text).toContain('\nGoal: JWT with 90-day expiry ^e0\n');
+    // After a list or code, the block id stands on its own line.
+    expect(text).toContain('- blocked by CORS\n\n^e1\n');
+    expect(text).toContain('```\n\n^e3\n');
+    expect(text).toContain('tags: #decision #jwt');
+    expect(text).toContain('see [[infra/ci-cache]]: same CORS proxy');
+    expect(text.match(/\^e\d+$/gm)).toEqual(['^e0', '^e1', '^e2', '^e3']);
+    expect(readFileSync(join(out, 'my-app', 'notes.md'), 'utf8')).toContain('status: archived');
+  });
+
+  it('says what to do for bad usage', () => {
+    const a = machine();
+    fill(a);
+    for (const [args, message] of [
+      [['export', '--format', 'md'], /--format md .*--out DIR/],
+      [['export', '--format', 'csv'], /unknown --format 'csv'/],
+      [['export', '-p', 'nope'], /no threads in project 'nope'/],
+      [['import', join(a.base, 'missing.jsonl')], /no file or directory/],
+      [['import', a.cwd], /no \.jsonl files in/],
+    ] as const) {
+      const result = vlt(a, [...args]);
+      expect(isOneLineError(result), `${args.join(' ')}: ${result.stderr}`).toBe(true);
+      expect(result.stderr).toMatch(message);
+    }
+    const withJson = vlt(a, ['export', '--json']);
+    expect(withJson.code).toBe(2);
+    expect(JSON.parse(withJson.stdout)).toMatchObject({ error: { code: 'usage' } });
+  });
+});
+
+describe('vlt import of hostile files', () => {
+  // One filled machine for every case: a refused import leaves it as it was.
+  let a: Sandbox;
+  let lines: string[];
+  beforeAll(() => {
+    a = sandbox();
+    a.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
+    a.env.VLT_NO_RETRIER = '1';
+    fill(a);
+    lines = ok(vlt(a, ['export']))
+      .stdout.trimEnd()
+      .split('\n');
+  });
+  afterAll(() => a.cleanup());
+
+  const edit = (n: number, change: (record: Record<string, unknown>) => void) => {
+    const record = JSON.parse(lines[n - 1]!) as Record<string, unknown>;
+    change(record);
+    return lines.map((l, i) => (i === n - 1 ? JSON.stringify(record) : l)).join('\n');
+  };
+
+  // Line 1 is the header, 2 the thread infra/ci-cache, 3-4 its entries, 5 my-app/auth-refactor, 6-9 its entries.
+  const cases: [string, () => string | Buffer, RegExp][] = [
+    ['an empty file', () => '', /line 1: the file is empty/],
+    ['not an export', () => '{"hello": 1}\n', /line 1: not a vlt export/],
+    [
+      'not JSON at all',
+      () => 'PK\u0003\u0004 zip bytes',
+      /line 1: not a vlt export \(the first line is not JSON\)/,
+    ],
+    [
+      'a newer format',
+      () => edit(1, (r) => (r.version = 2)),
+      /line 1: the export is format version 2, newer .*upgrade vlt/,
+    ],
+    [
+      'bad JSON',
+      () => lines.map((l, i) => (i === 2 ? l.slice(0, -3) : l)).join('\n'),
+      /line 3: not valid JSON/,
+    ],
+    [
+      'oversize content',
+      () => edit(3, (r) => (r.content = 'x'.repeat(100_001))),
+      /line 3: content: entry content is over the limit of 100000 bytes/,
+    ],
+    ['empty content', () => edit(4, (r) => (r.content = '  ')), /line 4: content: entry content is empty/],
+    ['a NUL in content', () => edit(4, (r) => (r.content = 'a\u0000b')), /line 4: content: .*NUL/],
+    ['a bad id', () => edit(6, (r) => (r.id = 'not-a-uuid')), /line 6: id: an entry id is a UUID/],
+    ['an upper-case id', () => edit(6, (r) => (r.id = String(r.id).toUpperCase())), /line 6: id:/],
+    ['a bad thread name', () => edit(5, (r) => (r.thread = '../etc')), /line 5: thread: a thread id is/],
+    ['a bad author', () => edit(7, (r) => (r.author = 'a\nb')), /line 7: author:/],
+    [
+      'a bad time',
+      () => edit(7, (r) => (r.timestamp = 'yesterday')),
+      /line 7: timestamp: a time is ISO 8601/,
+    ],
+    ['a bad tag', () => edit(8, (r) => (r.tags = ['Not A Tag'])), /line 8: tags\.0: a tag is/],
+    ['an unknown field', () => edit(8, (r) => (r.extra = true)), /line 8: .*extra/],
+    ['an unknown type', () => edit(8, (r) => (r.type = 'comment')), /line 8: .*"type": "thread"/],
+    ['a gap in sequences', () => edit(7, (r) => (r.seq = 5)), /line 7: entry seq 5 out of order/],
+    [
+      'an entry of another thread',
+      () => edit(7, (r) => (r.thread = 'ci-cache')),
+      /line 7: entry of my-app\/ci-cache is not under its thread's line/,
+    ],
+    [
+      'a duplicate id',
+      () => edit(7, (r) => (r.id = JSON.parse(lines[5]!).id)),
+      /line 7: entry id \S+ already appears on line 6/,
+    ],
+    [
+      'a cut-off file',
+      () => lines.slice(0, -1).join('\n'),
+      /thread my-app\/notes has 0 of its 1 entries: the file is cut short/,
+    ],
+    [
+      'invalid UTF-8',
+      () =>
+        Buffer.concat([Buffer.from(`${lines.slice(0, 3).join('\n')}\n`), Buffer.from([0xff, 0xfe, 0x0a])]),
+      /line 4: not valid UTF-8/,
+    ],
+    [
+      'a blank line inside',
+      () => [...lines.slice(0, 3), '', ...lines.slice(3)].join('\n'),
+      /an empty line \(line 4\)/,
+    ],
+  ];
+
+  it.each(cases)('%s: one line naming the line, exit non-zero, nothing written', (_name, make, message) => {
+    const file = join(a.base, 'hostile.jsonl');
+    writeFileSync(file, make());
+    const b = machine();
+    const result = vlt(b, ['import', file]);
+    expect(isOneLineError(result), result.stderr).toBe(true);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/^vlt: hostile\.jsonl line \d+: .*nothing was imported/);
+    expect(existsSync(join(b.home, 'vault.db'))).toBe(false);
+    // Into a vault that has threads, the same: nothing added.
+    const before = entryCount(a);
+    expect(vlt(a, ['import', file]).code).toBe(2);
+    expect(entryCount(a)).toBe(before);
+  });
+
+  it('a line longer than any entry makes is refused without reading it all', () => {
+    const file = join(a.base, 'long.jsonl');
+    writeFileSync(file, `${lines[0]}\n${'x'.repeat(9 * 1024 * 1024)}\n`);
+    const result = vlt(machine(), ['import', file]);
+    expect(isOneLineError(result), result.stderr).toBe(true);
+    expect(result.stderr).toMatch(/line 2: the line is over 8 MiB/);
+  });
+
+  it('trailing blank lines and CRLF line ends are read', () => {
+    const file = join(a.base, 'crlf.jsonl');
+    writeFileSync(file, `${lines.join('\r\n')}\r\n\r\n`);
+    const b = machine();
+    expect(json<{ added: number }>(b, ['import', file]).added).toBe(7);
+    expect(everything(b)).toEqual(everything(a));
+  });
+});
+
+describe('imported entries sync', () => {
+  it('reach the server like written ones', async () => {
+    const data = newDataDir();
+    const server = await startServer(data, 0);
+    const token = userWithToken(data, 'alice');
+    cleanups.push(
+      () => rmSync(data, { recursive: true, force: true }),
+      () => server.stop(),
+    );
+    const a = machine();
+    fill(a);
+    const file = join(a.base, 'all.jsonl');
+    writeFileSync(file, ok(vlt(a, ['export'])).stdout);
+    const b = syncMachine(server.url, token, cleanups, { retrier: false });
+    const imported = ok(vlt(b, ['import', file]));
+    expect(imported.stdout.split('\n')[1]).toBe('synced');
+    expect(json<{ pending: number }>(b, ['sync', 'status']).pending).toBe(0);
+    const listed = json<{ threads: { localSeq: number; syncedSeq: number }[] }>(b, [
+      'thread',
+      'list',
+    ]).threads;
+    expect(listed).toHaveLength(3);
+    for (const t of listed) expect(t.syncedSeq).toBe(t.localSeq);
+    // A third machine pulls exactly what was exported.
+    const c = syncMachine(server.url, token, cleanups, { retrier: false });
+    ok(vlt(c, ['sync', 'pull']));
+    const pulled = everything(c) as Record<string, { entries: { id: string; content: string }[] }>;
+    const original = everything(a) as Record<string, { entries: { id: string; content: string }[] }>;
+    for (const name of Object.keys(original)) {
+      expect(pulled[name]!.entries.map((e) => [e.id, e.content])).toEqual(
+        original[name]!.entries.map((e) => [e.id, e.content]),
+      );
+    }
+  });
+});
