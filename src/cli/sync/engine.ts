@@ -3,7 +3,7 @@
 // the server has it, and goes only to the server recorded with it. The sync state is the outbox
 // module's (vault/outbox.ts): this file decides what to send and what an answer means.
 import type { Sqlite } from '../vault/open.js';
-import { Outbox, type Destination, type PendingEntry } from '../vault/outbox.js';
+import { Outbox, type Destination, type PendingEntry, type ThreadToSync } from '../vault/outbox.js';
 import { classify, type Api, type Failure } from './client.js';
 
 export type { Destination };
@@ -63,6 +63,10 @@ export async function syncOutbox(
       result.failed += outbox.refuseChange(thread.pk, thread.change_refused, to);
       continue;
     }
+    // A status the server could not set because it did not have the thread yet: said again once the
+    // thread's entries are there (an earlier command's push, still in flight, may have made the
+    // thread with its old status meanwhile).
+    let statusAgain: { projectId: string; threadId: string; status: ThreadToSync['status'] } | undefined;
     if (thread.move_from !== null || thread.status_changed) {
       if (late()) return { ...result, stop: outOfTime };
       // NOT_FOUND: the server has no such thread there (deleted, or moved from another machine):
@@ -81,6 +85,7 @@ export async function syncOutbox(
         if (thread.status_changed) {
           const status = { projectId: thread.project_id, threadId: thread.slug, status: thread.status };
           if (await api.threads.setStatus.mutate(status).then(() => true, unlessMissing)) result.changed++;
+          else statusAgain = status;
           outbox.statusSent(thread.pk, thread.status);
         }
         outbox.settle(thread.pk);
@@ -160,6 +165,16 @@ export async function syncOutbox(
         );
         return { ...result, stop: failure };
       }
+    }
+    if (statusAgain) {
+      // Best effort: on failure the server keeps the status it has, as before this second try.
+      if (
+        await api.threads.setStatus.mutate(statusAgain).then(
+          () => true,
+          () => false,
+        )
+      )
+        result.changed++;
     }
   }
   return result;
