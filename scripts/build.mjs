@@ -1,6 +1,6 @@
 // Builds the `vlt` CLI bundle and the `vlt-server` bundle with esbuild (run by `npm install`).
 import { build } from 'esbuild';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { buildLexicon } from './build-lexicon.mjs';
 
 const started = Date.now();
@@ -37,6 +37,30 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   minify: true,
 });
+
+// `vlt code`'s parser: the tree-sitter runtime and the grammars it uses, loaded beside the bundle
+// (src/cli/code/parser.ts), never downloaded.
+mkdirSync('dist/cli/grammars', { recursive: true });
+copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/cli/grammars/tree-sitter.wasm');
+for (const grammar of [
+  'typescript',
+  'tsx',
+  'javascript',
+  'python',
+  'go',
+  'rust',
+  'java',
+  'cpp',
+  'c-sharp',
+  'ruby',
+  'php',
+  'bash',
+]) {
+  copyFileSync(
+    `node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-${grammar}.wasm`,
+    `dist/cli/grammars/tree-sitter-${grammar}.wasm`,
+  );
+}
 
 await build({
   ...common,
