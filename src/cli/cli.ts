@@ -5,6 +5,9 @@ import { usageError } from '../shared/errors.js';
 import { AuthLoginCommand } from './commands/auth/login.js';
 import { AuthLogoutCommand } from './commands/auth/logout.js';
 import { AuthWhoamiCommand } from './commands/auth/whoami.js';
+import { CodeDefCommand } from './commands/code/def.js';
+import { CodeIndexCommand } from './commands/code/index.js';
+import { CodeSeekCommand } from './commands/code/seek.js';
 import { ConfigGetCommand } from './commands/config/get.js';
 import { ConfigListCommand } from './commands/config/list.js';
 import { ConfigSetCommand } from './commands/config/set.js';
@@ -58,6 +61,9 @@ export const COMMANDS = [
   NotesListCommand,
   NotesSeekCommand,
   NotesSyncCommand,
+  CodeIndexCommand,
+  CodeSeekCommand,
+  CodeDefCommand,
   McpCommand,
   SyncStatusCommand,
   SyncRetryCommand,

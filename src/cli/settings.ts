@@ -188,6 +188,14 @@ export interface ProjectFile {
   serverUrl: string | undefined;
   /** `[notes]`: the notes folder (relative to the project file's directory) and patterns to leave out. */
   notes: NotesSettings;
+  /** `[code]`: patterns to leave out of the code index, and the repository's web address for links. */
+  code: CodeSettings;
+}
+
+export interface CodeSettings {
+  exclude: string[];
+  /** `https://github.com/org/repo/blob/main`: a chunk links to `<url>/<path>#L<start>-L<end>`. */
+  url: string | undefined;
 }
 
 export interface NotesSettings {
@@ -233,7 +241,12 @@ function notesFromToml(value: unknown, path: string): NotesSettings {
       );
     }
   }
-  const exclude = notes.exclude ?? [];
+  return { dir, exclude: excludeList(notes.exclude, path, 'notes', '["drafts/", "*.tmp.md"]') };
+}
+
+/** A list of gitignore-style patterns from a project file: short, without control characters. */
+function excludeList(value: unknown, path: string, section: string, example: string): string[] {
+  const exclude = value ?? [];
   if (
     !Array.isArray(exclude) ||
     exclude.length > MAX_EXCLUDES ||
@@ -246,10 +259,49 @@ function notesFromToml(value: unknown, path: string): NotesSettings {
     )
   ) {
     throw new VltError(
-      `${path}: [notes] exclude must be a list of at most ${MAX_EXCLUDES} patterns like ["drafts/", "*.tmp.md"]: fix it`,
+      `${path}: [${section}] exclude must be a list of at most ${MAX_EXCLUDES} patterns like ${example}: fix it`,
     );
   }
-  return { dir, exclude: exclude as string[] };
+  return exclude as string[];
+}
+
+const CODE_KEYS = ['exclude', 'url'];
+
+/** `[code]` of a project file (hostile input, as `[notes]`): known keys, short patterns, an http(s) URL. */
+function codeFromToml(value: unknown, path: string): CodeSettings {
+  const code = table(value, path, 'code') ?? {};
+  for (const key of Object.keys(code)) {
+    if (!CODE_KEYS.includes(key)) {
+      throw new VltError(
+        `${path}: [code] has no key '${key}' (it takes exclude and url): fix it or remove it`,
+      );
+    }
+  }
+  const url = str(code.url, path, 'code.url');
+  if (url !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (
+      !parsed ||
+      !/^https?:$/.test(parsed.protocol) ||
+      url.length > MAX_NOTES_SETTING_CHARS ||
+      CONTROL_CHARS.test(url) ||
+      parsed.username !== '' ||
+      parsed.password !== ''
+    ) {
+      throw new VltError(
+        `${path}: [code] url '${url.slice(0, 80)}' must be an http(s) address like https://github.com/org/repo/blob/main: fix it`,
+      );
+    }
+  }
+  return {
+    exclude: excludeList(code.exclude, path, 'code', '["fixtures/", "*.generated.ts"]'),
+    url: url?.replace(/\/+$/, ''),
+  };
 }
 
 export function findProjectFile(cwd: string): ProjectFile | undefined {
@@ -281,6 +333,7 @@ function projectFromToml(doc: TomlTable, path: string): ProjectFile {
     name: str(project?.name, path, 'project.name') ?? id,
     serverUrl: url === undefined ? undefined : checkServerUrl(url, `${path}: oracle.vault_url`),
     notes: notesFromToml(doc.notes, path),
+    code: codeFromToml(doc.code, path),
   };
 }
 

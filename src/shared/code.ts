@@ -1,6 +1,7 @@
 // What a code index is made of, the same wherever it is read: which files are code and in which
 // language, which are vendored or generated, a chunk's shape, and how a chunk is cited
 // (`src/cli/sync/retrier.ts:13-40 (acquireLock)`). Parsing lives in src/cli/code (it loads wasm).
+import { codeWords, identifierWords } from './search-query.js';
 
 /** A language vlt parses with a tree-sitter grammar, by the grammar's name. */
 export type Grammar =
@@ -215,4 +216,18 @@ export function lineWindows(text: string, from = 1, to?: number): Omit<CodeChunk
     });
   }
   return chunks;
+}
+
+/** A chunk's columns in its index (fts5.ts CODE_SHAPE's order): name, signature, path, text, identifier words. */
+export function codeIndexColumns(
+  path: string,
+  chunk: Pick<CodeChunk, 'symbol' | 'container' | 'signature' | 'text'>,
+): string[] {
+  return [
+    codeWords(`${chunk.container} ${chunk.symbol}`.trim()),
+    codeWords(chunk.signature),
+    codeWords(path),
+    chunk.text,
+    identifierWords(chunk.text).join(' '),
+  ];
 }

@@ -40,6 +40,17 @@ export const CHUNK_SHAPE: IndexShape = {
   parent: 'note_pk',
 };
 
+/**
+ * Code chunks: the symbol with its container, the signature, the file's path, the text (code and
+ * comments), and the words of its identifiers (search-query.ts identifierWords); rowid is the
+ * chunk's pk. A name outweighs a signature, which outweighs a body.
+ */
+export const CODE_SHAPE: IndexShape = {
+  searched: ['symbol', 'signature', 'path', 'content', 'words'],
+  weights: [6, 3, 2, 1, 1],
+  parent: 'file_pk',
+};
+
 /** An index of one shape: its table and its fts5vocab table (document counts per term). */
 export interface FtsIndex {
   table: string;

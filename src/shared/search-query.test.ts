@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildFtsQuery, MAX_QUERY_TERMS, searchWords } from './search-query.js';
+import {
+  buildFtsQuery,
+  codeWords,
+  identifierWords,
+  indexWords,
+  MAX_QUERY_TERMS,
+  searchWords,
+} from './search-query.js';
 
 describe('buildFtsQuery', () => {
   it('quotes every word so FTS syntax is only ever text', () => {
@@ -43,5 +50,24 @@ describe('searchWords: what one search may cost', () => {
     const words = searchWords(alphabet.join(' '));
     expect(words).toHaveLength(MAX_QUERY_TERMS);
     expect(words[15]).toEqual({ word: 'ppp', prefix: true });
+  });
+});
+
+describe('identifierWords', () => {
+  it('splits camel case, joins snake case, and leaves plain words alone', () => {
+    expect(identifierWords('refreshToken')).toEqual(['refresh', 'token']);
+    expect(identifierWords('MAX_RETRY')).toEqual(['maxretry']);
+    expect(identifierWords('HTTPServer parseJSON2 get_userName')).toEqual([
+      'http',
+      'server',
+      'parse',
+      'json',
+      '2',
+      'user',
+      'name',
+      'getusername',
+    ]);
+    expect(identifierWords('plain words here')).toEqual([]);
+    expect(indexWords(codeWords('acquireLock()'))).toEqual(['acquirelock', 'acquire', 'lock']);
   });
 });

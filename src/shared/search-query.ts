@@ -83,3 +83,30 @@ export function stemOf(word: string): string {
 
 /** A text's terms as the index holds them: its words, stemmed. */
 export const indexTerms = (text: string): string[] => indexWords(text).map(stemOf);
+
+const IDENTIFIER_RE = /[\p{L}_][\p{L}\p{N}_]*/gu;
+/** Where an identifier's words meet: `refresh|Token`, `HTTP|Server`, `v2|Beta`. */
+const CASE_BOUNDARY =
+  /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
+
+/**
+ * For code: the words an index would miss in a text's identifiers, lower case. The index already
+ * splits at `_` and keeps `refreshToken` whole as `refreshtoken`; this adds the parts of a
+ * camel-case word (`refresh token`) and the joined form of a snake-case one (`MAX_RETRY` →
+ * `maxretry`), so that `refresh token`, `refreshToken` and `max retry` all find them.
+ */
+export function identifierWords(text: string): string[] {
+  const words: string[] = [];
+  for (const [identifier] of text.matchAll(IDENTIFIER_RE)) {
+    const segments = identifier.split('_').filter(Boolean);
+    for (const segment of segments) {
+      const parts = segment.split(CASE_BOUNDARY);
+      if (parts.length > 1) for (const part of parts) words.push(part.toLowerCase());
+    }
+    if (segments.length > 1) words.push(segments.join('').toLowerCase());
+  }
+  return words;
+}
+
+/** A code text as its index searches it: the text, then the words of its identifiers. */
+export const codeWords = (text: string): string => `${text}\n${identifierWords(text).join(' ')}`;

@@ -14,7 +14,8 @@ import { MAX_NOTE_BYTES, noteContentProblem, notePathProblem } from '../../share
 import type { ProjectFile } from '../settings.js';
 import type { NoteFile } from '../vault/notes.js';
 
-export interface NotesFolder {
+/** A folder inside the repository, to index (notes, code). */
+export interface RepoFolder {
   /** The repository: the project file's directory, else the working directory. */
   root: string;
   /** The folder, absolute. */
@@ -23,6 +24,7 @@ export interface NotesFolder {
   shown: string;
   exclude: string[];
 }
+export type NotesFolder = RepoFolder;
 
 /** At most this many files in a folder: a manifest of them fits in one request. */
 export const MAX_NOTES = 8_000;
@@ -33,15 +35,34 @@ const toPosix = (path: string) => path.split(sep).join('/');
  * The notes folder: `arg` (relative to the working directory), else the project file's
  * `[notes] dir`, else `docs/` beside it. Refused when it is outside the repository.
  */
-export function notesFolder(
+export const notesFolder = (cwd: string, project: ProjectFile | undefined, arg: string | undefined) =>
+  repoFolder(cwd, project, arg, {
+    what: 'notes',
+    configured: project?.notes.dir,
+    fallback: 'docs',
+    exclude: project?.notes.exclude ?? [],
+  });
+
+/**
+ * A folder to index: `arg` (relative to the working directory), else the configured one (relative
+ * to the project file), else `fallback`. Refused when it is outside the repository.
+ */
+export function repoFolder(
   cwd: string,
   project: ProjectFile | undefined,
   arg: string | undefined,
-): NotesFolder {
+  options: { what: 'notes' | 'code'; configured: string | undefined; fallback: string; exclude: string[] },
+): RepoFolder {
+  const { what } = options;
   const root = project ? dirname(project.path) : cwd;
-  const chosen = arg !== undefined ? resolve(cwd, arg) : resolve(root, project?.notes.dir ?? 'docs');
+  const chosen =
+    arg !== undefined ? resolve(cwd, arg) : resolve(root, options.configured ?? options.fallback);
   const from =
-    arg !== undefined ? `'${arg}'` : project?.notes.dir ? `[notes] dir '${project.notes.dir}'` : "'docs/'";
+    arg !== undefined
+      ? `'${arg}'`
+      : options.configured
+        ? `[${what}] dir '${options.configured}'`
+        : `'${options.fallback}/'`;
   let real: string;
   let realRoot: string;
   try {
@@ -49,18 +70,20 @@ export function notesFolder(
     real = realpathSync(chosen);
   } catch {
     throw usageError(
-      `the notes folder ${from} does not exist (${chosen}): create it, pass a folder, or set [notes] dir in vlt.toml`,
+      what === 'notes'
+        ? `the notes folder ${from} does not exist (${chosen}): create it, pass a folder, or set [notes] dir in vlt.toml`
+        : `the folder ${from} does not exist (${chosen}): pass a folder of the repository`,
     );
   }
   const inside = relative(realRoot, real);
   if (inside.startsWith('..') || isAbsolute(inside)) {
     throw usageError(
-      `the notes folder ${from} is outside the repository ${root}: notes come from a folder inside it`,
+      `the ${what} folder ${from} is outside the repository ${root}: ${what} come${what === 'code' ? 's' : ''} from a folder inside it`,
     );
   }
   if (!statSync(real).isDirectory())
-    throw usageError(`the notes folder ${from} is not a folder: pass a folder`);
-  return { root: realRoot, dir: real, shown: toPosix(inside), exclude: project?.notes.exclude ?? [] };
+    throw usageError(`the ${what} folder ${from} is not a folder: pass a folder`);
+  return { root: realRoot, dir: real, shown: toPosix(inside), exclude: options.exclude };
 }
 
 interface IgnoreRule {
@@ -122,13 +145,19 @@ export interface ScannedFolder {
 }
 
 /**
- * Every `*.md` file of the folder, checked and hashed, in path order. `known` gives the vault's
- * record of a path (relative to the root): a file whose stat still holds is not read.
+ * The files of a folder as git sees them (.gitignore files from the root down, the folder's
+ * `exclude` patterns, `.git` and symbolic links left out: a link is never followed, so a loop of
+ * them costs nothing), in path order; `accept` chooses among them and `skipDir` leaves folders
+ * out by name. `visit` is called for each file accepted; the walk stops when it throws.
  */
-export function scanNotes(
-  folder: NotesFolder,
-  known: (path: string) => KnownFile | undefined = () => undefined,
-): ScannedFolder {
+export function walkFolder(
+  folder: RepoFolder,
+  options: {
+    accept: (name: string) => boolean;
+    skipDir?: (name: string) => boolean;
+    visit: (path: string) => void;
+  },
+): { links: number } {
   const exclude = ignore().add(folder.exclude);
   // The .gitignore files from the root down to the folder count, as in git.
   const rules: IgnoreRule[] = [];
@@ -137,18 +166,21 @@ export function scanNotes(
     const rule = gitignoreAt(folder.root, parts.slice(0, i).join('/'));
     if (rule) rules.push(rule);
   }
-  const files: NoteFile[] = [];
-  let bytes = 0;
   let links = 0;
-  let hashed = 0;
   const walk = (relDir: string, rules: IgnoreRule[]) => {
     const here =
       relDir === folder.shown
         ? rules
         : [...rules, ...[gitignoreAt(folder.root, relDir)].filter((r) => r !== undefined)];
-    const entries = readdirSync(join(folder.root, relDir), { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    );
+    let entries;
+    try {
+      entries = readdirSync(join(folder.root, relDir), { withFileTypes: true });
+    } catch (error) {
+      // A folder vlt may not read is left out, as git leaves it out of a listing.
+      if (relDir !== folder.shown && (error as NodeJS.ErrnoException).code === 'EACCES') return;
+      throw error;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const path = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
       const inFolder = folder.shown === '' ? path : path.slice(folder.shown.length + 1);
@@ -158,22 +190,41 @@ export function scanNotes(
         continue;
       }
       const isDir = entry.isDirectory();
+      if (isDir && options.skipDir?.(entry.name)) continue;
       if (ignoredBy(here, path, isDir) || exclude.ignores(isDir ? `${inFolder}/` : inFolder)) continue;
       if (isDir) walk(path, here);
-      else if (entry.isFile() && /\.md$/i.test(entry.name)) {
-        const file = noteFile(folder.root, path, known(path));
-        if (file.hashed) hashed++;
-        files.push(file);
-        bytes += file.size;
-        if (files.length > MAX_NOTES) {
-          throw new VltError(
-            `the notes folder ${folder.shown || '.'} has more than ${MAX_NOTES} markdown files: point vlt at a smaller folder or leave some out with [notes] exclude in vlt.toml`,
-          );
-        }
-      }
+      else if (entry.isFile() && options.accept(entry.name)) options.visit(path);
     }
   };
   walk(folder.shown, rules);
+  return { links };
+}
+
+/**
+ * Every `*.md` file of the folder, checked and hashed, in path order. `known` gives the vault's
+ * record of a path (relative to the root): a file whose stat still holds is not read.
+ */
+export function scanNotes(
+  folder: NotesFolder,
+  known: (path: string) => KnownFile | undefined = () => undefined,
+): ScannedFolder {
+  const files: NoteFile[] = [];
+  let bytes = 0;
+  let hashed = 0;
+  const { links } = walkFolder(folder, {
+    accept: (name) => /\.md$/i.test(name),
+    visit: (path) => {
+      const file = noteFile(folder.root, path, known(path));
+      if (file.hashed) hashed++;
+      files.push(file);
+      bytes += file.size;
+      if (files.length > MAX_NOTES) {
+        throw new VltError(
+          `the notes folder ${folder.shown || '.'} has more than ${MAX_NOTES} markdown files: point vlt at a smaller folder or leave some out with [notes] exclude in vlt.toml`,
+        );
+      }
+    },
+  });
   return { files, bytes, links, hashed };
 }
 

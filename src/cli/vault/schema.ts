@@ -241,3 +241,47 @@ export const noteLinks = sqliteTable(
   },
   (t) => [index('note_links_note').on(t.notePk), index('note_links_key').on(t.key)],
 );
+
+/**
+ * Source files of a project's repository (`vlt code index`), by path: the SHA-256 of the text, the
+ * stat when it was hashed (as for notes: an unchanged file is not read again), its language. The
+ * text itself is in the chunks; their FTS index is code_chunks_fts.
+ */
+export const codeFiles = sqliteTable(
+  'code_files',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    /** Relative to the indexed folder's repository root, `/`-separated. */
+    path: text('path').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    fileStat: text('file_stat'),
+    language: text('language').notNull(),
+    indexedAt: text('indexed_at').notNull(),
+  },
+  (t) => [uniqueIndex('code_files_project_path').on(t.projectId, t.path)],
+);
+
+/** A file's chunks (src/cli/code/chunk.ts): a definition or the lines between, with its place. */
+export const codeChunks = sqliteTable(
+  'code_chunks',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    filePk: integer('file_pk')
+      .notNull()
+      .references(() => codeFiles.pk),
+    seq: integer('seq').notNull(),
+    /** function, method, class, type, variable, module, lines (shared/code.ts ChunkKind). */
+    kind: text('kind').notNull(),
+    symbol: text('symbol').notNull(),
+    container: text('container').notNull(),
+    signature: text('signature').notNull(),
+    startLine: integer('start_line').notNull(),
+    endLine: integer('end_line').notNull(),
+    content: text('content').notNull(),
+  },
+  (t) => [uniqueIndex('code_chunks_file_seq').on(t.filePk, t.seq), index('code_chunks_symbol').on(t.symbol)],
+);
