@@ -37,7 +37,9 @@ export async function askOracle(
         // A server from before notes sends entries without their kind.
         return {
           ...answer,
-          sources: answer.sources.map((s) => (s.kind === 'note' ? s : { ...s, kind: 'entry' as const })),
+          sources: (answer.sources as SentSource[]).map((s) =>
+            s.kind === 'note' || s.kind === 'code' ? s : { ...s, kind: 'entry' as const },
+          ),
         };
       } catch (error) {
         const failure = classify(error);

@@ -1,7 +1,15 @@
 // The Oracle's pure parts: a question turned into terms, an extractive answer composed from the
 // best entries with their citations, snippets, and the LLM prompt and its citations checked.
 // Ranking (expansion, fields, fusion) is retrieval.ts. Runs anywhere.
-import { indexTerms, indexWords, MAX_QUERY_TERMS, MIN_PREFIX_CHARS, stemOf } from './search-query.js';
+import { codeCitation } from './code.js';
+import {
+  codeWords,
+  indexTerms,
+  indexWords,
+  MAX_QUERY_TERMS,
+  MIN_PREFIX_CHARS,
+  stemOf,
+} from './search-query.js';
 
 export const STOP_WORDS = new Set(
   `a about above after again against all am an and any are as at be because been before being below
@@ -157,17 +165,33 @@ export function matchedTerms<T extends { stem: string; prefix: boolean; phrase?:
   return terms.filter((term) => termFrequency(tokens, term) > 0);
 }
 
-/** What a source is about besides its text: its thread's name, or its note's title and headings. */
+/**
+ * What a source is about besides its text: its thread's name, its note's title and headings, or
+ * its code chunk's symbol, container, signature and path (identifiers split).
+ */
 export function sourceLabel(source: {
-  kind?: 'entry' | 'note';
+  kind?: 'entry' | 'note' | 'code';
   thread?: string;
   title?: string;
   headingText?: string;
   heading?: string;
+  symbol?: string;
+  container?: string;
+  signature?: string;
+  path?: string;
 }): string {
   if (source.kind === 'note') return `${source.title ?? ''} ${source.headingText ?? source.heading ?? ''}`;
+  if (source.kind === 'code') {
+    return codeWords(
+      `${source.container ?? ''} ${source.symbol ?? ''} ${source.signature ?? ''} ${source.path ?? ''}`,
+    );
+  }
   return (source.thread ?? '').replace(/-/g, ' ');
 }
+
+/** A source's text as its index reads it: code with its identifiers split. */
+const searchedText = (source: { kind?: 'entry' | 'note' | 'code'; content: string }) =>
+  source.kind === 'code' ? codeWords(source.content) : source.content;
 
 /** The share of the question's own words (by weight) that a source and its label (thread name, note title) hold. */
 export function support(
@@ -177,7 +201,7 @@ export function support(
   const asked = terms.filter((t) => t.asked);
   const total = asked.reduce((sum, t) => sum + t.weight, 0);
   if (total === 0) return 0;
-  const held = matchedTerms(`${sourceLabel(source)} ${source.content}`, asked);
+  const held = matchedTerms(`${sourceLabel(source)} ${searchedText(source)}`, asked);
   return held.reduce((sum, t) => sum + t.weight, 0) / total;
 }
 
@@ -212,17 +236,38 @@ export interface NoteSource extends SourceCommon {
   endLine: number;
 }
 
-export type OracleSource = EntrySource | NoteSource;
+/** A chunk of a repository's code: cited as `src/cli/sync/retrier.ts:13-40 (acquireLock)`. */
+export interface CodeSource extends SourceCommon {
+  kind: 'code';
+  path: string;
+  symbol: string;
+  /** The enclosing class or module, '' at the top. */
+  container: string;
+  signature: string;
+  language: string;
+  startLine: number;
+  endLine: number;
+}
+
+export type OracleSource = EntrySource | NoteSource | CodeSource;
 
 /** A source as sent to clients: without its full text and context. */
-export type SentSource = Omit<EntrySource, 'content' | 'context'> | Omit<NoteSource, 'content' | 'context'>;
+export type SentSource =
+  | Omit<EntrySource, 'content' | 'context'>
+  | Omit<NoteSource, 'content' | 'context'>
+  | Omit<CodeSource, 'content' | 'context'>;
 
-/** How a source is cited: `project/thread#seq`, or `docs/auth.md:12-30 (## Token expiry)`. */
+/**
+ * How a source is cited: `project/thread#seq`, `docs/auth.md:12-30 (## Token expiry)`, or
+ * `src/cli/sync/retrier.ts:13-40 (acquireLock)`.
+ */
 export function citationOf(
   source:
     | Pick<EntrySource, 'kind' | 'project' | 'thread' | 'seq'>
-    | Pick<NoteSource, 'kind' | 'path' | 'startLine' | 'endLine' | 'heading'>,
+    | Pick<NoteSource, 'kind' | 'path' | 'startLine' | 'endLine' | 'heading'>
+    | Pick<CodeSource, 'kind' | 'path' | 'startLine' | 'endLine' | 'symbol' | 'container'>,
 ): string {
+  if (source.kind === 'code') return codeCitation(source);
   if (source.kind === 'note') {
     const lines =
       source.startLine === source.endLine ? `${source.startLine}` : `${source.startLine}-${source.endLine}`;
@@ -259,9 +304,12 @@ export function composeExtractive(
   if (!best || terms.length === 0 || terms.some((t) => t.unknown) || support(terms, best) < minSupport) {
     return NO_ANSWER;
   }
+  if (best.kind === 'code') return composeWithCode(terms, sources);
   type Candidate = { text: string; source: number; score: number; order: number };
   const scored: Candidate[] = [];
   sources.slice(0, 3).forEach((source, i) => {
+    // Code is quoted, never cut into sentences.
+    if (source.kind === 'code') return;
     const context = new Set(matchedTerms(`${sourceLabel(source)} ${source.content}`, terms));
     for (const [order, sentence] of splitSentences(source.content).entries()) {
       const own = matchedTerms(sentence, terms);
@@ -300,16 +348,82 @@ export function composeExtractive(
   return parts.map((p) => `${/[.!?]$/.test(p.text) ? p.text : `${p.text}.`} [${p.source + 1}]`).join(' ');
 }
 
+/** At most this many lines of a code chunk are quoted in an answer. */
+const QUOTED_LINES = 12;
+
+/**
+ * The lines of a code source worth quoting, in a fence with its language, after its citation: a
+ * definition from its first line of code (its signature, after its comments); other lines, the
+ * window of QUOTED_LINES lines holding most of the terms.
+ */
+export function quoteCode(source: CodeSource, terms: AnswerTerm[], n: number): string {
+  const lines = source.content.split('\n');
+  let from = 0;
+  const code = lines.findIndex((line) => !/^\s*(\/\/|\/\*|\*|#|@|$)/.test(line));
+  if (source.symbol && code >= 0) from = code;
+  else if (lines.length > QUOTED_LINES) {
+    const weights = lines.map((line) =>
+      matchedTerms(codeWords(line), terms).reduce((sum, t) => sum + t.weight, 0),
+    );
+    let best = -1;
+    for (let i = 0; i + QUOTED_LINES <= lines.length; i++) {
+      const sum = weights.slice(i, i + QUOTED_LINES).reduce((a, b) => a + b, 0);
+      if (sum > best) {
+        best = sum;
+        from = i;
+      }
+    }
+  }
+  const shown = lines.slice(from, from + QUOTED_LINES);
+  const start = source.startLine + from;
+  const fence = source.content.includes('```') ? '~~~~' : '```';
+  return [
+    `${codeCitation({ ...source, startLine: start, endLine: start + shown.length - 1 })} [${n}]:`,
+    `${fence}${source.language}`,
+    ...shown,
+    fence,
+  ].join('\n');
+}
+
+/**
+ * An answer whose best source is code: the best entry's or note's passage if one is among the
+ * sources (what the team said about it), then the code quoted in a fence; at most two quotes.
+ */
+function composeWithCode(terms: AnswerTerm[], sources: OracleSource[]): string {
+  const parts: string[] = [];
+  const prose = sources.slice(0, 5).findIndex((s) => s.kind !== 'code' && support(terms, s) >= 0.5);
+  if (prose >= 0) {
+    const rest = sources.filter((s) => s.kind !== 'code');
+    const said = composeExtractive(terms, rest);
+    if (said !== NO_ANSWER) {
+      // Citations renumbered from the prose-only list to the whole list.
+      parts.push(
+        said.replace(/\[(\d+)\]/g, (_all, n: string) => `[${sources.indexOf(rest[Number(n) - 1]!) + 1}]`),
+      );
+    }
+  }
+  const code = sources
+    .map((s, i) => ({ s, i }))
+    .filter(
+      ({ s, i }) => s.kind === 'code' && (i === 0 || support(terms, s) >= support(terms, sources[0]!) * 0.9),
+    )
+    .slice(0, 2);
+  for (const { s, i } of code) parts.push(quoteCode(s as CodeSource, terms, i + 1));
+  return parts.join('\n\n');
+}
+
 const clip = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 export function buildPrompt(question: string, sources: OracleSource[]): { system: string; user: string } {
   const numbered = sources
     .map((s, i) => {
-      const part = s.kind === 'note' ? 'part of the note' : 'entry';
+      const part = s.kind === 'note' ? 'part of the note' : s.kind === 'code' ? 'code in the file' : 'entry';
       const lines = [
         s.kind === 'note'
           ? `[${i + 1}] note ${s.project}:${citationOf(s)} "${s.title}":`
-          : `[${i + 1}] ${citationOf(s)} (${s.author}, ${s.timestamp.toISOString()}):`,
+          : s.kind === 'code'
+            ? `[${i + 1}] code ${s.project}:${citationOf(s)} (${s.language}):`
+            : `[${i + 1}] ${citationOf(s)} (${s.author}, ${s.timestamp.toISOString()}):`,
       ];
       if (s.context?.before) lines.push(`(context, the ${part} before: ${clip(s.context.before)})`);
       lines.push(s.content);
@@ -319,7 +433,8 @@ export function buildPrompt(question: string, sources: OracleSource[]): { system
     .join('\n\n');
   return {
     system:
-      "You answer questions about a developer team's threads (short log entries) and notes (markdown documents). Use only the numbered sources; " +
+      "You answer questions about a developer team's threads (short log entries), notes (markdown documents) and code. Use only the numbered sources; " +
+      'quote code in fenced blocks; ' +
       'lines marked "context" only help you read them. ' +
       'Cite every claim with its source number in square brackets, like [2]. If the sources do not hold ' +
       'the answer, say exactly: "No confident answer in your threads." Be brief.',
@@ -402,9 +517,10 @@ export function makeSnippet(content: string, terms: AnswerTerm[], words = 24): s
 
 /** Sources of one thread (or one note) next to each other, in the order of their best source. */
 export function groupByThread<
-  T extends { project: string; kind?: 'entry' | 'note'; thread?: string; path?: string },
+  T extends { project: string; kind?: 'entry' | 'note' | 'code'; thread?: string; path?: string },
 >(sources: T[]): T[] {
-  const keyOf = (s: T) => (s.kind === 'note' ? `${s.project}:${s.path}` : `${s.project}/${s.thread}`);
+  const keyOf = (s: T) =>
+    s.kind === 'note' || s.kind === 'code' ? `${s.kind}:${s.project}:${s.path}` : `${s.project}/${s.thread}`;
   const order = new Map<string, number>();
   sources.forEach((s, i) => {
     if (!order.has(keyOf(s))) order.set(keyOf(s), i);

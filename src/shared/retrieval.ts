@@ -23,7 +23,7 @@ import {
   type QueryTerm,
   type RetrievedRow,
 } from './oracle.js';
-import { indexWords, MAX_QUERY_TERMS, stemOf } from './search-query.js';
+import { codeWords, indexWords, MAX_QUERY_TERMS, stemOf } from './search-query.js';
 
 export interface RetrievalSettings {
   /** Candidates fetched for the question's own words. */
@@ -49,6 +49,8 @@ export interface RetrievalSettings {
   threadField: number;
   /** How much a note's title and headings count beside the chunk's text (0: off). */
   headingField: number;
+  /** How much a code chunk's symbol, container, signature and path count beside its text (0: off). */
+  symbolField: number;
   /**
    * How entries and note chunks are ranked together: `score`, one BM25 over both (the statistics
    * of both), or `interleave`, each kind ranked alone and the two rankings fused by reciprocal rank.
@@ -84,6 +86,7 @@ export const RETRIEVAL: RetrievalSettings = {
   feedback: 0,
   threadField: 0,
   headingField: 0.5,
+  symbolField: 1,
   kinds: 'score',
   neighbourField: 0.2,
   passages: true,
@@ -100,13 +103,19 @@ export interface CandidateRow extends RetrievedRow {
   threadPk: number;
 }
 
-/** An entry or a note chunk. */
-export type Candidate = CandidateRow | NoteCandidate;
+/** An entry, a note chunk or a code chunk. */
+export type Candidate = CandidateRow | NoteCandidate | CodeCandidate;
 
 /** A candidate's identity in the pool. */
-const idOf = (row: Candidate) => (row.kind === 'note' ? `n${row.notePk}:${row.seq}` : row.entryId);
-/** Its thread's or note's: the group whose best candidates add up (the thread score), and whose neighbours count. */
-const groupOf = (row: Candidate) => (row.kind === 'note' ? `n${row.notePk}` : `t${row.threadPk}`);
+const idOf = (row: Candidate) =>
+  row.kind === 'note'
+    ? `n${row.notePk}:${row.seq}`
+    : row.kind === 'code'
+      ? `c${row.filePk}:${row.seq}`
+      : row.entryId;
+/** Its thread's, note's or file's: the group whose best candidates add up (the thread score), and whose neighbours count. */
+const groupOf = (row: Candidate) =>
+  row.kind === 'note' ? `n${row.notePk}` : row.kind === 'code' ? `c${row.filePk}` : `t${row.threadPk}`;
 
 export interface Neighbour {
   threadPk: number;
@@ -133,6 +142,32 @@ export interface NoteCandidate {
   timestamp: string;
 }
 
+/** A code chunk as the engines return it, for the Oracle. */
+export interface CodeCandidate {
+  kind: 'code';
+  rank: number;
+  content: string;
+  project: string;
+  path: string;
+  language: string;
+  symbol: string;
+  container: string;
+  signature: string;
+  startLine: number;
+  endLine: number;
+  filePk: number;
+  seq: number;
+  /** When the file was indexed. */
+  timestamp: string;
+}
+
+/** A chunk next to a candidate chunk in its file. */
+export interface CodeNeighbour {
+  filePk: number;
+  seq: number;
+  content: string;
+}
+
 /** A chunk next to a candidate chunk in its note. */
 export interface ChunkNeighbour {
   notePk: number;
@@ -152,6 +187,10 @@ export interface RetrievalStore {
   noteCandidates?(terms: OracleTerm[], limit: number): Promise<NoteCandidate[]>;
   /** The chunks at these places (note, seq), those that exist. */
   chunksAt?(places: { notePk: number; seq: number }[]): Promise<ChunkNeighbour[]>;
+  /** Code chunks holding any of the terms, best first (a store without code has none). */
+  codeCandidates?(terms: OracleTerm[], limit: number): Promise<CodeCandidate[]>;
+  /** The code chunks at these places (file, seq), those that exist. */
+  codeChunksAt?(places: { filePk: number; seq: number }[]): Promise<CodeNeighbour[]>;
 }
 
 export interface Retrieved {
@@ -242,10 +281,11 @@ export async function retrieve(
 
   const pool = new Map<string, Candidate>();
   const add = (rows: Candidate[]) => rows.forEach((row) => pool.set(idOf(row), row));
-  /** Entries and note chunks holding the terms. */
+  /** Entries, note chunks and code chunks holding the terms. */
   const fetch = async (terms: QueryTerm[], limit: number): Promise<Candidate[]> => [
     ...(await store.candidates(terms, limit)),
     ...((await store.noteCandidates?.(terms, limit)) ?? []),
+    ...((await store.codeCandidates?.(terms, limit)) ?? []),
   ];
   const firstPass = await fetch(
     pruneCommon(asked, (t) => df.get(t) ?? 0, total),
@@ -307,7 +347,7 @@ export async function retrieve(
   if (settings.neighbourField > 0 && scored.length > 0) {
     const top = scored.slice(0, WITH_NEIGHBOURS);
     const entryPlaces = top.flatMap(({ row }) =>
-      row.kind === 'note'
+      row.kind === 'note' || row.kind === 'code'
         ? []
         : [
             { threadPk: row.threadPk, seq: row.seq - 1 },
@@ -322,7 +362,19 @@ export async function retrieve(
           ]
         : [],
     );
+    const codePlaces = top.flatMap(({ row }) =>
+      row.kind === 'code'
+        ? [
+            { filePk: row.filePk, seq: row.seq - 1 },
+            { filePk: row.filePk, seq: row.seq + 1 },
+          ]
+        : [],
+    );
     const neighbours = new Map<string, string>();
+    if (codePlaces.length > 0 && store.codeChunksAt) {
+      for (const n of await store.codeChunksAt(codePlaces))
+        neighbours.set(`c${n.filePk}:${n.seq}`, n.content);
+    }
     for (const n of await store.entriesAt(entryPlaces)) neighbours.set(`t${n.threadPk}:${n.seq}`, n.content);
     if (chunkPlaces.length > 0 && store.chunksAt) {
       for (const n of await store.chunksAt(chunkPlaces)) neighbours.set(`n${n.notePk}:${n.seq}`, n.content);
@@ -381,15 +433,20 @@ function scoreAll(
 ): Scored[] {
   const docs = rows.map((row) => ({
     row,
-    tokens: tokenize(row.content),
+    // Code is read with its identifiers split (refreshToken: refresh, token), as its index holds it.
+    tokens: tokenize(row.kind === 'code' ? codeWords(row.content) : row.content),
     threadTokens:
       row.kind === 'note'
         ? settings.headingField > 0
           ? tokenize(`${row.title} ${row.headingText}`)
           : []
-        : settings.threadField > 0
-          ? tokenize(row.thread.replace(/-/g, ' '))
-          : [],
+        : row.kind === 'code'
+          ? settings.symbolField > 0
+            ? tokenize(codeWords(`${row.container} ${row.symbol} ${row.signature} ${row.path}`))
+            : []
+          : settings.threadField > 0
+            ? tokenize(row.thread.replace(/-/g, ' '))
+            : [],
     neighbourTokens:
       settings.neighbourField > 0
         ? tokenize(
@@ -419,7 +476,12 @@ function bm25f(
   const score = (tokens: string[], length: number, average: number) => {
     let sum = 0;
     terms.forEach((term, i) => {
-      const labelWeight = doc.row.kind === 'note' ? settings.headingField : settings.threadField;
+      const labelWeight =
+        doc.row.kind === 'note'
+          ? settings.headingField
+          : doc.row.kind === 'code'
+            ? settings.symbolField
+            : settings.threadField;
       const tf =
         termFrequency(tokens, term) +
         labelWeight * termFrequency(doc.threadTokens, term) +
@@ -547,7 +609,9 @@ function fuse(
   const rows = new Map<string, Candidate>(scored.map((s) => [idOf(s.row), s.row]));
   for (const row of semantic?.rows ?? []) if (!rows.has(idOf(row))) rows.set(idOf(row), row);
   const label = (row: Candidate) =>
-    row.kind === 'note' ? { ...row } : { ...row, kind: 'entry' as const, thread: row.thread };
+    row.kind === 'note' || row.kind === 'code'
+      ? { ...row }
+      : { ...row, kind: 'entry' as const, thread: row.thread };
   const rankings: { scores: Map<string, number>; weight: number }[] = [
     { scores: new Map(scored.map((s) => [idOf(s.row), s.score])), weight: 1 },
   ];
@@ -583,9 +647,9 @@ function fuse(
   for (const { scores, weight } of rankings) {
     if (interleave) {
       // Each kind ranked alone; a rank in one counts as the same rank in the other.
-      for (const kind of ['entry', 'note']) {
+      for (const kind of ['entry', 'note', 'code']) {
         [...scores]
-          .filter(([id]) => (rows.get(id)!.kind === 'note') === (kind === 'note'))
+          .filter(([id]) => (rows.get(id)!.kind ?? 'entry') === kind)
           .sort((a, b) => b[1] - a[1])
           .forEach(([id], i) => fused.set(id, (fused.get(id) ?? 0) + weight / (60 + i + 1)));
       }
@@ -602,6 +666,23 @@ function fuse(
     .sort((a, b) => b[1] - a[1])
     .map(([id, score]): OracleSource => {
       const row = rows.get(id)!;
+      if (row.kind === 'code') {
+        return {
+          kind: 'code',
+          project: row.project,
+          path: row.path,
+          symbol: row.symbol,
+          container: row.container,
+          signature: row.signature,
+          language: row.language,
+          startLine: row.startLine,
+          endLine: row.endLine,
+          snippet: row.content,
+          score: Number(score.toPrecision(4)),
+          timestamp: new Date(row.timestamp),
+          content: row.content,
+        };
+      }
       if (row.kind === 'note') {
         return {
           kind: 'note',

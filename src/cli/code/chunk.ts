@@ -225,8 +225,12 @@ function assignedFunction(node: Node): { name: string; container: string } | und
   if (node.type !== 'expression_statement') return undefined;
   const assignment = named(node)[0];
   if (assignment?.type !== 'assignment_expression') return undefined;
-  const right = assignment.childForFieldName('right');
-  const left = assignment.childForFieldName('left')?.text ?? '';
+  // `req.get = req.header = function header(name) {…}`: the name is the last one assigned.
+  let inner = assignment;
+  while (inner.childForFieldName('right')?.type === 'assignment_expression')
+    inner = inner.childForFieldName('right')!;
+  const right = inner.childForFieldName('right');
+  const left = inner.childForFieldName('left')?.text ?? '';
   if (!right || !FUNCTION_VALUE.test(right.type) || left.length > 120) return undefined;
   const parts = left.replace(/\.prototype\./, '.').split('.');
   return { name: parts.pop()!, container: parts.join('.') };

@@ -58,7 +58,9 @@ export class OracleCommand extends VltCommand {
           terminalText(
             s.kind === 'note'
               ? `  [${i + 1}] ${citationOf(s)}  (${s.project}: ${s.title})`
-              : `  [${i + 1}] ${citationOf(s)}  (${s.author}, ${when})`,
+              : s.kind === 'code'
+                ? `  [${i + 1}] ${citationOf(s)}  (${s.project}: ${s.language})`
+                : `  [${i + 1}] ${citationOf(s)}  (${s.author}, ${when})`,
           ),
         );
         this.print(`      ${renderHighlight(s.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);

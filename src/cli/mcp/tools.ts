@@ -638,7 +638,9 @@ export async function askOracleTool(ctx: ToolContext, args: Inputs['ask_oracle']
   const sources = answer.sources.map((s) =>
     s.kind === 'note'
       ? { note: s.path, lines: `${s.startLine}-${s.endLine}`, heading: s.heading, snippet: s.snippet }
-      : { thread: s.thread, seq: s.seq, snippet: s.snippet },
+      : s.kind === 'code'
+        ? { code: s.path, lines: `${s.startLine}-${s.endLine}`, symbol: s.symbol, snippet: s.snippet }
+        : { thread: s.thread, seq: s.seq, snippet: s.snippet },
   );
   const result = (page: typeof sources) => ({
     project: projectId,

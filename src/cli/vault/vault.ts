@@ -16,6 +16,8 @@ import {
   type ChunkNeighbour,
   type Neighbour,
   type NoteCandidate,
+  type CodeCandidate,
+  type CodeNeighbour,
   type RetrievalSettings,
 } from '../../shared/retrieval.js';
 import { buildFtsQuery } from '../../shared/search-query.js';
@@ -35,6 +37,7 @@ import { vaultLexicon } from './lexicon.js';
 import type { Sqlite } from './open.js';
 import * as schema from './schema.js';
 import { VAULT_CHUNK_INDEX } from './notes.js';
+import { VAULT_CODE_INDEX } from './code.js';
 import { Outbox } from './outbox.js';
 import { entries, entryTags, projects, references, states, tags, threads } from './schema.js';
 
@@ -373,17 +376,52 @@ export class Vault {
                WHERE (c.note_pk, c.seq) IN (VALUES ${places.map(() => '(?, ?)').join(', ')})`,
             )
             .all(...places.flatMap((p) => [p.notePk, p.seq])) as ChunkNeighbour[]);
+    // Code chunks: the same again, from the code index.
+    const codeCounts = documentCounts(VAULT_CODE_INDEX);
+    const codeDocuments = vocabularyCounter(
+      (term) => (this.sqlite.prepare(codeCounts.exact).get(term) as { n: number } | undefined)?.n,
+      (from, to) => (this.sqlite.prepare(codeCounts.range).get(from, to) as { n: number }).n,
+    );
+    const codeTotal = () =>
+      (this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS n FROM code_chunks').get() as { n: number }).n;
+    const codeCandidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
+      if (terms.length === 0) return [];
+      const hits = hitsCte(VAULT_CODE_INDEX, matchFor(terms), { projectId: options.project }, limit, {
+        snippet: false,
+      });
+      return this.sqlite
+        .prepare(
+          `WITH ${hits.text}
+           SELECT 'code' AS kind, hits.rank, c.content, f.project_id AS project, f.path, f.language, c.symbol,
+                  c.container, c.signature, c.start_line AS startLine, c.end_line AS endLine,
+                  c.file_pk AS filePk, c.seq, f.indexed_at AS timestamp
+           FROM hits JOIN code_chunks c ON c.pk = hits.pk JOIN code_files f ON f.pk = c.file_pk
+           ORDER BY hits.rank`,
+        )
+        .all(...hits.params) as CodeCandidate[];
+    };
+    const codeChunksAt = (places: { filePk: number; seq: number }[]) =>
+      places.length === 0
+        ? []
+        : (this.sqlite
+            .prepare(
+              `SELECT c.file_pk AS filePk, c.seq, c.content FROM code_chunks c
+               WHERE (c.file_pk, c.seq) IN (VALUES ${places.map(() => '(?, ?)').join(', ')})`,
+            )
+            .all(...places.flatMap((p) => [p.filePk, p.seq])) as CodeNeighbour[]);
     return retrieve(
       {
         counts: (terms) =>
           Promise.resolve({
-            counts: terms.map((t) => documents(t) + chunkDocuments(t)),
-            total: total() + chunkTotal(),
+            counts: terms.map((t) => documents(t) + chunkDocuments(t) + codeDocuments(t)),
+            total: total() + chunkTotal() + codeTotal(),
           }),
         candidates: (terms, limit) => Promise.resolve(candidates(terms, limit)),
         entriesAt: (places) => Promise.resolve(entriesAt(places)),
         noteCandidates: (terms, limit) => Promise.resolve(noteCandidates(terms, limit)),
         chunksAt: (places) => Promise.resolve(chunksAt(places)),
+        codeCandidates: (terms, limit) => Promise.resolve(codeCandidates(terms, limit)),
+        codeChunksAt: (places) => Promise.resolve(codeChunksAt(places)),
       },
       question,
       { limit: options.limit, settings: options.settings, lexicon: vaultLexicon() },

@@ -116,20 +116,23 @@ export class Oracle {
   /** Each source with the entries before and after it in its thread, for the LLM. */
   private async withContext(userId: string, sources: OracleSource[]): Promise<OracleSource[]> {
     const at = async (s: OracleSource, offset: number) =>
-      s.kind === 'note'
-        ? (
-            await this.db.get<{ content: string }>(sql`
+      // The server holds no code yet (`vlt code sync` is not built): a code source has no context.
+      s.kind === 'code'
+        ? undefined
+        : s.kind === 'note'
+          ? (
+              await this.db.get<{ content: string }>(sql`
               SELECT c2.content FROM note_chunks c JOIN notes n ON n.pk = c.note_pk
               JOIN note_chunks c2 ON c2.note_pk = c.note_pk AND c2.seq = c.seq + ${offset}
               WHERE n.user_id = ${userId} AND n.project_id = ${s.project} AND n.path = ${s.path}
                 AND c.start_line = ${s.startLine}`)
-          )?.content
-        : (
-            await this.db.get<{ content: string }>(sql`
+            )?.content
+          : (
+              await this.db.get<{ content: string }>(sql`
               SELECT e.content FROM entries e JOIN threads t ON t.pk = e.thread_pk
               WHERE t.user_id = ${userId} AND t.project_id = ${s.project} AND t.thread_id = ${s.thread}
                 AND e.sequence_id = ${s.seq + offset}`)
-          )?.content;
+            )?.content;
     return Promise.all(
       sources.map(async (s) => {
         const before = await at(s, -1);

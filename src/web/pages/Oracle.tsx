@@ -10,7 +10,7 @@ import { answerModeText, exampleQuestions } from '../wording.js';
 type Source = SentSource;
 
 /** Where a citation leads: the entry in its thread, or the note at the cited line. */
-export const sourceHref = (s: Source): string =>
+export const sourceHref = (s: Exclude<Source, { kind: 'code' }>): string =>
   s.kind === 'note'
     ? noteHref(s.project, s.path, `L${s.startLine}`)
     : `/t/${s.project}/${s.thread}#e${s.seq}`;
@@ -107,7 +107,7 @@ export function OraclePage() {
             {answer.split(/(\[\d+\])/g).map((part, i) => {
               const n = /^\[(\d+)\]$/.exec(part)?.[1];
               const source = n ? sources[Number(n) - 1] : undefined;
-              return source ? (
+              return source && source.kind !== 'code' ? (
                 <Link key={i} to={sourceHref(source)}>
                   {part}
                 </Link>
@@ -123,10 +123,22 @@ export function OraclePage() {
         <ol className="sources">
           {sources.map((s, i) => (
             <li key={i}>
-              <Link to={sourceHref(s)}>
-                [{i + 1}] {citationOf(s)}
-              </Link>{' '}
-              <span className="muted">{s.kind === 'note' ? `${s.project}: ${s.title}` : s.author}</span>
+              {s.kind === 'code' ? (
+                <span>
+                  [{i + 1}] {citationOf(s)}
+                </span>
+              ) : (
+                <Link to={sourceHref(s)}>
+                  [{i + 1}] {citationOf(s)}
+                </Link>
+              )}{' '}
+              <span className="muted">
+                {s.kind === 'note'
+                  ? `${s.project}: ${s.title}`
+                  : s.kind === 'code'
+                    ? `${s.project}: ${s.language}`
+                    : s.author}
+              </span>
               <p>
                 <Highlighted text={s.snippet} />
               </p>
