@@ -97,6 +97,19 @@ async function score(
   };
 }
 
+/** Recall@5 of the dev set's thread questions. */
+async function threadRecall(vault: Vault, settings?: Partial<RetrievalSettings>): Promise<number> {
+  let found = 0;
+  for (const q of DEV_QUESTIONS) {
+    const anchors = (Array.isArray(q.anchor) ? q.anchor : [q.anchor]).map((a) => a.replace(/\s+/g, ' '));
+    const sources = (await vault.oracleSources(q.question, { limit: 5, settings })).sources;
+    const holds = (s: OracleSource) =>
+      s.kind === 'entry' && anchors.some((a) => s.content.replace(/\s+/g, ' ').includes(a));
+    if (sources.some(holds)) found++;
+  }
+  return found / DEV_QUESTIONS.length;
+}
+
 const codeOnly = (sources: OracleSource[]): Found => sources.flatMap((s) => (s.kind === 'code' ? [s] : []));
 
 export async function runCodeEval(settings?: Partial<RetrievalSettings>): Promise<CodeResult[]> {
@@ -122,19 +135,19 @@ export async function runCodeEval(settings?: Partial<RetrievalSettings>): Promis
     const mixed = await score('oracle local, code + dev entries', code, async (q) =>
       codeOnly(await oracle(q)),
     );
-    let threads = 0;
-    for (const q of DEV_QUESTIONS) {
-      const anchors = (Array.isArray(q.anchor) ? q.anchor : [q.anchor]).map((a) => a.replace(/\s+/g, ' '));
-      const sources = (await vault.oracleSources(q.question, { limit: 5, settings })).sources;
-      if (
-        sources.some(
-          (s) => s.kind === 'entry' && anchors.some((a) => s.content.replace(/\s+/g, ' ').includes(a)),
-        )
-      )
-        threads++;
-    }
-    results.push({ ...mixed, threadRecallAt5: threads / DEV_QUESTIONS.length });
+    results.push({ ...mixed, threadRecallAt5: await threadRecall(vault, settings) });
     db.close();
+    // The same thread questions without the code, for comparison.
+    const bare = openVault(join(dir, 'entries.db'), { create: true })!;
+    loadEntries(bare);
+    results.push({
+      mode: 'oracle local, dev entries only',
+      recallAt5: Number.NaN,
+      byProject: {},
+      misses: [],
+      threadRecallAt5: await threadRecall(new Vault(bare), settings),
+    });
+    bare.close();
     return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -146,11 +159,13 @@ export function formatCodeResults(results: CodeResult[], misses = false): string
   return results
     .map(
       (r) =>
-        `code set / ${r.mode}: recall@5 ${pct(r.recallAt5)} (${Object.entries(r.byProject)
-          .map(([p, x]) => `${p} ${pct(x)}`)
-          .join(
-            ', ',
-          )})${r.threadRecallAt5 === undefined ? '' : `; dev thread questions with the code loaded ${pct(r.threadRecallAt5)}`}${
+        `code set / ${r.mode}: ${
+          Number.isNaN(r.recallAt5)
+            ? ''
+            : `recall@5 ${pct(r.recallAt5)} (${Object.entries(r.byProject)
+                .map(([p, x]) => `${p} ${pct(x)}`)
+                .join(', ')})`
+        }${r.threadRecallAt5 === undefined ? '' : `; dev thread questions ${pct(r.threadRecallAt5)}`}${
           misses && r.misses.length ? `\n  missed: ${r.misses.join('\n  missed: ')}` : ''
         }`,
     )

@@ -5,7 +5,7 @@ import { formatCodeResults, runCodeEval } from './code-run.js';
 
 const FLOORS: Record<string, number> = {
   'code seek': 0.75,
-  'oracle local, code only': 0.7,
+  'oracle local, code only': 0.75,
   'oracle local, code + dev entries': 0.6,
 };
 

@@ -52,6 +52,11 @@ export interface RetrievalSettings {
   /** How much a code chunk's symbol, container, signature and path count beside its text (0: off). */
   symbolField: number;
   /**
+   * At most this many of the sources are code chunks while entries or notes are left to fill the
+   * rest (0: no cap): long chunks of code share many words with a question and crowd out entries.
+   */
+  codeShare: number;
+  /**
    * How entries and note chunks are ranked together: `score`, one BM25 over both (the statistics
    * of both), or `interleave`, each kind ranked alone and the two rankings fused by reciprocal rank.
    */
@@ -87,6 +92,7 @@ export const RETRIEVAL: RetrievalSettings = {
   threadField: 0,
   headingField: 0.5,
   symbolField: 1,
+  codeShare: 3,
   kinds: 'score',
   neighbourField: 0.2,
   passages: true,
@@ -414,12 +420,29 @@ export async function retrieve(
     weight: t.weight * idfOf(df.get(t) ?? 0, total),
     asked: t.source === 'question',
   }));
-  const ranked = fuse(scored, answerTerms, settings, options.semantic);
+  const ranked = capCode(
+    fuse(scored, answerTerms, settings, options.semantic),
+    options.limit,
+    settings.codeShare,
+  );
   const sources: OracleSource[] = groupByThread(ranked.slice(0, options.limit)).map((s) => ({
     ...s,
     snippet: makeSnippet(s.content, answerTerms),
   }));
   return { terms: answerTerms, sources };
+}
+
+/** The ranking with at most `share` code sources among the first `limit` while other sources can fill them. */
+function capCode(ranked: OracleSource[], limit: number, share: number): OracleSource[] {
+  if (share <= 0 || share >= limit) return ranked;
+  const kept: OracleSource[] = [];
+  const held: OracleSource[] = [];
+  for (const source of ranked) {
+    if (kept.length >= limit) break;
+    if (source.kind === 'code' && kept.filter((s) => s.kind === 'code').length >= share) held.push(source);
+    else kept.push(source);
+  }
+  return [...kept, ...held, ...ranked.slice(kept.length + held.length)];
 }
 
 /** Every candidate scored for the terms, best first. */
@@ -442,7 +465,10 @@ function scoreAll(
           : []
         : row.kind === 'code'
           ? settings.symbolField > 0
-            ? tokenize(codeWords(`${row.container} ${row.symbol} ${row.signature} ${row.path}`))
+            ? // The name counts twice what the signature and the path count, as in the index (6 : 3 : 2).
+              tokenize(
+                codeWords(`${row.container} ${row.symbol} `.repeat(2) + `${row.signature} ${row.path}`),
+              )
             : []
           : settings.threadField > 0
             ? tokenize(row.thread.replace(/-/g, ' '))
@@ -491,7 +517,8 @@ function bm25f(
     return sum;
   };
   const whole = score(doc.tokens, doc.tokens.length, averageLength);
-  if (!settings.passages || doc.tokens.length <= PASSAGE * 1.5) return whole;
+  // A code chunk is one unit already (a function, a class's header): it scores whole.
+  if (!settings.passages || doc.row.kind === 'code' || doc.tokens.length <= PASSAGE * 1.5) return whole;
   let best = 0;
   for (let start = 0; start < doc.tokens.length; start += PASSAGE / 2) {
     const passage = doc.tokens.slice(start, start + PASSAGE);
