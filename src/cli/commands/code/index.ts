@@ -63,8 +63,9 @@ export class CodeIndexCommand extends VltCommand {
     }
     const named = scanned.skipped.filter((s) => /unreadable|UTF-8/.test(s.reason));
     for (const skip of named.slice(0, NAMED_SKIPS))
-      this.warn(terminalText(`skipped ${skip.path}: ${skip.reason}`));
-    if (named.length > NAMED_SKIPS) this.warn(`… and ${named.length - NAMED_SKIPS} more unreadable files`);
+      this.warn(terminalText(`vlt: skipped ${skip.path}: ${skip.reason}`));
+    if (named.length > NAMED_SKIPS)
+      this.warn(`vlt: … and ${named.length - NAMED_SKIPS} more unreadable files`);
     const reasons = new Map<string, number>();
     for (const skip of scanned.skipped) reasons.set(skip.reason, (reasons.get(skip.reason) ?? 0) + 1);
     this.print(
