@@ -80,7 +80,7 @@ describe('vlt code', () => {
     const def = vlt({ ...box, cwd: repo }, ['code', 'def', 'takeRetrierLock']);
     expect(def.code, def.stderr).toBe(0);
     const lines = readFileSync(join(repo, 'src/cli/sync/retrier.ts'), 'utf8').split('\n');
-    const [, start, end] = /^src\/cli\/sync\/retrier\.ts:(\d+)-(\d+) \(takeRetrierLock\)  function /.exec(
+    const [, start, end] = /^src\/cli\/sync\/retrier\.ts:(\d+)-(\d+) \(takeRetrierLock\) {2}function /.exec(
       def.stdout,
     )!;
     expect(lines.slice(Number(start) - 1, Number(end)).join('\n')).toMatch(
@@ -137,7 +137,7 @@ describe('vlt code', () => {
       '--local',
     ]);
     expect(human.stdout).toMatch(
-      /\[\d\] src\/cli\/sync\/retrier\.ts:\d+(-\d+)? \(\w+\)  \(app: typescript\)/,
+      /\[\d\] src\/cli\/sync\/retrier\.ts:\d+(-\d+)? \(\w+\) {2}\(app: typescript\)/,
     );
     expect(human.stdout).toMatch(/\[\d\] app\/retrier-design#0/);
   });
