@@ -2,6 +2,7 @@
 // test/bench-report.test.ts fails when docs/performance.md and the results disagree.
 
 import type { NotesBench } from './notes.js';
+import type { CodeBench } from './code.js';
 
 export interface ServerRow {
   instances?: number;
@@ -90,6 +91,11 @@ export interface BenchResults {
   /** Set when the notes rows were measured again on their own (`--notes-only`). */
   notesCommand?: string;
   notesAt?: string;
+  /** `vlt code index` of this repository (bench/code.ts). */
+  code?: CodeBench;
+  /** Set when the code rows were measured again on their own (`--code-only`). */
+  codeCommand?: string;
+  codeAt?: string;
 }
 
 export const BEGIN =
@@ -271,6 +277,7 @@ export function renderPerformance(r: BenchResults): string {
     engines,
     '',
     ...notesSection(r, date),
+    ...codeSection(r, date),
     '<!-- prettier-ignore-end -->',
     END,
   ].join('\n');
@@ -298,6 +305,38 @@ function notesSection(r: BenchResults, date: string): string[] {
         [`nothing changed (median of ${notes.runs})`, `${n(notes.noChangeSyncMs)} ms`, '≤ 500 ms'],
         ['`vlt notes index`, nothing changed', `${n(notes.noChangeIndexMs)} ms`, ''],
         ['one file edited', `${n(notes.oneEditSyncMs)} ms`, ''],
+      ],
+    ),
+    '',
+  ];
+}
+
+/** The code rows: `vlt code index` of this repository as whole processes, with the aims. */
+function codeSection(r: BenchResults, date: string): string[] {
+  const code = r.code;
+  if (!code) return [];
+  const by = r.codeCommand
+    ? `by \`${r.codeCommand}\` on ${r.codeAt?.slice(0, 10) ?? date}`
+    : 'in the same run';
+  return [
+    `\`vlt code index\` of this repository (${n(code.files)} files, ${n(code.bytes)} bytes, ${n(code.chunks)} chunks), whole`,
+    `processes, ${by} (\`node -e 0\`: ${code.nodeMs} ms):`,
+    '',
+    table(
+      ['run', 'time', 'aim'],
+      [
+        [
+          `cold: a new vault, every file parsed and indexed (median of ${code.coldRuns})`,
+          `${n(code.coldIndexMs)} ms`,
+          '≤ 10,000 ms',
+        ],
+        [
+          'peak resident memory of a cold index',
+          code.coldPeakRssMb === null ? 'n/a' : `${code.coldPeakRssMb} MB`,
+          '',
+        ],
+        [`nothing changed (median of ${code.runs})`, `${n(code.noChangeIndexMs)} ms`, '≤ 1,000 ms'],
+        ['`vlt code seek "retrier lock"`', `${n(code.seekMs)} ms`, ''],
       ],
     ),
     '',

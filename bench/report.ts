@@ -24,6 +24,7 @@ import { newDataDir, ROOT, startServer, userWithToken, type RunningServer } from
 import { databaseFor } from '../test/pg-helpers.js';
 import { corpus } from './corpus.js';
 import { benchNotes } from './notes.js';
+import { benchCode } from './code.js';
 import { updateReadme, type BenchResults } from './readme.js';
 
 const argv = process.argv.slice(2);
@@ -575,6 +576,29 @@ async function notesOnly() {
   console.log(JSON.stringify(notes, null, 2));
 }
 
+/** `--code-only`: measures the code index rows again and keeps the rest of bench/results.json. */
+function codeOnly() {
+  log(`code: vlt code index of this repository, ${runs} runs`);
+  const code = benchCode(runs);
+  log(
+    `  ${code.files} files: cold ${code.coldIndexMs} ms (peak ${code.coldPeakRssMb} MB); no change ${code.noChangeIndexMs} ms; seek ${code.seekMs} ms (node -e 0 ${code.nodeMs} ms)`,
+  );
+  const previous = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+  const results = {
+    ...previous,
+    code,
+    codeCommand: `npm run bench -- ${argv.join(' ')}`,
+    codeAt: new Date().toISOString(),
+  };
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  if (!flag('--no-readme')) {
+    const readme = join(ROOT, 'docs', 'performance.md');
+    writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), results));
+    log(`updated the code rows of ${out} and docs/performance.md`);
+  }
+  console.log(JSON.stringify(code, null, 2));
+}
+
 /** `--mcp-only`: measures the `vlt mcp` row again and keeps the rest of bench/results.json. */
 function mcpOnly() {
   const previous = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
@@ -596,6 +620,7 @@ async function main() {
   if (flag('--postgres-only')) return postgresOnly();
   if (flag('--notes-only')) return notesOnly();
   if (flag('--mcp-only')) return mcpOnly();
+  if (flag('--code-only')) return codeOnly();
   const started = Date.now();
   const push = benchPush();
   log(`  floor ${push.floorMs} ms, push ${push.pushMs} ms: ${push.ratio}x`);
@@ -622,6 +647,9 @@ async function main() {
   log(`notes: vlt notes sync of 1,000 notes of 10 KB against a live server, ${runs} runs`);
   const notes = await benchNotes(runs);
   log(`  first sync ${notes.firstSyncMs} ms; no change ${notes.noChangeSyncMs} ms`);
+  log(`code: vlt code index of this repository, ${runs} runs`);
+  const code = benchCode(quick ? 3 : runs);
+  log(`  cold ${code.coldIndexMs} ms; no change ${code.noChangeIndexMs} ms`);
   const postgres = await benchPostgres(quick ? 1_000 : 100_000);
   const results = {
     generatedAt: new Date().toISOString(),
@@ -635,6 +663,7 @@ async function main() {
     drain,
     growth,
     notes,
+    code,
     postgres,
   };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
