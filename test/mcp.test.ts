@@ -83,11 +83,13 @@ describe('vlt mcp', () => {
     const { tools } = await mcp.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
       'ask_oracle',
+      'code_def',
       'create_thread',
       'list_threads',
       'push_entry',
       'read_note',
       'read_thread',
+      'search_code',
       'search_notes',
       'search_threads',
       'thread_summary',
@@ -390,6 +392,44 @@ describe('vlt mcp', () => {
     );
   });
 
+  it('code: search_code finds a function by the words of its name, code_def gives its lines', async () => {
+    const box = scratch();
+    expect(vlt(box, ['init', '--project', 'app']).code).toBe(0);
+    const mcp = await connect(box);
+    expect((await mcp.call('search_code', { query: 'refresh token' })).json).toMatchObject({
+      results: [],
+      note: expect.stringMatching(/^no code indexed in project app: run `vlt code index`/) as unknown,
+    });
+    await mcp.client.close();
+    mkdirSync(join(box.cwd, 'src'));
+    writeFileSync(
+      join(box.cwd, 'src', 'auth.ts'),
+      [
+        'export class Session {',
+        '  // Swaps an expired access token for a new one.',
+        '  refreshToken(old: string): string {',
+        "    return old + '!';",
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    const indexed = vlt(box, ['code', 'index']);
+    expect(indexed.code, indexed.stderr).toBe(0);
+    const again = await connect(box);
+    const found = await again.call('search_code', { query: 'refresh expired token' });
+    expect(found.isError, found.text).toBe(false);
+    expect(found.json).toMatchObject({
+      project: 'app',
+      results: [{ path: 'src/auth.ts', lines: '2-5', symbol: 'Session.refreshToken', kind: 'method' }],
+    });
+    expect((await again.call('code_def', { name: 'Session.refreshToken' })).json).toMatchObject({
+      definitions: [{ path: 'src/auth.ts', lines: '2-5', signature: 'refreshToken(old: string): string' }],
+    });
+    const bad = await again.call('code_def', { name: '../etc/passwd' });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toMatch(/is not a symbol name/);
+  });
+
   it('a call that needs a project and has none is a tool error naming the fix', async () => {
     const box = scratch();
     const mcp = await connect(box);
@@ -478,7 +518,7 @@ describe('vlt mcp', () => {
     const box = scratch();
     const mcp = await connect(box, ['--project', 'app'], true);
     expect(mcp.client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
-    expect((await mcp.client.listTools()).tools).toHaveLength(9);
+    expect((await mcp.client.listTools()).tools).toHaveLength(11);
     expect((await mcp.call('create_thread', { thread: 'modern', content: 'goal' })).json).toMatchObject({
       project: 'app',
       thread: 'modern',

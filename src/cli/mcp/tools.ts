@@ -96,6 +96,15 @@ export const TOOL_INPUTS = {
     to_line: whole('to_line', 1, 2_147_483_647).optional().describe('Last line (default: the end)'),
     cursor,
   }),
+  search_code: z.object({
+    query: text('query').describe('Words to look for (names are split: "refresh token" finds refreshToken)'),
+    project,
+    limit: whole('limit', 1, 50).optional().describe('Results (default 10)'),
+  }),
+  code_def: z.object({
+    name: text('name').describe('A symbol: acquireLock, or Class.method'),
+    project,
+  }),
   ask_oracle: z.object({
     question: text('question'),
     project,
@@ -122,8 +131,12 @@ export const TOOL_DESCRIPTIONS: Record<keyof typeof TOOL_INPUTS, string> = {
     "Full-text search of the project's markdown notes (docs, designs, ADRs indexed by vlt notes index); returns path, lines, heading and a snippet. Use it to learn how and why something is designed; cite path:lines.",
   read_note:
     'Read a note with line numbers, whole or lines from_line to to_line (e.g. those search_notes found). Long notes come in pages: pass nextCursor back as cursor.',
+  search_code:
+    "Full-text search of the project's code (indexed by vlt code index: functions, methods, classes with their lines); returns path:lines (symbol), kind, signature and a snippet. Use it to find where something is done; cite path:lines.",
+  code_def:
+    'Where a symbol (function, method, class, type) is defined in the indexed code: path, lines, kind and signature.',
   ask_oracle:
-    "Ask a question about the project's threads and notes; get an answer citing entries (thread#seq) and notes (path:lines). The vlt server's Oracle, or the local vault when the server cannot be reached (mode says which).",
+    "Ask a question about the project's threads, notes and code; get an answer citing entries (thread#seq), notes and code (path:lines). The vlt server's Oracle, or the local vault when the server cannot be reached (mode says which).",
 };
 
 export const READ_ONLY = new Set<keyof typeof TOOL_INPUTS>([
@@ -133,6 +146,8 @@ export const READ_ONLY = new Set<keyof typeof TOOL_INPUTS>([
   'thread_summary',
   'search_notes',
   'read_note',
+  'search_code',
+  'code_def',
   'ask_oracle',
 ]);
 
@@ -457,6 +472,82 @@ export async function pushEntryTool(ctx: ToolContext, args: Inputs['push_entry']
   return written(ctx, entry);
 }
 
+// ---- code -------------------------------------------------------------------------------------
+
+/** What to do when a project has no code in the vault. */
+const noCode = (project: string) =>
+  `no code indexed in project ${project}: run \`vlt code index\` in the project's repository`;
+
+async function vaultCode(ctx: ToolContext) {
+  const db = ctx.host.sqlite({ create: false });
+  if (!db) return undefined;
+  const { VaultCode } = await import('../vault/code.js');
+  return new VaultCode(db);
+}
+
+const linesOf = (r: { startLine: number; endLine: number }) =>
+  r.startLine === r.endLine ? `${r.startLine}` : `${r.startLine}-${r.endLine}`;
+
+export async function searchCode(ctx: ToolContext, args: Inputs['search_code']) {
+  const projectId = projectOf(ctx, args.project);
+  if (args.query.trim() === '') throw usageError('the query is empty: give it some words');
+  const code = await vaultCode(ctx);
+  // `vlt code seek`'s own search, for one project.
+  const found = code?.seek(args.query, { project: projectId, limit: args.limit ?? 10 }) ?? [];
+  const results = found.map((r) => ({
+    path: r.path,
+    lines: linesOf(r),
+    symbol: r.container && r.symbol ? `${r.container}.${r.symbol}` : r.symbol,
+    kind: r.kind,
+    signature: r.signature,
+    snippet: r.snippet,
+    score: r.score,
+  }));
+  const empty = results.length === 0 && (code?.count(projectId).files ?? 0) === 0;
+  const result = (page: typeof results) => ({
+    project: projectId,
+    query: args.query,
+    results: page,
+    ...(empty ? { note: noCode(projectId) } : {}),
+    ...(page.length < results.length
+      ? { note: `${results.length - page.length} more results left out to stay short: narrow the query` }
+      : {}),
+  });
+  return result(results.slice(0, fitting(results, size(result([])), RESERVE)));
+}
+
+export async function codeDef(ctx: ToolContext, args: Inputs['code_def']) {
+  const projectId = projectOf(ctx, args.project);
+  const name = args.name.trim();
+  if (!/^[\p{L}_$][\p{L}\p{N}_$:.]{0,199}$/u.test(name)) {
+    throw usageError(
+      `'${name.slice(0, 80)}' is not a symbol name: give a name like acquireLock or Retrier.start`,
+    );
+  }
+  const code = await vaultCode(ctx);
+  const definitions = (code?.definitions(name, { project: projectId, limit: 20 }) ?? []).map((d) => ({
+    path: d.path,
+    lines: linesOf(d),
+    symbol: d.container ? `${d.container}.${d.symbol}` : d.symbol,
+    kind: d.kind,
+    signature: d.signature,
+    language: d.language,
+  }));
+  return {
+    project: projectId,
+    name,
+    definitions,
+    ...(definitions.length === 0
+      ? {
+          note:
+            (code?.count(projectId).files ?? 0) === 0
+              ? noCode(projectId)
+              : `no definition of ${name} in project ${projectId}: search_code finds code by words`,
+        }
+      : {}),
+  };
+}
+
 // ---- notes ------------------------------------------------------------------------------------
 
 /** What to do when a project has no notes in the vault. */
@@ -664,5 +755,7 @@ export const TOOLS: {
   push_entry: pushEntryTool,
   search_notes: searchNotes,
   read_note: readNote,
+  search_code: searchCode,
+  code_def: codeDef,
   ask_oracle: askOracleTool,
 };
