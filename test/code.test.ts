@@ -31,7 +31,10 @@ beforeAll(async () => {
   box = sandbox();
   repo = join(box.base, 'repo');
   mkdirSync(repo);
-  writeFileSync(join(repo, 'vlt.toml'), '[project]\nid = "app"\n[code]\nexclude = ["src/web/"]\n');
+  writeFileSync(
+    join(repo, 'vlt.toml'),
+    '[project]\nid = "app"\n[code]\nexclude = ["src/web/"]\nurl = "https://git.example.com/org/app/blob/main/"\n',
+  );
   cpSync(join(ROOT, 'src'), join(repo, 'src'), { recursive: true });
   writeFileSync(join(repo, '.gitignore'), 'generated/\n');
   mkdirSync(join(repo, 'generated'));
@@ -87,10 +90,16 @@ describe('vlt code', () => {
       /export function takeRetrierLock[\s\S]*\n}$/,
     );
     const method = vlt({ ...box, cwd: repo }, ['code', 'def', 'VaultNotes.seek', '--json']);
-    expect(JSON.parse(method.stdout)).toMatchObject({
+    const found = JSON.parse(method.stdout) as { definitions: { startLine: number; endLine: number }[] };
+    expect(found).toMatchObject({
       definitions: [
         { path: 'src/cli/vault/notes.ts', symbol: 'seek', container: 'VaultNotes', kind: 'method' },
       ],
+    });
+    // [code] url: each result links to its lines on the repository's host.
+    const { startLine, endLine } = found.definitions[0]!;
+    expect(found.definitions[0]).toMatchObject({
+      url: `https://git.example.com/org/app/blob/main/src/cli/vault/notes.ts#L${startLine}-L${endLine}`,
     });
     const missing = vlt({ ...box, cwd: repo }, ['code', 'def', 'noSuchThingAnywhere']);
     expect(missing.code).toBe(1);

@@ -196,6 +196,12 @@ export function codeCitation(chunk: {
   return `${chunk.path}:${lines}${name ? ` (${name})` : ''}`;
 }
 
+/** A chunk's place on the repository's web host (`[code] url`): `<url>/<path>#L13-L40`, as GitHub and GitLab read it. */
+export const codeUrl = (base: string, chunk: { path: string; startLine: number; endLine: number }): string =>
+  `${base}/${chunk.path.split('/').map(encodeURIComponent).join('/')}#L${chunk.startLine}${
+    chunk.endLine === chunk.startLine ? '' : `-L${chunk.endLine}`
+  }`;
+
 /** Lines of `text` as windows of WINDOW_LINES: for files without a grammar. */
 export function lineWindows(text: string, from = 1, to?: number): Omit<CodeChunk, 'seq'>[] {
   const lines = text.split('\n');

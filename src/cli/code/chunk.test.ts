@@ -164,6 +164,14 @@ describe('chunkFile', () => {
     ]);
   });
 
+  it('cuts a file whose parse runs over its time budget by line windows, and parses the next one', async () => {
+    const text = Array.from({ length: 20_000 }, (_, i) => `function f${i}() { return ${i}; }`).join('\n');
+    const chunks = await chunkFile('slow.ts', text, { parseBudgetMs: -1 });
+    expect(chunks.every((c) => c.kind === 'lines')).toBe(true);
+    expect(chunks.at(-1)!.endLine).toBe(20_000);
+    expect((await chunkFile('next.ts', 'function next() {}'))[0]).toMatchObject({ symbol: 'next' });
+  });
+
   it('parses broken code without failing', async () => {
     const chunks = await chunkFile('bad.ts', 'function ok() { return 1 }\nfunction broken( {{{\n');
     expect(chunks[0]!.symbol).toBe('ok');

@@ -2,7 +2,7 @@
 // with its line range, name, signature and enclosing class or module; the lines between them as
 // module chunks; a unit longer than MAX_CHUNK_LINES split at its inner statements. Files without a
 // grammar (and config files) by line windows. The comments just above a definition belong to it.
-import type { Node } from 'web-tree-sitter';
+import type { Node, ParseOptions } from 'web-tree-sitter';
 import {
   languageOf,
   lineWindows,
@@ -15,6 +15,9 @@ import {
 import { parserFor } from './parser.js';
 
 type Chunk = Omit<CodeChunk, 'seq'>;
+
+/** A file whose parse takes longer than this is cut by line windows instead: bounded time per file. */
+const PARSE_BUDGET_MS = 3_000;
 
 interface Rules {
   /** Definitions that are one chunk (split only when too long), by node type. */
@@ -408,14 +411,24 @@ export class Chunker {
 }
 
 /** The chunks of one file, numbered; by syntax when vlt has its language's grammar. */
-export async function chunkFile(path: string, text: string): Promise<CodeChunk[]> {
+export async function chunkFile(
+  path: string,
+  text: string,
+  options: { parseBudgetMs?: number } = {},
+): Promise<CodeChunk[]> {
   const language = languageOf(path);
   let chunks: Chunk[];
   if (language?.grammar) {
     const parser = await parserFor(language.grammar);
-    const tree = parser.parse(text);
-    if (!tree) chunks = lineWindows(text);
-    else {
+    const deadline = Date.now() + (options.parseBudgetMs ?? PARSE_BUDGET_MS);
+    // The runtime cancels the parse when the callback answers true (its typings say void).
+    const tree = parser.parse(text, null, {
+      progressCallback: (() => Date.now() > deadline) as unknown as ParseOptions['progressCallback'],
+    });
+    if (!tree) {
+      parser.reset();
+      chunks = lineWindows(text);
+    } else {
       try {
         chunks = new Chunker(text, language.grammar, RULES[language.grammar]).run(tree.rootNode);
       } finally {

@@ -1,5 +1,6 @@
 // `vlt code index`: the repository scanned, the new and changed files parsed into chunks (before
 // any write), then the vault brought in line in one transaction; or, with a dry run, only planned.
+import { codeUrl } from '../../shared/code.js';
 import type { VltCommand } from '../base.js';
 import type { CodeIndexReport, ParsedFile } from '../vault/code.js';
 import { codeFolder, scanCode, type ScannedCode } from './folder.js';
@@ -58,6 +59,16 @@ export async function indexCode(
   });
   const report = vault.index(options.project, parsed, plan, restat);
   return { project: options.project, folder, scanned, report };
+}
+
+/** A result with its place on the repository's web host, when it is this project's and `[code] url` is set. */
+export function withUrl<T extends { project: string; path: string; startLine: number; endLine: number }>(
+  command: VltCommand,
+  result: T,
+): T & { url?: string } {
+  const project = command.project;
+  if (!project?.code.url || project.id !== result.project) return result;
+  return { ...result, url: codeUrl(project.code.url, result) };
 }
 
 /** The index of the command's folder (the argument, else the repository). */

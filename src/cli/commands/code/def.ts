@@ -41,7 +41,8 @@ export class CodeDefCommand extends VltCommand {
     const { VaultCode } = await import('../../vault/code.js');
     const definitions = db ? new VaultCode(db).definitions(name, { project, limit }) : [];
     if (this.json) {
-      this.printJson({ name, definitions });
+      const { withUrl } = await import('../../code/local.js');
+      this.printJson({ name, definitions: definitions.map((d) => withUrl(this, d)) });
       return definitions.length > 0 ? 0 : 1;
     }
     if (definitions.length === 0) {

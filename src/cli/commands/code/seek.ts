@@ -35,7 +35,8 @@ export class CodeSeekCommand extends VltCommand {
     const { VaultCode } = await import('../../vault/code.js');
     const results = db ? new VaultCode(db).seek(this.query, { project, limit }) : [];
     if (this.json) {
-      this.printJson({ results });
+      const { withUrl } = await import('../../code/local.js');
+      this.printJson({ results: results.map((r) => withUrl(this, r)) });
       return;
     }
     if (results.length === 0) {
