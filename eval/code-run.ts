@@ -1,4 +1,4 @@
-// The code set measured: this repository (without eval/, which holds the questions) and express's
+// The code set measured: this repository's src/ (its tests and eval/ quote the questions' words) and express's
 // lib indexed in one vault, each question asked of `vlt code seek`'s search and of the Oracle
 // (local mode), alone and with the dev set's 917 entries beside the code; and the dev set's thread
 // questions asked again with the code loaded, to see what code costs them.
@@ -30,7 +30,8 @@ export interface CodeResult {
 async function loadCode(db: Sqlite): Promise<void> {
   await indexCode(
     db,
-    { root: ROOT, dir: ROOT, shown: '', exclude: ['eval/'] },
+    // src/ only: the tests and the eval quote the questions' own words, and change with the work.
+    { root: ROOT, dir: join(ROOT, 'src'), shown: 'src', exclude: [] },
     { project: 'vlt', dryRun: false },
   );
   const express = join(nodeModules(), 'express');

@@ -158,6 +158,11 @@ export function generatedTextProblem(text: string): string | undefined {
 export const MAX_CODE_FILE_BYTES = 500_000;
 /** At most this many files in one index (a clear error beyond, rather than an unbounded run). */
 export const MAX_CODE_FILES = 20_000;
+/**
+ * At most this many bytes of source in one index: the new and changed files are all parsed before
+ * the one write transaction, so this bounds an index's memory.
+ */
+export const MAX_CODE_BYTES = 100_000_000;
 /** A chunk is at most this many lines; a longer unit is split at inner boundaries. */
 export const MAX_CHUNK_LINES = 120;
 /** Files without a grammar are cut into windows of this many lines. */

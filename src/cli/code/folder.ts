@@ -10,6 +10,7 @@ import { VltError } from '../../shared/errors.js';
 import {
   generatedTextProblem,
   languageOf,
+  MAX_CODE_BYTES,
   MAX_CODE_FILE_BYTES,
   MAX_CODE_FILES,
   SKIPPED_DIRS,
@@ -118,6 +119,11 @@ export function scanCode(
       if (stat.size > MAX_CODE_FILE_BYTES) {
         skipped.push({ path, reason: `over ${MAX_CODE_FILE_BYTES} bytes` });
         return;
+      }
+      if (bytes + stat.size > MAX_CODE_BYTES) {
+        throw new VltError(
+          `${folder.shown || 'the repository'} holds more than ${MAX_CODE_BYTES} bytes of source files: index a smaller folder (vlt code index src) or leave some out with [code] exclude in vlt.toml`,
+        );
       }
       const record = known(path);
       const base = { path, size: stat.size, language: language.language, grammar: language.grammar };

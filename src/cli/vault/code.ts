@@ -248,7 +248,7 @@ export class VaultCode {
              ${options.project === undefined ? '' : 'AND f.project_id = ?'}
              ${container === undefined ? '' : `AND (${exact ? 'c.container' : 'lower(c.container)'} = ${exact ? '?' : 'lower(?)'} OR c.container LIKE ?)`}
            GROUP BY f.pk, c.symbol, c.container, c.kind
-           ORDER BY CASE c.kind WHEN 'module' THEN 1 ELSE 0 END, f.path, startLine LIMIT ?`,
+           ORDER BY f.path, startLine LIMIT ?`,
         )
         .all(
           symbol,
