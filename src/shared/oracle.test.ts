@@ -10,7 +10,9 @@ import {
   questionToQuery,
   splitSentences,
   support,
+  citationOf,
   type AnswerTerm,
+  type CodeSource,
   type EntrySource,
 } from './oracle.js';
 
@@ -51,6 +53,63 @@ describe('questionToQuery', () => {
 
   it('keeps no word list of its own: a word and its synonym are two words', () => {
     expect(questionToQuery('typeface')!.terms.map((t) => t.stem)).toEqual(['typefac']);
+  });
+});
+
+const codeSource = (symbol: string, content: string, startLine = 10): CodeSource => ({
+  kind: 'code',
+  project: 'app',
+  path: 'src/retrier.ts',
+  symbol,
+  container: '',
+  signature: `function ${symbol}()`,
+  language: 'typescript',
+  startLine,
+  endLine: startLine + content.split('\n').length - 1,
+  snippet: content,
+  score: 1,
+  timestamp: new Date(0),
+  content,
+});
+
+describe('composeExtractive with code', () => {
+  it('says what the thread says, then quotes the code from its first line of code, in a fence, citing both', () => {
+    const terms = termsOf('why does the retrier give up after an hour?');
+    const code = codeSource(
+      'giveUpAfter',
+      [
+        '/** Stops the retrier. */',
+        'export function giveUpAfter(hour: number) {',
+        '  return hour;',
+        '}',
+      ].join('\n'),
+    );
+    const answer = composeExtractive(terms, [
+      code,
+      source('retrier', 'Decided: the retrier gives up after an hour, so no process lives for ever.'),
+    ]);
+    expect(answer).toBe(
+      [
+        'Decided: the retrier gives up after an hour, so no process lives for ever. [2]',
+        '',
+        'src/retrier.ts:11-13 (giveUpAfter) [1]:',
+        '```typescript',
+        'export function giveUpAfter(hour: number) {',
+        '  return hour;',
+        '}',
+        '```',
+      ].join('\n'),
+    );
+    expect(citationOf(code)).toBe('src/retrier.ts:10-13 (giveUpAfter)');
+  });
+
+  it('fences code that holds a fence with tildes', () => {
+    const answer = composeExtractive(termsOf('markdown fence'), [
+      codeSource('', 'const markdownFence = "```";'),
+    ]);
+    expect(answer).toMatch(
+      /^src\/retrier\.ts:10 \[1\]:\n~~~~typescript\nconst markdownFence = "```";\n~~~~$/,
+    );
   });
 });
 
