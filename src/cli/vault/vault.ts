@@ -29,6 +29,7 @@ import {
   hitsCte,
   scoreOf,
   type EntryIndex,
+  type FtsIndex,
 } from '../../shared/fts5.js';
 import type { ExportedThread } from '../../shared/export-format.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
@@ -310,11 +311,15 @@ export class Vault {
     question: string,
     options: { project?: string | undefined; limit: number; settings?: Partial<RetrievalSettings> },
   ): Promise<{ terms: AnswerTerm[]; sources: OracleSource[] }> {
-    const counts = documentCounts(VAULT_INDEX);
-    const documents = vocabularyCounter(
-      (term) => (this.sqlite.prepare(counts.exact).get(term) as { n: number } | undefined)?.n,
-      (from, to) => (this.sqlite.prepare(counts.range).get(from, to) as { n: number }).n,
-    );
+    // How many rows of an index hold a term, from its fts5vocab table: entries, note and code chunks alike.
+    const counterOf = (index: FtsIndex) => {
+      const counts = documentCounts(index);
+      return vocabularyCounter(
+        (term) => (this.sqlite.prepare(counts.exact).get(term) as { n: number } | undefined)?.n,
+        (from, to) => (this.sqlite.prepare(counts.range).get(from, to) as { n: number }).n,
+      );
+    };
+    const documents = counterOf(VAULT_INDEX);
     const candidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
       if (terms.length === 0) return [];
       const hits = hitsCte(VAULT_INDEX, matchFor(terms), { projectId: options.project }, limit, {
@@ -344,11 +349,7 @@ export class Vault {
       (this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as { total: number })
         .total;
     // Note chunks: counted with the entries (one set of statistics), fetched beside them.
-    const chunkCounts = documentCounts(VAULT_CHUNK_INDEX);
-    const chunkDocuments = vocabularyCounter(
-      (term) => (this.sqlite.prepare(chunkCounts.exact).get(term) as { n: number } | undefined)?.n,
-      (from, to) => (this.sqlite.prepare(chunkCounts.range).get(from, to) as { n: number }).n,
-    );
+    const chunkDocuments = counterOf(VAULT_CHUNK_INDEX);
     const chunkTotal = () =>
       (this.sqlite.prepare('SELECT count(*) AS n FROM note_chunks').get() as { n: number }).n;
     const noteCandidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
@@ -377,11 +378,7 @@ export class Vault {
             )
             .all(...places.flatMap((p) => [p.notePk, p.seq])) as ChunkNeighbour[]);
     // Code chunks: the same again, from the code index.
-    const codeCounts = documentCounts(VAULT_CODE_INDEX);
-    const codeDocuments = vocabularyCounter(
-      (term) => (this.sqlite.prepare(codeCounts.exact).get(term) as { n: number } | undefined)?.n,
-      (from, to) => (this.sqlite.prepare(codeCounts.range).get(from, to) as { n: number }).n,
-    );
+    const codeDocuments = counterOf(VAULT_CODE_INDEX);
     const codeTotal = () =>
       (this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS n FROM code_chunks').get() as { n: number }).n;
     const codeCandidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
