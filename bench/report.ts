@@ -7,7 +7,9 @@
 //
 // --large adds 1,000,000 entries to the growth rows (minutes; not in CI); --quick is a small smoke
 // run (1,000 entries, 5 runs) that writes no docs/performance.md; --postgres-only measures the PostgreSQL rows
-// again and keeps the rest; --mcp-only measures the `vlt mcp` row again and keeps the rest.
+// again and keeps the rest; --mcp-only measures the `vlt mcp` row again and keeps the rest;
+// --ingest-only [N] prints the server ingest figure alone (for profiling; nothing written), and with
+// VLT_BENCH_SERVER_PROFILE=DIR the server's CPU profile goes to DIR.
 import Database from 'better-sqlite3';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -111,7 +113,19 @@ async function serverWithUser(databaseUrl?: string, instances = 1) {
     ? { ...SERVER_ENV, VLT_SERVER_DATABASE_URL: databaseUrl }
     : { ...SERVER_ENV };
   const dirs = Array.from({ length: instances }, () => newDataDir());
-  const servers = await Promise.all(dirs.map((dir) => startServer(dir, 0, env)));
+  const servers = await Promise.all(
+    dirs.map((dir) =>
+      startServer(
+        dir,
+        0,
+        env,
+        // VLT_BENCH_SERVER_PROFILE=DIR: the servers write CPU profiles there (node --cpu-prof).
+        process.env.VLT_BENCH_SERVER_PROFILE
+          ? ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${process.env.VLT_BENCH_SERVER_PROFILE} "$@"`]
+          : [],
+      ),
+    ),
+  );
   const token = userWithToken(dirs[0]!, 'bench', 'benchmark password', { ...process.env, ...env });
   const close = async () => {
     for (const server of servers) await server.stop();
@@ -288,8 +302,8 @@ function texts(size: number): string[] {
   return list;
 }
 
-async function serverAt(size: number, list: string[], databaseUrl?: string, instances = 1) {
-  const world = await serverWithUser(databaseUrl, instances);
+/** Pushes `list` through `threads.push` from 4 clients in batches of 100; seconds taken. */
+async function ingest(world: Awaited<ReturnType<typeof serverWithUser>>, size: number, list: string[]) {
   const threadCount = Math.max(10, Math.round(size / 500));
   const clients = 4;
   const perThread = Math.ceil(size / threadCount);
@@ -320,8 +334,13 @@ async function serverAt(size: number, list: string[], databaseUrl?: string, inst
       }
     }),
   );
-  const ingestSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stderr.write('\n');
+  return { clients, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+async function serverAt(size: number, list: string[], databaseUrl?: string, instances = 1) {
+  const world = await serverWithUser(databaseUrl, instances);
+  const { clients, seconds: ingestSeconds } = await ingest(world, size, list);
   // The Oracle's planted facts, so that its questions have answers among the noise.
   const api = client(world.server.url, world.token);
   const planted = fixtureEntries().filter((e) => e.key);
@@ -592,7 +611,22 @@ function mcpOnly() {
   log(`updated the vlt mcp row of ${out} and docs/performance.md`);
 }
 
+/** `--ingest-only [N]`: the server ingest row alone (SQLite, N entries, default 100,000), printed, not kept. */
+async function ingestOnly() {
+  const size = Number(option('--ingest-only', '100000')) || 100_000;
+  const world = await serverWithUser();
+  try {
+    const { seconds } = await ingest(world, size, texts(size));
+    console.log(
+      `server ingest: ${size} entries in ${round(seconds, 2)} s: ${Math.round(size / seconds)} entries/s`,
+    );
+  } finally {
+    await world.close();
+  }
+}
+
 async function main() {
+  if (flag('--ingest-only')) return ingestOnly();
   if (flag('--postgres-only')) return postgresOnly();
   if (flag('--notes-only')) return notesOnly();
   if (flag('--mcp-only')) return mcpOnly();

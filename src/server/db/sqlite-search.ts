@@ -43,7 +43,7 @@ const INDEX_TABLE = /^(entries_fts|note_chunks_fts)_[a-z0-9]+$/;
 export function sqliteSearch(
   sqlite: Database.Database,
   transaction: <T>(fn: () => Promise<T>) => Promise<T>,
-): { entrySearch: EntrySearch; noteSearch: NoteSearch } {
+): { entrySearch: EntrySearch; noteSearch: NoteSearch; rolledBack: () => void } {
   const statements = new Map<string, Database.Statement>();
   const prepared = (text: string) => {
     let statement = statements.get(text);
@@ -319,5 +319,10 @@ export function sqliteSearch(
     },
   };
 
-  return { entrySearch, noteSearch };
+  /** After a rollback: an index made in it is gone again, so the schema is read anew. */
+  const rolledBack = () => {
+    indexed = undefined;
+    statements.clear();
+  };
+  return { entrySearch, noteSearch, rolledBack };
 }
