@@ -9,7 +9,8 @@
 // run (1,000 entries, 5 runs) that writes no docs/performance.md; --postgres-only measures the PostgreSQL rows
 // again and keeps the rest; --mcp-only measures the `vlt mcp` row again and keeps the rest;
 // --ingest-only [N] prints the server ingest figure alone (for profiling; nothing written), and with
-// VLT_BENCH_SERVER_PROFILE=DIR the server's CPU profile goes to DIR.
+// VLT_BENCH_SERVER_PROFILE=DIR the server's CPU profile goes to DIR; --drain-only prints the drain row alone
+// (VLT_BENCH_CLI_PROFILE=DIR: the CLI's profiles).
 import Database from 'better-sqlite3';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -266,7 +267,21 @@ async function benchDrain() {
       const expect = new RegExp(`^sent ${drainEntries} entries from ${threads} threads`);
       // The last run is under /usr/bin/time, for the CLI's peak memory, and is not timed.
       if (r === drainRuns) cliPeakRssMb = peakRssMb([VLT, 'sync', 'retry'], box);
-      else seconds.push(run([VLT, 'sync', 'retry'], box, expect).ms / 1000);
+      else
+        seconds.push(
+          run(
+            [
+              ...(process.env.VLT_BENCH_CLI_PROFILE
+                ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.VLT_BENCH_CLI_PROFILE}`]
+                : []),
+              VLT,
+              'sync',
+              'retry',
+            ],
+            box,
+            expect,
+          ).ms / 1000,
+        );
       rmSync(home, { recursive: true, force: true });
       await world.close();
     }
@@ -625,8 +640,17 @@ async function ingestOnly() {
   }
 }
 
+/** `--drain-only`: the drain row alone, printed, not kept. */
+async function drainOnly() {
+  const drain = await benchDrain();
+  console.log(
+    `drain: ${drain.entries} entries in ${drain.threads} threads in ${drain.seconds} s (median of ${drain.runs})`,
+  );
+}
+
 async function main() {
   if (flag('--ingest-only')) return ingestOnly();
+  if (flag('--drain-only')) return drainOnly();
   if (flag('--postgres-only')) return postgresOnly();
   if (flag('--notes-only')) return notesOnly();
   if (flag('--mcp-only')) return mcpOnly();

@@ -39,8 +39,10 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
     links: [
       splitLink({
         // The server never batches auth.* (each login attempt is a request of its own); a notes
-        // upload fills a request body by itself.
-        condition: (op) => op.path.startsWith('auth.') || op.path.startsWith('notes.'),
+        // upload and a push of entries fill a request body by themselves (a drain sends a few
+        // threads' pushes at once).
+        condition: (op) =>
+          op.path.startsWith('auth.') || op.path.startsWith('notes.') || op.path === 'threads.push',
         true: httpLink(options),
         false: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 10 }),
       }),

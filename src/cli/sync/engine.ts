@@ -14,6 +14,8 @@ export const MAX_BATCH_BYTES = 1_000_000;
 /** Pending entries read from the vault at a time, content included (a drain used to read them all). */
 const READ_AHEAD_ENTRIES = 5 * MAX_BATCH_ENTRIES;
 const ENTRY_OVERHEAD_BYTES = 300;
+/** Threads whose entries are sent at once. */
+const PARALLEL_THREADS = 3;
 
 export interface SyncOptions {
   /** Only these threads (by local pk); all threads with pending entries otherwise. */
@@ -56,19 +58,35 @@ export async function syncOutbox(
     ...outbox.sending(to, options.threadPks).filter((t) => !changing.some((c) => c.pk === t.pk)),
   ];
   const late = () => options.deadline !== undefined && Date.now() > options.deadline;
+  let stop: SyncResult['stop'];
 
-  for (const thread of threads) {
+  // The threads with a change one after another, in order; then the others' entries, a few
+  // threads at a time (each thread's batches still in order): the server commits pushes that
+  // arrive together at once, and this process prepares one batch while the server stores another.
+  for (const thread of threads.slice(0, changing.length)) {
+    stop = await syncThread(thread);
+    if (stop) return { ...result, stop };
+  }
+  let next = changing.length;
+  const worker = async () => {
+    while (!stop && next < threads.length) stop = await syncThread(threads[next++]!);
+  };
+  await Promise.all(Array.from({ length: PARALLEL_THREADS }, worker));
+  return stop ? { ...result, stop } : result;
+
+  /** One thread's change and entries; why the drain must stop, if it must. */
+  async function syncThread(thread: ThreadToSync): Promise<SyncResult['stop']> {
     result.threads++;
     if (thread.change_refused !== null) {
       result.failed += outbox.refuseChange(thread.pk, thread.change_refused, to);
-      continue;
+      return undefined;
     }
     // A status the server could not set because it did not have the thread yet: said again once the
     // thread's entries are there (an earlier command's push, still in flight, may have made the
     // thread with its old status meanwhile).
     let statusAgain: { projectId: string; threadId: string; status: ThreadToSync['status'] } | undefined;
     if (thread.move_from !== null || thread.status_changed) {
-      if (late()) return { ...result, stop: outOfTime };
+      if (late()) return outOfTime;
       // NOT_FOUND: the server has no such thread there (deleted, or moved from another machine):
       // nothing to change; the thread's new entries go to its new place, with its status.
       const unlessMissing = (error: unknown) => {
@@ -97,9 +115,9 @@ export async function syncOutbox(
             `${failure.code}: ${failure.message} (then \`vlt sync thread ${thread.project_id}/${thread.slug}\`)`,
             to,
           );
-          continue;
+          return undefined;
         }
-        return { ...result, stop: failure };
+        return failure;
       }
     }
     let batchLimit = MAX_BATCH_ENTRIES;
@@ -109,7 +127,7 @@ export async function syncOutbox(
     for (;;) {
       if (entries.length === 0) entries = outbox.pendingFor(thread.pk, to, READ_AHEAD_ENTRIES);
       if (entries.length === 0) break;
-      if (late()) return { ...result, stop: outOfTime };
+      if (late()) return outOfTime;
       const batch = takeBatch(entries, batchLimit);
       try {
         const answer = await api.threads.push.mutate({
@@ -163,7 +181,7 @@ export async function syncOutbox(
           batch.map((e) => e.entry_pk),
           failure.message,
         );
-        return { ...result, stop: failure };
+        return failure;
       }
     }
     if (statusAgain) {
@@ -176,8 +194,8 @@ export async function syncOutbox(
       )
         result.changed++;
     }
+    return undefined;
   }
-  return result;
 }
 
 function takeBatch(entries: PendingEntry[], limit: number): PendingEntry[] {
