@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOneLineError, sandbox, vltInProcess, type Sandbox } from '../../test/helpers.js';
+import { SUMMARY_VERSION } from '../shared/summary.js';
 
 let box: Sandbox;
 const NOT_LOGGED_IN =
@@ -252,7 +253,7 @@ describe('threads', () => {
       status: 'active',
       currentTo: { seq: 2, entryId: read.entries[2].id },
       mode: 'deterministic',
-      version: 1,
+      version: SUMMARY_VERSION,
       goal: { seq: 0, text: 'JWT sessions' },
       decisions: [{ seq: 1, text: 'Decided: 90-day expiry' }],
     });
