@@ -38,13 +38,17 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
   const trpc = createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        // The server never batches auth.* (each login attempt is a request of its own); a notes
-        // upload and a push of entries fill a request body by themselves (a drain sends a few
-        // threads' pushes at once).
-        condition: (op) =>
-          op.path.startsWith('auth.') || op.path.startsWith('notes.') || op.path === 'threads.push',
+        // The server never batches auth.* (each login attempt is a request of its own).
+        condition: (op) => op.path.startsWith('auth.'),
         true: httpLink(options),
-        false: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 10 }),
+        false: splitLink({
+          // A notes upload and a push of entries fill a request body by themselves (a drain sends
+          // a few threads' pushes at once): one call a request. A batch link all the same, since
+          // httpLink's FormData check loads Node's fetch implementation (~50 ms) on first use.
+          condition: (op) => op.path.startsWith('notes.') || op.path === 'threads.push',
+          true: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 1 }),
+          false: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 10 }),
+        }),
       }),
     ],
   });
