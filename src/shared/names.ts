@@ -4,6 +4,8 @@ import { usageError } from './errors.js';
 export const PROJECT_ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const THREAD_ID_RE = /^[a-z0-9][a-z0-9-]{0,127}$/;
 export const TAG_RE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+/** The most tags and links one `threads.annotate` carries. */
+export const MAX_ANNOTATIONS = 100;
 export const USERNAME_RE = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
 export const MAX_CONTENT_BYTES = 100_000;
 export const MAX_AUTHOR_CHARS = 64;

@@ -174,6 +174,28 @@ export const pendingThreadChanges = sqliteTable('pending_thread_changes', {
 });
 
 /**
+ * Tags and links (`vlt thread tag`, `vlt thread link`, an import's) the server has not had: each
+ * goes once its entry is on the server. A tag (`tag`) or a link (`targetThreadPk`, `note`); a
+ * refused one keeps the server's reason in `lastError`. Usually empty.
+ */
+export const pendingMarks = sqliteTable(
+  'pending_marks',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk),
+    tag: text('tag'),
+    targetThreadPk: integer('target_thread_pk').references(() => threads.pk),
+    note: text('note'),
+    lastError: text('last_error'),
+    /** The server the mark goes to, as for the outbox. */
+    server: text('server'),
+  },
+  (t) => [index('pending_marks_entry').on(t.entryPk)],
+);
+
+/**
  * Markdown notes of a project's notes folder (`vlt notes index`/`sync`), by path: the text, its
  * SHA-256 (what tells a change, and a move when the same text turns up at another path) and what
  * parsing found. Chunks and links follow the note; the chunks' FTS index is note_chunks_fts.
