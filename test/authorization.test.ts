@@ -164,7 +164,13 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
     const ids = w.aliceEntries.map((e) => e.entryId);
     const answer = await w.bob.caller.threads.annotate({
       tags: ids.map((entryId) => ({ entryId, tag: 'bobs' })),
-      links: ids.map((entryId) => ({ entryId, projectId: 'bobs', threadId: 'x', note: 'bob was here' })),
+      links: ids.map((entryId) => ({
+        entryId,
+        projectId: 'bobs',
+        threadId: 'x',
+        note: 'bob was here',
+        at: new Date(),
+      })),
     });
     expect(answer).toEqual({ tagsAdded: 0, linksSet: 0, unknownEntries: ids });
     const got = await alice.threads.get(A_THREAD);

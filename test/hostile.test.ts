@@ -301,12 +301,32 @@ describe('input rules, the same on every engine', () => {
     ['an entry id that is not a UUID', { tags: [{ entryId: '../x', tag: 'ok' }] }, /UUID/],
     [
       'a link note over 1000 characters',
-      { links: [{ entryId: VICTIM_ENTRY, projectId: 'p', threadId: 't', note: 'n'.repeat(1001) }] },
+      {
+        links: [
+          {
+            entryId: VICTIM_ENTRY,
+            projectId: 'p',
+            threadId: 't',
+            note: 'n'.repeat(1001),
+            at: '2026-01-01T00:00:00.000Z',
+          },
+        ],
+      },
       /1000 characters/,
     ],
     [
       'a link to a thread name that climbs out',
-      { links: [{ entryId: VICTIM_ENTRY, projectId: '..', threadId: 't', note: null }] },
+      {
+        links: [
+          {
+            entryId: VICTIM_ENTRY,
+            projectId: '..',
+            threadId: 't',
+            note: null,
+            at: '2026-01-01T00:00:00.000Z',
+          },
+        ],
+      },
       /project id/,
     ],
     [

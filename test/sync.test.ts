@@ -573,6 +573,7 @@ describe('sync', () => {
     expect(json<{ items: unknown[]; changes: unknown[] }>(a, ['sync', 'queue'])).toEqual({
       items: [],
       changes: [],
+      marks: [],
     });
     // And the other machine ends with the same threads.
     ok(vlt(b, ['sync', 'pull']));
@@ -622,6 +623,7 @@ describe('sync', () => {
     expect(json<{ items: unknown[]; changes: unknown[] }>(b, ['sync', 'queue'])).toEqual({
       items: [],
       changes: [],
+      marks: [],
     });
   });
   it('a status set on one machine reaches the server and the other machine; offline it waits', async () => {
@@ -842,17 +844,33 @@ describe('tags and links', () => {
     expect(got.entries[0]!.tags).toEqual(['decision', 'later']);
     expect(json<{ marks: unknown[] }>(a, ['sync', 'queue']).marks).toEqual([]);
 
-    // Sent again (a lost answer, a retry): nothing changes; an unknown entry is said, not stored.
+    // Sent again (a lost answer, a retry): nothing changes; an older note arriving late is ignored;
+    // an unknown entry is said, not stored.
     const entryId = got.entries[0]!.entryId;
+    const link = (note: string | null, at: string) => ({
+      entryId,
+      projectId: 'app',
+      threadId: 'auth',
+      note,
+      at: new Date(at),
+    });
     const again = await client.threads.annotate.mutate({
       tags: [{ entryId, tag: 'decision' }],
-      links: [{ entryId, projectId: 'app', threadId: 'auth', note: null }],
+      links: [link('newer', '2026-06-02T00:00:00.000Z')],
     });
     expect(again).toEqual({ tagsAdded: 0, linksSet: 1, unknownEntries: [] });
-    const twice = await client.threads.annotate.mutate({
-      links: [{ entryId, projectId: 'app', threadId: 'auth', note: null }],
-    });
-    expect(twice).toEqual({ tagsAdded: 0, linksSet: 0, unknownEntries: [] });
+    for (const late of [
+      link('newer', '2026-06-02T00:00:00.000Z'),
+      link('older', '2026-06-01T00:00:00.000Z'),
+    ]) {
+      expect(await client.threads.annotate.mutate({ links: [late] })).toEqual({
+        tagsAdded: 0,
+        linksSet: 0,
+        unknownEntries: [],
+      });
+    }
+    const linked = await client.threads.get.query({ projectId: 'app', threadId: 'auth' });
+    expect(linked.entries[0]!.links).toEqual([{ projectId: 'app', threadId: 'auth', note: 'newer' }]);
     const stranger = uuidv7();
     expect(await client.threads.annotate.mutate({ tags: [{ entryId: stranger, tag: 'x' }] })).toEqual({
       tagsAdded: 0,

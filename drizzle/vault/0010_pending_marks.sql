@@ -4,6 +4,7 @@ CREATE TABLE `pending_marks` (
 	`tag` text,
 	`target_thread_pk` integer,
 	`note` text,
+	`at` text,
 	`last_error` text,
 	`server` text,
 	FOREIGN KEY (`entry_pk`) REFERENCES `entries`(`pk`) ON UPDATE no action ON DELETE no action,

@@ -67,7 +67,7 @@ export const pullPage = z.object({
       z.object({
         entryId,
         tag: z.nullable(tag),
-        link: z.nullable(z.object({ projectId, threadId, note: z.nullable(linkNote) })),
+        link: z.nullable(z.object({ projectId, threadId, note: z.nullable(linkNote), at: time })),
       }),
     ),
   ),

@@ -92,7 +92,7 @@ export const tag = z
 export const linkNote = z.string().max(1000, 'a link note has at most 1000 characters');
 /**
  * Tags and links of entries the server has (`vlt thread tag`, `vlt thread link`): each is added
- * (a link again replaces its note); entries the server does not have are answered in `unknownEntries`.
+ * (a link made later replaces its note); entries the server does not have are answered in `unknownEntries`.
  */
 export const annotateInput = z
   .object({
@@ -104,6 +104,8 @@ export const annotateInput = z
           projectId,
           threadId,
           note: linkNote.nullable(),
+          /** When the link was made or given this note: a later one stands, an earlier one is ignored. */
+          at: time,
         }),
       )
       .default([]),

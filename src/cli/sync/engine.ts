@@ -214,7 +214,15 @@ async function sendMarks(
         links: marks.flatMap((m) =>
           m.tag !== null || m.targetProject === null || m.targetThread === null
             ? []
-            : [{ entryId: m.entryId, projectId: m.targetProject, threadId: m.targetThread, note: m.note }],
+            : [
+                {
+                  entryId: m.entryId,
+                  projectId: m.targetProject,
+                  threadId: m.targetThread,
+                  note: m.note,
+                  at: new Date(m.at ?? 0),
+                },
+              ],
         ),
       });
       outbox.marksSent(marks.map((m) => m.pk));

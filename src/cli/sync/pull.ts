@@ -5,6 +5,7 @@
 // stores nothing.
 import type { Sqlite } from '../vault/open.js';
 import { Outbox } from '../vault/outbox.js';
+import { laterLink } from '../../shared/names.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { originOf } from '../settings.js';
 import { InvalidAnswerError, type Api } from './client.js';
@@ -147,7 +148,7 @@ function applyStatus(
  * A tag or a link made on another machine: this vault's entry takes it (a tag it has, or a link
  * with the same note, changes nothing). A link to a thread this vault does not have yet makes the
  * thread (empty: its entries come with a pull); this vault's own link of the pair, still waiting
- * to be sent, stays (the last to reach the server stands everywhere). An entry this vault lacks
+ * to be sent, stays while it is the later (the later note stands everywhere). An entry this vault lacks
  * (a project pull, a thread deleted here) is left out.
  */
 function applyAnnotation(db: Sqlite, outbox: Outbox, annotation: PulledAnnotation, result: PullResult): void {
@@ -169,14 +170,21 @@ function applyAnnotation(db: Sqlite, outbox: Outbox, annotation: PulledAnnotatio
       .prepare('SELECT pk, project_id AS project FROM threads WHERE project_id = ? AND slug = ?')
       .get(link.projectId, link.threadId) as { pk: number; project: string } | undefined) ??
     makeThread(db, link.projectId, link.threadId);
-  if (outbox.linkWaits(entry.pk, target.pk)) return;
+  // The later note stands (names.ts laterLink): this vault's own, newer one (waiting to be sent,
+  // say) stays; an older one pulled after it changes nothing.
+  const at = link.at.toISOString();
+  const mine = db
+    .prepare(
+      'SELECT note, created_at AS at FROM "references" WHERE source_entry_pk = ? AND target_thread_pk = ?',
+    )
+    .get(entry.pk, target.pk) as { note: string | null; at: string } | undefined;
+  if (mine && !laterLink({ at, note: link.note }, mine)) return;
   const changed = db
     .prepare(
-      `INSERT INTO "references" (id, source_entry_pk, target_thread_pk, note) VALUES (?, ?, ?, ?)
-       ON CONFLICT (source_entry_pk, target_thread_pk) DO UPDATE SET note = excluded.note
-       WHERE note IS NOT excluded.note`,
+      `INSERT INTO "references" (id, source_entry_pk, target_thread_pk, note, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (source_entry_pk, target_thread_pk) DO UPDATE SET note = excluded.note, created_at = excluded.created_at`,
     )
-    .run(uuidv7(), entry.pk, target.pk, link.note).changes;
+    .run(uuidv7(), entry.pk, target.pk, link.note, at).changes;
   result.annotations += changed;
 }
 

@@ -79,6 +79,8 @@ export interface PendingMark {
   targetProject: string | null;
   targetThread: string | null;
   note: string | null;
+  /** When the link was made or given its note. */
+  at: string | null;
 }
 
 export interface QueuedMark {
@@ -525,17 +527,20 @@ export class Outbox {
   }
 
   /** A link just made or given a new note (in its transaction): it waits, in place of an older one. */
-  recordLink(entryPk: number, targetThreadPk: number, note: string | null, server: string | null): void {
+  recordLink(
+    entryPk: number,
+    targetThreadPk: number,
+    note: string | null,
+    at: string,
+    server: string | null,
+  ): void {
     this.sql('DELETE FROM pending_marks WHERE entry_pk = ? AND target_thread_pk = ?').run(
       entryPk,
       targetThreadPk,
     );
-    this.sql('INSERT INTO pending_marks (entry_pk, target_thread_pk, note, server) VALUES (?, ?, ?, ?)').run(
-      entryPk,
-      targetThreadPk,
-      note,
-      server,
-    );
+    this.sql(
+      'INSERT INTO pending_marks (entry_pk, target_thread_pk, note, at, server) VALUES (?, ?, ?, ?, ?)',
+    ).run(entryPk, targetThreadPk, note, at, server);
   }
 
   /**
@@ -546,7 +551,7 @@ export class Outbox {
     const scope = inThreads(threadPks);
     return this.sql(
       `SELECT m.pk, e.id AS entryId, m.tag, coalesce(c.from_project, t.project_id) AS targetProject,
-              t.slug AS targetThread, m.note
+              t.slug AS targetThread, m.note, m.at
        FROM pending_marks m JOIN entries e ON e.pk = m.entry_pk
        LEFT JOIN threads t ON t.pk = m.target_thread_pk
        LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk
@@ -584,16 +589,6 @@ export class Outbox {
     return this.sql(
       'SELECT last_error AS refused FROM pending_marks WHERE entry_pk = ? ORDER BY last_error IS NULL LIMIT 1',
     ).get(entryPk) as { refused: string | null } | undefined;
-  }
-
-  /** Whether this vault's own link of the entry to the thread waits to be sent (a pulled note does not overwrite it). */
-  linkWaits(entryPk: number, targetThreadPk: number): boolean {
-    return (
-      this.sql('SELECT 1 FROM pending_marks WHERE entry_pk = ? AND target_thread_pk = ?').get(
-        entryPk,
-        targetThreadPk,
-      ) !== undefined
-    );
   }
 
   /** Tags and links waiting or refused, for `vlt sync queue`. */

@@ -73,7 +73,10 @@ export const entryTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.entryPk, t.tagId] }), index('entry_tags_tag').on(t.tagId)],
 );
 
-/** A link from an entry to a thread it is about ("see auth-refactor"). */
+/**
+ * A link from an entry to a thread it is about ("see auth-refactor"). `createdAt` is when it was
+ * made or last given its note (here or on another machine): of two notes, the later stands.
+ */
 export const references = sqliteTable(
   'references',
   {
@@ -188,6 +191,8 @@ export const pendingMarks = sqliteTable(
     tag: text('tag'),
     targetThreadPk: integer('target_thread_pk').references(() => threads.pk),
     note: text('note'),
+    /** When the link was made or given its note: the last one made stands everywhere. */
+    at: text('at'),
     lastError: text('last_error'),
     /** The server the mark goes to, as for the outbox. */
     server: text('server'),

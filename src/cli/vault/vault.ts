@@ -597,14 +597,21 @@ export class Vault {
           .where(and(eq(references.sourceEntryPk, entryPk), eq(references.targetThreadPk, target.pk)))
           .get();
         if (existing && existing.note === (note ?? null)) return false;
+        const at = new Date().toISOString();
         tx.insert(references)
-          .values({ id: uuidv7(), sourceEntryPk: entryPk, targetThreadPk: target.pk, note: note ?? null })
+          .values({
+            id: uuidv7(),
+            sourceEntryPk: entryPk,
+            targetThreadPk: target.pk,
+            note: note ?? null,
+            createdAt: at,
+          })
           .onConflictDoUpdate({
             target: [references.sourceEntryPk, references.targetThreadPk],
-            set: { note: note ?? null },
+            set: { note: note ?? null, createdAt: at },
           })
           .run();
-        this.outbox.recordLink(entryPk, target.pk, note ?? null, server);
+        this.outbox.recordLink(entryPk, target.pk, note ?? null, at, server);
         return true;
       },
       { behavior: 'immediate' },

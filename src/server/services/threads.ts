@@ -8,6 +8,7 @@ import { entryLine, headerLine, threadLine } from '../../shared/export-format.js
 import { VERSION } from '../../shared/version.js';
 import { scoreOf } from '../../shared/fts5.js';
 import { parseSearch } from '../../shared/search-query.js';
+import { laterLink } from '../../shared/names.js';
 import type { Executor, ServerDb } from '../db/index.js';
 import { EntryRejected } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -194,6 +195,7 @@ export class Threads {
       const now = new Date().toISOString();
       let tagsAdded = 0;
       let linksSet = 0;
+
       for (const { entryId, tag } of input.tags) {
         const pk = pkOf.get(entryId);
         if (pk === undefined) continue;
@@ -204,15 +206,19 @@ export class Threads {
       for (const link of input.links) {
         const pk = pkOf.get(link.entryId);
         if (pk === undefined) continue;
-        const existing = await tx.get<{ pk: number; note: string | null }>(sql`
-          SELECT pk, note FROM entry_marks
+        const existing = await tx.get<{ pk: number; note: string | null; changedAt: string }>(sql`
+          SELECT pk, note, changed_at AS "changedAt" FROM entry_marks
           WHERE entry_pk = ${pk} AND target_project_id = ${link.projectId} AND target_thread_id = ${link.threadId}`);
-        if (existing && existing.note === link.note) continue;
+        const at = link.at.toISOString();
+        // The later note stands (the same time: the greater note, so every order ends alike); the
+        // same note again, or an older one arriving late (a retry, a reordered request), is ignored.
+        if (existing && !laterLink({ at, note: link.note }, { at: existing.changedAt, note: existing.note }))
+          continue;
         // A new row, not an update: its pk is new, so the other machines' pulls see the new note.
         if (existing) await tx.run(sql`DELETE FROM entry_marks WHERE pk = ${existing.pk}`);
         await tx.run(sql`
           INSERT INTO entry_marks (user_id, entry_pk, target_project_id, target_thread_id, note, changed_at)
-          VALUES (${userId}, ${pk}, ${link.projectId}, ${link.threadId}, ${link.note}, ${now})`);
+          VALUES (${userId}, ${pk}, ${link.projectId}, ${link.threadId}, ${link.note}, ${at})`);
         linksSet++;
       }
       return { tagsAdded, linksSet, unknownEntries: ids.filter((id) => !pkOf.has(id)) };
@@ -632,9 +638,10 @@ export class Threads {
     // Tags and links of entries handed out already (before or in this page), in the order they
     // were made: one on an entry still to come waits for it, with those after it.
     const upTo = last ? Number(last.pk) : after;
-    const marks = await this.db.all<MarkRow & { pk: number; entryId: string }>(sql`
+    const marks = await this.db.all<MarkRow & { pk: number; entryId: string; changedAt: string }>(sql`
       SELECT m.pk, m.entry_pk AS "entryPk", e.entry_id AS "entryId", m.tag,
-             m.target_project_id AS "targetProjectId", m.target_thread_id AS "targetThreadId", m.note
+             m.target_project_id AS "targetProjectId", m.target_thread_id AS "targetThreadId", m.note,
+             m.changed_at AS "changedAt"
       FROM entry_marks m JOIN entries e ON e.pk = m.entry_pk
         ${input.projectId ? sql`JOIN threads t ON t.pk = e.thread_pk AND t.project_id = ${input.projectId}` : sql``}
       WHERE m.user_id = ${userId} AND m.pk > ${afterMark}
@@ -648,7 +655,12 @@ export class Threads {
         tag: m.tag,
         link:
           m.tag === null && m.targetProjectId !== null && m.targetThreadId !== null
-            ? { projectId: m.targetProjectId, threadId: m.targetThreadId, note: m.note }
+            ? {
+                projectId: m.targetProjectId,
+                threadId: m.targetThreadId,
+                note: m.note,
+                at: new Date(m.changedAt),
+              }
             : null,
       })),
       changes: changePage.map(({ pk: _pk, changedAt, ...rest }) => ({
