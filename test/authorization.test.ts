@@ -157,6 +157,36 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
       'active',
     );
   },
+  'threads.annotate': async (w) => {
+    // Bob names Alice's entries: they are not his, so nothing is stored, and nothing of hers moves.
+    const alice = callerWith(w.deps, { bearer: w.alice.token });
+    await alice.threads.annotate({ tags: [{ entryId: w.aliceEntries[0]!.entryId, tag: 'hers' }] });
+    const ids = w.aliceEntries.map((e) => e.entryId);
+    const answer = await w.bob.caller.threads.annotate({
+      tags: ids.map((entryId) => ({ entryId, tag: 'bobs' })),
+      links: ids.map((entryId) => ({
+        entryId,
+        projectId: 'bobs',
+        threadId: 'x',
+        note: 'bob was here',
+        at: new Date(),
+      })),
+    });
+    expect(answer).toEqual({ tagsAdded: 0, linksSet: 0, unknownEntries: ids });
+    const got = await alice.threads.get(A_THREAD);
+    expect(got.entries.map((e) => [e.tags, e.links])).toEqual([
+      [['hers'], []],
+      [[], []],
+      [[], []],
+    ]);
+    expect((await alice.threads.pull({})).annotations).toEqual([
+      { entryId: ids[0], tag: 'hers', link: null },
+    ]);
+    // Alice's tag is not Bob's: his tag search, pull and Oracle find nothing of hers.
+    expect((await w.bob.caller.threads.search({ query: 'tag:hers' })).results).toEqual([]);
+    expect((await w.bob.caller.threads.pull({})).annotations).toEqual([]);
+    expect((await w.bob.caller.oracle.ask({ question: MARKER, tag: 'hers' })).sources).toEqual([]);
+  },
   'threads.search': async (w) => {
     expect((await w.bob.caller.threads.search({ query: MARKER })).results).toEqual([]);
     expect((await w.bob.caller.threads.search({ query: MARKER, ...A_THREAD })).results).toEqual([]);
@@ -271,6 +301,8 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'threads.move': (c) => c.threads.move({ ...A_THREAD, toProjectId: 'elsewhere' }),
   'threads.setStatus': (c) => c.threads.setStatus({ ...A_THREAD, status: 'blocked' }),
   'threads.search': (c) => c.threads.search({ query: MARKER }),
+  'threads.annotate': (c) =>
+    c.threads.annotate({ tags: [{ entryId: entriesFor(0, 0)[0]!.entryId, tag: 'x' }] }),
   'threads.pull': (c) => c.threads.pull({}),
   'threads.export': (c) => c.threads.export({}),
   'threads.summary': (c) => c.threads.summary(A_THREAD),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFtsQuery, MAX_QUERY_TERMS, searchWords } from './search-query.js';
+import { buildFtsQuery, MAX_QUERY_TERMS, parseSearch, searchWords } from './search-query.js';
 
 describe('buildFtsQuery', () => {
   it('quotes every word so FTS syntax is only ever text', () => {
@@ -43,5 +43,29 @@ describe('searchWords: what one search may cost', () => {
     const words = searchWords(alphabet.join(' '));
     expect(words).toHaveLength(MAX_QUERY_TERMS);
     expect(words[15]).toEqual({ word: 'ppp', prefix: true });
+  });
+});
+
+describe('parseSearch', () => {
+  it('takes tag: filters out of the words, lower case, each once', () => {
+    expect(parseSearch('tag:decision token Tag:#Security tag:decision')).toEqual({
+      words: [{ word: 'token', prefix: false }],
+      tags: ['decision', 'security'],
+    });
+    expect(buildFtsQuery('tag:decision')).toMatchObject({ all: '', terms: [], tags: ['decision'] });
+  });
+
+  it('leaves tag: inside a word, or with nothing after it, as words', () => {
+    expect(parseSearch('pretag:x tag: foo')).toEqual({
+      words: ['pretag', 'x', 'tag', 'foo'].map((word) => ({ word, prefix: false })),
+      tags: [],
+    });
+  });
+
+  it('keeps FTS syntax in a tag from becoming anything but a tag name', () => {
+    expect(parseSearch('tag:a"b OR')).toEqual({
+      words: ['tag', 'a', 'b', 'or'].map((word) => ({ word, prefix: false })),
+      tags: [],
+    });
   });
 });

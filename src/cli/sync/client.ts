@@ -5,6 +5,7 @@ import type { infer as Infer } from 'zod/mini';
 import {
   checkAnswer,
   type AnswerSchema,
+  annotateAnswer,
   loginAnswer,
   logoutAnswer,
   moveAnswer,
@@ -87,6 +88,13 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
           setStatusAnswer,
           'the status change stays queued',
           (i: InputOf<T['threads']['setStatus']['mutate']>) => trpc.threads.setStatus.mutate(i),
+        ),
+      },
+      annotate: {
+        mutate: checked(
+          annotateAnswer,
+          'the tags and links stay queued',
+          (i: InputOf<T['threads']['annotate']['mutate']>) => trpc.threads.annotate.mutate(i),
         ),
       },
       pull: {

@@ -4,6 +4,7 @@
 // module's (vault/outbox.ts): this file decides what to send and what an answer means.
 import type { Sqlite } from '../vault/open.js';
 import { Outbox, type Destination, type PendingEntry, type ThreadToSync } from '../vault/outbox.js';
+import { MAX_ANNOTATIONS } from '../../shared/names.js';
 import { classify, type Api, type Failure } from './client.js';
 
 export type { Destination };
@@ -35,6 +36,8 @@ export interface SyncResult {
   moved: number;
   /** Threads whose status `vlt thread status` changed, now changed on the server too. */
   changed: number;
+  /** Tags and links now on the server (or dropped: the server no longer has their entry). */
+  annotated: number;
   /** Why it stopped before the outbox was empty, if it did. */
   stop?: Failure | { kind: 'deadline'; message: string };
 }
@@ -49,7 +52,15 @@ export async function syncOutbox(
   options: SyncOptions = {},
 ): Promise<SyncResult> {
   const outbox = new Outbox(db);
-  const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0, moved: 0, changed: 0 };
+  const result: SyncResult = {
+    sent: 0,
+    duplicates: 0,
+    failed: 0,
+    threads: 0,
+    moved: 0,
+    changed: 0,
+    annotated: 0,
+  };
   // Threads with a change to send go first, whatever the filter (a new thread of a moved thread's
   // old name may be waiting to be sent), then the threads with entries to send.
   const changing = outbox.changing(to);
@@ -72,7 +83,8 @@ export async function syncOutbox(
     while (!stop && next < threads.length) stop = await syncThread(threads[next++]!);
   };
   await Promise.all(Array.from({ length: PARALLEL_THREADS }, worker));
-  return stop ? { ...result, stop } : result;
+  if (stop) return { ...result, stop };
+  return sendMarks(outbox, api, to, options, result, late);
 
   /** One thread's change and entries; why the drain must stop, if it must. */
   async function syncThread(thread: ThreadToSync): Promise<SyncResult['stop']> {
@@ -195,6 +207,56 @@ export async function syncOutbox(
         result.changed++;
     }
     return undefined;
+  }
+}
+
+/**
+ * Tags and links whose entries the server has, after the entries: in batches of MAX_ANNOTATIONS.
+ * Those whose entry the server no longer has (the thread was deleted there) have nothing to mark
+ * and go too; a batch the server refuses for itself waits as failed, with the reason.
+ */
+async function sendMarks(
+  outbox: Outbox,
+  api: Api,
+  to: Destination,
+  options: SyncOptions,
+  result: SyncResult,
+  late: () => boolean,
+): Promise<SyncResult> {
+  for (;;) {
+    const marks = outbox.marksFor(to, options.threadPks, MAX_ANNOTATIONS);
+    if (marks.length === 0) return result;
+    if (late()) return { ...result, stop: outOfTime };
+    try {
+      await api.threads.annotate.mutate({
+        tags: marks.flatMap((m) => (m.tag === null ? [] : [{ entryId: m.entryId, tag: m.tag }])),
+        links: marks.flatMap((m) =>
+          m.tag !== null || m.targetProject === null || m.targetThread === null
+            ? []
+            : [
+                {
+                  entryId: m.entryId,
+                  projectId: m.targetProject,
+                  threadId: m.targetThread,
+                  note: m.note,
+                  at: new Date(m.at ?? 0),
+                },
+              ],
+        ),
+      });
+      outbox.marksSent(marks.map((m) => m.pk));
+      result.annotated += marks.length;
+    } catch (error) {
+      const failure = classify(error);
+      if (failure.kind === 'rejected' || failure.kind === 'too-large') {
+        outbox.refuseMarks(
+          marks.map((m) => m.pk),
+          `${failure.kind === 'rejected' ? failure.code : 'PAYLOAD_TOO_LARGE'}: ${failure.message}`,
+        );
+        continue;
+      }
+      return { ...result, stop: failure };
+    }
   }
 }
 

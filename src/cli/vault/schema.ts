@@ -73,7 +73,10 @@ export const entryTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.entryPk, t.tagId] }), index('entry_tags_tag').on(t.tagId)],
 );
 
-/** A link from an entry to a thread it is about ("see auth-refactor"). */
+/**
+ * A link from an entry to a thread it is about ("see auth-refactor"). `createdAt` is when it was
+ * made or last given its note (here or on another machine): of two notes, the later stands.
+ */
 export const references = sqliteTable(
   'references',
   {
@@ -172,6 +175,30 @@ export const pendingThreadChanges = sqliteTable('pending_thread_changes', {
   /** The server the change goes to, as for the outbox. */
   server: text('server'),
 });
+
+/**
+ * Tags and links (`vlt thread tag`, `vlt thread link`, an import's) the server has not had: each
+ * goes once its entry is on the server. A tag (`tag`) or a link (`targetThreadPk`, `note`); a
+ * refused one keeps the server's reason in `lastError`. Usually empty.
+ */
+export const pendingMarks = sqliteTable(
+  'pending_marks',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk),
+    tag: text('tag'),
+    targetThreadPk: integer('target_thread_pk').references(() => threads.pk),
+    note: text('note'),
+    /** When the link was made or given its note: the last one made stands everywhere. */
+    at: text('at'),
+    lastError: text('last_error'),
+    /** The server the mark goes to, as for the outbox. */
+    server: text('server'),
+  },
+  (t) => [index('pending_marks_entry').on(t.entryPk)],
+);
 
 /**
  * Markdown notes of a project's notes folder (`vlt notes index`/`sync`), by path: the text, its

@@ -126,6 +126,35 @@ export const entryEmbeddings = sqliteTable(
 );
 
 /**
+ * Tags and links of entries (`vlt thread tag`, `vlt thread link`), one row each: a tag (`tag`) or
+ * a link to a thread by name (`targetProjectId`, `targetThreadId`, `note`; a move of that thread
+ * renames it). `pk` only grows: a new note is a new row, so `threads.pull` hands it out again.
+ */
+export const entryMarks = sqliteTable(
+  'entry_marks',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk, { onDelete: 'cascade' }),
+    tag: text('tag'),
+    targetProjectId: text('target_project_id'),
+    targetThreadId: text('target_thread_id'),
+    note: text('note'),
+    changedAt: text('changed_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('entry_marks_entry_tag').on(t.entryPk, t.tag),
+    uniqueIndex('entry_marks_entry_link').on(t.entryPk, t.targetProjectId, t.targetThreadId),
+    index('entry_marks_user_pk').on(t.userId, t.pk),
+    index('entry_marks_user_tag').on(t.userId, t.tag),
+  ],
+);
+
+/**
  * Changes to threads other than new entries, in the order they happened: a move to another project
  * (`fromProjectId` set; `projectId` is where it went) or a new status (`status` set). `threads.pull`
  * hands them to the user's other machines, whose copies of those threads change too.

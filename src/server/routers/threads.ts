@@ -1,5 +1,6 @@
 // Threads: the sync endpoint, listing, reading, moving, status, deleting, search, summaries and pull for other machines.
 import {
+  annotateInput,
   exportInput,
   getInput,
   listInput,
@@ -47,6 +48,11 @@ export const threadsRouter = router({
   setStatus: protectedProcedure
     .input(setStatusInput)
     .mutation(({ ctx, input }) => ctx.deps.threads.setStatus(ctx.user.id, input)),
+
+  /** Tags and links of entries (from `vlt thread tag`/`link` on any machine); other machines pull them. */
+  annotate: protectedProcedure
+    .input(annotateInput)
+    .mutation(({ ctx, input }) => ctx.deps.threads.annotate(ctx.user.id, input)),
 
   search: protectedProcedure.input(searchInput).query(({ ctx, input }) => {
     takeCall(ctx.deps.searchLimiter, ctx.user.id, 'searches', 'VLT_LIMIT_SEARCH_PER_MINUTE');

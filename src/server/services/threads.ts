@@ -3,11 +3,12 @@
 import { TRPCError } from '@trpc/server';
 import { sql, type SQL } from 'drizzle-orm';
 import { MAX_INT, utf8Length, type ThreadStatus } from '../../shared/names.js';
-import type { PushInput } from '../../shared/schemas.js';
+import type { AnnotateInput, PushInput } from '../../shared/schemas.js';
 import { entryLine, headerLine, threadLine } from '../../shared/export-format.js';
 import { VERSION } from '../../shared/version.js';
 import { scoreOf } from '../../shared/fts5.js';
-import { searchWords } from '../../shared/search-query.js';
+import { parseSearch } from '../../shared/search-query.js';
+import { laterLink } from '../../shared/names.js';
 import type { Executor, ServerDb } from '../db/index.js';
 import { EntryRejected } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -38,9 +39,12 @@ const isExportCursor = (v: unknown): v is [number, number, number] =>
 const EXPORT_PAGE_ENTRIES = 500;
 /** About the most text of one export page (an entry is at most 100,000 bytes). */
 const EXPORT_PAGE_BYTES = 1024 * 1024;
-/** Pull's cursor: the last entry and the last thread change handed out (a bare number: an entry). */
-const isPullCursor = (v: unknown): v is number | [number, number] =>
-  isNumberCursor(v) || (Array.isArray(v) && v.length === 2 && v.every(isNumberCursor));
+/**
+ * Pull's cursor: the last entry, the last thread change and the last tag or link handed out (a
+ * bare number: an entry; two: no tag or link yet).
+ */
+const isPullCursor = (v: unknown): v is number | [number, number] | [number, number, number] =>
+  isNumberCursor(v) || (Array.isArray(v) && (v.length === 2 || v.length === 3) && v.every(isNumberCursor));
 
 /** Thread changes handed out by one pull page at most (they are rare; more come with the next page). */
 const CHANGES_PER_PAGE = 500;
@@ -93,6 +97,22 @@ const entryView = (e: EntryRow) => ({
   timestamp: new Date(e.timestamp),
 });
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** An entry's tags and outgoing links, as `threads.get` and an export show them. */
+export interface EntryMarks {
+  tags: string[];
+  links: { projectId: string; threadId: string; note: string | null }[];
+}
+
+interface MarkRow {
+  entryPk: number;
+  tag: string | null;
+  targetProjectId: string | null;
+  targetThreadId: string | null;
+  note: string | null;
+}
+
 export class Threads {
   constructor(
     private readonly db: ServerDb,
@@ -119,6 +139,90 @@ export class Threads {
     const thread = await this.find(userId, projectId, threadId);
     if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: `no thread ${projectId}/${threadId}` });
     return thread;
+  }
+
+  /** The tags and links of these entries (by pk), tags by name and links by target. */
+  private async marksOf(entryPks: number[]): Promise<Map<number, EntryMarks>> {
+    const found = new Map<number, EntryMarks>();
+    if (entryPks.length === 0) return found;
+    const rows = await this.db.all<MarkRow>(sql`
+      SELECT entry_pk AS "entryPk", tag, target_project_id AS "targetProjectId",
+             target_thread_id AS "targetThreadId", note
+      FROM entry_marks WHERE entry_pk IN (${sql.join(
+        entryPks.map((pk) => sql`${pk}`),
+        sql`, `,
+      )})`);
+    // Sorted here, not by the engine's collation: the same order on both (and as the vault's).
+    rows.sort(
+      (a, b) =>
+        byText(a.tag ?? '', b.tag ?? '') ||
+        byText(a.targetProjectId ?? '', b.targetProjectId ?? '') ||
+        byText(a.targetThreadId ?? '', b.targetThreadId ?? ''),
+    );
+    for (const row of rows) {
+      const pk = Number(row.entryPk);
+      const marks = found.get(pk) ?? { tags: [], links: [] };
+      if (row.tag !== null) marks.tags.push(row.tag);
+      else if (row.targetProjectId !== null && row.targetThreadId !== null)
+        marks.links.push({ projectId: row.targetProjectId, threadId: row.targetThreadId, note: row.note });
+      found.set(pk, marks);
+    }
+    return found;
+  }
+
+  /**
+   * Tags and links of the user's entries (`vlt thread tag`, `vlt thread link`, from any machine).
+   * Idempotent: a tag there already, or a link with the same note, changes nothing; a link with
+   * another note replaces it (the last to arrive stands). Entries the user does not have (or no
+   * longer has) are answered in `unknownEntries`, and nothing is stored for them. Each change is handed
+   * to the user's other machines by `threads.pull`.
+   */
+  annotate(userId: string, input: AnnotateInput) {
+    const ids = [...new Set([...input.tags, ...input.links].map((m) => m.entryId))];
+    return this.db.transaction(async (tx) => {
+      // The user's turn, as for a push: the pull cursor never steps over a change being written.
+      await this.db.lock(tx, userId);
+      const found =
+        ids.length === 0
+          ? []
+          : await tx.all<{ pk: number; entryId: string }>(sql`
+              SELECT pk, entry_id AS "entryId" FROM entries
+              WHERE user_id = ${userId} AND entry_id IN (${sql.join(
+                ids.map((id) => sql`${id}`),
+                sql`, `,
+              )})`);
+      const pkOf = new Map(found.map((row) => [row.entryId, Number(row.pk)]));
+      const now = new Date().toISOString();
+      let tagsAdded = 0;
+      let linksSet = 0;
+
+      for (const { entryId, tag } of input.tags) {
+        const pk = pkOf.get(entryId);
+        if (pk === undefined) continue;
+        tagsAdded += await tx.run(sql`
+          INSERT INTO entry_marks (user_id, entry_pk, tag, changed_at) VALUES (${userId}, ${pk}, ${tag}, ${now})
+          ON CONFLICT DO NOTHING`);
+      }
+      for (const link of input.links) {
+        const pk = pkOf.get(link.entryId);
+        if (pk === undefined) continue;
+        const existing = await tx.get<{ pk: number; note: string | null; changedAt: string }>(sql`
+          SELECT pk, note, changed_at AS "changedAt" FROM entry_marks
+          WHERE entry_pk = ${pk} AND target_project_id = ${link.projectId} AND target_thread_id = ${link.threadId}`);
+        const at = link.at.toISOString();
+        // The later note stands (the same time: the greater note, so every order ends alike); the
+        // same note again, or an older one arriving late (a retry, a reordered request), is ignored.
+        if (existing && !laterLink({ at, note: link.note }, { at: existing.changedAt, note: existing.note }))
+          continue;
+        // A new row, not an update: its pk is new, so the other machines' pulls see the new note.
+        if (existing) await tx.run(sql`DELETE FROM entry_marks WHERE pk = ${existing.pk}`);
+        await tx.run(sql`
+          INSERT INTO entry_marks (user_id, entry_pk, target_project_id, target_thread_id, note, changed_at)
+          VALUES (${userId}, ${pk}, ${link.projectId}, ${link.threadId}, ${link.note}, ${at})`);
+        linksSet++;
+      }
+      return { tagsAdded, linksSet, unknownEntries: ids.filter((id) => !pkOf.has(id)) };
+    });
   }
 
   /**
@@ -368,14 +472,18 @@ export class Threads {
     const thread = await this.require(userId, input.projectId, input.threadId);
     const limit = this.pageSize(input.limit, 100);
     const after = input.cursor ? decodeCursor(input.cursor, isNumberCursor) : -1;
-    const rows = await this.db.all<EntryRow>(sql`
-      SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+    const rows = await this.db.all<EntryRow & { pk: number }>(sql`
+      SELECT pk, entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
       WHERE thread_pk = ${thread.pk} AND sequence_id > ${after} ORDER BY sequence_id LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const marks = await this.marksOf(page.map((row) => Number(row.pk)));
     return {
       thread: threadView(thread),
-      entries: page.map(entryView),
+      entries: page.map((row) => ({
+        ...entryView(row),
+        ...(marks.get(Number(row.pk)) ?? { tags: [], links: [] }),
+      })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.sequenceId) : null,
     };
   }
@@ -432,6 +540,15 @@ export class Threads {
         ON CONFLICT DO NOTHING`);
       await tx.run(sql`UPDATE threads SET project_id = ${toProjectId} WHERE pk = ${thread.pk}`);
       await this.db.search.threadMoved(tx, userId, thread.pk, toProjectId);
+      // Links name the thread: they follow it (an entry linked to both names keeps one link).
+      await tx.run(sql`
+        DELETE FROM entry_marks WHERE user_id = ${userId}
+          AND target_project_id = ${toProjectId} AND target_thread_id = ${threadId}
+          AND entry_pk IN (SELECT entry_pk FROM entry_marks WHERE user_id = ${userId}
+                             AND target_project_id = ${projectId} AND target_thread_id = ${threadId})`);
+      await tx.run(sql`
+        UPDATE entry_marks SET target_project_id = ${toProjectId}
+        WHERE user_id = ${userId} AND target_project_id = ${projectId} AND target_thread_id = ${threadId}`);
       await tx.run(sql`
         INSERT INTO thread_changes (user_id, project_id, thread_id, from_project_id, changed_at)
         VALUES (${userId}, ${toProjectId}, ${threadId}, ${projectId}, ${now})`);
@@ -457,9 +574,9 @@ export class Threads {
     input: { query: string; projectId?: string; threadId?: string; limit?: number },
   ) {
     const limit = this.pageSize(input.limit, 20);
-    const words = searchWords(input.query);
-    if (words.length === 0) return { results: [] };
-    const scope = { userId, projectId: input.projectId, threadId: input.threadId, limit };
+    const { words, tags } = parseSearch(input.query);
+    if (words.length === 0 && tags.length === 0) return { results: [] };
+    const scope = { userId, projectId: input.projectId, threadId: input.threadId, tags, limit };
     let rows = await this.db.search.search(scope, words, 'all');
     if (rows.length === 0 && words.length > 1) rows = await this.db.search.search(scope, words, 'any');
     return {
@@ -484,7 +601,7 @@ export class Threads {
   async pull(userId: string, input: { cursor?: string; projectId?: string; limit?: number }) {
     const limit = this.pageSize(input.limit, 100);
     const decoded = input.cursor ? decodeCursor(input.cursor, isPullCursor) : 0;
-    const [after, afterChange] = Array.isArray(decoded) ? decoded : [decoded, 0];
+    const [after, afterChange, afterMark = 0] = Array.isArray(decoded) ? decoded : [decoded, 0];
     const changes = await this.db.all<{
       pk: number;
       projectId: string;
@@ -518,7 +635,34 @@ export class Threads {
       ORDER BY e.pk LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    // Tags and links of entries handed out already (before or in this page), in the order they
+    // were made: one on an entry still to come waits for it, with those after it.
+    const upTo = last ? Number(last.pk) : after;
+    const marks = await this.db.all<MarkRow & { pk: number; entryId: string; changedAt: string }>(sql`
+      SELECT m.pk, m.entry_pk AS "entryPk", e.entry_id AS "entryId", m.tag,
+             m.target_project_id AS "targetProjectId", m.target_thread_id AS "targetThreadId", m.note,
+             m.changed_at AS "changedAt"
+      FROM entry_marks m JOIN entries e ON e.pk = m.entry_pk
+        ${input.projectId ? sql`JOIN threads t ON t.pk = e.thread_pk AND t.project_id = ${input.projectId}` : sql``}
+      WHERE m.user_id = ${userId} AND m.pk > ${afterMark}
+      ORDER BY m.pk LIMIT ${CHANGES_PER_PAGE + 1}`);
+    const ready = marks.findIndex((m) => Number(m.entryPk) > upTo);
+    const markPage = marks.slice(0, Math.min(ready < 0 ? marks.length : ready, CHANGES_PER_PAGE));
+    const lastMark = markPage[markPage.length - 1];
     return {
+      annotations: markPage.map((m) => ({
+        entryId: m.entryId,
+        tag: m.tag,
+        link:
+          m.tag === null && m.targetProjectId !== null && m.targetThreadId !== null
+            ? {
+                projectId: m.targetProjectId,
+                threadId: m.targetThreadId,
+                note: m.note,
+                at: new Date(m.changedAt),
+              }
+            : null,
+      })),
       changes: changePage.map(({ pk: _pk, changedAt, ...rest }) => ({
         ...rest,
         changedAt: new Date(changedAt),
@@ -529,8 +673,15 @@ export class Threads {
         timestamp: new Date(timestamp),
       })),
       // The cursor to ask with next time: stays put when there is nothing new.
-      cursor: encodeCursor([last ? last.pk : after, lastChange ? lastChange.pk : afterChange]),
-      hasMore: rows.length > limit || changes.length > CHANGES_PER_PAGE,
+      cursor: encodeCursor([
+        last ? last.pk : after,
+        lastChange ? lastChange.pk : afterChange,
+        lastMark ? lastMark.pk : afterMark,
+      ]),
+      hasMore:
+        rows.length > limit ||
+        changes.length > CHANGES_PER_PAGE ||
+        (ready < 0 && marks.length > CHANGES_PER_PAGE),
     };
   }
 
@@ -539,7 +690,7 @@ export class Threads {
    * first, then each thread's line and its entries, at most EXPORT_PAGE_ENTRIES entries and about
    * EXPORT_PAGE_BYTES a page. A thread is exported up to its contiguous watermark, so that the file
    * imports (sequences are dense): entries above a gap wait for the machine that has the missing
-   * one. The server keeps no tags or links: they are empty.
+   * one. Each entry carries its tags and links.
    */
   async exportPage(userId: string, input: { cursor?: string; projectId?: string }) {
     // The thread to write (from its start while `announced` is 0), the last sequence written, and
@@ -581,10 +732,11 @@ export class Threads {
       const rows =
         wanted <= 0
           ? []
-          : await this.db.all<EntryRow>(sql`
-              SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+          : await this.db.all<EntryRow & { pk: number }>(sql`
+              SELECT pk, entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
               WHERE thread_pk = ${threadPk} AND sequence_id > ${afterSeq} AND sequence_id < ${announced}
               ORDER BY sequence_id LIMIT ${wanted}`);
+      const marks = await this.marksOf(rows.map((row) => Number(row.pk)));
       for (const row of rows) {
         if (Number(row.sequenceId) !== afterSeq + 1) {
           throw new TRPCError({
@@ -598,8 +750,12 @@ export class Threads {
           author: row.author,
           timestamp: new Date(row.timestamp).toISOString(),
           content: row.content,
-          tags: [],
-          links: [],
+          tags: marks.get(Number(row.pk))?.tags ?? [],
+          links: (marks.get(Number(row.pk))?.links ?? []).map((l) => ({
+            project: l.projectId,
+            thread: l.threadId,
+            note: l.note,
+          })),
         });
         lines.push(line);
         afterSeq++;

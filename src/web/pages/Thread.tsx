@@ -1,5 +1,5 @@
 // One thread's summary, then its whole history, in order, paged, each entry's markdown rendered
-// (../Markdown.tsx); new entries appear without a reload. Its status can be set and it can be
+// (../Markdown.tsx) with its tags and links; new entries appear without a reload. Its status can be set and it can be
 // moved to another project here (the CLI's copies follow on `vlt sync pull`).
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
@@ -118,6 +118,24 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
             <span className="author">{e.author}</span>
             <When date={e.timestamp} />
             <Markdown text={e.content} breaks className="content" />
+            {(e.tags.length > 0 || e.links.length > 0) && (
+              <p className="marks">
+                {e.tags.map((tag) => (
+                  <span key={tag} className="tag">
+                    #{tag}
+                  </span>
+                ))}
+                {e.links.map((l) => (
+                  <span key={`${l.projectId}/${l.threadId}`} className="link">
+                    →{' '}
+                    <Link to={`/t/${l.projectId}/${l.threadId}`}>
+                      {l.projectId}/{l.threadId}
+                    </Link>
+                    {l.note ? ` (${l.note})` : ''}
+                  </span>
+                ))}
+              </p>
+            )}
           </li>
         ))}
       </ol>

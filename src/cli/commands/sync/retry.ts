@@ -61,6 +61,7 @@ export class SyncRetryCommand extends VltCommand {
         failed: result.failed,
         moved: result.moved,
         statusChanged: result.changed,
+        tagsAndLinks: result.annotated,
         remaining,
         ...(reason ? { stoppedBy: reason } : {}),
       });
@@ -70,6 +71,7 @@ export class SyncRetryCommand extends VltCommand {
       const parts = [`sent ${plural(result.sent, 'entry', 'entries')}${from} in ${seconds} s`];
       if (result.moved) parts.push(`moved ${plural(result.moved, 'thread')} on the server`);
       if (result.changed) parts.push(`set the status of ${plural(result.changed, 'thread')} on the server`);
+      if (result.annotated) parts.push(`sent ${plural(result.annotated, 'tag or link', 'tags and links')}`);
       if (result.duplicates)
         parts.push(`${plural(result.duplicates, 'entry was', 'entries were')} already on the server`);
       if (result.failed)
