@@ -451,6 +451,13 @@ export class Vault {
          JOIN entries e ON e.pk = et.entry_pk WHERE e.thread_pk = ?`,
       )
       .get(thread.pk) as { n: number; last: number };
+    const revised = this.sqlite
+      .prepare(
+        `SELECT count(*) AS n, coalesce(max(r.pk), 0) AS last FROM entry_revisions r
+         JOIN entries e ON e.pk = r.entry_pk WHERE e.thread_pk = ?`,
+      )
+      .get(thread.pk) as { n: number; last: number };
+    // Edits and deletions count too (a summary from before them is stale).
     const basis = JSON.stringify([
       thread.projectId,
       thread.slug,
@@ -458,6 +465,7 @@ export class Vault {
       thread.lastSeq,
       tagged.n,
       tagged.last,
+      ...(revised.n > 0 ? [revised.n, revised.last] : []),
     ]);
     const id = `thread:${thread.pk}`;
     const headEntryId = head?.id ?? null;
@@ -476,7 +484,7 @@ export class Vault {
       };
     }
     const rows = this.sqlite
-      .prepare('SELECT pk, seq, content FROM entries WHERE thread_pk = ? ORDER BY seq')
+      .prepare('SELECT pk, seq, content FROM entries WHERE thread_pk = ? AND deleted = 0 ORDER BY seq')
       .all(thread.pk) as { pk: number; seq: number; content: string }[];
     const tagRows = this.sqlite
       .prepare(

@@ -301,6 +301,10 @@ export class Threads {
           projectId: entry.projectId,
           threadPk: Number(entry.threadPk),
         });
+        // An edit is activity: the thread's summary and its place in the list follow.
+        const now = new Date().toISOString();
+        await tx.run(sql`
+          UPDATE threads SET last_activity_at = ${now} WHERE pk = ${entry.threadPk} AND last_activity_at < ${now}`);
         // Embeddings of the old text are of no use; a tombstone keeps no tags or links.
         await tx.run(sql`DELETE FROM entry_embeddings WHERE entry_pk = ${entry.pk}`);
         if (deleted) await tx.run(sql`DELETE FROM entry_marks WHERE entry_pk = ${entry.pk}`);
