@@ -1,5 +1,7 @@
 // Sync end to end: the real vlt-server process and the real vlt processes in temporary VLT_HOMEs.
+import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../src/shared/uuidv7.js';
 import { vlt, vltAsync, type Sandbox } from './helpers.js';
@@ -574,6 +576,7 @@ describe('sync', () => {
       items: [],
       changes: [],
       marks: [],
+      revisions: [],
     });
     // And the other machine ends with the same threads.
     ok(vlt(b, ['sync', 'pull']));
@@ -624,6 +627,7 @@ describe('sync', () => {
       items: [],
       changes: [],
       marks: [],
+      revisions: [],
     });
   });
   it('a status set on one machine reaches the server and the other machine; offline it waits', async () => {
@@ -882,5 +886,113 @@ describe('tags and links', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/^vlt: invalid tag 'Not A Tag!'/);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('edits and deletions', () => {
+  const contents = (box: Sandbox, thread = 'auth') =>
+    json<ReadJson>(box, ['thread', 'read', thread, '--all']).entries.map((e) => [e.seq, e.content]);
+
+  it('travel both ways as revisions and tombstones; the later edit stands, the other kept in history', async () => {
+    const { server, token } = await world();
+    const a = syncMachine(server.url, token, cleanups, { retrier: false });
+    const b = syncMachine(server.url, token, cleanups, { retrier: false });
+    for (const box of [a, b]) ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(a, ['thread', 'new', 'auth', 'teh first']));
+    ok(vlt(a, ['thread', 'push', 'auth', 'second, to go']));
+    ok(vlt(a, ['thread', 'push', 'auth', 'third']));
+    ok(vlt(b, ['sync', 'pull']));
+    const client = api(server.url, token);
+    const onServer = async () =>
+      (await client.threads.get.query({ projectId: 'app', threadId: 'auth' })).entries.map((e) => [
+        e.sequenceId,
+        e.content,
+        e.deleted,
+        e.edited,
+      ]);
+
+    expect(vlt(a, ['thread', 'edit', 'auth/0', 'the first']).stdout).toBe('EDITED: app/auth/0\nsynced\n');
+    expect(vlt(a, ['thread', 'edit', 'auth/0', 'the first']).stdout).toBe('unchanged: app/auth/0\n');
+    expect(vlt(b, ['thread', 'rm', 'auth/1']).stdout).toBe('DELETED: app/auth/1\nsynced\n');
+    expect(vlt(b, ['thread', 'rm', 'auth/1']).stdout).toBe('already deleted: app/auth/1\n');
+    expect(await onServer()).toEqual([
+      [0, 'the first', false, true],
+      [1, '', true, false],
+      [2, 'third', false, false],
+    ]);
+    ok(vlt(a, ['sync', 'pull']));
+    ok(vlt(b, ['sync', 'pull']));
+    for (const box of [a, b])
+      expect(contents(box)).toEqual([
+        [0, 'the first'],
+        [2, 'third'],
+      ]);
+    // Deleted: out of searches here and on the server; the numbers stay.
+    expect(vlt(a, ['thread', 'seek', 'second']).stderr).toMatch(/no entries match/);
+    expect((await client.threads.search.query({ query: 'second' })).results).toEqual([]);
+    expect(vlt(a, ['thread', 'push', 'auth', 'fourth']).stdout).toBe('OK: auth/3\nsynced\n');
+
+    // Edited on both while apart: the later edit stands everywhere, the other stays in history.
+    ok(vlt(a, ['thread', 'edit', 'auth/2', 'third, as A has it', '--no-sync']));
+    ok(vlt(b, ['thread', 'edit', 'auth/2', 'third, as B has it']));
+    ok(vlt(a, ['sync', 'retry']));
+    for (const box of [a, b]) ok(vlt(box, ['sync', 'pull']));
+    expect((await onServer())[2]).toEqual([2, 'third, as B has it', false, true]);
+    for (const box of [a, b]) expect(contents(box)[1]).toEqual([2, 'third, as B has it']);
+    const history = new Database(join(a.home, 'vault.db'), { readonly: true });
+    expect(
+      history
+        .prepare(
+          `SELECT r.content FROM entry_revisions r JOIN entries e ON e.pk = r.entry_pk WHERE e.seq = 2 ORDER BY r.at`,
+        )
+        .all(),
+    ).toEqual([{ content: 'third' }, { content: 'third, as A has it' }, { content: 'third, as B has it' }]);
+    history.close();
+
+    // An entry edited before it was ever sent goes with its first text, then the edit.
+    ok(vlt(a, ['thread', 'push', 'auth', 'draft tpyo', '--no-sync']));
+    expect(vlt(a, ['thread', 'edit', 'auth/4', 'draft typo', '--no-sync']).stdout).toBe(
+      'EDITED: app/auth/4\nqueued: --no-sync\n',
+    );
+    expect(json<{ revisions: { kind: string; seq: number }[] }>(a, ['sync', 'queue']).revisions).toEqual([
+      expect.objectContaining({ kind: 'edit', seq: 4, state: 'pending' }),
+    ]);
+    const retried = vlt(a, ['sync', 'retry']);
+    ok(retried);
+    expect(retried.stdout).toMatch(/sent 1 edit or deletion/);
+    expect((await onServer())[4]).toEqual([4, 'draft typo', false, true]);
+    ok(vlt(b, ['sync', 'pull']));
+    expect(contents(b).at(-1)).toEqual([4, 'draft typo']);
+
+    // Sent twice (a lost answer): the second is a duplicate; an unknown entry is NOT_FOUND.
+    const entryId = (await client.threads.get.query({ projectId: 'app', threadId: 'auth' })).entries[3]!
+      .entryId;
+    const edit = { entryId, revisionId: uuidv7(), content: 'fourth, edited', at: new Date() };
+    expect(await client.threads.editEntry.mutate(edit)).toEqual({
+      entryId,
+      deleted: false,
+      duplicate: false,
+    });
+    expect(await client.threads.editEntry.mutate(edit)).toEqual({ entryId, deleted: false, duplicate: true });
+    await expect(
+      client.threads.deleteEntry.mutate({ ...edit, entryId: uuidv7(), revisionId: uuidv7() }),
+    ).rejects.toThrow(/push it first/);
+
+    // A thread deleted: asked first (here: --yes needed off a terminal), then gone everywhere.
+    ok(vlt(a, ['thread', 'new', 'scratch', 's0']));
+    ok(vlt(a, ['thread', 'push', 'scratch', 's1']));
+    const refused = vlt(a, ['thread', 'delete', 'scratch']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('vlt: deleting app/scratch needs --yes when not asked on a terminal\n');
+    expect(vlt(a, ['thread', 'delete', 'scratch', '--yes']).stdout).toBe(
+      'DELETED: app/scratch (2 entries)\nsynced\n',
+    );
+    ok(vlt(b, ['sync', 'pull']));
+    for (const box of [a, b]) {
+      const listed = json<{ threads: { thread: string }[] }>(box, ['thread', 'list', '--all']).threads;
+      expect(listed.map((t) => t.thread)).toEqual(['auth']);
+    }
+    const scratch = await client.threads.get.query({ projectId: 'app', threadId: 'scratch' });
+    expect(scratch.entries.map((e) => e.deleted)).toEqual([true, true]);
   });
 });

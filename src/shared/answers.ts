@@ -60,7 +60,13 @@ export const annotateAnswer = z.object({
   unknownEntries: z.array(entryId),
 });
 
+export const reviseAnswer = z.object({ entryId, deleted: z.boolean(), duplicate: z.boolean() });
+
 export const pullPage = z.object({
+  /** Edits (content) and deletions (content null) of entries handed out already. Absent from an older server. */
+  revisions: z.optional(
+    z.array(z.object({ entryId, revisionId: entryId, content: z.nullable(content), at: time })),
+  ),
   /** Tags and links (a tag, or a link: one of the two), of entries handed out already. Absent from an older server. */
   annotations: z.optional(
     z.array(

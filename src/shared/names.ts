@@ -12,6 +12,12 @@ export const MAX_ANNOTATIONS = 100;
  * greater note, so that the server and every machine keep the same one whatever order they see
  * them in. The same note at the same time is not later: nothing changes.
  */
+/** Which of two revisions of an entry stands: the later, then the greater id (the same on every side). */
+export const laterRevision = (
+  a: { at: string; revisionId: string },
+  b: { at: string; revisionId: string },
+): boolean => (a.at !== b.at ? a.at > b.at : a.revisionId > b.revisionId);
+
 export function laterLink(
   a: { at: string; note: string | null },
   b: { at: string; note: string | null },

@@ -113,6 +113,16 @@ export const annotateInput = z
   .refine((a) => a.tags.length + a.links.length <= MAX_ANNOTATIONS, {
     message: `at most ${MAX_ANNOTATIONS} tags and links in one call: send the rest in another`,
   });
+/** An edit of an entry the server has (`vlt thread edit`): a new revision, idempotent by its id. */
+export const editEntryInput = z.object({
+  entryId: z.uuid({ message: 'an entry id is a UUID' }),
+  revisionId: z.uuid({ message: 'a revision id is a UUID' }),
+  content,
+  at: time,
+});
+/** A deletion of an entry the server has (`vlt thread rm`): a tombstone, idempotent by its id. */
+export const deleteEntryInput = editEntryInput.omit({ content: true });
+
 export type AnnotateInput = z.infer<typeof annotateInput>;
 export const moveInput = threadKey.extend({ toProjectId: projectId });
 export const setStatusInput = threadKey.extend({ status: threadStatus });

@@ -277,6 +277,9 @@ describe('stress', () => {
     expect(vlt(box, ['init', '--project', 'crash']).code).toBe(0);
     expect(vlt(box, ['thread', 'new', 'a', 'a 0']).code).toBe(0);
     expect(vlt(box, ['thread', 'new', 'b', 'b 0']).code).toBe(0);
+    // A thread to edit and delete in while processes die (its texts change: not counted below).
+    expect(vlt(box, ['thread', 'new', 'c', 'c 0']).code).toBe(0);
+    for (let i = 1; i < 12; i++) expect(vlt(box, ['thread', 'push', 'c', `c ${i}`]).code).toBe(0);
     const acknowledged = ['a 0', 'b 0', ...queueEntries(box, 'crash', 2, 300)];
     let killed = 0;
     for (let round = 0; round < 12; round++) {
@@ -289,6 +292,12 @@ describe('stress', () => {
         // Tags and links, killed like the rest: a relink gives a new note each round.
         { content: '', run: vltAsync(box, ['thread', 'tag', 'a/0', `round-${round}`]) },
         { content: '', run: vltAsync(box, ['thread', 'link', 'b/0', 'a', '--note', `round ${round}`]) },
+        // Edits and deletions too: an edit of one entry each round, and a deletion of another.
+        {
+          content: '',
+          run: vltAsync(box, ['thread', 'edit', `c/${round % 6}`, `c ${round % 6} edited in ${round}`]),
+        },
+        { content: '', run: vltAsync(box, ['thread', 'rm', `c/${6 + (round % 6)}`]) },
       ];
       await sleep(between(20, 400));
       for (const child of children) {
@@ -341,6 +350,24 @@ describe('stress', () => {
             const tagged = await vltAsync(box, ['thread', 'tag', entry, `tag-${i % 3}`]).done;
             expect(tagged.code, tagged.stderr).toBe(0);
           }
+          // Entries edited and deleted along the way (their texts change: not counted as acknowledged).
+          if (i % 10 === 9) {
+            const first = i === 9;
+            const scratch = await vltAsync(box, [
+              'thread',
+              first ? 'new' : 'push',
+              'scratch',
+              `${name} scratch ${i}`,
+            ]).done;
+            expect(scratch.code, scratch.stderr).toBe(0);
+            const seq = first ? '0' : /^OK: \S+\/(\d+)/.exec(scratch.stdout)![1]!;
+            const action =
+              i % 20 === 19
+                ? ['thread', 'rm', `scratch/${seq}`]
+                : ['thread', 'edit', `scratch/${seq}`, `${name} scratch ${i}, edited`];
+            const changed = await vltAsync(box, action).done;
+            expect(changed.code, changed.stderr).toBe(0);
+          }
           if (i % 8 === 5) {
             const other = `t${(i + 1) % 2}`;
             const linked = await vltAsync(box, ['thread', 'link', entry, other, '--note', `${name} ${i}`])
@@ -365,6 +392,11 @@ describe('stress', () => {
       [two, ['thread', 'link', 'one/t1/2', 'one/t0', '--note', 'two says']],
       [three, ['thread', 'link', 'one/t1/2', 'one/t0', '--note', 'three says']],
       [three, ['thread', 'tag', 'one/t0/0', 'cross']],
+      // One entry edited on two machines (the later stands), another deleted on one, edited on the other.
+      [two, ['thread', 'edit', 'one/scratch/0', 'two edits it']],
+      [three, ['thread', 'edit', 'one/scratch/0', 'three edits it later']],
+      [three, ['thread', 'edit', 'one/scratch/2', 'three edits one two deletes']],
+      [two, ['thread', 'rm', 'one/scratch/2']],
     ] as const) {
       const result = await vltAsync(box, [...args]).done;
       expect(result.code, result.stderr).toBe(0);
@@ -389,6 +421,14 @@ describe('stress', () => {
     const remote = await serverEntries(current.server.url, token, remoteMarks);
     for (const [thread, entries] of remote) expect(pulled.get(thread), thread).toEqual(entries);
     expect(vaultMarks(reader)).toEqual(remoteMarks);
+    // Every machine holds exactly the server's entries, edits and tombstones included.
+    for (const box of [...boxes.map((b) => b.box), reader]) {
+      const here = vaultEntries(box);
+      expect([...here.keys()].sort()).toEqual([...remote.keys()].sort());
+      for (const [thread, entries] of remote) expect(here.get(thread), thread).toEqual(entries);
+    }
+    const scratch = remote.get('one/scratch')!;
+    expect(scratch.slice(0, 3).map((e) => e.content)).toEqual(['three edits it later', '', '']);
     // The link given two notes has one, the later one, everywhere.
     const crossed = [...remoteMarks.values()].flat().filter((m) => m.startsWith('→ one/t0 (t'));
     expect(crossed).toEqual(['→ one/t0 (three says)']);

@@ -6,6 +6,7 @@ import {
   checkAnswer,
   type AnswerSchema,
   annotateAnswer,
+  reviseAnswer,
   loginAnswer,
   logoutAnswer,
   moveAnswer,
@@ -95,6 +96,20 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
           annotateAnswer,
           'the tags and links stay queued',
           (i: InputOf<T['threads']['annotate']['mutate']>) => trpc.threads.annotate.mutate(i),
+        ),
+      },
+      editEntry: {
+        mutate: checked(
+          reviseAnswer,
+          'the edit stays queued',
+          (i: InputOf<T['threads']['editEntry']['mutate']>) => trpc.threads.editEntry.mutate(i),
+        ),
+      },
+      deleteEntry: {
+        mutate: checked(
+          reviseAnswer,
+          'the deletion stays queued',
+          (i: InputOf<T['threads']['deleteEntry']['mutate']>) => trpc.threads.deleteEntry.mutate(i),
         ),
       },
       pull: {

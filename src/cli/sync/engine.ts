@@ -38,6 +38,8 @@ export interface SyncResult {
   changed: number;
   /** Tags and links now on the server (or dropped: the server no longer has their entry). */
   annotated: number;
+  /** Edits and deletions now on the server (or dropped: the server no longer has their entry). */
+  revised: number;
   /** Why it stopped before the outbox was empty, if it did. */
   stop?: Failure | { kind: 'deadline'; message: string };
 }
@@ -60,6 +62,7 @@ export async function syncOutbox(
     moved: 0,
     changed: 0,
     annotated: 0,
+    revised: 0,
   };
   // Threads with a change to send go first, whatever the filter (a new thread of a moved thread's
   // old name may be waiting to be sent), then the threads with entries to send.
@@ -84,7 +87,8 @@ export async function syncOutbox(
   };
   await Promise.all(Array.from({ length: PARALLEL_THREADS }, worker));
   if (stop) return { ...result, stop };
-  return sendMarks(outbox, api, to, options, result, late);
+  const marked = await sendMarks(outbox, api, to, options, result, late);
+  return marked.stop ? marked : sendRevisions(outbox, api, to, options, marked, late);
 
   /** One thread's change and entries; why the drain must stop, if it must. */
   async function syncThread(thread: ThreadToSync): Promise<SyncResult['stop']> {
@@ -207,6 +211,53 @@ export async function syncOutbox(
         result.changed++;
     }
     return undefined;
+  }
+}
+
+/**
+ * Edits and deletions whose entries the server has, after the entries, one call each, oldest
+ * first. The server keeps them by revision id: a retry stores nothing twice. NOT_FOUND: the
+ * server no longer has the entry (its thread was deleted there): nothing to change.
+ */
+async function sendRevisions(
+  outbox: Outbox,
+  api: Api,
+  to: Destination,
+  options: SyncOptions,
+  result: SyncResult,
+  late: () => boolean,
+): Promise<SyncResult> {
+  for (;;) {
+    const revisions = outbox.revisionsFor(to, options.threadPks, MAX_BATCH_ENTRIES);
+    if (revisions.length === 0) return result;
+    for (const revision of revisions) {
+      if (late()) return { ...result, stop: outOfTime };
+      const change = {
+        entryId: revision.entryId,
+        revisionId: revision.revisionId,
+        at: new Date(revision.at),
+      };
+      try {
+        if (revision.deleted) await api.threads.deleteEntry.mutate(change);
+        else await api.threads.editEntry.mutate({ ...change, content: revision.content });
+        outbox.revisionSent(revision.pk);
+        result.revised++;
+      } catch (error) {
+        const failure = classify(error);
+        if (failure.kind === 'rejected' && failure.code === 'NOT_FOUND') {
+          outbox.revisionSent(revision.pk);
+          continue;
+        }
+        if (failure.kind === 'rejected' || failure.kind === 'too-large') {
+          outbox.refuseRevision(
+            revision.pk,
+            `${failure.kind === 'rejected' ? failure.code : 'PAYLOAD_TOO_LARGE'}: ${failure.message}`,
+          );
+          continue;
+        }
+        return { ...result, stop: failure };
+      }
+    }
   }
 }
 

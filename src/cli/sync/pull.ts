@@ -5,6 +5,7 @@
 // stores nothing.
 import type { Sqlite } from '../vault/open.js';
 import { Outbox } from '../vault/outbox.js';
+import { applyRevision } from '../vault/revisions.js';
 import { laterLink } from '../../shared/names.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { originOf } from '../settings.js';
@@ -26,6 +27,8 @@ export interface PullResult {
   statuses: number;
   /** Tags and links added here (or link notes changed) because they were made on another machine. */
   annotations: number;
+  /** Edits and deletions of entries here made on another machine. */
+  revisions: number;
 }
 
 const cursorKey = (serverUrl: string, projectId?: string) => `pull:${serverUrl}:${projectId ?? '*'}`;
@@ -44,6 +47,7 @@ export async function pullFromServer(
     moved: 0,
     statuses: 0,
     annotations: 0,
+    revisions: 0,
   };
   const outbox = new Outbox(db);
   const key = cursorKey(serverUrl, options.projectId);
@@ -67,6 +71,18 @@ export async function pullFromServer(
       applyPage(db, outbox, page.entries, result, touched);
       // Then tags and links: the server hands them out once their entries are handed out.
       for (const annotation of page.annotations ?? []) applyAnnotation(db, outbox, annotation, result);
+      // And edits and deletions, by the same rule as this vault's own (vault/revisions.ts).
+      for (const revision of page.revisions ?? []) {
+        const entry = db.prepare('SELECT pk FROM entries WHERE id = ?').get(revision.entryId) as
+          { pk: number } | undefined;
+        if (!entry) continue;
+        const applied = applyRevision(db, outbox, entry.pk, {
+          revisionId: revision.revisionId,
+          content: revision.content,
+          at: revision.at.toISOString(),
+        });
+        if (applied !== undefined) result.revisions++;
+      }
       outbox.setCursor(key, page.cursor);
     }).immediate();
     cursor = page.cursor;

@@ -111,6 +111,7 @@ export async function syncQueued(
     moved: 0,
     changed: 0,
     annotated: 0,
+    revised: 0,
     notLoggedIn: [],
     retrier: false,
   };
@@ -141,6 +142,7 @@ export async function syncQueued(
     report.moved += result.moved;
     report.changed += result.changed;
     report.annotated += result.annotated;
+    report.revised += result.revised;
     if (result.stop && !report.stop) {
       report.stop = result.stop;
       report.stoppedAt = conn;

@@ -50,8 +50,32 @@ export const entries = sqliteTable(
     content: text('content').notNull(),
     author: text('author').notNull(),
     timestamp: text('timestamp').notNull(),
+    /** The revision whose text `content` is (entry_revisions), null while it is the first. */
+    revisionId: text('revision_id'),
+    /** A tombstone (`vlt thread rm`): its sequence stays taken, `content` is ''. */
+    deleted: integer('deleted').notNull().default(0),
   },
   (t) => [uniqueIndex('entries_thread_seq').on(t.threadPk, t.seq)],
+);
+
+/**
+ * An entry's texts (`vlt thread edit`, `vlt thread rm`, and those pulled from other machines): the
+ * first (named by the entry's id, kept when the first edit comes), each edit, and a deletion. The
+ * entry's text is the latest edit by `at`, then `revisionId`; a deletion makes it a tombstone.
+ */
+export const entryRevisions = sqliteTable(
+  'entry_revisions',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk),
+    revisionId: text('revision_id').notNull().unique(),
+    content: text('content').notNull(),
+    deleted: integer('deleted').notNull().default(0),
+    at: text('at').notNull(),
+  },
+  (t) => [index('entry_revisions_entry').on(t.entryPk)],
 );
 
 export const tags = sqliteTable('tags', {
@@ -199,6 +223,16 @@ export const pendingMarks = sqliteTable(
   },
   (t) => [index('pending_marks_entry').on(t.entryPk)],
 );
+
+/** Edits and deletions the server has not had: each goes once its entry is on the server. */
+export const pendingRevisions = sqliteTable('pending_revisions', {
+  revisionPk: integer('revision_pk')
+    .primaryKey()
+    .references(() => entryRevisions.pk),
+  lastError: text('last_error'),
+  /** The server the change goes to, as for the outbox. */
+  server: text('server'),
+});
 
 /**
  * Markdown notes of a project's notes folder (`vlt notes index`/`sync`), by path: the text, its

@@ -39,6 +39,7 @@ import type { Sqlite } from './open.js';
 import * as schema from './schema.js';
 import { VAULT_CHUNK_INDEX } from './notes.js';
 import { Outbox } from './outbox.js';
+import { applyRevision } from './revisions.js';
 import { entries, entryTags, projects, references, states, tags, threads } from './schema.js';
 
 export { unknownThread };
@@ -146,7 +147,7 @@ export class Vault {
           timestamp: entries.timestamp,
         })
         .from(entries)
-        .where(eq(entries.threadPk, thread.pk));
+        .where(and(eq(entries.threadPk, thread.pk), eq(entries.deleted, 0)));
       rows =
         options.limit === undefined
           ? base.orderBy(asc(entries.seq)).all()
@@ -185,7 +186,11 @@ export class Vault {
       })
       .from(entries)
       .where(
-        and(eq(entries.threadPk, thread.pk), sql`${entries.seq} BETWEEN ${range.fromSeq} AND ${range.toSeq}`),
+        and(
+          eq(entries.threadPk, thread.pk),
+          eq(entries.deleted, 0),
+          sql`${entries.seq} BETWEEN ${range.fromSeq} AND ${range.toSeq}`,
+        ),
       )
       .orderBy(range.order === 'oldest' ? asc(entries.seq) : desc(entries.seq))
       .limit(range.limit)
@@ -256,6 +261,10 @@ export class Vault {
     const conditions: SQL[] = [];
     if (filter.project !== undefined) conditions.push(eq(threads.projectId, filter.project));
     if (filter.status !== undefined) conditions.push(eq(threads.status, filter.status));
+    // A thread whose entries are all deleted (`vlt thread delete`) is gone from the list.
+    conditions.push(
+      sql`(${threads.lastSeq} < 0 OR EXISTS (SELECT 1 FROM entries e WHERE e.thread_pk = ${threads.pk} AND e.deleted = 0))`,
+    );
     const rows = this.orm
       .select({
         pk: threads.pk,
@@ -442,6 +451,13 @@ export class Vault {
          JOIN entries e ON e.pk = et.entry_pk WHERE e.thread_pk = ?`,
       )
       .get(thread.pk) as { n: number; last: number };
+    const revised = this.sqlite
+      .prepare(
+        `SELECT count(*) AS n, coalesce(max(r.pk), 0) AS last FROM entry_revisions r
+         JOIN entries e ON e.pk = r.entry_pk WHERE e.thread_pk = ?`,
+      )
+      .get(thread.pk) as { n: number; last: number };
+    // Edits and deletions count too (a summary from before them is stale).
     const basis = JSON.stringify([
       thread.projectId,
       thread.slug,
@@ -449,6 +465,7 @@ export class Vault {
       thread.lastSeq,
       tagged.n,
       tagged.last,
+      ...(revised.n > 0 ? [revised.n, revised.last] : []),
     ]);
     const id = `thread:${thread.pk}`;
     const headEntryId = head?.id ?? null;
@@ -467,7 +484,7 @@ export class Vault {
       };
     }
     const rows = this.sqlite
-      .prepare('SELECT pk, seq, content FROM entries WHERE thread_pk = ? ORDER BY seq')
+      .prepare('SELECT pk, seq, content FROM entries WHERE thread_pk = ? AND deleted = 0 ORDER BY seq')
       .all(thread.pk) as { pk: number; seq: number; content: string }[];
     const tagRows = this.sqlite
       .prepare(
@@ -615,6 +632,51 @@ export class Vault {
         return true;
       },
       { behavior: 'immediate' },
+    );
+  }
+
+  /**
+   * Edits an entry (`content`) or deletes it (null) here: a new revision, the old text kept in the
+   * entry's history; it waits in the outbox for `server`. Returns the revision's pk, or undefined
+   * when nothing changes (the same text, or an entry deleted already).
+   */
+  reviseEntry(entryPk: number, content: string | null, server: string | null): number | undefined {
+    return this.sqlite
+      .transaction(() => {
+        const entry = this.sqlite
+          .prepare('SELECT content, deleted FROM entries WHERE pk = ?')
+          .get(entryPk) as {
+          content: string;
+          deleted: number;
+        };
+        if (entry.deleted || entry.content === content) return undefined;
+        const revisionPk = applyRevision(this.sqlite, this.outbox, entryPk, {
+          revisionId: uuidv7(),
+          content,
+          at: new Date().toISOString(),
+        });
+        if (revisionPk !== undefined) this.outbox.recordRevision(revisionPk, server);
+        return revisionPk;
+      })
+      .immediate();
+  }
+
+  /** An entry's texts, oldest first: the first, each edit, a deletion (content ''). */
+  entryHistory(entryPk: number): { revisionId: string; content: string; deleted: boolean; at: string }[] {
+    return (
+      this.sqlite
+        .prepare(
+          'SELECT revision_id AS revisionId, content, deleted, at FROM entry_revisions WHERE entry_pk = ? ORDER BY at, revision_id',
+        )
+        .all(entryPk) as { revisionId: string; content: string; deleted: number; at: string }[]
+    ).map((r) => ({ ...r, deleted: r.deleted === 1 }));
+  }
+
+  /** Whether the entry is a tombstone. */
+  isDeleted(entryPk: number): boolean {
+    return (
+      (this.sqlite.prepare('SELECT deleted FROM entries WHERE pk = ?').get(entryPk) as { deleted: number })
+        .deleted === 1
     );
   }
 

@@ -51,6 +51,8 @@ export interface SearchScope {
 export interface EntrySearch {
   /** Inside a push's transaction: the entries just stored. */
   indexEntries(tx: Executor, userId: string, entries: IndexedEntry[]): Promise<void>;
+  /** Inside an edit's transaction: the entry's text is now `entry.content` ('' for a deletion). */
+  entryChanged(tx: Executor, userId: string, entry: IndexedEntry): Promise<void>;
   /** Inside the move's transaction: the thread is in another project now. */
   threadMoved(tx: Executor, userId: string, threadPk: number, projectId: string): Promise<void>;
   /** Inside the delete's transaction, before the entries go. */

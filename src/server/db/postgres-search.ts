@@ -47,6 +47,7 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
     // The tagged tsvector is a generated column: storing an entry indexes it, moving or deleting
     // a thread needs nothing more.
     indexEntries: none,
+    entryChanged: none,
     threadMoved: none,
     threadDeleting: none,
 

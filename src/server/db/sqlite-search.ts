@@ -111,6 +111,19 @@ export function sqliteSearch(
       return Promise.resolve();
     },
 
+    entryChanged(_tx: Executor, userId: string, entry: IndexedEntry) {
+      const index = userIndex(userId);
+      if (exists(index)) {
+        const dropped = deleteRows(index, [entry.pk]);
+        prepared(dropped.text).run(...dropped.params);
+        if (entry.content !== '') {
+          const { text, params } = insertEntries(index, [entry]);
+          prepared(text).run(...params);
+        }
+      }
+      return Promise.resolve();
+    },
+
     threadMoved(_tx: Executor, userId: string, threadPk: number, projectId: string) {
       const index = userIndex(userId);
       if (exists(index)) {

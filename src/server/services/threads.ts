@@ -8,7 +8,7 @@ import { entryLine, headerLine, threadLine } from '../../shared/export-format.js
 import { VERSION } from '../../shared/version.js';
 import { scoreOf } from '../../shared/fts5.js';
 import { parseSearch } from '../../shared/search-query.js';
-import { laterLink } from '../../shared/names.js';
+import { laterLink, laterRevision } from '../../shared/names.js';
 import type { Executor, ServerDb } from '../db/index.js';
 import { EntryRejected } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -40,11 +40,11 @@ const EXPORT_PAGE_ENTRIES = 500;
 /** About the most text of one export page (an entry is at most 100,000 bytes). */
 const EXPORT_PAGE_BYTES = 1024 * 1024;
 /**
- * Pull's cursor: the last entry, the last thread change and the last tag or link handed out (a
- * bare number: an entry; two: no tag or link yet).
+ * Pull's cursor: the last entry, thread change, tag or link, and edit or deletion handed out (a
+ * bare number: an entry; fewer than four: none of the later kinds yet).
  */
-const isPullCursor = (v: unknown): v is number | [number, number] | [number, number, number] =>
-  isNumberCursor(v) || (Array.isArray(v) && (v.length === 2 || v.length === 3) && v.every(isNumberCursor));
+const isPullCursor = (v: unknown): v is number | number[] =>
+  isNumberCursor(v) || (Array.isArray(v) && v.length >= 2 && v.length <= 4 && v.every(isNumberCursor));
 
 /** Thread changes handed out by one pull page at most (they are rare; more come with the next page). */
 const CHANGES_PER_PAGE = 500;
@@ -226,6 +226,94 @@ export class Threads {
   }
 
   /**
+   * An edit (`content`) or a deletion (null) of the user's entry: a new revision, kept with the
+   * others (the entry's first text kept the first time, under the entry's own id). The entry's
+   * text is its latest edit by `at` (then revision id), whatever order they arrive in; a deletion
+   * makes it a tombstone (text '', no tags or links) for good. Idempotent by revision id. NOT_FOUND
+   * when the user has no such entry. Handed to the user's other machines by `threads.pull`.
+   */
+  revise(userId: string, input: { entryId: string; revisionId: string; content: string | null; at: Date }) {
+    if (input.content !== null) {
+      const bytes = utf8Length(input.content);
+      if (bytes > this.limits.contentBytes) {
+        throw new TRPCError({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `the edit is ${bytes} bytes, over the content limit of ${this.limits.contentBytes} bytes`,
+        });
+      }
+    }
+    return this.db.transaction(async (tx) => {
+      await this.db.lock(tx, userId);
+      const entry = await tx.get<{
+        pk: number;
+        threadPk: number;
+        content: string;
+        timestamp: string;
+        deleted: number;
+        projectId: string;
+      }>(sql`
+        SELECT e.pk, e.thread_pk AS "threadPk", e.content, e.timestamp, e.deleted, t.project_id AS "projectId"
+        FROM entries e JOIN threads t ON t.pk = e.thread_pk
+        WHERE e.user_id = ${userId} AND e.entry_id = ${input.entryId}`);
+      if (!entry) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: `no entry ${input.entryId}: push it first` });
+      }
+      const known = await tx.get<{ entryPk: number }>(sql`
+        SELECT entry_pk AS "entryPk" FROM entry_revisions WHERE user_id = ${userId} AND revision_id = ${input.revisionId}`);
+      if (known) {
+        if (Number(known.entryPk) !== Number(entry.pk)) {
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: `revision ${input.revisionId} is of another entry`,
+          });
+        }
+        return { entryId: input.entryId, deleted: Number(entry.deleted) === 1, duplicate: true };
+      }
+      await tx.run(sql`
+        INSERT INTO entry_revisions (user_id, entry_pk, revision_id, content, deleted, at)
+        VALUES (${userId}, ${entry.pk}, ${input.entryId}, ${entry.content}, 0, ${entry.timestamp})
+        ON CONFLICT DO NOTHING`);
+      await tx.run(sql`
+        INSERT INTO entry_revisions (user_id, entry_pk, revision_id, content, deleted, at)
+        VALUES (${userId}, ${entry.pk}, ${input.revisionId}, ${input.content ?? ''}, ${input.content === null ? 1 : 0},
+                ${input.at.toISOString()})`);
+      const revisions = await tx.all<{
+        revisionId: string;
+        content: string;
+        deleted: number;
+        at: string;
+      }>(sql`
+        SELECT revision_id AS "revisionId", content, deleted, at FROM entry_revisions WHERE entry_pk = ${entry.pk}`);
+      const deleted = revisions.some((r) => Number(r.deleted) === 1);
+      // The first text is never a deletion: there is always a text that stands.
+      const texts = revisions.filter((r) => Number(r.deleted) === 0);
+      let current = texts[0]!;
+      for (const r of texts) if (laterRevision(r, current)) current = r;
+      const content = deleted ? '' : current.content;
+      if (content !== entry.content || deleted !== (Number(entry.deleted) === 1)) {
+        await tx.run(sql`
+          UPDATE entries SET content = ${content}, deleted = ${deleted ? 1 : 0},
+            revision_id = ${current.revisionId === input.entryId ? null : current.revisionId}
+          WHERE pk = ${entry.pk}`);
+        await this.db.search.entryChanged(tx, userId, {
+          pk: Number(entry.pk),
+          content,
+          projectId: entry.projectId,
+          threadPk: Number(entry.threadPk),
+        });
+        // An edit is activity: the thread's summary and its place in the list follow.
+        const now = new Date().toISOString();
+        await tx.run(sql`
+          UPDATE threads SET last_activity_at = ${now} WHERE pk = ${entry.threadPk} AND last_activity_at < ${now}`);
+        // Embeddings of the old text are of no use; a tombstone keeps no tags or links.
+        await tx.run(sql`DELETE FROM entry_embeddings WHERE entry_pk = ${entry.pk}`);
+        if (deleted) await tx.run(sql`DELETE FROM entry_marks WHERE entry_pk = ${entry.pk}`);
+      }
+      return { entryId: input.entryId, deleted, duplicate: false };
+    });
+  }
+
+  /**
    * Stores a batch of entries. Idempotent by entry id; a taken (thread, sequence) is CONFLICT and
    * the batch is stored not at all, so the client can set that entry aside and send the rest.
    * Unique constraints decide, not a read before the write, so it holds across server instances.
@@ -322,9 +410,12 @@ export class Threads {
           continue;
         }
         // A unique constraint refused it: the same entry again, or a clash.
+        // Compared with its first text: an entry edited since is still the same entry.
         const existing = await tx.get<{ threadPk: number; sequenceId: number; content: string }>(sql`
-          SELECT thread_pk AS "threadPk", sequence_id AS "sequenceId", content FROM entries
-          WHERE user_id = ${userId} AND entry_id = ${entry.entryId}`);
+          SELECT thread_pk AS "threadPk", sequence_id AS "sequenceId",
+                 coalesce((SELECT r.content FROM entry_revisions r
+                           WHERE r.user_id = entries.user_id AND r.revision_id = entries.entry_id), content) AS content
+          FROM entries WHERE user_id = ${userId} AND entry_id = ${entry.entryId}`);
         if (
           existing?.threadPk === thread.pk &&
           existing.sequenceId === entry.sequenceId &&
@@ -406,7 +497,7 @@ export class Threads {
   allEntries(threadPk: number) {
     return this.db.all<EntryRow>(sql`
       SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
-      WHERE thread_pk = ${threadPk} ORDER BY sequence_id`);
+      WHERE thread_pk = ${threadPk} AND deleted = 0 ORDER BY sequence_id`);
   }
 
   async syncStatus(userId: string, projectId: string, threadId: string) {
@@ -472,8 +563,10 @@ export class Threads {
     const thread = await this.require(userId, input.projectId, input.threadId);
     const limit = this.pageSize(input.limit, 100);
     const after = input.cursor ? decodeCursor(input.cursor, isNumberCursor) : -1;
-    const rows = await this.db.all<EntryRow & { pk: number }>(sql`
-      SELECT pk, entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+    const rows = await this.db.all<EntryRow & { pk: number; deleted: number; revisionId: string | null }>(sql`
+      SELECT pk, entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp, deleted,
+             revision_id AS "revisionId"
+      FROM entries
       WHERE thread_pk = ${thread.pk} AND sequence_id > ${after} ORDER BY sequence_id LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
@@ -483,6 +576,8 @@ export class Threads {
       entries: page.map((row) => ({
         ...entryView(row),
         ...(marks.get(Number(row.pk)) ?? { tags: [], links: [] }),
+        deleted: Number(row.deleted) === 1,
+        edited: row.revisionId !== null,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.sequenceId) : null,
     };
@@ -601,7 +696,9 @@ export class Threads {
   async pull(userId: string, input: { cursor?: string; projectId?: string; limit?: number }) {
     const limit = this.pageSize(input.limit, 100);
     const decoded = input.cursor ? decodeCursor(input.cursor, isPullCursor) : 0;
-    const [after, afterChange, afterMark = 0] = Array.isArray(decoded) ? decoded : [decoded, 0];
+    const [after = 0, afterChange = 0, afterMark = 0, afterRevision = 0] = Array.isArray(decoded)
+      ? decoded
+      : [decoded];
     const changes = await this.db.all<{
       pk: number;
       projectId: string;
@@ -628,7 +725,9 @@ export class Threads {
     >(sql`
       SELECT e.pk, t.project_id AS "projectId", t.thread_id AS "threadId", t.status,
              t.created_at AS "threadCreatedAt", e.entry_id AS "entryId", e.sequence_id AS "sequenceId",
-             e.content, e.author, e.timestamp
+             coalesce((SELECT r.content FROM entry_revisions r
+                       WHERE r.user_id = e.user_id AND r.revision_id = e.entry_id), e.content) AS content,
+             e.author, e.timestamp
       FROM entries e JOIN threads t ON t.pk = e.thread_pk
       WHERE e.user_id = ${userId} AND e.pk > ${after}
         ${input.projectId ? sql`AND t.project_id = ${input.projectId}` : sql``}
@@ -649,7 +748,37 @@ export class Threads {
     const ready = marks.findIndex((m) => Number(m.entryPk) > upTo);
     const markPage = marks.slice(0, Math.min(ready < 0 ? marks.length : ready, CHANGES_PER_PAGE));
     const lastMark = markPage[markPage.length - 1];
+    // Edits and deletions likewise (an entry's first text, kept under its own id, went with it).
+    const revisions = await this.db.all<{
+      pk: number;
+      entryPk: number;
+      entryId: string;
+      revisionId: string;
+      content: string;
+      deleted: number;
+      at: string;
+    }>(sql`
+      SELECT r.pk, r.entry_pk AS "entryPk", e.entry_id AS "entryId", r.revision_id AS "revisionId", r.content,
+             r.deleted, r.at
+      FROM entry_revisions r JOIN entries e ON e.pk = r.entry_pk
+        ${input.projectId ? sql`JOIN threads t ON t.pk = e.thread_pk AND t.project_id = ${input.projectId}` : sql``}
+      WHERE r.user_id = ${userId} AND r.pk > ${afterRevision}
+      ORDER BY r.pk LIMIT ${CHANGES_PER_PAGE + 1}`);
+    const revisionsReady = revisions.findIndex((r) => Number(r.entryPk) > upTo);
+    const revisionPage = revisions.slice(
+      0,
+      Math.min(revisionsReady < 0 ? revisions.length : revisionsReady, CHANGES_PER_PAGE),
+    );
+    const lastRevision = revisionPage[revisionPage.length - 1];
     return {
+      revisions: revisionPage
+        .filter((r) => r.revisionId !== r.entryId)
+        .map((r) => ({
+          entryId: r.entryId,
+          revisionId: r.revisionId,
+          content: Number(r.deleted) === 1 ? null : r.content,
+          at: new Date(r.at),
+        })),
       annotations: markPage.map((m) => ({
         entryId: m.entryId,
         tag: m.tag,
@@ -677,11 +806,13 @@ export class Threads {
         last ? last.pk : after,
         lastChange ? lastChange.pk : afterChange,
         lastMark ? lastMark.pk : afterMark,
+        lastRevision ? lastRevision.pk : afterRevision,
       ]),
       hasMore:
         rows.length > limit ||
         changes.length > CHANGES_PER_PAGE ||
-        (ready < 0 && marks.length > CHANGES_PER_PAGE),
+        (ready < 0 && marks.length > CHANGES_PER_PAGE) ||
+        (revisionsReady < 0 && revisions.length > CHANGES_PER_PAGE),
     };
   }
 

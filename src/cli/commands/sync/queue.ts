@@ -28,11 +28,18 @@ export class SyncQueueCommand extends VltCommand {
     const changes = outbox?.changes(userServer) ?? [];
     // Tags and links the server has not had: each goes once its entry is there.
     const marks = outbox?.marks(userServer) ?? [];
+    // Edits and deletions likewise.
+    const revisions = outbox?.revisions(userServer) ?? [];
     if (this.json) {
-      this.printJson({ items, changes: changes.map(({ moved: _moved, ...change }) => change), marks });
+      this.printJson({
+        items,
+        changes: changes.map(({ moved: _moved, ...change }) => change),
+        marks,
+        revisions,
+      });
       return;
     }
-    if (items.length === 0 && changes.length === 0 && marks.length === 0) {
+    if (items.length === 0 && changes.length === 0 && marks.length === 0 && revisions.length === 0) {
       this.print('The queue is empty: everything is on the server.');
       return;
     }
@@ -62,6 +69,14 @@ export class SyncQueueCommand extends VltCommand {
         waiting(m),
       ]);
     }
+    for (const r of revisions)
+      rows.push([
+        r.state,
+        `${r.kind} ${r.project}/${r.thread}#${r.seq}`,
+        originOf(r.server),
+        '-',
+        waiting(r),
+      ]);
     for (const i of items)
       rows.push([
         i.state,
