@@ -65,7 +65,10 @@ export async function benchNotes(runs: number, count = 1000, bytes = 10_000): Pr
     delete boxEnv.VLT_AUTHOR;
     const run = (args: string[], expect?: RegExp) => {
       const start = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, args, { cwd, env: boxEnv, encoding: 'utf8' });
+      // VLT_BENCH_CLI_PROFILE=DIR: each vlt run writes a CPU profile there (node --cpu-prof).
+      const profile = process.env.VLT_BENCH_CLI_PROFILE;
+      const argv = profile && args[0] === VLT ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, ...args] : args;
+      const result = spawnSync(process.execPath, argv, { cwd, env: boxEnv, encoding: 'utf8' });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
       if (expect && !expect.test(result.stdout)) {

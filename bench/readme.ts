@@ -96,6 +96,45 @@ export interface BenchResults {
   /** Set when the code rows were measured again on their own (`--code-only`). */
   codeCommand?: string;
   codeAt?: string;
+  /** Many users on one server (`--large` or `--tenants-only`). */
+  tenants?: TenantsBench;
+  tenantsCommand?: string;
+  tenantsAt?: string;
+}
+
+export interface Latencies {
+  calls: number;
+  searchP50Ms: number;
+  searchP95Ms: number;
+  oracleP50Ms: number;
+  oracleP95Ms: number;
+}
+
+export interface Spread {
+  calls: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+export interface TenantsBench {
+  users: number;
+  entriesPerUser: number;
+  ingestPerSecond: number;
+  /** One user of entriesPerUser entries alone on a server: the floor. */
+  alone: Latencies;
+  /** Five of the `users` users, each of entriesPerUser entries, on one server. */
+  together: Latencies;
+  crowd: {
+    users: number;
+    clients: number;
+    seconds: number;
+    push: Spread;
+    search: Spread;
+    errors: number;
+    firstError: string | null;
+    serverPeakRssMb: number | null;
+  };
 }
 
 export const BEGIN =
@@ -278,6 +317,7 @@ export function renderPerformance(r: BenchResults): string {
     '',
     ...notesSection(r, date),
     ...codeSection(r, date),
+    ...tenantsSection(r, date),
     '<!-- prettier-ignore-end -->',
     END,
   ].join('\n');
@@ -339,6 +379,53 @@ function codeSection(r: BenchResults, date: string): string[] {
         ['`vlt code seek "retrier lock"`', `${n(code.seekMs)} ms`, ''],
       ],
     ),
+    '',
+  ];
+}
+
+/** Many users on one server: a user's latency beside the same user alone, and a crowd of clients. */
+function tenantsSection(r: BenchResults, date: string): string[] {
+  const t = r.tenants;
+  if (!t) return [];
+  const by = r.tenantsCommand
+    ? `by \`${r.tenantsCommand}\` on ${r.tenantsAt?.slice(0, 10) ?? date}`
+    : 'in the same run';
+  const { crowd } = t;
+  const ms = (p: Spread) => `${p.p50Ms} / ${p.p95Ms} / ${p.p99Ms} ms`;
+  return [
+    `Tenants (SQLite), ${by}: ${n(t.users)} users of ${n(t.entriesPerUser)} entries each on one server`,
+    `(${n(t.users * t.entriesPerUser)} entries, ingested at ${n(t.ingestPerSecond)}/s), asked by five of them, beside one`,
+    `such user alone on a server: a user's queries should cost what that user's entries cost.`,
+    '',
+    table(
+      ['server', 'threads.search p50 / p95', 'oracle.ask p50 / p95'],
+      [
+        [
+          `one user of ${n(t.entriesPerUser)} entries alone`,
+          `${t.alone.searchP50Ms} / ${t.alone.searchP95Ms} ms`,
+          `${t.alone.oracleP50Ms} / ${t.alone.oracleP95Ms} ms`,
+        ],
+        [
+          `${n(t.users)} such users`,
+          `${t.together.searchP50Ms} / ${t.together.searchP95Ms} ms`,
+          `${t.together.oracleP50Ms} / ${t.together.oracleP95Ms} ms`,
+        ],
+      ],
+    ),
+    '',
+    `${n(crowd.users)} users' tokens used at once by ${crowd.clients} clients for ${crowd.seconds} s, each pushing one entry`,
+    `and searching in turn (one process of clients on the same machine as the server):`,
+    '',
+    table(
+      ['call', 'calls', 'p50 / p95 / p99', 'errors'],
+      [
+        ['`threads.push` (one entry)', n(crowd.push.calls), ms(crowd.push), String(crowd.errors)],
+        ['`threads.search`', n(crowd.search.calls), ms(crowd.search), ''],
+      ],
+    ),
+    '',
+    `Server peak memory during the crowd: ${mb(crowd.serverPeakRssMb)}.` +
+      (crowd.firstError ? ` First error: ${crowd.firstError}` : ''),
     '',
   ];
 }

@@ -7,7 +7,11 @@
 //
 // --large adds 1,000,000 entries to the growth rows (minutes; not in CI); --quick is a small smoke
 // run (1,000 entries, 5 runs) that writes no docs/performance.md; --postgres-only measures the PostgreSQL rows
-// again and keeps the rest; --mcp-only measures the `vlt mcp` row again and keeps the rest.
+// again and keeps the rest; --mcp-only measures the `vlt mcp` row again and keeps the rest;
+// --ingest-only [N] prints the server ingest figure alone (for profiling; nothing written), and with
+// VLT_BENCH_SERVER_PROFILE=DIR the server's CPU profile goes to DIR; --drain-only prints the drain row alone
+// (VLT_BENCH_CLI_PROFILE=DIR: the CLI's profiles); --tenants-only measures the tenants rows (100 users
+// of 10,000 entries beside one alone; 1,000 users' tokens from 50 clients for a minute) and keeps the rest.
 import Database from 'better-sqlite3';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,6 +19,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createThread, pushEntry } from '../src/cli/vault/append.js';
+import { openData } from '../src/server/commands/base.js';
 import { openVault } from '../src/cli/vault/open.js';
 import type { AppRouter } from '../src/shared/router.js';
 import { transformer } from '../src/shared/transformer.js';
@@ -112,7 +117,19 @@ async function serverWithUser(databaseUrl?: string, instances = 1) {
     ? { ...SERVER_ENV, VLT_SERVER_DATABASE_URL: databaseUrl }
     : { ...SERVER_ENV };
   const dirs = Array.from({ length: instances }, () => newDataDir());
-  const servers = await Promise.all(dirs.map((dir) => startServer(dir, 0, env)));
+  const servers = await Promise.all(
+    dirs.map((dir) =>
+      startServer(
+        dir,
+        0,
+        env,
+        // VLT_BENCH_SERVER_PROFILE=DIR: the servers write CPU profiles there (node --cpu-prof).
+        process.env.VLT_BENCH_SERVER_PROFILE
+          ? ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${process.env.VLT_BENCH_SERVER_PROFILE} "$@"`]
+          : [],
+      ),
+    ),
+  );
   const token = userWithToken(dirs[0]!, 'bench', 'benchmark password', { ...process.env, ...env });
   const close = async () => {
     for (const server of servers) await server.stop();
@@ -253,7 +270,21 @@ async function benchDrain() {
       const expect = new RegExp(`^sent ${drainEntries} entries from ${threads} threads`);
       // The last run is under /usr/bin/time, for the CLI's peak memory, and is not timed.
       if (r === drainRuns) cliPeakRssMb = peakRssMb([VLT, 'sync', 'retry'], box);
-      else seconds.push(run([VLT, 'sync', 'retry'], box, expect).ms / 1000);
+      else
+        seconds.push(
+          run(
+            [
+              ...(process.env.VLT_BENCH_CLI_PROFILE
+                ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.VLT_BENCH_CLI_PROFILE}`]
+                : []),
+              VLT,
+              'sync',
+              'retry',
+            ],
+            box,
+            expect,
+          ).ms / 1000,
+        );
       rmSync(home, { recursive: true, force: true });
       await world.close();
     }
@@ -289,8 +320,14 @@ function texts(size: number): string[] {
   return list;
 }
 
-async function serverAt(size: number, list: string[], databaseUrl?: string, instances = 1) {
-  const world = await serverWithUser(databaseUrl, instances);
+/** Pushes `list` through `threads.push` from 4 clients in batches of 100; seconds taken. */
+async function ingest(
+  world: Awaited<ReturnType<typeof serverWithUser>>,
+  size: number,
+  list: string[],
+  token = world.token,
+  progress = true,
+) {
   const threadCount = Math.max(10, Math.round(size / 500));
   const clients = 4;
   const perThread = Math.ceil(size / threadCount);
@@ -299,7 +336,7 @@ async function serverAt(size: number, list: string[], databaseUrl?: string, inst
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       // Clients spread over the instances, as behind a load balancer.
-      const api = client(world.servers[c % world.servers.length]!.url, world.token);
+      const api = client(world.servers[c % world.servers.length]!.url, token);
       for (let t = c; t < threadCount; t += clients) {
         const slice = list.slice(t * perThread, (t + 1) * perThread);
         for (let offset = 0; offset < slice.length; offset += 100) {
@@ -316,13 +353,226 @@ async function serverAt(size: number, list: string[], databaseUrl?: string, inst
             })),
           });
           sent += Math.min(100, slice.length - offset);
-          if (sent % 10_000 < 100) process.stderr.write(`\r  server ingest: ${sent}/${size}`);
+          if (progress && sent % 10_000 < 100) process.stderr.write(`\r  server ingest: ${sent}/${size}`);
         }
       }
     }),
   );
-  const ingestSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (progress) process.stderr.write('\n');
+  return { clients, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+// ---- tenants: many users on one server ----------------------------------------------------------
+const TENANTS = quick ? 5 : 100;
+const TENANT_ENTRIES = quick ? 1_000 : 10_000;
+const CROWD_USERS = quick ? 50 : 1_000;
+const CROWD_CLIENTS = quick ? 10 : 50;
+const CROWD_SECONDS = quick ? 5 : 60;
+
+/** `count` users made in the server's data directory (as `vlt-server user add` does), a token each. */
+async function tokensIn(data: string, count: number, prefix: string): Promise<string[]> {
+  const deps = await openData(data, undefined, { ...process.env, ...SERVER_ENV }, process.stderr);
+  const tokens: string[] = [];
+  try {
+    // Eight at a time: scrypt runs on libuv's threads.
+    for (let i = 0; i < count; i += 8) {
+      const made = await Promise.all(
+        Array.from({ length: Math.min(8, count - i) }, async (_, j) => {
+          const user = await deps.accounts.signup(`${prefix}${i + j}`, 'benchmark password');
+          return (await deps.accounts.createToken(user.id, 'bench')).token;
+        }),
+      );
+      tokens.push(...made);
+      process.stderr.write(`\r  accounts: ${tokens.length}/${count}`);
+    }
+  } finally {
+    await deps.db.close();
+  }
   process.stderr.write('\n');
+  return tokens;
+}
+
+const timeMs = async (call: () => Promise<unknown>) => {
+  const t0 = process.hrtime.bigint();
+  await call();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+};
+
+/** Search and Oracle latency of the users behind `tokens`, the calls shared out among them. */
+async function queryLatencies(url: string, tokens: string[], calls: number) {
+  const apis = tokens.map((token) => client(url, token));
+  for (const [i, api] of apis.entries()) {
+    await api.threads.search.query({ ...SEARCHES[i % SEARCHES.length]!, limit: 10 });
+    await api.oracle.ask.mutate({ question: QUESTIONS[i % QUESTIONS.length]!.question });
+  }
+  const search: number[] = [];
+  const oracle: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const api = apis[i % apis.length]!;
+    search.push(
+      await timeMs(() => api.threads.search.query({ ...SEARCHES[i % SEARCHES.length]!, limit: 10 })),
+    );
+  }
+  for (let i = 0; i < calls; i++) {
+    const api = apis[i % apis.length]!;
+    oracle.push(
+      await timeMs(() => api.oracle.ask.mutate({ question: QUESTIONS[i % QUESTIONS.length]!.question })),
+    );
+  }
+  return {
+    calls,
+    searchP50Ms: round(quantile(search, 0.5)),
+    searchP95Ms: round(quantile(search, 0.95)),
+    oracleP50Ms: round(quantile(oracle, 0.5)),
+    oracleP95Ms: round(quantile(oracle, 0.95)),
+  };
+}
+
+const spread = (values: number[]) => ({
+  calls: values.length,
+  p50Ms: round(quantile(values, 0.5)),
+  p95Ms: round(quantile(values, 0.95)),
+  p99Ms: round(quantile(values, 0.99)),
+});
+
+/**
+ * TENANTS users of TENANT_ENTRIES entries each on one server, beside one user of as many entries
+ * alone on a server (the floor): a user's search and Oracle latency should be the floor's. Then
+ * CROWD_USERS users' tokens used at once by CROWD_CLIENTS clients for CROWD_SECONDS seconds,
+ * pushing and searching in turn: p50/p95/p99 of each, and the errors (there should be none).
+ */
+async function benchTenants() {
+  const calls = quick ? 30 : 120;
+  log(`tenants: one user of ${TENANT_ENTRIES} entries alone, then ${TENANTS} such users on one server`);
+  const alone = await serverWithUser();
+  let floor;
+  try {
+    await ingest(alone, TENANT_ENTRIES, texts(TENANT_ENTRIES), alone.token, false);
+    floor = await queryLatencies(alone.server.url, [alone.token], calls);
+  } finally {
+    await alone.close();
+  }
+  log(`  alone: search p95 ${floor.searchP95Ms} ms, oracle p95 ${floor.oracleP95Ms} ms`);
+  const shared = await serverWithUser();
+  let together;
+  let ingestSeconds = 0;
+  try {
+    const tokens = [shared.token, ...(await tokensIn(shared.data, TENANTS - 1, 'tenant'))];
+    for (const [u, token] of tokens.entries()) {
+      ingestSeconds += (await ingest(shared, TENANT_ENTRIES, corpus(TENANT_ENTRIES, 100 + u), token, false))
+        .seconds;
+      process.stderr.write(`\r  ingest: ${u + 1}/${tokens.length} users`);
+    }
+    process.stderr.write('\n');
+    // Five users across the server, the first and last made among them.
+    const asking = [0, 0.25, 0.5, 0.75, 1].map((f) => tokens[Math.round(f * (tokens.length - 1))]!);
+    together = await queryLatencies(shared.server.url, asking, calls);
+  } finally {
+    await shared.close();
+  }
+  log(`  ${TENANTS} users: search p95 ${together.searchP95Ms} ms, oracle p95 ${together.oracleP95Ms} ms`);
+  const crowd = await benchCrowd();
+  return {
+    users: TENANTS,
+    entriesPerUser: TENANT_ENTRIES,
+    ingestPerSecond: Math.round((TENANTS * TENANT_ENTRIES) / ingestSeconds),
+    alone: floor,
+    together,
+    crowd,
+  };
+}
+
+async function benchCrowd() {
+  log(`crowd: ${CROWD_USERS} users' tokens used by ${CROWD_CLIENTS} clients at once for ${CROWD_SECONDS} s`);
+  const world = await serverWithUser();
+  try {
+    const tokens = await tokensIn(world.data, CROWD_USERS, 'crowd');
+    const apis = tokens.map((token) => client(world.server.url, token));
+    const words = corpus(2_000, 41);
+    // Each user has a thread to find something in.
+    for (const [u, api] of apis.entries()) {
+      await api.threads.push.mutate({
+        projectId: PROJECTS[u % PROJECTS.length]!,
+        threadId: 'notes',
+        createdAt: new Date(),
+        entries: Array.from({ length: 20 }, (_, i) => ({
+          entryId: uuidv7(),
+          sequenceId: i,
+          content: words[(u * 20 + i) % words.length]!,
+          author: 'bench',
+          timestamp: new Date(),
+        })),
+      });
+    }
+    const push: number[] = [];
+    const search: number[] = [];
+    const errors: string[] = [];
+    // Client c alone writes thread agent-c of each user: its sequence numbers are its own to count.
+    const next = new Map<string, number>();
+    const deadline = Date.now() + CROWD_SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: CROWD_CLIENTS }, async (_, c) => {
+        for (let i = 0; Date.now() < deadline; i++) {
+          const u = (c * 7919 + i * 104_729) % apis.length;
+          const api = apis[u]!;
+          try {
+            if (i % 2 === 0) {
+              const key = `${c}:${u}`;
+              const seq = next.get(key) ?? 0;
+              push.push(
+                await timeMs(() =>
+                  api.threads.push.mutate({
+                    projectId: PROJECTS[u % PROJECTS.length]!,
+                    threadId: `agent-${c}`,
+                    createdAt: new Date(),
+                    entries: [
+                      {
+                        entryId: uuidv7(),
+                        sequenceId: seq,
+                        content: words[(c + i) % words.length]!,
+                        author: 'bench',
+                        timestamp: new Date(),
+                      },
+                    ],
+                  }),
+                ),
+              );
+              next.set(key, seq + 1);
+            } else {
+              search.push(
+                await timeMs(() =>
+                  api.threads.search.query({ ...SEARCHES[i % SEARCHES.length]!, limit: 10 }),
+                ),
+              );
+            }
+          } catch (error) {
+            errors.push((error as Error).message);
+          }
+        }
+      }),
+    );
+    const result = {
+      users: CROWD_USERS,
+      clients: CROWD_CLIENTS,
+      seconds: CROWD_SECONDS,
+      push: spread(push),
+      search: spread(search),
+      errors: errors.length,
+      firstError: errors[0] ?? null,
+      serverPeakRssMb: serverPeakRssMb(world.server),
+    };
+    log(
+      `  push p50/p95/p99 ${result.push.p50Ms}/${result.push.p95Ms}/${result.push.p99Ms} ms (${result.push.calls}); search ${result.search.p50Ms}/${result.search.p95Ms}/${result.search.p99Ms} ms (${result.search.calls}); ${result.errors} errors`,
+    );
+    return result;
+  } finally {
+    await world.close();
+  }
+}
+
+async function serverAt(size: number, list: string[], databaseUrl?: string, instances = 1) {
+  const world = await serverWithUser(databaseUrl, instances);
+  const { clients, seconds: ingestSeconds } = await ingest(world, size, list);
   // The Oracle's planted facts, so that its questions have answers among the noise.
   const api = client(world.server.url, world.token);
   const planted = fixtureEntries().filter((e) => e.key);
@@ -616,7 +866,52 @@ function mcpOnly() {
   log(`updated the vlt mcp row of ${out} and docs/performance.md`);
 }
 
+/** `--ingest-only [N]`: the server ingest row alone (SQLite, N entries, default 100,000), printed, not kept. */
+async function ingestOnly() {
+  const size = Number(option('--ingest-only', '100000')) || 100_000;
+  const world = await serverWithUser();
+  try {
+    const { seconds } = await ingest(world, size, texts(size));
+    console.log(
+      `server ingest: ${size} entries in ${round(seconds, 2)} s: ${Math.round(size / seconds)} entries/s`,
+    );
+  } finally {
+    await world.close();
+  }
+}
+
+/** `--tenants-only`: measures the tenants rows again and keeps the rest of bench/results.json. */
+async function tenantsOnly() {
+  const previous = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+  const tenants = await benchTenants();
+  const results = {
+    ...previous,
+    tenants,
+    tenantsCommand: `npm run bench -- ${argv.join(' ')}`,
+    tenantsAt: new Date().toISOString(),
+  };
+  if (quick) {
+    console.log(JSON.stringify(tenants, null, 2));
+    return;
+  }
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  const readme = join(ROOT, 'docs', 'performance.md');
+  writeFileSync(readme, updateReadme(readFileSync(readme, 'utf8'), results));
+  log(`updated the tenants rows of ${out} and docs/performance.md`);
+}
+
+/** `--drain-only`: the drain row alone, printed, not kept. */
+async function drainOnly() {
+  const drain = await benchDrain();
+  console.log(
+    `drain: ${drain.entries} entries in ${drain.threads} threads in ${drain.seconds} s (median of ${drain.runs})`,
+  );
+}
+
 async function main() {
+  if (flag('--ingest-only')) return ingestOnly();
+  if (flag('--drain-only')) return drainOnly();
+  if (flag('--tenants-only')) return tenantsOnly();
   if (flag('--postgres-only')) return postgresOnly();
   if (flag('--notes-only')) return notesOnly();
   if (flag('--mcp-only')) return mcpOnly();
@@ -651,6 +946,15 @@ async function main() {
   const code = benchCode(quick ? 3 : runs);
   log(`  cold ${code.coldIndexMs} ms; no change ${code.noChangeIndexMs} ms`);
   const postgres = await benchPostgres(quick ? 1_000 : 100_000);
+  // The tenants rows with --large (minutes); otherwise those of the last run that measured them.
+  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as BenchResults) : undefined;
+  const tenants = flag('--large')
+    ? { tenants: await benchTenants(), tenantsCommand: undefined, tenantsAt: undefined }
+    : {
+        tenants: previous?.tenants,
+        tenantsCommand: previous?.tenantsCommand ?? (previous?.tenants ? previous.command : undefined),
+        tenantsAt: previous?.tenantsAt ?? (previous?.tenants ? previous.generatedAt : undefined),
+      };
   const results = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
@@ -665,6 +969,7 @@ async function main() {
     notes,
     code,
     postgres,
+    ...tenants,
   };
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${out} in ${results.seconds} s`);

@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../src/server/routers/_app.js';
+import { uuidv7 } from '../src/shared/uuidv7.js';
 import { callerWith, entriesFor, memoryDeps, userCaller } from './server-helpers.js';
 
 const MARKER = 'alice-secret-marker';
@@ -157,6 +158,66 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
       'active',
     );
   },
+  'threads.annotate': async (w) => {
+    // Bob names Alice's entries: they are not his, so nothing is stored, and nothing of hers moves.
+    const alice = callerWith(w.deps, { bearer: w.alice.token });
+    await alice.threads.annotate({ tags: [{ entryId: w.aliceEntries[0]!.entryId, tag: 'hers' }] });
+    const ids = w.aliceEntries.map((e) => e.entryId);
+    const answer = await w.bob.caller.threads.annotate({
+      tags: ids.map((entryId) => ({ entryId, tag: 'bobs' })),
+      links: ids.map((entryId) => ({
+        entryId,
+        projectId: 'bobs',
+        threadId: 'x',
+        note: 'bob was here',
+        at: new Date(),
+      })),
+    });
+    expect(answer).toEqual({ tagsAdded: 0, linksSet: 0, unknownEntries: ids });
+    const got = await alice.threads.get(A_THREAD);
+    expect(got.entries.map((e) => [e.tags, e.links])).toEqual([
+      [['hers'], []],
+      [[], []],
+      [[], []],
+    ]);
+    expect((await alice.threads.pull({})).annotations).toEqual([
+      { entryId: ids[0], tag: 'hers', link: null },
+    ]);
+    // Alice's tag is not Bob's: his tag search, pull and Oracle find nothing of hers.
+    expect((await w.bob.caller.threads.search({ query: 'tag:hers' })).results).toEqual([]);
+    expect((await w.bob.caller.threads.pull({})).annotations).toEqual([]);
+    expect((await w.bob.caller.oracle.ask({ question: MARKER, tag: 'hers' })).sources).toEqual([]);
+  },
+  'threads.editEntry': async (w) => {
+    // Alice's entry id in Bob's hands: no such entry of his; hers keeps its text.
+    const edit = {
+      entryId: w.aliceEntries[0]!.entryId,
+      revisionId: uuidv7(),
+      content: 'bob edits',
+      at: new Date(),
+    };
+    expect(await codeOf(w.bob.caller.threads.editEntry(edit))).toBe('NOT_FOUND');
+    expect((await w.bob.caller.threads.pull({})).revisions).toEqual([]);
+  },
+  'threads.deleteEntry': async (w) => {
+    const gone = { entryId: w.aliceEntries[1]!.entryId, revisionId: uuidv7(), at: new Date() };
+    expect(await codeOf(w.bob.caller.threads.deleteEntry(gone))).toBe('NOT_FOUND');
+    // Alice's own revision id, known to the server, is still nothing of Bob's.
+    const alice = callerWith(w.deps, { bearer: w.alice.token });
+    const hers = { entryId: w.aliceEntries[2]!.entryId, revisionId: uuidv7(), at: new Date() };
+    await alice.threads.editEntry({ ...hers, content: `${MARKER} edited` });
+    expect(await codeOf(w.bob.caller.threads.deleteEntry(hers))).toBe('NOT_FOUND');
+    const got = await alice.threads.get(A_THREAD);
+    expect(got.entries.map((e) => e.deleted)).toEqual([false, false, false]);
+    expect(got.entries[2]!.content).toBe(`${MARKER} edited`);
+    // aliceIntact compares the first texts: put hers back as a later edit.
+    await alice.threads.editEntry({
+      ...hers,
+      revisionId: uuidv7(),
+      content: w.aliceEntries[2]!.content,
+      at: new Date(Date.now() + 1000),
+    });
+  },
   'threads.search': async (w) => {
     expect((await w.bob.caller.threads.search({ query: MARKER })).results).toEqual([]);
     expect((await w.bob.caller.threads.search({ query: MARKER, ...A_THREAD })).results).toEqual([]);
@@ -271,6 +332,12 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'threads.move': (c) => c.threads.move({ ...A_THREAD, toProjectId: 'elsewhere' }),
   'threads.setStatus': (c) => c.threads.setStatus({ ...A_THREAD, status: 'blocked' }),
   'threads.search': (c) => c.threads.search({ query: MARKER }),
+  'threads.editEntry': (c) =>
+    c.threads.editEntry({ entryId: uuidv7(), revisionId: uuidv7(), content: 'x', at: new Date() }),
+  'threads.deleteEntry': (c) =>
+    c.threads.deleteEntry({ entryId: uuidv7(), revisionId: uuidv7(), at: new Date() }),
+  'threads.annotate': (c) =>
+    c.threads.annotate({ tags: [{ entryId: entriesFor(0, 0)[0]!.entryId, tag: 'x' }] }),
   'threads.pull': (c) => c.threads.pull({}),
   'threads.export': (c) => c.threads.export({}),
   'threads.summary': (c) => c.threads.summary(A_THREAD),

@@ -260,6 +260,8 @@ const anEntry = (fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
+/** The victim's one entry. */
+const VICTIM_ENTRY = '01900000-0000-7000-8000-0000000000aa';
 const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('input rules, the same on every engine', () => {
@@ -291,6 +293,65 @@ describe('input rules, the same on every engine', () => {
     expect(answer.text).toMatch(message);
     // The entry is named, so the client sets it aside and sends the rest.
     expect(answer.text).toContain(`"entryId":"${entry.entryId}"`);
+  });
+
+  it.each([
+    ['a tag with spaces', { tags: [{ entryId: VICTIM_ENTRY, tag: 'not a tag' }] }, /a tag is 1-64/],
+    ['a tag over 64 characters', { tags: [{ entryId: VICTIM_ENTRY, tag: 'x'.repeat(65) }] }, /a tag is/],
+    ['an entry id that is not a UUID', { tags: [{ entryId: '../x', tag: 'ok' }] }, /UUID/],
+    [
+      'a link note over 1000 characters',
+      {
+        links: [
+          {
+            entryId: VICTIM_ENTRY,
+            projectId: 'p',
+            threadId: 't',
+            note: 'n'.repeat(1001),
+            at: '2026-01-01T00:00:00.000Z',
+          },
+        ],
+      },
+      /1000 characters/,
+    ],
+    [
+      'a link to a thread name that climbs out',
+      {
+        links: [
+          {
+            entryId: VICTIM_ENTRY,
+            projectId: '..',
+            threadId: 't',
+            note: null,
+            at: '2026-01-01T00:00:00.000Z',
+          },
+        ],
+      },
+      /project id/,
+    ],
+    [
+      'over 100 tags and links',
+      { tags: Array.from({ length: 101 }, (_, i) => ({ entryId: VICTIM_ENTRY, tag: `t${i}` })) },
+      /at most 100 tags and links/,
+    ],
+  ])('refuses threads.annotate with %s as BAD_REQUEST, storing nothing', async (_name, body, message) => {
+    const answer = await post('threads.annotate', JSON.stringify({ json: body }));
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.text).toMatch(message);
+  });
+
+  it("threads.annotate of the victim's entry by another user stores nothing of it", async () => {
+    const answer = await post(
+      'threads.annotate',
+      JSON.stringify({ json: { tags: [{ entryId: VICTIM_ENTRY, tag: 'pwned' }] } }),
+    );
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.text).toContain(`"unknownEntries":["${VICTIM_ENTRY}"]`);
+    const theirs = await fetch(
+      `${server.url}/trpc/threads.search?input=${encodeURIComponent(JSON.stringify({ json: { query: 'tag:pwned' } }))}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(await theirs.text()).toContain('"results":[]');
   });
 
   it('refuses out-of-range cursors and limits with BAD_REQUEST, never a 500', async () => {

@@ -1,5 +1,7 @@
 // Sync end to end: the real vlt-server process and the real vlt processes in temporary VLT_HOMEs.
+import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../src/shared/uuidv7.js';
 import { vlt, vltAsync, type Sandbox } from './helpers.js';
@@ -573,6 +575,8 @@ describe('sync', () => {
     expect(json<{ items: unknown[]; changes: unknown[] }>(a, ['sync', 'queue'])).toEqual({
       items: [],
       changes: [],
+      marks: [],
+      revisions: [],
     });
     // And the other machine ends with the same threads.
     ok(vlt(b, ['sync', 'pull']));
@@ -622,6 +626,8 @@ describe('sync', () => {
     expect(json<{ items: unknown[]; changes: unknown[] }>(b, ['sync', 'queue'])).toEqual({
       items: [],
       changes: [],
+      marks: [],
+      revisions: [],
     });
   });
   it('a status set on one machine reaches the server and the other machine; offline it waits', async () => {
@@ -683,5 +689,310 @@ describe('sync', () => {
     ok(vlt(a, ['sync', 'pull'])); // keeps its own (waiting) status, then sends it
     ok(vlt(b, ['sync', 'pull']));
     expect([statusIn(a), statusIn(b), await statusOn(back.url)]).toEqual(['active', 'active', 'active']);
+  });
+});
+
+describe('tags and links', () => {
+  type Marked = {
+    entries: {
+      seq: number;
+      tags: string[];
+      links: { project: string; thread: string; note: string | null }[];
+    }[];
+  };
+  const marksIn = (box: Sandbox) =>
+    json<Marked>(box, ['thread', 'read', 'auth', '--all']).entries.map((e) => ({
+      seq: e.seq,
+      tags: e.tags,
+      links: e.links,
+    }));
+
+  it('travel both ways, show in read and on the server, are found by tag:, and filter the Oracle', async () => {
+    const { server, token } = await world();
+    const a = syncMachine(server.url, token, cleanups, { retrier: false });
+    const b = syncMachine(server.url, token, cleanups, { retrier: false });
+    for (const box of [a, b]) ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(a, ['thread', 'new', 'auth', 'Decided JWT with a 90-day expiry']));
+    ok(vlt(a, ['thread', 'push', 'auth', 'JWT refresh tokens rotate on use']));
+    ok(vlt(a, ['thread', 'new', 'infra/secrets', 'Keys live in the vault']));
+
+    expect(vlt(a, ['thread', 'tag', 'auth/0', 'decision']).stdout).toBe(
+      'TAGGED: app/auth/0 #decision\nsynced\n',
+    );
+    expect(vlt(a, ['thread', 'tag', 'auth/0', 'decision']).stdout).toBe(
+      'already tagged: app/auth/0 #decision\n',
+    );
+    expect(vlt(a, ['thread', 'link', 'auth/0', 'infra/secrets', '--note', 'key rotation']).stdout).toBe(
+      'LINKED: app/auth/0 → infra/secrets\nsynced\n',
+    );
+    const client = api(server.url, token);
+    const onServer = async () =>
+      (await client.threads.get.query({ projectId: 'app', threadId: 'auth' })).entries.map((e) => ({
+        seq: e.sequenceId,
+        tags: e.tags,
+        links: e.links.map((l) => ({ project: l.projectId, thread: l.threadId, note: l.note })),
+      }));
+    const expected = [
+      { seq: 0, tags: ['decision'], links: [{ project: 'infra', thread: 'secrets', note: 'key rotation' }] },
+      { seq: 1, tags: [], links: [] },
+    ];
+    expect(await onServer()).toEqual(expected);
+
+    // The second machine pulls them, and shows them under the entry.
+    const pulled = vlt(b, ['sync', 'pull']);
+    ok(pulled);
+    expect(pulled.stdout).toMatch(/took 2 tags and links from the server/);
+    expect(marksIn(b)).toEqual(expected);
+    expect(vlt(b, ['thread', 'read', 'auth', '--all']).stdout).toMatch(
+      /Decided JWT with a 90-day expiry\n +#decision {2}→ infra\/secrets \(key rotation\)\n/,
+    );
+
+    // B tags and relinks (a new note): A follows; the server's answer is the same from both.
+    expect(vlt(b, ['thread', 'tag', 'auth/1', 'decision']).stdout).toMatch(/synced\n$/);
+    ok(vlt(b, ['thread', 'tag', 'app/auth#1', 'security']));
+    ok(vlt(b, ['thread', 'link', 'auth/0', 'infra/secrets', '--note', 'rotate every 90 days']));
+    ok(vlt(a, ['sync', 'pull']));
+    const after = [
+      {
+        seq: 0,
+        tags: ['decision'],
+        links: [{ project: 'infra', thread: 'secrets', note: 'rotate every 90 days' }],
+      },
+      { seq: 1, tags: ['decision', 'security'], links: [] },
+    ];
+    expect(marksIn(a)).toEqual(after);
+    expect(marksIn(b)).toEqual(after);
+    expect(await onServer()).toEqual(after);
+
+    // Searchable: tag: alone (newest first), with words, and on the server (the web's search).
+    const seek = (box: Sandbox, query: string) =>
+      json<{ results: { thread: string; seq: number }[] }>(box, ['thread', 'seek', query]).results.map(
+        (r) => r.seq,
+      );
+    expect(seek(a, 'tag:decision')).toEqual([1, 0]);
+    expect(seek(a, 'tag:decision expiry')).toEqual([0]);
+    expect(seek(a, 'tag:security tag:decision')).toEqual([1]);
+    expect(vlt(a, ['thread', 'seek', 'tag:nothing']).stderr).toMatch(/no entries match/);
+    expect(
+      json<{ entries: { seq: number }[] }>(a, [
+        'thread',
+        'read',
+        'auth',
+        '--search',
+        'tag:security',
+      ]).entries.map((e) => e.seq),
+    ).toEqual([1]);
+    const searched = await client.threads.search.query({ query: 'tag:decision jwt' });
+    expect(searched.results.map((r) => r.sequenceId).sort()).toEqual([0, 1]);
+    expect((await client.threads.search.query({ query: 'tag:security' })).results).toHaveLength(1);
+
+    // The Oracle, on the server and locally, draws only from the tag's entries.
+    const asked = await client.oracle.ask.mutate({ question: 'jwt tokens', tag: 'security' });
+    expect(asked.sources.map((s) => (s.kind === 'note' || s.kind === 'code' ? -1 : s.seq))).toEqual([1]);
+    const local = json<{ sources: { seq: number }[] }>(a, [
+      'oracle',
+      'jwt tokens',
+      '--tag',
+      'security',
+      '--local',
+    ]);
+    expect(local.sources.map((s) => s.seq)).toEqual([1]);
+
+    // The server's export carries them.
+    const exported = await client.threads.export.query({ projectId: 'app' });
+    expect(exported.lines.find((l) => l.includes('"seq":0') && l.includes('"thread":"auth"'))).toMatch(
+      /"tags":\["decision"\],"links":\[\{"project":"infra","thread":"secrets","note":"rotate every 90 days"\}\]/,
+    );
+
+    // A move of the linked thread renames the link everywhere.
+    ok(vlt(a, ['thread', 'move', 'infra/secrets', 'ops']));
+    ok(vlt(b, ['sync', 'pull']));
+    expect(marksIn(b)[0]!.links).toEqual([
+      { project: 'ops', thread: 'secrets', note: 'rotate every 90 days' },
+    ]);
+    expect((await onServer())[0]!.links).toEqual([
+      { project: 'ops', thread: 'secrets', note: 'rotate every 90 days' },
+    ]);
+  });
+
+  it('wait with their entry or for the server, show in the queue, and are idempotent', async () => {
+    const { data, server, token } = await world();
+    const a = syncMachine(server.url, token, cleanups, { retrier: false });
+    ok(vlt(a, ['init', '--project', 'app']));
+    ok(vlt(a, ['thread', 'new', 'auth', 'first', '--no-sync']));
+    // The entry is not on the server: the tag goes with it.
+    expect(vlt(a, ['thread', 'tag', 'auth/0', 'decision', '--no-sync']).stdout).toBe(
+      'TAGGED: app/auth/0 #decision\nqueued: --no-sync\n',
+    );
+    const queue = json<{ marks: { tag: string; state: string; seq: number }[] }>(a, ['sync', 'queue']);
+    expect(queue.marks).toEqual([expect.objectContaining({ tag: 'decision', state: 'pending', seq: 0 })]);
+    expect(vlt(a, ['sync', 'queue']).stdout).toMatch(/pending +tag app\/auth#0 #decision/);
+    expect(json<{ tagsAndLinks: number }>(a, ['sync', 'status']).tagsAndLinks).toBe(1);
+
+    await server.stop();
+    const offline = json<{ sync: { state: string; reason: string } }>(a, [
+      'thread',
+      'tag',
+      'auth/0',
+      'later',
+    ]);
+    expect(offline.sync.state).toBe('queued');
+    expect(offline.sync.reason).toMatch(/server unreachable/);
+    const back = await startServer(data, server.port);
+    cleanups.push(() => back.stop());
+    const retried = vlt(a, ['sync', 'retry']);
+    ok(retried);
+    expect(retried.stdout).toMatch(/sent 2 tags and links/);
+    const client = api(back.url, token);
+    const got = await client.threads.get.query({ projectId: 'app', threadId: 'auth' });
+    expect(got.entries[0]!.tags).toEqual(['decision', 'later']);
+    expect(json<{ marks: unknown[] }>(a, ['sync', 'queue']).marks).toEqual([]);
+
+    // Sent again (a lost answer, a retry): nothing changes; an older note arriving late is ignored;
+    // an unknown entry is said, not stored.
+    const entryId = got.entries[0]!.entryId;
+    const link = (note: string | null, at: string) => ({
+      entryId,
+      projectId: 'app',
+      threadId: 'auth',
+      note,
+      at: new Date(at),
+    });
+    const again = await client.threads.annotate.mutate({
+      tags: [{ entryId, tag: 'decision' }],
+      links: [link('newer', '2026-06-02T00:00:00.000Z')],
+    });
+    expect(again).toEqual({ tagsAdded: 0, linksSet: 1, unknownEntries: [] });
+    for (const late of [
+      link('newer', '2026-06-02T00:00:00.000Z'),
+      link('older', '2026-06-01T00:00:00.000Z'),
+    ]) {
+      expect(await client.threads.annotate.mutate({ links: [late] })).toEqual({
+        tagsAdded: 0,
+        linksSet: 0,
+        unknownEntries: [],
+      });
+    }
+    const linked = await client.threads.get.query({ projectId: 'app', threadId: 'auth' });
+    expect(linked.entries[0]!.links).toEqual([{ projectId: 'app', threadId: 'auth', note: 'newer' }]);
+    const stranger = uuidv7();
+    expect(await client.threads.annotate.mutate({ tags: [{ entryId: stranger, tag: 'x' }] })).toEqual({
+      tagsAdded: 0,
+      linksSet: 0,
+      unknownEntries: [stranger],
+    });
+    // Bad input: one line, nothing written.
+    const bad = vlt(a, ['thread', 'tag', 'auth/0', 'Not A Tag!']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/^vlt: invalid tag 'Not A Tag!'/);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('edits and deletions', () => {
+  const contents = (box: Sandbox, thread = 'auth') =>
+    json<ReadJson>(box, ['thread', 'read', thread, '--all']).entries.map((e) => [e.seq, e.content]);
+
+  it('travel both ways as revisions and tombstones; the later edit stands, the other kept in history', async () => {
+    const { server, token } = await world();
+    const a = syncMachine(server.url, token, cleanups, { retrier: false });
+    const b = syncMachine(server.url, token, cleanups, { retrier: false });
+    for (const box of [a, b]) ok(vlt(box, ['init', '--project', 'app']));
+    ok(vlt(a, ['thread', 'new', 'auth', 'teh first']));
+    ok(vlt(a, ['thread', 'push', 'auth', 'second, to go']));
+    ok(vlt(a, ['thread', 'push', 'auth', 'third']));
+    ok(vlt(b, ['sync', 'pull']));
+    const client = api(server.url, token);
+    const onServer = async () =>
+      (await client.threads.get.query({ projectId: 'app', threadId: 'auth' })).entries.map((e) => [
+        e.sequenceId,
+        e.content,
+        e.deleted,
+        e.edited,
+      ]);
+
+    expect(vlt(a, ['thread', 'edit', 'auth/0', 'the first']).stdout).toBe('EDITED: app/auth/0\nsynced\n');
+    expect(vlt(a, ['thread', 'edit', 'auth/0', 'the first']).stdout).toBe('unchanged: app/auth/0\n');
+    expect(vlt(b, ['thread', 'rm', 'auth/1']).stdout).toBe('DELETED: app/auth/1\nsynced\n');
+    expect(vlt(b, ['thread', 'rm', 'auth/1']).stdout).toBe('already deleted: app/auth/1\n');
+    expect(await onServer()).toEqual([
+      [0, 'the first', false, true],
+      [1, '', true, false],
+      [2, 'third', false, false],
+    ]);
+    ok(vlt(a, ['sync', 'pull']));
+    ok(vlt(b, ['sync', 'pull']));
+    for (const box of [a, b])
+      expect(contents(box)).toEqual([
+        [0, 'the first'],
+        [2, 'third'],
+      ]);
+    // Deleted: out of searches here and on the server; the numbers stay.
+    expect(vlt(a, ['thread', 'seek', 'second']).stderr).toMatch(/no entries match/);
+    expect((await client.threads.search.query({ query: 'second' })).results).toEqual([]);
+    expect(vlt(a, ['thread', 'push', 'auth', 'fourth']).stdout).toBe('OK: auth/3\nsynced\n');
+
+    // Edited on both while apart: the later edit stands everywhere, the other stays in history.
+    ok(vlt(a, ['thread', 'edit', 'auth/2', 'third, as A has it', '--no-sync']));
+    ok(vlt(b, ['thread', 'edit', 'auth/2', 'third, as B has it']));
+    ok(vlt(a, ['sync', 'retry']));
+    for (const box of [a, b]) ok(vlt(box, ['sync', 'pull']));
+    expect((await onServer())[2]).toEqual([2, 'third, as B has it', false, true]);
+    for (const box of [a, b]) expect(contents(box)[1]).toEqual([2, 'third, as B has it']);
+    const history = new Database(join(a.home, 'vault.db'), { readonly: true });
+    expect(
+      history
+        .prepare(
+          `SELECT r.content FROM entry_revisions r JOIN entries e ON e.pk = r.entry_pk WHERE e.seq = 2 ORDER BY r.at`,
+        )
+        .all(),
+    ).toEqual([{ content: 'third' }, { content: 'third, as A has it' }, { content: 'third, as B has it' }]);
+    history.close();
+
+    // An entry edited before it was ever sent goes with its first text, then the edit.
+    ok(vlt(a, ['thread', 'push', 'auth', 'draft tpyo', '--no-sync']));
+    expect(vlt(a, ['thread', 'edit', 'auth/4', 'draft typo', '--no-sync']).stdout).toBe(
+      'EDITED: app/auth/4\nqueued: --no-sync\n',
+    );
+    expect(json<{ revisions: { kind: string; seq: number }[] }>(a, ['sync', 'queue']).revisions).toEqual([
+      expect.objectContaining({ kind: 'edit', seq: 4, state: 'pending' }),
+    ]);
+    const retried = vlt(a, ['sync', 'retry']);
+    ok(retried);
+    expect(retried.stdout).toMatch(/sent 1 edit or deletion/);
+    expect((await onServer())[4]).toEqual([4, 'draft typo', false, true]);
+    ok(vlt(b, ['sync', 'pull']));
+    expect(contents(b).at(-1)).toEqual([4, 'draft typo']);
+
+    // Sent twice (a lost answer): the second is a duplicate; an unknown entry is NOT_FOUND.
+    const entryId = (await client.threads.get.query({ projectId: 'app', threadId: 'auth' })).entries[3]!
+      .entryId;
+    const edit = { entryId, revisionId: uuidv7(), content: 'fourth, edited', at: new Date() };
+    expect(await client.threads.editEntry.mutate(edit)).toEqual({
+      entryId,
+      deleted: false,
+      duplicate: false,
+    });
+    expect(await client.threads.editEntry.mutate(edit)).toEqual({ entryId, deleted: false, duplicate: true });
+    await expect(
+      client.threads.deleteEntry.mutate({ ...edit, entryId: uuidv7(), revisionId: uuidv7() }),
+    ).rejects.toThrow(/push it first/);
+
+    // A thread deleted: asked first (here: --yes needed off a terminal), then gone everywhere.
+    ok(vlt(a, ['thread', 'new', 'scratch', 's0']));
+    ok(vlt(a, ['thread', 'push', 'scratch', 's1']));
+    const refused = vlt(a, ['thread', 'delete', 'scratch']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('vlt: deleting app/scratch needs --yes when not asked on a terminal\n');
+    expect(vlt(a, ['thread', 'delete', 'scratch', '--yes']).stdout).toBe(
+      'DELETED: app/scratch (2 entries)\nsynced\n',
+    );
+    ok(vlt(b, ['sync', 'pull']));
+    for (const box of [a, b]) {
+      const listed = json<{ threads: { thread: string }[] }>(box, ['thread', 'list', '--all']).threads;
+      expect(listed.map((t) => t.thread)).toEqual(['auth']);
+    }
+    const scratch = await client.threads.get.query({ projectId: 'app', threadId: 'scratch' });
+    expect(scratch.entries.map((e) => e.deleted)).toEqual([true, true]);
   });
 });

@@ -336,6 +336,55 @@ describe('what a server sends back', () => {
     expect(good.stdout).toMatch(/^pulled 1 new entry into 1 thread; moved 1 thread/);
   });
 
+  it('refuses a pull page with an invalid tag or link, storing nothing of it', async () => {
+    const evil = await fake();
+    const box = await loggedIn(evil);
+    const mine = (await json<{ entries: { id: string }[] }>(box, box.cwd, ['thread', 'read', 'app/notes']))
+      .entries[0]!.id;
+    const origin = `the server at ${evil.url} sent`;
+    const link = { projectId: 'app', threadId: 'notes', note: null, at: new Date() };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ tag: 'Evil Tag\u001b]0;x' }, `an invalid tag 'Evil Tag\\x1b]0;x'`],
+      [{ tag: null, link: { ...link, projectId: '../etc' } }, `an invalid project id '../etc'`],
+      [{ tag: null, link: { ...link, note: 'n'.repeat(1001) } }, `an invalid link note 'nnnnnnnnnn…'`],
+      [{ entryId: 'not-a-uuid' }, `an invalid entry id 'not-a-uuid'`],
+    ];
+    for (const [fields, problem] of cases) {
+      evil.answer('threads.pull', {
+        data: {
+          changes: [],
+          entries: [entry({ sequenceId: 1 })],
+          annotations: [{ entryId: mine, tag: 'fine', link: null, ...fields }],
+          cursor: 'c1',
+          hasMore: false,
+        },
+      });
+      const pulled = await vlt(box, box.cwd, ['sync', 'pull']);
+      expect(isOneLineError(pulled), `${JSON.stringify(fields)}: ${pulled.stderr}`).toBe(true);
+      expect(pulled.stderr).toBe(`vlt: ${origin} ${problem}: nothing was stored from that page\n`);
+    }
+    const db = new Database(join(box.home, 'vault.db'), { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM entries').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM entry_tags').get()).toEqual({ n: 0 });
+    db.close();
+    // Valid, the tag and the link are taken.
+    evil.answer('threads.pull', {
+      data: {
+        changes: [],
+        entries: [],
+        annotations: [
+          { entryId: mine, tag: 'fine', link: null },
+          { entryId: mine, tag: null, link: { ...link, note: 'see' } },
+        ],
+        cursor: 'c1',
+        hasMore: false,
+      },
+    });
+    const good = await vlt(box, box.cwd, ['sync', 'pull']);
+    ok(good);
+    expect(good.stdout).toMatch(/took 2 tags and links from the server/);
+  });
+
   it('keeps an entry queued when the answer to its push is invalid, and shows no server text raw', async () => {
     const evil = await fake();
     const box = await loggedIn(evil);

@@ -227,6 +227,51 @@ describe.skipIf(!available)('web UI', () => {
     }
   });
 
+  it('edits and deletes an entry (after a confirmation), with its tags and links shown; the CLI follows', async () => {
+    const token = userWithToken(data, 'editor');
+    const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };
+    expect(vlt(cli, ['thread', 'new', 'fixes/typos', 'Teh first entry']).stdout).toMatch(/synced/);
+    expect(vlt(cli, ['thread', 'push', 'fixes/typos', 'A mistake']).stdout).toMatch(/synced/);
+    expect(vlt(cli, ['thread', 'push', 'fixes/typos', 'The last one']).stdout).toMatch(/synced/);
+    expect(vlt(cli, ['thread', 'tag', 'fixes/typos/2', 'decision']).stdout).toMatch(/synced/);
+    expect(vlt(cli, ['thread', 'link', 'fixes/typos/2', 'fixes/typos', '--note', 'itself']).stdout).toMatch(
+      /synced/,
+    );
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'editor');
+    await page.goto(`${server.url}/t/fixes/typos`);
+    const entry = (seq: number) => history(page).locator(`#e${seq}`);
+    await entry(2).getByText('#decision').waitFor();
+    expect(await entry(2).locator('.marks').innerText()).toBe('#decision\n→ fixes/typos (itself)');
+
+    await entry(0).getByRole('button', { name: 'Edit' }).click();
+    await entry(0).getByLabel('New text of typos#0').fill('The first entry');
+    await entry(0).getByRole('button', { name: 'Save' }).click();
+    await entry(0).getByText('The first entry').waitFor();
+    await entry(0).getByText('· edited').waitFor();
+
+    await entry(1).getByRole('button', { name: 'Delete' }).click();
+    await entry(1).getByRole('button', { name: 'Keep it' }).click();
+    await entry(1).getByRole('button', { name: 'Delete' }).click();
+    await entry(1).getByRole('button', { name: 'Yes, delete typos#1' }).click();
+    await entry(1).getByText('deleted').waitFor();
+    // The summary follows: the edit, and nothing of the deleted entry.
+    const summary = page.locator('section.summary');
+    await summary.getByText('Goal: The first entry').waitFor({ timeout: 5000 });
+    expect(await summary.textContent()).not.toContain('A mistake');
+    await shot(page, '12-edit-delete');
+    await page.close();
+
+    expect(vlt(cli, ['sync', 'pull']).stdout).toMatch(/took 2 edits and deletions from the server/);
+    const read = JSON.parse(vlt(cli, ['thread', 'read', 'fixes/typos', '--all', '--json']).stdout) as {
+      entries: { seq: number; content: string }[];
+    };
+    expect(read.entries.map((e) => [e.seq, e.content])).toEqual([
+      [0, 'The first entry'],
+      [2, 'The last one'],
+    ]);
+  });
+
   it('Settings downloads my data as a JSONL file that vlt import reads into a fresh vault', async () => {
     const token = userWithToken(data, 'downloader');
     const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };

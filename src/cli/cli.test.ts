@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isOneLineError, sandbox, vltInProcess, type Sandbox } from '../../test/helpers.js';
+import { SUMMARY_VERSION } from '../shared/summary.js';
 
 let box: Sandbox;
 const NOT_LOGGED_IN =
@@ -124,7 +125,7 @@ describe('threads', () => {
       [id.slice(0, 30), 'six'],
     ] as const) {
       const tagged = await run('thread', 'tag', ref, tag);
-      expect(tagged.stdout, ref).toBe(`TAGGED: app/auth-refactor/1 #${tag}\n`);
+      expect(tagged.stdout, ref).toBe(`TAGGED: app/auth-refactor/1 #${tag}\nqueued: ${NOT_LOGGED_IN}\n`);
     }
     const missing = await run('thread', 'tag', 'auth-refactor/9', 'x');
     expect(isOneLineError(missing)).toBe(true);
@@ -204,10 +205,18 @@ describe('threads', () => {
   it('tags, links, moves and sets status', async () => {
     await run('thread', 'new', 'auth', 'decided JWT');
     await run('thread', 'new', 'infra', 'secrets live in vault');
-    expect((await run('thread', 'tag', 'auth#0', 'Decision')).stdout).toBe('TAGGED: app/auth/0 #decision\n');
+    expect((await run('thread', 'tag', 'auth#0', 'Decision')).stdout).toBe(
+      `TAGGED: app/auth/0 #decision\nqueued: ${NOT_LOGGED_IN}\n`,
+    );
     expect((await run('thread', 'tag', 'auth#0', 'decision')).stdout).toContain('already tagged');
     expect((await run('thread', 'link', 'auth#0', 'infra', '--note', 'keys')).stdout).toBe(
-      'LINKED: app/auth/0 → app/infra\n',
+      `LINKED: app/auth/0 → app/infra\nqueued: ${NOT_LOGGED_IN}\n`,
+    );
+    expect((await run('thread', 'link', 'auth#0', 'infra', '--note', 'keys')).stdout).toBe(
+      'already linked: app/auth/0 → app/infra\n',
+    );
+    expect((await run('thread', 'read', 'auth')).stdout).toMatch(
+      /decided JWT\n +#decision {2}→ app\/infra \(keys\)\n$/,
     );
     expect((await run('thread', 'move', 'infra', 'ops')).stdout).toBe(
       `MOVED: app/infra → ops/infra\nqueued: ${NOT_LOGGED_IN}\n`,
@@ -252,7 +261,7 @@ describe('threads', () => {
       status: 'active',
       currentTo: { seq: 2, entryId: read.entries[2].id },
       mode: 'deterministic',
-      version: 1,
+      version: SUMMARY_VERSION,
       goal: { seq: 0, text: 'JWT sessions' },
       decisions: [{ seq: 1, text: 'Decided: 90-day expiry' }],
     });

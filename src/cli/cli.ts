@@ -36,6 +36,9 @@ import { ThreadSeekCommand } from './commands/thread/seek.js';
 import { ThreadStatusCommand } from './commands/thread/status.js';
 import { ThreadSummaryCommand } from './commands/thread/summary.js';
 import { ThreadTagCommand } from './commands/thread/tag.js';
+import { ThreadEditCommand } from './commands/thread/edit.js';
+import { ThreadRmCommand } from './commands/thread/rm.js';
+import { ThreadDeleteCommand } from './commands/thread/delete.js';
 
 import { namedPlaceholders } from '../shared/cli-usage.js';
 import { VERSION } from '../shared/version.js';
@@ -54,6 +57,9 @@ export const COMMANDS = [
   ThreadMoveCommand,
   ThreadStatusCommand,
   ThreadSummaryCommand,
+  ThreadEditCommand,
+  ThreadRmCommand,
+  ThreadDeleteCommand,
   ExportCommand,
   ImportCommand,
   OracleCommand,

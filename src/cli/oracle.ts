@@ -18,9 +18,16 @@ export interface OracleResult {
 
 export async function askOracle(
   command: VltCommand,
-  input: { question: string; project: string | undefined; limit: number; local: boolean },
+  input: {
+    question: string;
+    project: string | undefined;
+    limit: number;
+    local: boolean;
+    /** Only entries with this tag (notes are left out). */
+    tag?: string | undefined;
+  },
 ): Promise<OracleResult> {
-  const { question, project, limit } = input;
+  const { question, project, limit, tag } = input;
   let localReason = input.local ? '--local' : undefined;
   if (!input.local) {
     const { api, connection } = await import('./sync/run.js');
@@ -33,6 +40,7 @@ export async function askOracle(
           question,
           limit,
           ...(project ? { projectId: project } : {}),
+          ...(tag ? { tag } : {}),
         });
         // A server from before notes sends entries without their kind.
         return {
@@ -54,7 +62,7 @@ export async function askOracle(
   }
   const { composeExtractive } = await import('../shared/oracle.js');
   const vault = await command.optionalVault();
-  const { terms, sources } = (await vault?.oracleSources(question, { project, limit })) ?? {
+  const { terms, sources } = (await vault?.oracleSources(question, { project, limit, tag })) ?? {
     terms: [],
     sources: [],
   };

@@ -46,9 +46,26 @@ export function renderHighlight(text: string, tty: boolean): string {
   return tty ? safe.replace(/\*\*(.+?)\*\*/g, '\x1b[1m$1\x1b[22m') : safe;
 }
 
-/** `seq  time  [author]  content`, columns aligned, continuation lines indented under the content. */
+/** An entry's outgoing link as `thread read` shows it. */
+export interface ShownLink {
+  project: string;
+  thread: string;
+  note: string | null;
+}
+
+/**
+ * `seq  time  [author]  content`, columns aligned, continuation lines indented under the content;
+ * then, under it, the entry's tags (`#decision`) and links (`→ project/thread (note)`), if any.
+ */
 export function entryLines(
-  shown: { seq: number; timestamp: string; author: string; content: string }[],
+  shown: {
+    seq: number;
+    timestamp: string;
+    author: string;
+    content: string;
+    tags?: string[];
+    links?: ShownLink[];
+  }[],
 ): string[] {
   const entries = shown.map((e) => ({
     ...e,
@@ -61,6 +78,16 @@ export function entryLines(
   return entries.map((e) => {
     const author = `[${e.author}]`.padEnd(authorWidth + 2);
     const head = `${String(e.seq).padStart(seqWidth)}  ${formatLocalTime(e.timestamp)}  ${author}  `;
-    return head + e.content.replace(/\n/g, `\n${indent}`);
+    const marks = [
+      ...(e.tags ?? []).map((tag) => `#${tag}`),
+      ...(e.links ?? []).map(
+        (l) => `→ ${l.project}/${l.thread}${l.note ? ` (${terminalText(l.note)})` : ''}`,
+      ),
+    ];
+    return (
+      head +
+      e.content.replace(/\n/g, `\n${indent}`) +
+      (marks.length > 0 ? `\n${indent}${marks.join('  ')}` : '')
+    );
   });
 }

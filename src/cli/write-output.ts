@@ -52,6 +52,38 @@ export function syncThreadChange(
   });
 }
 
+/** Syncs an entry's thread after `vlt thread tag` or `vlt thread link` marked the entry. */
+export function syncMark(
+  command: VltCommand & { noSync: boolean },
+  entry: { pk: number; id: string; threadPk: number },
+): Promise<SyncOutcome> {
+  return syncThreadNow(command, [entry.threadPk], (db) => {
+    const outbox = new Outbox(db);
+    const left = outbox.markLeft(entry.pk);
+    if (!left) return undefined;
+    if (left.refused) return left.refused;
+    return outbox.isQueued(entry.id)
+      ? 'it goes with its entry, which waits to be sent'
+      : 'it waits to be sent: `vlt sync retry` sends it';
+  });
+}
+
+/** Syncs an entry's thread after `vlt thread edit`, `rm` or `delete` changed its entries. */
+export function syncRevision(
+  command: VltCommand & { noSync: boolean },
+  entry: { id: string; threadPk: number; revisionPk: number },
+): Promise<SyncOutcome> {
+  return syncThreadNow(command, [entry.threadPk], (db) => {
+    const outbox = new Outbox(db);
+    const left = outbox.revisionLeft(entry.revisionPk);
+    if (!left) return undefined;
+    if (left.refused) return left.refused;
+    return outbox.isQueued(entry.id)
+      ? 'it goes with its entry, which waits to be sent'
+      : 'it waits to be sent: `vlt sync retry` sends it';
+  });
+}
+
 /** The line a command prints after its sync attempt (the reason may quote a server). */
 export const syncLine = (sync: SyncOutcome) =>
   sync.state === 'synced' ? 'synced' : `queued: ${terminalText(sync.reason ?? '')}`;

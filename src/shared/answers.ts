@@ -12,6 +12,7 @@ import {
   MIN_TIME,
   PROJECT_ID_RE,
   THREAD_ID_RE,
+  TAG_RE,
   THREAD_STATUSES,
   USERNAME_RE,
   utf8Length,
@@ -50,7 +51,32 @@ export const syncStatusAnswer = z.object({
 export const moveAnswer = z.object({ projectId, threadId, moved: z.boolean() });
 export const setStatusAnswer = z.object({ projectId, threadId, status: threadStatus, changed: z.boolean() });
 
+const tag = z.string().check(z.regex(TAG_RE));
+const linkNote = z.string().check(z.maxLength(1000));
+
+export const annotateAnswer = z.object({
+  tagsAdded: count,
+  linksSet: count,
+  unknownEntries: z.array(entryId),
+});
+
+export const reviseAnswer = z.object({ entryId, deleted: z.boolean(), duplicate: z.boolean() });
+
 export const pullPage = z.object({
+  /** Edits (content) and deletions (content null) of entries handed out already. Absent from an older server. */
+  revisions: z.optional(
+    z.array(z.object({ entryId, revisionId: entryId, content: z.nullable(content), at: time })),
+  ),
+  /** Tags and links (a tag, or a link: one of the two), of entries handed out already. Absent from an older server. */
+  annotations: z.optional(
+    z.array(
+      z.object({
+        entryId,
+        tag: z.nullable(tag),
+        link: z.nullable(z.object({ projectId, threadId, note: z.nullable(linkNote), at: time })),
+      }),
+    ),
+  ),
   changes: z.array(
     z.object({
       projectId,
@@ -167,6 +193,9 @@ const FIELD_NAMES: Record<string, string> = {
   token: 'token',
   cursor: 'cursor',
   missing: 'hash',
+  unknownEntries: 'entry id',
+  tag: 'tag',
+  note: 'link note',
   from: 'note path',
   to: 'note path',
   deleted: 'note path',

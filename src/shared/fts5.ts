@@ -140,6 +140,57 @@ export interface HitFilter {
   projectId?: string | undefined;
   /** The parents' pks (threads: a name may be in several projects, all of them). */
   parentPks?: number[] | undefined;
+  /** Only these rows: a subquery of rowids (entries with tags: taggedIn). */
+  within?: Statement | undefined;
+}
+
+/** Where a side keeps its entries' tags: the vault's tables, or one server user's. */
+export type TagStore = { kind: 'vault' } | { kind: 'server'; userId: string };
+
+/** The pks of the entries that carry every one of `tags` (the `tag:` of a search). */
+export function taggedIn(store: TagStore, tags: string[]): Statement {
+  const names = JSON.stringify(tags);
+  return store.kind === 'vault'
+    ? {
+        text: `SELECT et.entry_pk FROM entry_tags et JOIN tags tg ON tg.id = et.tag_id
+               WHERE tg.name IN (SELECT value FROM json_each(?)) GROUP BY et.entry_pk HAVING count(*) = ?`,
+        params: [names, tags.length],
+      }
+    : {
+        text: `SELECT entry_pk FROM entry_marks WHERE user_id = ? AND tag IN (SELECT value FROM json_each(?))
+               GROUP BY entry_pk HAVING count(*) = ?`,
+        params: [store.userId, names, tags.length],
+      };
+}
+
+/** The characters of an entry a search without words shows as its snippet. */
+export const TAGGED_SNIPPET_CHARS = 160;
+
+/**
+ * `hits(pk, rank, snippet)` for a search of tags only (no words): the newest `limit` entries with
+ * them, rank 0, the snippet the content's start. On the vault and the server's SQLite alike
+ * (entries and threads have the same columns there).
+ */
+export function taggedCte(within: Statement, filter: HitFilter, limit: number): Statement {
+  const parts = ['e.pk IN (' + within.text + ')'];
+  const params: unknown[] = [...within.params];
+  if (filter.projectId !== undefined) {
+    parts.push('t.project_id = ?');
+    params.push(filter.projectId);
+  }
+  if (filter.parentPks !== undefined) {
+    parts.push('e.thread_pk IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filter.parentPks));
+  }
+  return {
+    text: `hits AS (
+      SELECT e.pk, 0 AS rank,
+             CASE WHEN length(e.content) > ${TAGGED_SNIPPET_CHARS} THEN substr(e.content, 1, ${TAGGED_SNIPPET_CHARS}) || '…'
+                  ELSE e.content END AS snippet
+      FROM entries e JOIN threads t ON t.pk = e.thread_pk
+      WHERE ${parts.join(' AND ')} ORDER BY e.pk DESC LIMIT ?)`,
+    params: [...params, limit],
+  };
 }
 
 function filterSql(index: FtsIndex, filter: HitFilter): Statement {
@@ -152,6 +203,10 @@ function filterSql(index: FtsIndex, filter: HitFilter): Statement {
   if (filter.parentPks !== undefined) {
     parts.push(`${index.shape.parent} IN (SELECT value FROM json_each(?))`);
     params.push(JSON.stringify(filter.parentPks));
+  }
+  if (filter.within !== undefined) {
+    parts.push(`rowid IN (${filter.within.text})`);
+    params.push(...filter.within.params);
   }
   return { text: parts.map((p) => ` AND ${p}`).join(''), params };
 }
@@ -181,13 +236,18 @@ export function hitsCte(
 }
 
 /** `hits(pk, highlight)`: every match in one thread, the whole content with its words marked. */
-export function highlightCte(index: EntryIndex, match: string, threadPk: number): Statement {
+export function highlightCte(
+  index: EntryIndex,
+  match: string,
+  threadPk: number,
+  within?: Statement,
+): Statement {
   const { table } = checked(index);
   return {
     text: `hits AS (
       SELECT rowid AS pk, highlight(${table}, 0, '${HIGHLIGHT.open}', '${HIGHLIGHT.close}') AS highlight
-      FROM ${table} WHERE ${table} MATCH ? AND thread_pk = ?)`,
-    params: [match, threadPk],
+      FROM ${table} WHERE ${table} MATCH ? AND thread_pk = ?${within ? ` AND rowid IN (${within.text})` : ''})`,
+    params: [match, threadPk, ...(within?.params ?? [])],
   };
 }
 

@@ -4,6 +4,27 @@ import { usageError } from './errors.js';
 export const PROJECT_ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const THREAD_ID_RE = /^[a-z0-9][a-z0-9-]{0,127}$/;
 export const TAG_RE = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+/** The most tags and links one `threads.annotate` carries. */
+export const MAX_ANNOTATIONS = 100;
+
+/**
+ * Whether a link's note `a` replaces `b`: made later (ISO times), or at the same time with the
+ * greater note, so that the server and every machine keep the same one whatever order they see
+ * them in. The same note at the same time is not later: nothing changes.
+ */
+/** Which of two revisions of an entry stands: the later, then the greater id (the same on every side). */
+export const laterRevision = (
+  a: { at: string; revisionId: string },
+  b: { at: string; revisionId: string },
+): boolean => (a.at !== b.at ? a.at > b.at : a.revisionId > b.revisionId);
+
+export function laterLink(
+  a: { at: string; note: string | null },
+  b: { at: string; note: string | null },
+): boolean {
+  if (a.at !== b.at) return a.at > b.at;
+  return (a.note ?? '') > (b.note ?? '');
+}
 export const USERNAME_RE = /^[a-z0-9][a-z0-9_.-]{1,31}$/;
 export const MAX_CONTENT_BYTES = 100_000;
 export const MAX_AUTHOR_CHARS = 64;

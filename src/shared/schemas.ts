@@ -3,11 +3,13 @@ import { z } from 'zod';
 import {
   authorProblem,
   contentProblem,
+  MAX_ANNOTATIONS,
   MAX_INT,
   MAX_TIME,
   MIN_TIME,
   PROJECT_ID_RE,
   THREAD_ID_RE,
+  TAG_RE,
   THREAD_STATUSES,
   USERNAME_RE,
 } from './names.js';
@@ -80,6 +82,48 @@ export const pushInput = z.object({
 });
 
 export const threadKey = z.object({ projectId, threadId });
+
+export const tag = z
+  .string()
+  .regex(
+    TAG_RE,
+    "a tag is 1-64 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit",
+  );
+export const linkNote = z.string().max(1000, 'a link note has at most 1000 characters');
+/**
+ * Tags and links of entries the server has (`vlt thread tag`, `vlt thread link`): each is added
+ * (a link made later replaces its note); entries the server does not have are answered in `unknownEntries`.
+ */
+export const annotateInput = z
+  .object({
+    tags: z.array(z.object({ entryId: z.uuid({ message: 'an entry id is a UUID' }), tag })).default([]),
+    links: z
+      .array(
+        z.object({
+          entryId: z.uuid({ message: 'an entry id is a UUID' }),
+          projectId,
+          threadId,
+          note: linkNote.nullable(),
+          /** When the link was made or given this note: a later one stands, an earlier one is ignored. */
+          at: time,
+        }),
+      )
+      .default([]),
+  })
+  .refine((a) => a.tags.length + a.links.length <= MAX_ANNOTATIONS, {
+    message: `at most ${MAX_ANNOTATIONS} tags and links in one call: send the rest in another`,
+  });
+/** An edit of an entry the server has (`vlt thread edit`): a new revision, idempotent by its id. */
+export const editEntryInput = z.object({
+  entryId: z.uuid({ message: 'an entry id is a UUID' }),
+  revisionId: z.uuid({ message: 'a revision id is a UUID' }),
+  content,
+  at: time,
+});
+/** A deletion of an entry the server has (`vlt thread rm`): a tombstone, idempotent by its id. */
+export const deleteEntryInput = editEntryInput.omit({ content: true });
+
+export type AnnotateInput = z.infer<typeof annotateInput>;
 export const moveInput = threadKey.extend({ toProjectId: projectId });
 export const setStatusInput = threadKey.extend({ status: threadStatus });
 export const watchInput = threadKey.extend({ afterSequence: count(-1) });
@@ -107,6 +151,8 @@ export const oracleInput = z.object({
   // The character limit is the server's (configurable) and is checked there with a message naming it.
   question: z.string().trim().min(1, 'ask a question'),
   projectId: projectId.optional(),
+  /** Only entries with this tag (notes and code are left out). */
+  tag: tag.optional(),
   limit: z.number().int().min(1).max(20).optional(),
 });
 

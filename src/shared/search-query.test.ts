@@ -5,6 +5,7 @@ import {
   identifierWords,
   indexWords,
   MAX_QUERY_TERMS,
+  parseSearch,
   searchWords,
 } from './search-query.js';
 
@@ -69,5 +70,29 @@ describe('identifierWords', () => {
     ]);
     expect(identifierWords('plain words here')).toEqual([]);
     expect(indexWords(codeWords('acquireLock()'))).toEqual(['acquirelock', 'acquire', 'lock']);
+  });
+});
+
+describe('parseSearch', () => {
+  it('takes tag: filters out of the words, lower case, each once', () => {
+    expect(parseSearch('tag:decision token Tag:#Security tag:decision')).toEqual({
+      words: [{ word: 'token', prefix: false }],
+      tags: ['decision', 'security'],
+    });
+    expect(buildFtsQuery('tag:decision')).toMatchObject({ all: '', terms: [], tags: ['decision'] });
+  });
+
+  it('leaves tag: inside a word, or with nothing after it, as words', () => {
+    expect(parseSearch('pretag:x tag: foo')).toEqual({
+      words: ['pretag', 'x', 'tag', 'foo'].map((word) => ({ word, prefix: false })),
+      tags: [],
+    });
+  });
+
+  it('keeps FTS syntax in a tag from becoming anything but a tag name', () => {
+    expect(parseSearch('tag:a"b OR')).toEqual({
+      words: ['tag', 'a', 'b', 'or'].map((word) => ({ word, prefix: false })),
+      tags: [],
+    });
   });
 });

@@ -34,10 +34,37 @@ export function searchWords(input: string): SearchWord[] {
   return words;
 }
 
+/** `tag:decision` in a search: only entries with that tag (at most this many tags count). */
+const TAG_FILTER_RE = /(?<![^\s])tag:#?([\p{L}\p{N}][\p{L}\p{N}_.-]{0,63})(?![^\s])/giu;
+export const MAX_QUERY_TAGS = 8;
+
+export interface ParsedSearch {
+  /** The words to look for (none: every entry with the tags). */
+  words: SearchWord[];
+  /** Tags every hit carries, lower case (`tag:decision`). */
+  tags: string[];
+}
+
+/**
+ * A search as a person types it: `tag:<tag>` (anywhere, any number, all must hold) keeps only
+ * entries with that tag, the rest are words (searchWords). The one place that reads `tag:`.
+ */
+export function parseSearch(input: string): ParsedSearch {
+  const tags: string[] = [];
+  const rest = input.replace(TAG_FILTER_RE, (_whole, tag: string) => {
+    const name = tag.toLowerCase().replace(/[.-]+$/, '');
+    if (name !== '' && !tags.includes(name) && tags.length < MAX_QUERY_TAGS) tags.push(name);
+    return ' ';
+  });
+  return { words: searchWords(rest), tags };
+}
+
 /** One word as an FTS5 term: quoted (so it is only a word), `*` after it for a prefix. */
 export const ftsTerm = ({ word, prefix }: SearchWord): string => `"${word}"${prefix ? '*' : ''}`;
 
 export interface FtsQuery {
+  /** Tags every hit carries (`tag:decision`). */
+  tags: string[];
   /** All terms must match. */
   all: string;
   /** Any term may match: the fallback when `all` finds nothing. */
@@ -46,12 +73,15 @@ export interface FtsQuery {
   words: SearchWord[];
 }
 
-/** The FTS5 MATCH expressions for a search, or undefined when it has no word. */
+/**
+ * The FTS5 MATCH expressions for a search (empty when it has tags but no word: every entry with
+ * them), or undefined when it has neither a word nor a tag.
+ */
 export function buildFtsQuery(input: string): FtsQuery | undefined {
-  const words = searchWords(input);
-  if (words.length === 0) return undefined;
+  const { words, tags } = parseSearch(input);
+  if (words.length === 0 && tags.length === 0) return undefined;
   const terms = words.map(ftsTerm);
-  return { all: terms.join(' AND '), any: terms.join(' OR '), terms, words };
+  return { all: terms.join(' AND '), any: terms.join(' OR '), terms, words, tags };
 }
 
 /**

@@ -86,6 +86,24 @@ describe('summarizeThread', () => {
     expect(summary.text).toContain(`[auth#${summary.headSeq}]`);
   });
 
+  it("reads markdown as text: emphasis, links and marks off, identifiers' underscores and inline code kept", () => {
+    const summary = thread([
+      '# Goal: make **everyone** log in with [passkeys](https://example.com/passkeys)',
+      '**Decided**: keep `MAX_RETRY` and snake_case_names as they are; _see_ [[auth-notes|the notes]]',
+      '> Blocked by ~~the vendor~~ the *legal* review\n\n```ts\nconst x = 1;\n```',
+      '- first point\n- second point with ![diagram](d.png)',
+    ]);
+    expect(summary.goal?.text).toBe('make everyone log in with passkeys');
+    expect(summary.decisions.map((l) => l.text)).toEqual([
+      'Decided: keep `MAX_RETRY` and snake_case_names as they are; see the notes',
+    ]);
+    expect(summary.blockers.map((l) => l.text)).toEqual([
+      'Blocked by the vendor the legal review const x = 1;',
+    ]);
+    expect(summary.latest.map((l) => l.text)).toEqual(['first point second point with diagram']);
+    expect(summary.text).not.toMatch(/\*\*|\]\(|```/);
+  });
+
   it('says so when a thread has no entries', () => {
     expect(thread([]).text).toBe('app/auth · active · 0 entries');
   });

@@ -5,7 +5,7 @@
 import { checkCitations, type EntrySource } from './oracle.js';
 
 /** Bumped whenever the output for the same entries changes: stored summaries are rebuilt. */
-export const SUMMARY_VERSION = 1;
+export const SUMMARY_VERSION = 2;
 export const SUMMARY_MAX_CHARS = 1500;
 /** Characters of an entry's text on one line of the summary (the citation comes on top). */
 const LINE_CHARS = 120;
@@ -56,12 +56,25 @@ const QUESTION_OPENING = /^(?:open question|question|q)\s*[:-]/i;
 const UNBLOCKED = /^(?:unblocked|resolved|fixed|solved|no longer blocked)\b/i;
 const ANSWERED = /^(?:answered|answer\s*:|resolved)\b/i;
 
-/** The entry as one line: markdown list and heading marks off the front, whitespace folded. */
+/**
+ * The entry as one line of plain text: markdown's marks off (emphasis, links and images to their
+ * text, fence lines, heading, quote and list marks at the start of each line; inline code keeps
+ * its backticks), whitespace folded. A summary is read as text in a terminal and on the web.
+ */
 function plain(content: string): string {
   return content
+    .replace(/^[ \t]*(?:```|~~~).*$/gm, '')
+    .replace(/!\[([^\]]*)\]\([^)\s]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)\s]*\)/g, '$1')
+    .replace(/\[\[([^\]|]+)\|([^\]]+)\]\]/g, '$2')
+    .replace(/\[\[([^\]]+)\]\]/g, '$1')
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+    .replace(/(^|[^\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])/gm, '$1$2')
+    .replace(/(^|[^\w])_(?=[^\s_])([^_\n]*?[^\s_])_(?!\w)/gm, '$1$2')
+    .replace(/~~(?=\S)(.+?)(?<=\S)~~/g, '$1')
+    .replace(/^[ \t]{0,3}(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+/gm, '')
     .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^(?:[-*+>#]+|\d+[.)])\s+/, '');
+    .trim();
 }
 
 /** The first sentence (up to . ! ? followed by a space), for rules that look at what is said first. */

@@ -61,8 +61,33 @@ function vaultEntries(box: Sandbox): Map<string, StoredEntry[]> {
   return byThread;
 }
 
-/** Every entry the server holds for the token's user, by "project/thread", through the API. */
-async function serverEntries(url: string, token: string): Promise<Map<string, StoredEntry[]>> {
+/** Every tag and link of the vault, by entry id: `#tag` and `→ project/thread (note)`, sorted. */
+function vaultMarks(box: Sandbox): Map<string, string[]> {
+  const db = new Database(join(box.home, 'vault.db'), { readonly: true });
+  const rows = db
+    .prepare(
+      `SELECT e.id, '#' || tg.name AS mark FROM entry_tags et JOIN tags tg ON tg.id = et.tag_id
+       JOIN entries e ON e.pk = et.entry_pk
+       UNION ALL
+       SELECT e.id, '→ ' || t.project_id || '/' || t.slug || ' (' || coalesce(r.note, '') || ')'
+       FROM "references" r JOIN entries e ON e.pk = r.source_entry_pk JOIN threads t ON t.pk = r.target_thread_pk`,
+    )
+    .all() as { id: string; mark: string }[];
+  db.close();
+  const byEntry = new Map<string, string[]>();
+  for (const { id, mark } of rows) byEntry.set(id, [...(byEntry.get(id) ?? []), mark].sort());
+  return byEntry;
+}
+
+/**
+ * Every entry the server holds for the token's user, by "project/thread", through the API; with
+ * `marks`, its tags and links by entry id too, as vaultMarks has them.
+ */
+async function serverEntries(
+  url: string,
+  token: string,
+  marks?: Map<string, string[]>,
+): Promise<Map<string, StoredEntry[]>> {
   const client = api(url, token);
   const byThread = new Map<string, StoredEntry[]>();
   let listCursor: string | undefined;
@@ -79,6 +104,13 @@ async function serverEntries(url: string, token: string): Promise<Map<string, St
           limit: 100,
         });
         entries.push(...got.entries.map((e) => ({ id: e.entryId, seq: e.sequenceId, content: e.content })));
+        for (const e of got.entries) {
+          const shown = [
+            ...e.tags.map((tag) => `#${tag}`),
+            ...e.links.map((l) => `→ ${l.projectId}/${l.threadId} (${l.note ?? ''})`),
+          ];
+          if (shown.length > 0) marks?.set(e.entryId, shown.sort());
+        }
         cursor = got.nextCursor ?? undefined;
       } while (cursor);
       byThread.set(`${thread.projectId}/${thread.threadId}`, entries);
@@ -98,7 +130,8 @@ function integrityOk(path: string): string {
 /**
  * The checks after every fault run: the vault holds each acknowledged entry exactly once; the server
  * holds exactly the vault's entries (same ids, numbers and content, 0…n with no gap), and nothing
- * else; the vault's queue is empty; both databases pass `integrity_check`.
+ * else; every vault's tags and links are the server's, of every entry it has; the vault's queue
+ * (tags and links included) is empty; both databases pass `integrity_check`.
  */
 async function expectConverged(
   boxes: Sandbox[],
@@ -114,8 +147,12 @@ async function expectConverged(
     const status = JSON.parse(vlt(box, ['sync', 'status', '--json']).stdout) as {
       pending: number;
       failed: number;
+      tagsAndLinks: number;
     };
-    expect(status).toMatchObject({ pending: 0, failed: 0 });
+    expect(status).toMatchObject({ pending: 0, failed: 0, tagsAndLinks: 0 });
+    expect((JSON.parse(vlt(box, ['sync', 'queue', '--json']).stdout) as { marks: unknown[] }).marks).toEqual(
+      [],
+    );
   }
   const contents = [...local.values()].flat().map((e) => e.content);
   const seen = new Map<string, number>();
@@ -123,8 +160,17 @@ async function expectConverged(
   const missing = acknowledged.filter((content) => seen.get(content) !== 1);
   expect(missing, 'acknowledged entries not in a vault exactly once').toEqual([]);
 
-  const remote = await serverEntries(url, token);
+  const remoteMarks = new Map<string, string[]>();
+  const remote = await serverEntries(url, token, remoteMarks);
   expect([...remote.keys()].sort()).toEqual([...local.keys()].sort());
+  for (const box of boxes) {
+    const here = vaultMarks(box);
+    const ids = [...vaultEntries(box).values()].flat().map((e) => e.id);
+    expect(
+      ids.filter((id) => JSON.stringify(here.get(id)) !== JSON.stringify(remoteMarks.get(id))),
+      'entries whose tags and links differ from the server',
+    ).toEqual([]);
+  }
   for (const [thread, entries] of local) {
     const stored = remote.get(thread)!;
     expect(
@@ -231,6 +277,9 @@ describe('stress', () => {
     expect(vlt(box, ['init', '--project', 'crash']).code).toBe(0);
     expect(vlt(box, ['thread', 'new', 'a', 'a 0']).code).toBe(0);
     expect(vlt(box, ['thread', 'new', 'b', 'b 0']).code).toBe(0);
+    // A thread to edit and delete in while processes die (its texts change: not counted below).
+    expect(vlt(box, ['thread', 'new', 'c', 'c 0']).code).toBe(0);
+    for (let i = 1; i < 12; i++) expect(vlt(box, ['thread', 'push', 'c', `c ${i}`]).code).toBe(0);
     const acknowledged = ['a 0', 'b 0', ...queueEntries(box, 'crash', 2, 300)];
     let killed = 0;
     for (let round = 0; round < 12; round++) {
@@ -240,6 +289,15 @@ describe('stress', () => {
           return { content, run: vltAsync(box, ['thread', 'push', i % 2 ? 'a' : 'b', content]) };
         }),
         { content: null, run: vltAsync(box, ['sync', 'retry']) },
+        // Tags and links, killed like the rest: a relink gives a new note each round.
+        { content: '', run: vltAsync(box, ['thread', 'tag', 'a/0', `round-${round}`]) },
+        { content: '', run: vltAsync(box, ['thread', 'link', 'b/0', 'a', '--note', `round ${round}`]) },
+        // Edits and deletions too: an edit of one entry each round, and a deletion of another.
+        {
+          content: '',
+          run: vltAsync(box, ['thread', 'edit', `c/${round % 6}`, `c ${round % 6} edited in ${round}`]),
+        },
+        { content: '', run: vltAsync(box, ['thread', 'rm', `c/${6 + (round % 6)}`]) },
       ];
       await sleep(between(20, 400));
       for (const child of children) {
@@ -252,7 +310,7 @@ describe('stress', () => {
         const result = await run.done;
         // Acknowledged: OK was printed. A killed push may also have committed before it died.
         if (content && /^OK: /.test(result.stdout)) acknowledged.push(content);
-        if (result.signal === null && content) expect(result.code, result.stderr).toBe(0);
+        if (result.signal === null && content !== null) expect(result.code, result.stderr).toBe(0);
       }
     }
     console.log(`${killed} vault processes killed; ${acknowledged.length} entries acknowledged`);
@@ -286,17 +344,68 @@ describe('stress', () => {
           ).done;
           expect(result.code, result.stderr).toBe(0);
           acknowledged.push(content);
+          // Tags and links along the way, through the same faults.
+          const entry = i < 2 ? `${thread}/0` : /^OK: (\S+)/.exec(result.stdout)![1]!;
+          if (i % 4 === 3) {
+            const tagged = await vltAsync(box, ['thread', 'tag', entry, `tag-${i % 3}`]).done;
+            expect(tagged.code, tagged.stderr).toBe(0);
+          }
+          // Entries edited and deleted along the way (their texts change: not counted as acknowledged).
+          if (i % 10 === 9) {
+            const first = i === 9;
+            const scratch = await vltAsync(box, [
+              'thread',
+              first ? 'new' : 'push',
+              'scratch',
+              `${name} scratch ${i}`,
+            ]).done;
+            expect(scratch.code, scratch.stderr).toBe(0);
+            const seq = first ? '0' : /^OK: \S+\/(\d+)/.exec(scratch.stdout)![1]!;
+            const action =
+              i % 20 === 19
+                ? ['thread', 'rm', `scratch/${seq}`]
+                : ['thread', 'edit', `scratch/${seq}`, `${name} scratch ${i}, edited`];
+            const changed = await vltAsync(box, action).done;
+            expect(changed.code, changed.stderr).toBe(0);
+          }
+          if (i % 8 === 5) {
+            const other = `t${(i + 1) % 2}`;
+            const linked = await vltAsync(box, ['thread', 'link', entry, other, '--note', `${name} ${i}`])
+              .done;
+            expect(linked.code, linked.stderr).toBe(0);
+          }
         }
         for (let i = 0; i < 3; i++) await vltAsync(box, ['sync', 'retry']).done;
       }),
     );
     // Whatever did not get through under faults goes now, still through the proxy, still faulty.
     for (const { box } of boxes) await drain(box, 40);
+    const pull = async (box: Sandbox) => {
+      for (let i = 0; i < 40; i++) if ((await vltAsync(box, ['sync', 'pull']).done).code === 0) return;
+      throw new Error('the pull did not get through in 40 tries');
+    };
+    // Each machine marks the others' entries: a new tag, and the same link given two other notes.
+    for (const { box } of boxes) await pull(box);
+    const [one, two, three] = boxes.map((b) => b.box) as [Sandbox, Sandbox, Sandbox];
+    for (const [box, args] of [
+      [two, ['thread', 'tag', 'one/t0/0', 'cross']],
+      [two, ['thread', 'link', 'one/t1/2', 'one/t0', '--note', 'two says']],
+      [three, ['thread', 'link', 'one/t1/2', 'one/t0', '--note', 'three says']],
+      [three, ['thread', 'tag', 'one/t0/0', 'cross']],
+      // One entry edited on two machines (the later stands), another deleted on one, edited on the other.
+      [two, ['thread', 'edit', 'one/scratch/0', 'two edits it']],
+      [three, ['thread', 'edit', 'one/scratch/0', 'three edits it later']],
+      [three, ['thread', 'edit', 'one/scratch/2', 'three edits one two deletes']],
+      [two, ['thread', 'rm', 'one/scratch/2']],
+    ] as const) {
+      const result = await vltAsync(box, [...args]).done;
+      expect(result.code, result.stderr).toBe(0);
+    }
+    for (const box of [two, three]) await drain(box, 40);
+    for (const box of [one, two, three]) await pull(box);
     // A fourth machine pulls everything through the same proxy.
     const reader = machine(proxy.url, token);
-    for (let i = 0; i < 40; i++) {
-      if ((await vltAsync(reader, ['sync', 'pull']).done).code === 0) break;
-    }
+    await pull(reader);
     const total = proxy.counts;
     expect(total.drop + total.duplicate + total['duplicate-concurrent'] + total.reorder).toBeGreaterThan(10);
     console.log(`proxy faults: ${JSON.stringify(total)}`);
@@ -308,8 +417,22 @@ describe('stress', () => {
       acknowledged,
     );
     const pulled = vaultEntries(reader);
-    const remote = await serverEntries(current.server.url, token);
+    const remoteMarks = new Map<string, string[]>();
+    const remote = await serverEntries(current.server.url, token, remoteMarks);
     for (const [thread, entries] of remote) expect(pulled.get(thread), thread).toEqual(entries);
+    expect(vaultMarks(reader)).toEqual(remoteMarks);
+    // Every machine holds exactly the server's entries, edits and tombstones included.
+    for (const box of [...boxes.map((b) => b.box), reader]) {
+      const here = vaultEntries(box);
+      expect([...here.keys()].sort()).toEqual([...remote.keys()].sort());
+      for (const [thread, entries] of remote) expect(here.get(thread), thread).toEqual(entries);
+    }
+    const scratch = remote.get('one/scratch')!;
+    expect(scratch.slice(0, 3).map((e) => e.content)).toEqual(['three edits it later', '', '']);
+    // The link given two notes has one, the later one, everywhere.
+    const crossed = [...remoteMarks.values()].flat().filter((m) => m.startsWith('→ one/t0 (t'));
+    expect(crossed).toEqual(['→ one/t0 (three says)']);
+    expect(remoteMarks.get(pulled.get('one/t0')![0]!.id)).toContain('#cross');
     expect(integrityOk(join(reader.home, 'vault.db'))).toBe('ok');
   }, 300_000);
 });

@@ -5,6 +5,8 @@ import type { infer as Infer } from 'zod/mini';
 import {
   checkAnswer,
   type AnswerSchema,
+  annotateAnswer,
+  reviseAnswer,
   loginAnswer,
   logoutAnswer,
   moveAnswer,
@@ -38,11 +40,17 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
   const trpc = createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        // The server never batches auth.* (each login attempt is a request of its own); a notes
-        // upload fills a request body by itself.
-        condition: (op) => op.path.startsWith('auth.') || op.path.startsWith('notes.'),
+        // The server never batches auth.* (each login attempt is a request of its own).
+        condition: (op) => op.path.startsWith('auth.'),
         true: httpLink(options),
-        false: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 10 }),
+        false: splitLink({
+          // A notes upload and a push of entries fill a request body by themselves (a drain sends
+          // a few threads' pushes at once): one call a request. A batch link all the same, since
+          // httpLink's FormData check loads Node's fetch implementation (~50 ms) on first use.
+          condition: (op) => op.path.startsWith('notes.') || op.path === 'threads.push',
+          true: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 1 }),
+          false: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 10 }),
+        }),
       }),
     ],
   });
@@ -81,6 +89,27 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
           setStatusAnswer,
           'the status change stays queued',
           (i: InputOf<T['threads']['setStatus']['mutate']>) => trpc.threads.setStatus.mutate(i),
+        ),
+      },
+      annotate: {
+        mutate: checked(
+          annotateAnswer,
+          'the tags and links stay queued',
+          (i: InputOf<T['threads']['annotate']['mutate']>) => trpc.threads.annotate.mutate(i),
+        ),
+      },
+      editEntry: {
+        mutate: checked(
+          reviseAnswer,
+          'the edit stays queued',
+          (i: InputOf<T['threads']['editEntry']['mutate']>) => trpc.threads.editEntry.mutate(i),
+        ),
+      },
+      deleteEntry: {
+        mutate: checked(
+          reviseAnswer,
+          'the deletion stays queued',
+          (i: InputOf<T['threads']['deleteEntry']['mutate']>) => trpc.threads.deleteEntry.mutate(i),
         ),
       },
       pull: {

@@ -4,6 +4,7 @@
 // module's (vault/outbox.ts): this file decides what to send and what an answer means.
 import type { Sqlite } from '../vault/open.js';
 import { Outbox, type Destination, type PendingEntry, type ThreadToSync } from '../vault/outbox.js';
+import { MAX_ANNOTATIONS } from '../../shared/names.js';
 import { classify, type Api, type Failure } from './client.js';
 
 export type { Destination };
@@ -14,6 +15,8 @@ export const MAX_BATCH_BYTES = 1_000_000;
 /** Pending entries read from the vault at a time, content included (a drain used to read them all). */
 const READ_AHEAD_ENTRIES = 5 * MAX_BATCH_ENTRIES;
 const ENTRY_OVERHEAD_BYTES = 300;
+/** Threads whose entries are sent at once. */
+const PARALLEL_THREADS = 3;
 
 export interface SyncOptions {
   /** Only these threads (by local pk); all threads with pending entries otherwise. */
@@ -33,6 +36,10 @@ export interface SyncResult {
   moved: number;
   /** Threads whose status `vlt thread status` changed, now changed on the server too. */
   changed: number;
+  /** Tags and links now on the server (or dropped: the server no longer has their entry). */
+  annotated: number;
+  /** Edits and deletions now on the server (or dropped: the server no longer has their entry). */
+  revised: number;
   /** Why it stopped before the outbox was empty, if it did. */
   stop?: Failure | { kind: 'deadline'; message: string };
 }
@@ -47,7 +54,16 @@ export async function syncOutbox(
   options: SyncOptions = {},
 ): Promise<SyncResult> {
   const outbox = new Outbox(db);
-  const result: SyncResult = { sent: 0, duplicates: 0, failed: 0, threads: 0, moved: 0, changed: 0 };
+  const result: SyncResult = {
+    sent: 0,
+    duplicates: 0,
+    failed: 0,
+    threads: 0,
+    moved: 0,
+    changed: 0,
+    annotated: 0,
+    revised: 0,
+  };
   // Threads with a change to send go first, whatever the filter (a new thread of a moved thread's
   // old name may be waiting to be sent), then the threads with entries to send.
   const changing = outbox.changing(to);
@@ -56,19 +72,37 @@ export async function syncOutbox(
     ...outbox.sending(to, options.threadPks).filter((t) => !changing.some((c) => c.pk === t.pk)),
   ];
   const late = () => options.deadline !== undefined && Date.now() > options.deadline;
+  let stop: SyncResult['stop'];
 
-  for (const thread of threads) {
+  // The threads with a change one after another, in order; then the others' entries, a few
+  // threads at a time (each thread's batches still in order): the server commits pushes that
+  // arrive together at once, and this process prepares one batch while the server stores another.
+  for (const thread of threads.slice(0, changing.length)) {
+    stop = await syncThread(thread);
+    if (stop) return { ...result, stop };
+  }
+  let next = changing.length;
+  const worker = async () => {
+    while (!stop && next < threads.length) stop = await syncThread(threads[next++]!);
+  };
+  await Promise.all(Array.from({ length: PARALLEL_THREADS }, worker));
+  if (stop) return { ...result, stop };
+  const marked = await sendMarks(outbox, api, to, options, result, late);
+  return marked.stop ? marked : sendRevisions(outbox, api, to, options, marked, late);
+
+  /** One thread's change and entries; why the drain must stop, if it must. */
+  async function syncThread(thread: ThreadToSync): Promise<SyncResult['stop']> {
     result.threads++;
     if (thread.change_refused !== null) {
       result.failed += outbox.refuseChange(thread.pk, thread.change_refused, to);
-      continue;
+      return undefined;
     }
     // A status the server could not set because it did not have the thread yet: said again once the
     // thread's entries are there (an earlier command's push, still in flight, may have made the
     // thread with its old status meanwhile).
     let statusAgain: { projectId: string; threadId: string; status: ThreadToSync['status'] } | undefined;
     if (thread.move_from !== null || thread.status_changed) {
-      if (late()) return { ...result, stop: outOfTime };
+      if (late()) return outOfTime;
       // NOT_FOUND: the server has no such thread there (deleted, or moved from another machine):
       // nothing to change; the thread's new entries go to its new place, with its status.
       const unlessMissing = (error: unknown) => {
@@ -97,9 +131,9 @@ export async function syncOutbox(
             `${failure.code}: ${failure.message} (then \`vlt sync thread ${thread.project_id}/${thread.slug}\`)`,
             to,
           );
-          continue;
+          return undefined;
         }
-        return { ...result, stop: failure };
+        return failure;
       }
     }
     let batchLimit = MAX_BATCH_ENTRIES;
@@ -109,7 +143,7 @@ export async function syncOutbox(
     for (;;) {
       if (entries.length === 0) entries = outbox.pendingFor(thread.pk, to, READ_AHEAD_ENTRIES);
       if (entries.length === 0) break;
-      if (late()) return { ...result, stop: outOfTime };
+      if (late()) return outOfTime;
       const batch = takeBatch(entries, batchLimit);
       try {
         const answer = await api.threads.push.mutate({
@@ -163,7 +197,7 @@ export async function syncOutbox(
           batch.map((e) => e.entry_pk),
           failure.message,
         );
-        return { ...result, stop: failure };
+        return failure;
       }
     }
     if (statusAgain) {
@@ -176,8 +210,105 @@ export async function syncOutbox(
       )
         result.changed++;
     }
+    return undefined;
   }
-  return result;
+}
+
+/**
+ * Edits and deletions whose entries the server has, after the entries, one call each, oldest
+ * first. The server keeps them by revision id: a retry stores nothing twice. NOT_FOUND: the
+ * server no longer has the entry (its thread was deleted there): nothing to change.
+ */
+async function sendRevisions(
+  outbox: Outbox,
+  api: Api,
+  to: Destination,
+  options: SyncOptions,
+  result: SyncResult,
+  late: () => boolean,
+): Promise<SyncResult> {
+  for (;;) {
+    const revisions = outbox.revisionsFor(to, options.threadPks, MAX_BATCH_ENTRIES);
+    if (revisions.length === 0) return result;
+    for (const revision of revisions) {
+      if (late()) return { ...result, stop: outOfTime };
+      const change = {
+        entryId: revision.entryId,
+        revisionId: revision.revisionId,
+        at: new Date(revision.at),
+      };
+      try {
+        if (revision.deleted) await api.threads.deleteEntry.mutate(change);
+        else await api.threads.editEntry.mutate({ ...change, content: revision.content });
+        outbox.revisionSent(revision.pk);
+        result.revised++;
+      } catch (error) {
+        const failure = classify(error);
+        if (failure.kind === 'rejected' && failure.code === 'NOT_FOUND') {
+          outbox.revisionSent(revision.pk);
+          continue;
+        }
+        if (failure.kind === 'rejected' || failure.kind === 'too-large') {
+          outbox.refuseRevision(
+            revision.pk,
+            `${failure.kind === 'rejected' ? failure.code : 'PAYLOAD_TOO_LARGE'}: ${failure.message}`,
+          );
+          continue;
+        }
+        return { ...result, stop: failure };
+      }
+    }
+  }
+}
+
+/**
+ * Tags and links whose entries the server has, after the entries: in batches of MAX_ANNOTATIONS.
+ * Those whose entry the server no longer has (the thread was deleted there) have nothing to mark
+ * and go too; a batch the server refuses for itself waits as failed, with the reason.
+ */
+async function sendMarks(
+  outbox: Outbox,
+  api: Api,
+  to: Destination,
+  options: SyncOptions,
+  result: SyncResult,
+  late: () => boolean,
+): Promise<SyncResult> {
+  for (;;) {
+    const marks = outbox.marksFor(to, options.threadPks, MAX_ANNOTATIONS);
+    if (marks.length === 0) return result;
+    if (late()) return { ...result, stop: outOfTime };
+    try {
+      await api.threads.annotate.mutate({
+        tags: marks.flatMap((m) => (m.tag === null ? [] : [{ entryId: m.entryId, tag: m.tag }])),
+        links: marks.flatMap((m) =>
+          m.tag !== null || m.targetProject === null || m.targetThread === null
+            ? []
+            : [
+                {
+                  entryId: m.entryId,
+                  projectId: m.targetProject,
+                  threadId: m.targetThread,
+                  note: m.note,
+                  at: new Date(m.at ?? 0),
+                },
+              ],
+        ),
+      });
+      outbox.marksSent(marks.map((m) => m.pk));
+      result.annotated += marks.length;
+    } catch (error) {
+      const failure = classify(error);
+      if (failure.kind === 'rejected' || failure.kind === 'too-large') {
+        outbox.refuseMarks(
+          marks.map((m) => m.pk),
+          `${failure.kind === 'rejected' ? failure.code : 'PAYLOAD_TOO_LARGE'}: ${failure.message}`,
+        );
+        continue;
+      }
+      return { ...result, stop: failure };
+    }
+  }
 }
 
 function takeBatch(entries: PendingEntry[], limit: number): PendingEntry[] {

@@ -5,12 +5,16 @@
 // stores nothing.
 import type { Sqlite } from '../vault/open.js';
 import { Outbox } from '../vault/outbox.js';
+import { applyRevision } from '../vault/revisions.js';
+import { laterLink } from '../../shared/names.js';
+import { uuidv7 } from '../../shared/uuidv7.js';
 import { originOf } from '../settings.js';
 import { InvalidAnswerError, type Api } from './client.js';
 
 type PullPage = Awaited<ReturnType<Api['threads']['pull']['query']>>;
 type PulledEntry = PullPage['entries'][number];
 type PulledChange = PullPage['changes'][number];
+type PulledAnnotation = NonNullable<PullPage['annotations']>[number];
 
 export interface PullResult {
   received: number;
@@ -21,6 +25,10 @@ export interface PullResult {
   moved: number;
   /** Threads whose status was set here because it was set on the server. */
   statuses: number;
+  /** Tags and links added here (or link notes changed) because they were made on another machine. */
+  annotations: number;
+  /** Edits and deletions of entries here made on another machine. */
+  revisions: number;
 }
 
 const cursorKey = (serverUrl: string, projectId?: string) => `pull:${serverUrl}:${projectId ?? '*'}`;
@@ -31,7 +39,16 @@ export async function pullFromServer(
   serverUrl: string,
   options: { projectId?: string; onProgress?: (received: number) => void } = {},
 ): Promise<PullResult> {
-  const result: PullResult = { received: 0, added: 0, renumbered: 0, threads: 0, moved: 0, statuses: 0 };
+  const result: PullResult = {
+    received: 0,
+    added: 0,
+    renumbered: 0,
+    threads: 0,
+    moved: 0,
+    statuses: 0,
+    annotations: 0,
+    revisions: 0,
+  };
   const outbox = new Outbox(db);
   const key = cursorKey(serverUrl, options.projectId);
   const touched = new Set<string>();
@@ -52,6 +69,20 @@ export async function pullFromServer(
         if (change.status !== null) applyStatus(db, outbox, { ...change, status: change.status }, result);
       }
       applyPage(db, outbox, page.entries, result, touched);
+      // Then tags and links: the server hands them out once their entries are handed out.
+      for (const annotation of page.annotations ?? []) applyAnnotation(db, outbox, annotation, result);
+      // And edits and deletions, by the same rule as this vault's own (vault/revisions.ts).
+      for (const revision of page.revisions ?? []) {
+        const entry = db.prepare('SELECT pk FROM entries WHERE id = ?').get(revision.entryId) as
+          { pk: number } | undefined;
+        if (!entry) continue;
+        const applied = applyRevision(db, outbox, entry.pk, {
+          revisionId: revision.revisionId,
+          content: revision.content,
+          at: revision.at.toISOString(),
+        });
+        if (applied !== undefined) result.revisions++;
+      }
       outbox.setCursor(key, page.cursor);
     }).immediate();
     cursor = page.cursor;
@@ -129,6 +160,60 @@ function applyStatus(
   result.statuses += updated.changes;
 }
 
+/**
+ * A tag or a link made on another machine: this vault's entry takes it (a tag it has, or a link
+ * with the same note, changes nothing). A link to a thread this vault does not have yet makes the
+ * thread (empty: its entries come with a pull); this vault's own link of the pair, still waiting
+ * to be sent, stays while it is the later (the later note stands everywhere). An entry this vault lacks
+ * (a project pull, a thread deleted here) is left out.
+ */
+function applyAnnotation(db: Sqlite, outbox: Outbox, annotation: PulledAnnotation, result: PullResult): void {
+  const entry = db.prepare('SELECT pk FROM entries WHERE id = ?').get(annotation.entryId) as
+    { pk: number } | undefined;
+  if (!entry) return;
+  if (annotation.tag !== null) {
+    db.prepare('INSERT OR IGNORE INTO tags (name) VALUES (?)').run(annotation.tag);
+    result.annotations += db
+      .prepare('INSERT OR IGNORE INTO entry_tags (entry_pk, tag_id) SELECT ?, id FROM tags WHERE name = ?')
+      .run(entry.pk, annotation.tag).changes;
+    return;
+  }
+  const link = annotation.link;
+  if (!link) return;
+  const target =
+    outbox.movedAway(link.projectId, link.threadId) ??
+    (db
+      .prepare('SELECT pk, project_id AS project FROM threads WHERE project_id = ? AND slug = ?')
+      .get(link.projectId, link.threadId) as { pk: number; project: string } | undefined) ??
+    makeThread(db, link.projectId, link.threadId);
+  // The later note stands (names.ts laterLink): this vault's own, newer one (waiting to be sent,
+  // say) stays; an older one pulled after it changes nothing.
+  const at = link.at.toISOString();
+  const mine = db
+    .prepare(
+      'SELECT note, created_at AS at FROM "references" WHERE source_entry_pk = ? AND target_thread_pk = ?',
+    )
+    .get(entry.pk, target.pk) as { note: string | null; at: string } | undefined;
+  if (mine && !laterLink({ at, note: link.note }, mine)) return;
+  const changed = db
+    .prepare(
+      `INSERT INTO "references" (id, source_entry_pk, target_thread_pk, note, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (source_entry_pk, target_thread_pk) DO UPDATE SET note = excluded.note, created_at = excluded.created_at`,
+    )
+    .run(uuidv7(), entry.pk, target.pk, link.note, at).changes;
+  result.annotations += changed;
+}
+
+/** An empty thread, for a link to a thread whose entries this vault has not pulled yet. */
+function makeThread(db: Sqlite, project: string, slug: string): { pk: number; project: string } {
+  db.prepare('INSERT OR IGNORE INTO projects (id, name) VALUES (?, ?)').run(project, project);
+  const now = new Date().toISOString();
+  const made = db
+    .prepare('INSERT INTO threads (project_id, slug, created_at, updated_at) VALUES (?, ?, ?, ?)')
+    .run(project, slug, now, now);
+  return { pk: Number(made.lastInsertRowid), project };
+}
+
 function applyPage(
   db: Sqlite,
   outbox: Outbox,
@@ -172,6 +257,12 @@ function applyThread(db: Sqlite, outbox: Outbox, incoming: PulledEntry[], result
       pk: number;
     });
 
+  // A thread made empty for a link pulled before it: it takes the server's status and time.
+  db.prepare('UPDATE threads SET status = ?, created_at = ? WHERE pk = ? AND last_seq = -1').run(
+    first.status,
+    first.threadCreatedAt.toISOString(),
+    pk,
+  );
   // Local entries the server has not acknowledged, moved out of the way (seq -1 - seq) first.
   const unsynced = outbox.unacknowledged(pk);
   const setSeq = db.prepare('UPDATE entries SET seq = ? WHERE pk = ?');

@@ -110,6 +110,8 @@ export async function syncQueued(
     threads: 0,
     moved: 0,
     changed: 0,
+    annotated: 0,
+    revised: 0,
     notLoggedIn: [],
     retrier: false,
   };
@@ -139,6 +141,8 @@ export async function syncQueued(
     report.threads += result.threads;
     report.moved += result.moved;
     report.changed += result.changed;
+    report.annotated += result.annotated;
+    report.revised += result.revised;
     if (result.stop && !report.stop) {
       report.stop = result.stop;
       report.stoppedAt = conn;
@@ -198,7 +202,16 @@ export async function retryUntilSent(
       const result = await syncQueued(command, db, { timeoutMs });
       if (!result.stop) {
         // Done, but for what waits for a server without a token: that waits for a login.
-        if (result.sent + result.duplicates + result.failed + result.moved + result.changed === 0) return;
+        if (
+          result.sent +
+            result.duplicates +
+            result.failed +
+            result.moved +
+            result.changed +
+            result.annotated ===
+          0
+        )
+          return;
         pause = 1000;
         continue;
       }

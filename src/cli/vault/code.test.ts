@@ -51,7 +51,7 @@ function index(code: VaultCode, files: ParsedFile[]) {
 describe('VaultCode', () => {
   it('makes the index the migration makes (shared/fts5.ts createIndex(CODE_SHAPE))', () => {
     const migration = readFileSync(
-      join(import.meta.dirname, '../../../drizzle/vault/0011_code_fts.sql'),
+      join(import.meta.dirname, '../../../drizzle/vault/0013_code_fts.sql'),
       'utf8',
     );
     for (const statement of createIndex(VAULT_CODE_INDEX)) expect(migration).toContain(statement);

@@ -56,6 +56,9 @@ export function importThreads(
   db.transaction(() => {
     let done = 0;
     const entryPks = new Map<string, number>();
+    // The thread of each entry of the file, and the threads that got entries, tags or links (they sync).
+    const threadPks = new Map<string, number>();
+    const marked = new Set<number>();
     for (const thread of threads) {
       const name = `${thread.project}/${thread.thread}`;
       const local = vault.findThread(thread.project, thread.thread);
@@ -98,9 +101,14 @@ export function importThreads(
         const pk = mine ? mine.pk : importEntry(db, threadPk, entry, server, outbox);
         if (!mine) added++;
         entryPks.set(entry.id, pk);
-        for (const tag of entry.tags) if (vault.tagEntry(pk, tag)) result.tagsAdded++;
+        threadPks.set(entry.id, threadPk);
+        for (const tag of entry.tags) {
+          if (!vault.tagEntry(pk, tag, server)) continue;
+          result.tagsAdded++;
+          marked.add(threadPk);
+        }
       }
-      if (added > 0) result.threadPks.push(threadPk);
+      if (added > 0) marked.add(threadPk);
       result.added += added;
       done += thread.entries.length;
       source.progress?.(done, total);
@@ -122,11 +130,13 @@ export function importThreads(
             continue;
           }
           if (existing.some((l) => l.project === link.project && l.thread === link.thread)) continue;
-          vault.linkEntry(pk, target, link.note ?? undefined);
+          vault.linkEntry(pk, target, link.note ?? undefined, server);
           result.linksAdded++;
+          marked.add(threadPks.get(entry.id)!);
         }
       }
     }
+    result.threadPks = [...marked];
   }).immediate();
   return result;
 }

@@ -288,8 +288,10 @@ export class VaultNotes {
 
   /** Ranked search over the chunks (bm25, titles and headings weighted), all words first, then any. */
   seek(text: string, options: { project?: string | undefined; limit: number }): NoteHit[] {
+    // `tag:` filters entries only: a notes search has words or nothing.
     const query = buildFtsQuery(text);
-    if (!query) throw new VltError('the search has no words to look for: give it some words');
+    if (!query || query.terms.length === 0)
+      throw new VltError('the search has no words to look for: give it some words');
     let hits = this.rank(query.all, options);
     if (hits.length === 0 && query.terms.length > 1) hits = this.rank(query.any, options);
     return hits;

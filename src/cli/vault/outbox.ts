@@ -1,6 +1,7 @@
 // The vault's sync state, owned here and nowhere else: the outbox (entries the server has not
 // acknowledged, each for the server recorded with it), pending_thread_changes (moves and statuses
-// the server has not had), sync_watermarks (how far the server has each thread) and sync_meta (pull
+// the server has not had), pending_marks (tags and links the server has not had), pending_revisions
+// (edits and deletions the server has not had), sync_watermarks (how far the server has each thread) and sync_meta (pull
 // cursors). Commands, the sync engine and the pull use these named operations; no other module
 // writes SQL on these tables. Plain prepared SQL: the push path loads this file.
 import type BetterSqlite3 from 'better-sqlite3';
@@ -65,6 +66,51 @@ export interface QueuedChange {
   serverProject: string;
   moved: number;
   status: string | null;
+  state: 'pending' | 'failed';
+  lastError: string | null;
+  server: string;
+}
+
+/** A tag or a link waiting for the server, with what `threads.annotate` needs. */
+export interface PendingMark {
+  pk: number;
+  entryId: string;
+  tag: string | null;
+  /** A link's target where the server keeps it (a move not yet sent: its old place). */
+  targetProject: string | null;
+  targetThread: string | null;
+  note: string | null;
+  /** When the link was made or given its note. */
+  at: string | null;
+}
+
+export interface PendingRevision {
+  pk: number;
+  entryId: string;
+  revisionId: string;
+  content: string;
+  deleted: number;
+  at: string;
+}
+
+export interface QueuedRevision {
+  project: string;
+  thread: string;
+  entryId: string;
+  seq: number;
+  kind: 'edit' | 'delete';
+  state: 'pending' | 'failed';
+  lastError: string | null;
+  server: string;
+}
+
+export interface QueuedMark {
+  project: string;
+  thread: string;
+  entryId: string;
+  seq: number;
+  tag: string | null;
+  link: string | null;
   state: 'pending' | 'failed';
   lastError: string | null;
   server: string;
@@ -149,8 +195,14 @@ export class Outbox {
     const scope = inThreads(threadPks);
     const rows = this.sql(
       `SELECT coalesce(server, ?) AS server FROM outbox WHERE state = 'pending' ${scope.sql}
-       UNION SELECT coalesce(server, ?) FROM pending_thread_changes WHERE last_error IS NULL`,
-    ).all(userServer, ...scope.args, userServer) as { server: string }[];
+       UNION SELECT coalesce(server, ?) FROM pending_thread_changes WHERE last_error IS NULL
+       UNION SELECT coalesce(m.server, ?) FROM pending_marks m JOIN entries e ON e.pk = m.entry_pk
+             WHERE m.last_error IS NULL ${scope.sql}
+       UNION SELECT coalesce(p.server, ?) FROM pending_revisions p JOIN entry_revisions r ON r.pk = p.revision_pk
+             JOIN entries e ON e.pk = r.entry_pk WHERE p.last_error IS NULL ${scope.sql}`,
+    ).all(userServer, ...scope.args, userServer, userServer, ...scope.args, userServer, ...scope.args) as {
+      server: string;
+    }[];
     return rows.map((r) => r.server);
   }
 
@@ -175,7 +227,9 @@ export class Outbox {
   /** The thread's entries pending for `to`, in sequence order (the first `limit` of them). */
   pendingFor(threadPk: number, to: Destination, limit?: number): PendingEntry[] {
     return this.sql(
-      `SELECT o.entry_pk, e.id, e.seq, e.content, e.author, e.timestamp FROM outbox o
+      `SELECT o.entry_pk, e.id, e.seq,
+              coalesce((SELECT r.content FROM entry_revisions r WHERE r.revision_id = e.id), e.content) AS content,
+              e.author, e.timestamp FROM outbox o
        JOIN entries e ON e.pk = o.entry_pk
        WHERE o.thread_pk = ? AND o.state = 'pending' AND ${FOR_SERVER('o')} ORDER BY e.seq LIMIT ?`,
     ).all(threadPk, ...here(to), limit ?? -1) as PendingEntry[];
@@ -326,10 +380,14 @@ export class Outbox {
     ).all(...here(to), ...here(to), ...(threadPks ? [JSON.stringify(threadPks)] : [])) as ThreadToSync[];
   }
 
-  /** Thread changes waiting to be sent (not those refused: they wait for the user). */
+  /** Thread changes, tags and links waiting to be sent (not those refused: they wait for the user). */
   changeCount(): number {
     return (
-      this.sql('SELECT count(*) AS n FROM pending_thread_changes WHERE last_error IS NULL').get() as {
+      this.sql(
+        `SELECT (SELECT count(*) FROM pending_thread_changes WHERE last_error IS NULL)
+              + (SELECT count(*) FROM pending_marks WHERE last_error IS NULL)
+              + (SELECT count(*) FROM pending_revisions WHERE last_error IS NULL) AS n`,
+      ).get() as {
         n: number;
       }
     ).n;
@@ -487,5 +545,148 @@ export class Outbox {
         threadPk,
       ) !== undefined
     );
+  }
+
+  // ---- tags and links the server has not had ------------------------------------------------------
+
+  /** A tag just added to an entry (in its transaction): it waits for `server`. */
+  recordTag(entryPk: number, tag: string, server: string | null): void {
+    this.sql('INSERT INTO pending_marks (entry_pk, tag, server) VALUES (?, ?, ?)').run(entryPk, tag, server);
+  }
+
+  /** A link just made or given a new note (in its transaction): it waits, in place of an older one. */
+  recordLink(
+    entryPk: number,
+    targetThreadPk: number,
+    note: string | null,
+    at: string,
+    server: string | null,
+  ): void {
+    this.sql('DELETE FROM pending_marks WHERE entry_pk = ? AND target_thread_pk = ?').run(
+      entryPk,
+      targetThreadPk,
+    );
+    this.sql(
+      'INSERT INTO pending_marks (entry_pk, target_thread_pk, note, at, server) VALUES (?, ?, ?, ?, ?)',
+    ).run(entryPk, targetThreadPk, note, at, server);
+  }
+
+  /**
+   * Tags and links for `to` (of entries of these threads) whose entry the server has (it waits in
+   * the outbox no more), oldest first.
+   */
+  marksFor(to: Destination, threadPks: number[] | undefined, limit: number): PendingMark[] {
+    const scope = inThreads(threadPks);
+    return this.sql(
+      `SELECT m.pk, e.id AS entryId, m.tag, coalesce(c.from_project, t.project_id) AS targetProject,
+              t.slug AS targetThread, m.note, m.at
+       FROM pending_marks m JOIN entries e ON e.pk = m.entry_pk
+       LEFT JOIN threads t ON t.pk = m.target_thread_pk
+       LEFT JOIN pending_thread_changes c ON c.thread_pk = t.pk
+       WHERE m.last_error IS NULL AND ${FOR_SERVER('m')}
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entry_pk = m.entry_pk)
+         ${scope.sql.replace('thread_pk', 'e.thread_pk')}
+       ORDER BY m.pk LIMIT ?`,
+    ).all(...here(to), ...scope.args, limit) as PendingMark[];
+  }
+
+  /** The server has these tags and links (or no longer has their entries): they wait no more. */
+  marksSent(pks: number[]): void {
+    this.sql('DELETE FROM pending_marks WHERE pk IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(pks),
+    );
+  }
+
+  /** The server refused these for themselves: they wait, with the reason, in `vlt sync queue`. */
+  refuseMarks(pks: number[], reason: string): void {
+    this.sql('UPDATE pending_marks SET last_error = ? WHERE pk IN (SELECT value FROM json_each(?))').run(
+      reason,
+      JSON.stringify(pks),
+    );
+  }
+
+  /** Tags and links waiting to be sent (not those refused). */
+  markCount(): number {
+    return (
+      this.sql('SELECT count(*) AS n FROM pending_marks WHERE last_error IS NULL').get() as { n: number }
+    ).n;
+  }
+
+  /** A tag or link of this entry still waiting after a sync: the refusal, or that it waits. */
+  markLeft(entryPk: number): { refused: string | null } | undefined {
+    return this.sql(
+      'SELECT last_error AS refused FROM pending_marks WHERE entry_pk = ? ORDER BY last_error IS NULL LIMIT 1',
+    ).get(entryPk) as { refused: string | null } | undefined;
+  }
+
+  /** Tags and links waiting or refused, for `vlt sync queue`. */
+  marks(userServer: string): QueuedMark[] {
+    return this.sql(
+      `SELECT t.project_id AS project, t.slug AS thread, e.id AS entryId, e.seq, m.tag,
+              CASE WHEN m.target_thread_pk IS NULL THEN NULL ELSE tt.project_id || '/' || tt.slug END AS link,
+              CASE WHEN m.last_error IS NULL THEN 'pending' ELSE 'failed' END AS state, m.last_error AS lastError,
+              coalesce(m.server, ?) AS server
+       FROM pending_marks m JOIN entries e ON e.pk = m.entry_pk JOIN threads t ON t.pk = e.thread_pk
+       LEFT JOIN threads tt ON tt.pk = m.target_thread_pk
+       ORDER BY m.pk`,
+    ).all(userServer) as QueuedMark[];
+  }
+
+  /** The entry became a tombstone: its tags and links waiting to be sent go nowhere. */
+  dropMarks(entryPk: number): void {
+    this.sql('DELETE FROM pending_marks WHERE entry_pk = ?').run(entryPk);
+  }
+
+  // ---- edits and deletions the server has not had ---------------------------------------------------
+
+  /** An edit or a deletion just made here (in its transaction): it waits for `server`. */
+  recordRevision(revisionPk: number, server: string | null): void {
+    this.sql('INSERT OR IGNORE INTO pending_revisions (revision_pk, server) VALUES (?, ?)').run(
+      revisionPk,
+      server,
+    );
+  }
+
+  /** Edits and deletions for `to` (of entries of these threads) whose entry the server has, oldest first. */
+  revisionsFor(to: Destination, threadPks: number[] | undefined, limit: number): PendingRevision[] {
+    const scope = inThreads(threadPks);
+    return this.sql(
+      `SELECT p.revision_pk AS pk, e.id AS entryId, r.revision_id AS revisionId, r.content, r.deleted, r.at
+       FROM pending_revisions p JOIN entry_revisions r ON r.pk = p.revision_pk JOIN entries e ON e.pk = r.entry_pk
+       WHERE p.last_error IS NULL AND ${FOR_SERVER('p')}
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entry_pk = e.pk)
+         ${scope.sql.replace('thread_pk', 'e.thread_pk')}
+       ORDER BY p.revision_pk LIMIT ?`,
+    ).all(...here(to), ...scope.args, limit) as PendingRevision[];
+  }
+
+  /** The server has this edit or deletion (or no longer has its entry): it waits no more. */
+  revisionSent(revisionPk: number): void {
+    this.sql('DELETE FROM pending_revisions WHERE revision_pk = ?').run(revisionPk);
+  }
+
+  /** The server refused it for itself: it waits, with the reason, in `vlt sync queue`. */
+  refuseRevision(revisionPk: number, reason: string): void {
+    this.sql('UPDATE pending_revisions SET last_error = ? WHERE revision_pk = ?').run(reason, revisionPk);
+  }
+
+  /** This edit or deletion, still waiting after a sync: the refusal, or that it waits. */
+  revisionLeft(revisionPk: number): { refused: string | null } | undefined {
+    return this.sql('SELECT last_error AS refused FROM pending_revisions WHERE revision_pk = ?').get(
+      revisionPk,
+    ) as { refused: string | null } | undefined;
+  }
+
+  /** Edits and deletions waiting or refused, for `vlt sync queue`. */
+  revisions(userServer: string): QueuedRevision[] {
+    return this.sql(
+      `SELECT t.project_id AS project, t.slug AS thread, e.id AS entryId, e.seq,
+              CASE WHEN r.deleted THEN 'delete' ELSE 'edit' END AS kind,
+              CASE WHEN p.last_error IS NULL THEN 'pending' ELSE 'failed' END AS state, p.last_error AS lastError,
+              coalesce(p.server, ?) AS server
+       FROM pending_revisions p JOIN entry_revisions r ON r.pk = p.revision_pk
+       JOIN entries e ON e.pk = r.entry_pk JOIN threads t ON t.pk = e.thread_pk
+       ORDER BY p.revision_pk`,
+    ).all(userServer) as QueuedRevision[];
   }
 }

@@ -50,8 +50,32 @@ export const entries = sqliteTable(
     content: text('content').notNull(),
     author: text('author').notNull(),
     timestamp: text('timestamp').notNull(),
+    /** The revision whose text `content` is (entry_revisions), null while it is the first. */
+    revisionId: text('revision_id'),
+    /** A tombstone (`vlt thread rm`): its sequence stays taken, `content` is ''. */
+    deleted: integer('deleted').notNull().default(0),
   },
   (t) => [uniqueIndex('entries_thread_seq').on(t.threadPk, t.seq)],
+);
+
+/**
+ * An entry's texts (`vlt thread edit`, `vlt thread rm`, and those pulled from other machines): the
+ * first (named by the entry's id, kept when the first edit comes), each edit, and a deletion. The
+ * entry's text is the latest edit by `at`, then `revisionId`; a deletion makes it a tombstone.
+ */
+export const entryRevisions = sqliteTable(
+  'entry_revisions',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk),
+    revisionId: text('revision_id').notNull().unique(),
+    content: text('content').notNull(),
+    deleted: integer('deleted').notNull().default(0),
+    at: text('at').notNull(),
+  },
+  (t) => [index('entry_revisions_entry').on(t.entryPk)],
 );
 
 export const tags = sqliteTable('tags', {
@@ -73,7 +97,10 @@ export const entryTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.entryPk, t.tagId] }), index('entry_tags_tag').on(t.tagId)],
 );
 
-/** A link from an entry to a thread it is about ("see auth-refactor"). */
+/**
+ * A link from an entry to a thread it is about ("see auth-refactor"). `createdAt` is when it was
+ * made or last given its note (here or on another machine): of two notes, the later stands.
+ */
 export const references = sqliteTable(
   'references',
   {
@@ -168,6 +195,40 @@ export const pendingThreadChanges = sqliteTable('pending_thread_changes', {
     .references(() => threads.pk),
   fromProject: text('from_project'),
   statusChanged: integer('status_changed', { mode: 'boolean' }).notNull().default(false),
+  lastError: text('last_error'),
+  /** The server the change goes to, as for the outbox. */
+  server: text('server'),
+});
+
+/**
+ * Tags and links (`vlt thread tag`, `vlt thread link`, an import's) the server has not had: each
+ * goes once its entry is on the server. A tag (`tag`) or a link (`targetThreadPk`, `note`); a
+ * refused one keeps the server's reason in `lastError`. Usually empty.
+ */
+export const pendingMarks = sqliteTable(
+  'pending_marks',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk),
+    tag: text('tag'),
+    targetThreadPk: integer('target_thread_pk').references(() => threads.pk),
+    note: text('note'),
+    /** When the link was made or given its note: the last one made stands everywhere. */
+    at: text('at'),
+    lastError: text('last_error'),
+    /** The server the mark goes to, as for the outbox. */
+    server: text('server'),
+  },
+  (t) => [index('pending_marks_entry').on(t.entryPk)],
+);
+
+/** Edits and deletions the server has not had: each goes once its entry is on the server. */
+export const pendingRevisions = sqliteTable('pending_revisions', {
+  revisionPk: integer('revision_pk')
+    .primaryKey()
+    .references(() => entryRevisions.pk),
   lastError: text('last_error'),
   /** The server the change goes to, as for the outbox. */
   server: text('server'),

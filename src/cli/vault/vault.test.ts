@@ -268,8 +268,8 @@ describe('tags, links and entry references', () => {
     expect(vault.resolveEntry('app/auth#1', undefined).id).toBe(vault.resolveEntry('auth/1', 'app').id);
     expect(() => vault.resolveEntry('auth#7', 'app')).toThrow(/entries 0 to 1/);
     expect(() => vault.resolveEntry('zz', 'app')).toThrow(/is not an entry/);
-    expect(vault.tagEntry(byId.pk, 'decision')).toBe(true);
-    expect(vault.tagEntry(byId.pk, 'decision')).toBe(false);
+    expect(vault.tagEntry(byId.pk, 'decision', null)).toBe(true);
+    expect(vault.tagEntry(byId.pk, 'decision', null)).toBe(false);
     const thread = vault.requireThread('app', 'auth');
     expect(vault.readEntries(thread, {}).map((e) => e.tags)).toEqual([['decision'], []]);
   });
@@ -278,8 +278,8 @@ describe('tags, links and entry references', () => {
     const written = createThread(db, { ...entry('app', 'auth', 'see infra'), projectName: 'app' });
     createThread(db, { ...entry('infra', 'secrets', 'rotation'), projectName: 'infra' });
     const source = vault.resolveEntry(written.entryId, undefined);
-    vault.linkEntry(source.pk, vault.requireThread('infra', 'secrets'), 'first note');
-    vault.linkEntry(source.pk, vault.requireThread('infra', 'secrets'), 'second note');
+    vault.linkEntry(source.pk, vault.requireThread('infra', 'secrets'), 'first note', null);
+    vault.linkEntry(source.pk, vault.requireThread('infra', 'secrets'), 'second note', null);
     expect(vault.linksFrom([written.entryId]).get(written.entryId)).toEqual([
       { project: 'infra', thread: 'secrets', note: 'second note' },
     ]);
@@ -321,7 +321,7 @@ describe('summaries', () => {
     pushEntry(db, entry('app', 'auth', 'RS256 for signing'));
     const thread = () => vault.requireThread('app', 'auth');
     expect(vault.threadSummary(thread()).summary.decisions).toEqual([]);
-    vault.tagEntry(vault.resolveEntry('auth#1', 'app').pk, 'decision');
+    vault.tagEntry(vault.resolveEntry('auth#1', 'app').pk, 'decision', null);
     expect(vault.threadSummary(thread()).summary.decisions.map((d) => d.seq)).toEqual([1]);
     vault.setStatus(thread(), 'blocked', null);
     expect(vault.threadSummary(thread()).summary.status).toBe('blocked');

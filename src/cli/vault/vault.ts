@@ -28,8 +28,11 @@ import {
   highlightCte,
   hitsCte,
   scoreOf,
+  taggedCte,
+  taggedIn,
   type EntryIndex,
   type FtsIndex,
+  type Statement,
 } from '../../shared/fts5.js';
 import type { ExportedThread } from '../../shared/export-format.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
@@ -40,6 +43,7 @@ import * as schema from './schema.js';
 import { VAULT_CHUNK_INDEX } from './notes.js';
 import { VAULT_CODE_INDEX } from './code.js';
 import { Outbox } from './outbox.js';
+import { applyRevision } from './revisions.js';
 import { entries, entryTags, projects, references, states, tags, threads } from './schema.js';
 
 export { unknownThread };
@@ -131,8 +135,10 @@ export class Vault {
     if (options.search !== undefined) {
       const query = buildFtsQuery(options.search);
       if (!query) throw new VltError('the search has no words to look for: give it some words');
-      rows = this.matchInThread(thread.pk, query.all);
-      if (rows.length === 0 && query.terms.length > 1) rows = this.matchInThread(thread.pk, query.any);
+      const within = query.tags.length > 0 ? taggedIn({ kind: 'vault' }, query.tags) : undefined;
+      rows = this.matchInThread(thread.pk, query.all, within);
+      if (rows.length === 0 && query.terms.length > 1)
+        rows = this.matchInThread(thread.pk, query.any, within);
       if (options.limit !== undefined) rows = rows.slice(-options.limit);
     } else {
       const base = this.orm
@@ -145,7 +151,7 @@ export class Vault {
           timestamp: entries.timestamp,
         })
         .from(entries)
-        .where(eq(entries.threadPk, thread.pk));
+        .where(and(eq(entries.threadPk, thread.pk), eq(entries.deleted, 0)));
       rows =
         options.limit === undefined
           ? base.orderBy(asc(entries.seq)).all()
@@ -184,7 +190,11 @@ export class Vault {
       })
       .from(entries)
       .where(
-        and(eq(entries.threadPk, thread.pk), sql`${entries.seq} BETWEEN ${range.fromSeq} AND ${range.toSeq}`),
+        and(
+          eq(entries.threadPk, thread.pk),
+          eq(entries.deleted, 0),
+          sql`${entries.seq} BETWEEN ${range.fromSeq} AND ${range.toSeq}`,
+        ),
       )
       .orderBy(range.order === 'oldest' ? asc(entries.seq) : desc(entries.seq))
       .limit(range.limit)
@@ -197,8 +207,25 @@ export class Vault {
     }));
   }
 
-  private matchInThread(threadPk: number, match: string) {
-    const hits = highlightCte(VAULT_INDEX, match, threadPk);
+  private matchInThread(threadPk: number, match: string, within: Statement | undefined) {
+    if (match === '' && within) {
+      // Tags only: every entry of the thread with them, as it is.
+      return this.sqlite
+        .prepare(
+          `SELECT e.pk, e.id, e.seq, e.author, e.content, e.timestamp, e.content AS highlight FROM entries e
+           WHERE e.thread_pk = ? AND e.pk IN (${within.text}) ORDER BY e.seq`,
+        )
+        .all(threadPk, ...within.params) as {
+        pk: number;
+        id: string;
+        seq: number;
+        author: string;
+        content: string;
+        timestamp: string;
+        highlight: string;
+      }[];
+    }
+    const hits = highlightCte(VAULT_INDEX, match, threadPk, within);
     return this.sqlite
       .prepare(
         `WITH ${hits.text}
@@ -238,6 +265,10 @@ export class Vault {
     const conditions: SQL[] = [];
     if (filter.project !== undefined) conditions.push(eq(threads.projectId, filter.project));
     if (filter.status !== undefined) conditions.push(eq(threads.status, filter.status));
+    // A thread whose entries are all deleted (`vlt thread delete`) is gone from the list.
+    conditions.push(
+      sql`(${threads.lastSeq} < 0 OR EXISTS (SELECT 1 FROM entries e WHERE e.thread_pk = ${threads.pk} AND e.deleted = 0))`,
+    );
     const rows = this.orm
       .select({
         pk: threads.pk,
@@ -268,15 +299,23 @@ export class Vault {
   seek(text: string, options: { project?: string | undefined; limit: number }): SeekResult[] {
     const query = buildFtsQuery(text);
     if (!query) throw new VltError('the search has no words to look for: give it some words');
-    let results = this.rank(query.all, options);
-    if (results.length === 0 && query.terms.length > 1) results = this.rank(query.any, options);
+    const within = query.tags.length > 0 ? taggedIn({ kind: 'vault' }, query.tags) : undefined;
+    let results = this.rank(query.all, within, options);
+    if (results.length === 0 && query.terms.length > 1) results = this.rank(query.any, within, options);
     return results;
   }
 
-  private rank(match: string, options: { project?: string | undefined; limit: number }): SeekResult[] {
-    const hits = hitsCte(VAULT_INDEX, match, { projectId: options.project }, options.limit, {
-      snippet: true,
-    });
+  private rank(
+    match: string,
+    within: Statement | undefined,
+    options: { project?: string | undefined; limit: number },
+  ): SeekResult[] {
+    const filter = { projectId: options.project, within };
+    // Tags only (`tag:decision`): the newest entries with them.
+    const hits =
+      match === '' && within
+        ? taggedCte(within, filter, options.limit)
+        : hitsCte(VAULT_INDEX, match, filter, options.limit, { snippet: true });
     const rows = this.sqlite
       .prepare(
         `WITH ${hits.text}
@@ -309,8 +348,15 @@ export class Vault {
   /** The Oracle's retrieval over this vault: the server's retrieval (shared/retrieval.ts) on the vault's index. */
   async oracleSources(
     question: string,
-    options: { project?: string | undefined; limit: number; settings?: Partial<RetrievalSettings> },
+    options: {
+      project?: string | undefined;
+      limit: number;
+      settings?: Partial<RetrievalSettings>;
+      /** Only entries with this tag (notes and code are left out). */
+      tag?: string | undefined;
+    },
   ): Promise<{ terms: AnswerTerm[]; sources: OracleSource[] }> {
+    const within = options.tag === undefined ? undefined : taggedIn({ kind: 'vault' }, [options.tag]);
     // How many rows of an index hold a term, from its fts5vocab table: entries, note and code chunks alike.
     const counterOf = (index: FtsIndex) => {
       const counts = documentCounts(index);
@@ -322,7 +368,7 @@ export class Vault {
     const documents = counterOf(VAULT_INDEX);
     const candidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
       if (terms.length === 0) return [];
-      const hits = hitsCte(VAULT_INDEX, matchFor(terms), { projectId: options.project }, limit, {
+      const hits = hitsCte(VAULT_INDEX, matchFor(terms), { projectId: options.project, within }, limit, {
         snippet: false,
       });
       return this.sqlite
@@ -353,7 +399,7 @@ export class Vault {
     const chunkTotal = () =>
       (this.sqlite.prepare('SELECT count(*) AS n FROM note_chunks').get() as { n: number }).n;
     const noteCandidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
-      if (terms.length === 0) return [];
+      if (terms.length === 0 || within) return [];
       const hits = hitsCte(VAULT_CHUNK_INDEX, matchFor(terms), { projectId: options.project }, limit, {
         snippet: false,
       });
@@ -382,7 +428,7 @@ export class Vault {
     const codeTotal = () =>
       (this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS n FROM code_chunks').get() as { n: number }).n;
     const codeCandidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
-      if (terms.length === 0) return [];
+      if (terms.length === 0 || within) return [];
       const hits = hitsCte(VAULT_CODE_INDEX, matchFor(terms), { projectId: options.project }, limit, {
         snippet: false,
       });
@@ -440,6 +486,13 @@ export class Vault {
          JOIN entries e ON e.pk = et.entry_pk WHERE e.thread_pk = ?`,
       )
       .get(thread.pk) as { n: number; last: number };
+    const revised = this.sqlite
+      .prepare(
+        `SELECT count(*) AS n, coalesce(max(r.pk), 0) AS last FROM entry_revisions r
+         JOIN entries e ON e.pk = r.entry_pk WHERE e.thread_pk = ?`,
+      )
+      .get(thread.pk) as { n: number; last: number };
+    // Edits and deletions count too (a summary from before them is stale).
     const basis = JSON.stringify([
       thread.projectId,
       thread.slug,
@@ -447,6 +500,7 @@ export class Vault {
       thread.lastSeq,
       tagged.n,
       tagged.last,
+      ...(revised.n > 0 ? [revised.n, revised.last] : []),
     ]);
     const id = `thread:${thread.pk}`;
     const headEntryId = head?.id ?? null;
@@ -465,7 +519,7 @@ export class Vault {
       };
     }
     const rows = this.sqlite
-      .prepare('SELECT pk, seq, content FROM entries WHERE thread_pk = ? ORDER BY seq')
+      .prepare('SELECT pk, seq, content FROM entries WHERE thread_pk = ? AND deleted = 0 ORDER BY seq')
       .all(thread.pk) as { pk: number; seq: number; content: string }[];
     const tagRows = this.sqlite
       .prepare(
@@ -507,7 +561,10 @@ export class Vault {
    * prints it: `thread/seq`, `project/thread/seq`, `thread#seq`, `project/thread#seq` (the current
    * project applies to the short forms). Its label is `project/thread/seq`, as `OK:` prints it.
    */
-  resolveEntry(ref: string, currentProject: string | undefined): { pk: number; id: string; label: string } {
+  resolveEntry(
+    ref: string,
+    currentProject: string | undefined,
+  ): { pk: number; id: string; threadPk: number; label: string } {
     const place = parseEntryPlace(ref);
     if (place) {
       const project = place.project ?? currentProject;
@@ -527,7 +584,7 @@ export class Vault {
             : `no entry ${ref}: the thread has entries 0 to ${thread.lastSeq}`,
         );
       }
-      return { ...entry, label: `${project}/${thread.slug}/${place.seq}` };
+      return { ...entry, threadPk: thread.pk, label: `${project}/${thread.slug}/${place.seq}` };
     }
     const prefix = ref.toLowerCase();
     if (!/^[0-9a-f-]{6,36}$/.test(prefix)) {
@@ -540,6 +597,7 @@ export class Vault {
         pk: entries.pk,
         id: entries.id,
         seq: entries.seq,
+        threadPk: entries.threadPk,
         slug: threads.slug,
         project: threads.projectId,
       })
@@ -552,33 +610,109 @@ export class Vault {
     if (!match)
       throw notFound(`no entry with id ${ref}: check the id with \`vlt thread read <thread> --json\``);
     if (matches.length > 1) throw new VltError(`entry id prefix ${ref} is ambiguous: give more of the id`);
-    return { pk: match.pk, id: match.id, label: `${match.project}/${match.slug}/${match.seq}` };
+    return {
+      pk: match.pk,
+      id: match.id,
+      threadPk: match.threadPk,
+      label: `${match.project}/${match.slug}/${match.seq}`,
+    };
   }
 
-  /** Tags an entry; tagging twice is a no-op. Returns false when the tag was already there. */
-  tagEntry(entryPk: number, tag: string): boolean {
+  /**
+   * Tags an entry; tagging twice is a no-op. Returns false when the tag was already there. A new
+   * tag waits in the outbox for `server` (the server in force; null: the user's own).
+   */
+  tagEntry(entryPk: number, tag: string, server: string | null): boolean {
     return this.orm.transaction(
       (tx) => {
         tx.insert(tags).values({ name: tag }).onConflictDoNothing().run();
         const tagRow = tx.select({ id: tags.id }).from(tags).where(eq(tags.name, tag)).get();
         if (!tagRow) throw new Error(`tag ${tag} vanished inside its transaction`);
         const result = tx.insert(entryTags).values({ entryPk, tagId: tagRow.id }).onConflictDoNothing().run();
+        if (result.changes > 0) this.outbox.recordTag(entryPk, tag, server);
         return result.changes > 0;
       },
       { behavior: 'immediate' },
     );
   }
 
-  /** Links an entry to a thread with an optional note; linking again replaces the note. */
-  linkEntry(entryPk: number, target: ThreadRow, note: string | undefined): void {
-    this.orm
-      .insert(references)
-      .values({ id: uuidv7(), sourceEntryPk: entryPk, targetThreadPk: target.pk, note: note ?? null })
-      .onConflictDoUpdate({
-        target: [references.sourceEntryPk, references.targetThreadPk],
-        set: { note: note ?? null },
+  /**
+   * Links an entry to a thread with an optional note; linking again replaces the note. Returns
+   * false when the link was there already with that note; a change waits in the outbox for `server`.
+   */
+  linkEntry(entryPk: number, target: ThreadRow, note: string | undefined, server: string | null): boolean {
+    return this.orm.transaction(
+      (tx) => {
+        const existing = tx
+          .select({ note: references.note })
+          .from(references)
+          .where(and(eq(references.sourceEntryPk, entryPk), eq(references.targetThreadPk, target.pk)))
+          .get();
+        if (existing && existing.note === (note ?? null)) return false;
+        const at = new Date().toISOString();
+        tx.insert(references)
+          .values({
+            id: uuidv7(),
+            sourceEntryPk: entryPk,
+            targetThreadPk: target.pk,
+            note: note ?? null,
+            createdAt: at,
+          })
+          .onConflictDoUpdate({
+            target: [references.sourceEntryPk, references.targetThreadPk],
+            set: { note: note ?? null, createdAt: at },
+          })
+          .run();
+        this.outbox.recordLink(entryPk, target.pk, note ?? null, at, server);
+        return true;
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  /**
+   * Edits an entry (`content`) or deletes it (null) here: a new revision, the old text kept in the
+   * entry's history; it waits in the outbox for `server`. Returns the revision's pk, or undefined
+   * when nothing changes (the same text, or an entry deleted already).
+   */
+  reviseEntry(entryPk: number, content: string | null, server: string | null): number | undefined {
+    return this.sqlite
+      .transaction(() => {
+        const entry = this.sqlite
+          .prepare('SELECT content, deleted FROM entries WHERE pk = ?')
+          .get(entryPk) as {
+          content: string;
+          deleted: number;
+        };
+        if (entry.deleted || entry.content === content) return undefined;
+        const revisionPk = applyRevision(this.sqlite, this.outbox, entryPk, {
+          revisionId: uuidv7(),
+          content,
+          at: new Date().toISOString(),
+        });
+        if (revisionPk !== undefined) this.outbox.recordRevision(revisionPk, server);
+        return revisionPk;
       })
-      .run();
+      .immediate();
+  }
+
+  /** An entry's texts, oldest first: the first, each edit, a deletion (content ''). */
+  entryHistory(entryPk: number): { revisionId: string; content: string; deleted: boolean; at: string }[] {
+    return (
+      this.sqlite
+        .prepare(
+          'SELECT revision_id AS revisionId, content, deleted, at FROM entry_revisions WHERE entry_pk = ? ORDER BY at, revision_id',
+        )
+        .all(entryPk) as { revisionId: string; content: string; deleted: number; at: string }[]
+    ).map((r) => ({ ...r, deleted: r.deleted === 1 }));
+  }
+
+  /** Whether the entry is a tombstone. */
+  isDeleted(entryPk: number): boolean {
+    return (
+      (this.sqlite.prepare('SELECT deleted FROM entries WHERE pk = ?').get(entryPk) as { deleted: number })
+        .deleted === 1
+    );
   }
 
   /** Moves a thread; `server` is the server in force, which the move goes to if the server has the thread. */
@@ -657,7 +791,15 @@ export class Vault {
     const all = this.readEntries(thread, {});
     const links = this.linksFrom(all.map((e) => e.id));
     const byTarget = (a: { project: string; thread: string }, b: { project: string; thread: string }) =>
-      a.project.localeCompare(b.project) || a.thread.localeCompare(b.thread);
+      a.project < b.project
+        ? -1
+        : a.project > b.project
+          ? 1
+          : a.thread < b.thread
+            ? -1
+            : a.thread > b.thread
+              ? 1
+              : 0;
     return {
       project: thread.projectId,
       thread: thread.slug,

@@ -38,6 +38,8 @@ export interface SearchScope {
   userId: string;
   projectId?: string | undefined;
   threadId?: string | undefined;
+  /** Only entries with every one of these tags (`tag:decision`). */
+  tags?: string[] | undefined;
   limit: number;
 }
 
@@ -49,18 +51,24 @@ export interface SearchScope {
 export interface EntrySearch {
   /** Inside a push's transaction: the entries just stored. */
   indexEntries(tx: Executor, userId: string, entries: IndexedEntry[]): Promise<void>;
+  /** Inside an edit's transaction: the entry's text is now `entry.content` ('' for a deletion). */
+  entryChanged(tx: Executor, userId: string, entry: IndexedEntry): Promise<void>;
   /** Inside the move's transaction: the thread is in another project now. */
   threadMoved(tx: Executor, userId: string, threadPk: number, projectId: string): Promise<void>;
   /** Inside the delete's transaction, before the entries go. */
   threadDeleting(tx: Executor, userId: string, threadPk: number): Promise<void>;
-  /** The best `scope.limit` entries holding all the words (`all`) or any of them, with snippets. */
+  /**
+   * The best `scope.limit` entries holding all the words (`all`) or any of them, with snippets;
+   * with tags and no words, the newest entries with the tags (rank 0, the content's start).
+   */
   search(scope: SearchScope, words: SearchWord[], mode: 'all' | 'any'): Promise<SearchHit[]>;
-  /** The Oracle's candidates: entries holding any of the terms, best first. */
+  /** The Oracle's candidates: entries holding any of the terms (and `tag`, if given), best first. */
   candidates(
     userId: string,
     terms: OracleTerm[],
     projectId: string | undefined,
     limit: number,
+    tag?: string,
   ): Promise<CandidateRow[]>;
   /** The user's entries at these places (thread pk, sequence): a candidate's neighbours, through the (thread, sequence) index. */
   entriesAt(userId: string, places: { threadPk: number; seq: number }[]): Promise<Neighbour[]>;

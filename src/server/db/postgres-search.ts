@@ -3,7 +3,7 @@
 // way, so the GIN index is walked for the asking user's lexemes only. Ranking is ts_rank_cd,
 // snippets ts_headline (on the untagged query).
 import { sql, type SQL } from 'drizzle-orm';
-import { HIGHLIGHT, SNIPPET_TOKENS } from '../../shared/fts5.js';
+import { HIGHLIGHT, SNIPPET_TOKENS, TAGGED_SNIPPET_CHARS } from '../../shared/fts5.js';
 import type { OracleTerm } from '../../shared/oracle.js';
 import type { CandidateRow, ChunkNeighbour, Neighbour, NoteCandidate } from '../../shared/retrieval.js';
 import type { SearchWord } from '../../shared/search-query.js';
@@ -27,6 +27,15 @@ function termQuery(term: OracleTerm): SQL {
 /** The query as the index holds the user's lexemes. */
 const tagged = (userId: string, query: SQL) => sql`vlt_tagged_tsquery(vlt_user_tag(${userId}), ${query})`;
 
+/** The user's entries that carry every one of `tags`. */
+const taggedWith = (userId: string, tags: string[]) => sql`(
+  SELECT entry_pk FROM entry_marks WHERE user_id = ${userId}
+    AND tag IN (${sql.join(
+      tags.map((t) => sql`${t}`),
+      sql`, `,
+    )})
+  GROUP BY entry_pk HAVING count(*) = ${tags.length})`;
+
 const HEADLINE = `StartSel=${HIGHLIGHT.open}, StopSel=${HIGHLIGHT.close}, MaxWords=${SNIPPET_TOKENS}, MinWords=6, MaxFragments=1, FragmentDelimiter=…`;
 
 /** More entries than this holding a term make it common (the Oracle leaves it out): counting stops there. */
@@ -38,14 +47,30 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
     // The tagged tsvector is a generated column: storing an entry indexes it, moving or deleting
     // a thread needs nothing more.
     indexEntries: none,
+    entryChanged: none,
     threadMoved: none,
     threadDeleting: none,
 
     search(scope, words, mode): Promise<SearchHit[]> {
-      if (words.length === 0) return Promise.resolve([]);
+      const tags = scope.tags ?? [];
+      if (words.length === 0 && tags.length === 0) return Promise.resolve([]);
       const filters = [sql`TRUE`];
       if (scope.projectId) filters.push(sql`t.project_id = ${scope.projectId}`);
       if (scope.threadId) filters.push(sql`t.thread_id = ${scope.threadId}`);
+      const withTags = tags.length > 0 ? taggedWith(scope.userId, tags) : undefined;
+      if (words.length === 0 && withTags) {
+        // Tags only: the newest entries with them, the content's start as the snippet.
+        return db.all<SearchHit>(sql`
+          SELECT 0 AS rank,
+                 CASE WHEN length(e.content) > ${TAGGED_SNIPPET_CHARS}
+                      THEN substr(e.content, 1, ${TAGGED_SNIPPET_CHARS}) || '…' ELSE e.content END AS snippet,
+                 e.entry_id AS "entryId", e.sequence_id AS "sequenceId", e.author, e.timestamp,
+                 t.project_id AS "projectId", t.thread_id AS "threadId"
+          FROM entries e JOIN threads t ON t.pk = e.thread_pk
+          WHERE e.user_id = ${scope.userId} AND e.pk IN ${withTags} AND ${sql.join(filters, sql` AND `)}
+          ORDER BY e.pk DESC LIMIT ${scope.limit}`);
+      }
+      if (withTags) filters.push(sql`m.pk IN ${withTags}`);
       const plain = wordsQuery(words, mode);
       // The index match first, whatever the planner's statistics say, then the filters and the
       // ranking over the matches only.
@@ -68,8 +93,11 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
         ORDER BY hits.rank, hits.pk`);
     },
 
-    candidates(userId, terms, projectId, limit): Promise<CandidateRow[]> {
+    candidates(userId, terms, projectId, limit, tag): Promise<CandidateRow[]> {
       if (terms.length === 0) return Promise.resolve([]);
+      const filters = [sql`TRUE`];
+      if (projectId) filters.push(sql`t.project_id = ${projectId}`);
+      if (tag !== undefined) filters.push(sql`m.pk IN ${taggedWith(userId, [tag])}`);
       const query = tagged(userId, sql`(${sql.join(terms.map(termQuery), sql` || `)})`);
       return db.all<CandidateRow>(sql`
         WITH q AS (SELECT ${query} AS q),
@@ -80,7 +108,7 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
         hits AS (
           SELECT m.pk, -ts_rank_cd(m.content_tsv, q.q) AS rank
           FROM matches m JOIN threads t ON t.pk = m.thread_pk, q
-          ${projectId ? sql`WHERE t.project_id = ${projectId}` : sql``}
+          WHERE ${sql.join(filters, sql` AND `)}
           ORDER BY rank, m.pk LIMIT ${limit}
         )
         SELECT hits.rank, e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author,

@@ -101,6 +101,10 @@ export const entries = pgTable(
     author: text('author').notNull(),
     timestamp: text('timestamp').notNull(),
     receivedAt: text('received_at').notNull().default(now),
+    /** The revision whose text `content` is (entry_revisions), null while it is the first. */
+    revisionId: text('revision_id'),
+    /** A tombstone: `vlt thread rm` deleted it; its sequence stays taken and `content` is ''. */
+    deleted: integer('deleted').notNull().default(0),
     /**
      * English stemming, like FTS5's porter tokenizer on SQLite, each lexeme tagged with its user
      * (vlt_user_tag: 12 hex characters): a user's query enumerates that user's lexemes only, so it
@@ -131,6 +135,64 @@ export const entryEmbeddings = pgTable(
   (t) => [
     primaryKey({ columns: [t.entryPk, t.model] }),
     index('entry_embeddings_user_model').on(t.userId, t.model),
+  ],
+);
+
+/**
+ * Edits and deletions of entries (`vlt thread edit`, `vlt thread rm`), each kept: the entry's text
+ * is its latest edit by `at` (then `revisionId`), the first text kept as the revision named by the
+ * entry's own id; a deletion (`deleted`) makes the entry a tombstone whatever else arrives. `pk`
+ * only grows: `threads.pull` hands them to the other machines.
+ */
+export const entryRevisions = pgTable(
+  'entry_revisions',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk, { onDelete: 'cascade' }),
+    revisionId: text('revision_id').notNull(),
+    content: text('content').notNull(),
+    deleted: integer('deleted').notNull().default(0),
+    at: text('at').notNull(),
+    receivedAt: text('received_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('entry_revisions_user_revision').on(t.userId, t.revisionId),
+    index('entry_revisions_user_pk').on(t.userId, t.pk),
+    index('entry_revisions_entry').on(t.entryPk),
+  ],
+);
+
+/**
+ * Tags and links of entries (`vlt thread tag`, `vlt thread link`), one row each: a tag (`tag`) or
+ * a link to a thread by name (`targetProjectId`, `targetThreadId`, `note`; a move of that thread
+ * renames it). `pk` only grows: a new note is a new row, so `threads.pull` hands it out again.
+ */
+export const entryMarks = pgTable(
+  'entry_marks',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    entryPk: integer('entry_pk')
+      .notNull()
+      .references(() => entries.pk, { onDelete: 'cascade' }),
+    tag: text('tag'),
+    targetProjectId: text('target_project_id'),
+    targetThreadId: text('target_thread_id'),
+    note: text('note'),
+    changedAt: text('changed_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('entry_marks_entry_tag').on(t.entryPk, t.tag),
+    uniqueIndex('entry_marks_entry_link').on(t.entryPk, t.targetProjectId, t.targetThreadId),
+    index('entry_marks_user_pk').on(t.userId, t.pk),
+    index('entry_marks_user_tag').on(t.userId, t.tag),
   ],
 );
 

@@ -14,6 +14,8 @@ import {
   insertEntries,
   moveThread,
   ORACLE_CANDIDATES,
+  taggedCte,
+  taggedIn,
   type EntryIndex,
   type FtsIndex,
   type IndexedEntry,
@@ -43,7 +45,7 @@ const INDEX_TABLE = /^(entries_fts|note_chunks_fts)_[a-z0-9]+$/;
 export function sqliteSearch(
   sqlite: Database.Database,
   transaction: <T>(fn: () => Promise<T>) => Promise<T>,
-): { entrySearch: EntrySearch; noteSearch: NoteSearch } {
+): { entrySearch: EntrySearch; noteSearch: NoteSearch; rolledBack: () => void } {
   const statements = new Map<string, Database.Statement>();
   const prepared = (text: string) => {
     let statement = statements.get(text);
@@ -109,6 +111,19 @@ export function sqliteSearch(
       return Promise.resolve();
     },
 
+    entryChanged(_tx: Executor, userId: string, entry: IndexedEntry) {
+      const index = userIndex(userId);
+      if (exists(index)) {
+        const dropped = deleteRows(index, [entry.pk]);
+        prepared(dropped.text).run(...dropped.params);
+        if (entry.content !== '') {
+          const { text, params } = insertEntries(index, [entry]);
+          prepared(text).run(...params);
+        }
+      }
+      return Promise.resolve();
+    },
+
     threadMoved(_tx: Executor, userId: string, threadPk: number, projectId: string) {
       const index = userIndex(userId);
       if (exists(index)) {
@@ -128,8 +143,9 @@ export function sqliteSearch(
     },
 
     async search(scope, words, mode) {
+      const tags = scope.tags ?? [];
       const index = await forReading(scope.userId);
-      if (!index || words.length === 0) return [];
+      if (!index || (words.length === 0 && tags.length === 0)) return [];
       let threadPks: number[] | undefined;
       if (scope.threadId !== undefined) {
         // The thread's pks (a name may be in several projects), once, for a filter inside the query.
@@ -143,9 +159,12 @@ export function sqliteSearch(
         if (threadPks.length === 0) return [];
       }
       const match = words.map(ftsTerm).join(mode === 'all' ? ' AND ' : ' OR ');
-      const hits = hitsCte(index, match, { projectId: scope.projectId, parentPks: threadPks }, scope.limit, {
-        snippet: true,
-      });
+      const within = tags.length > 0 ? taggedIn({ kind: 'server', userId: scope.userId }, tags) : undefined;
+      const filter = { projectId: scope.projectId, parentPks: threadPks, within };
+      const hits =
+        words.length === 0 && within
+          ? taggedCte(within, filter, scope.limit)
+          : hitsCte(index, match, filter, scope.limit, { snippet: true });
       return all<SearchHit>({
         text: `WITH ${hits.text}
           SELECT hits.rank, hits.snippet, e.entry_id AS "entryId", e.sequence_id AS "sequenceId", e.author,
@@ -156,10 +175,11 @@ export function sqliteSearch(
       });
     },
 
-    async candidates(userId, terms, projectId, limit = ORACLE_CANDIDATES) {
+    async candidates(userId, terms, projectId, limit = ORACLE_CANDIDATES, tag) {
       const index = await forReading(userId);
       if (!index || terms.length === 0) return [];
-      const hits = hitsCte(index, matchFor(terms), { projectId }, limit, { snippet: false });
+      const within = tag === undefined ? undefined : taggedIn({ kind: 'server', userId }, [tag]);
+      const hits = hitsCte(index, matchFor(terms), { projectId, within }, limit, { snippet: false });
       return all<CandidateRow>({
         text: `WITH ${hits.text}
           SELECT hits.rank, e.pk AS pk, e.content, e.entry_id AS "entryId", e.sequence_id AS seq, e.author,
@@ -319,5 +339,10 @@ export function sqliteSearch(
     },
   };
 
-  return { entrySearch, noteSearch };
+  /** After a rollback: an index made in it is gone again, so the schema is read anew. */
+  const rolledBack = () => {
+    indexed = undefined;
+    statements.clear();
+  };
+  return { entrySearch, noteSearch, rolledBack };
 }

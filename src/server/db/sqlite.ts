@@ -11,6 +11,9 @@ import { migrationsFolder, type Executor, type ServerDb } from './index.js';
 import { sqliteSearch } from './sqlite-search.js';
 
 const dialect = new SQLiteSyncDialect();
+/** At most this many transactions, and this long, in one commit group. */
+const GROUP_JOBS = 64;
+const GROUP_MS = 50;
 
 /**
  * The database file is the server's alone (0600: it holds every entry and the password hashes),
@@ -71,30 +74,100 @@ export function openSqlite(file: string): ServerDb {
       }),
   };
 
-  // One transaction at a time on this connection. The body's awaits are on statements that have
-  // already run (better-sqlite3 is synchronous), but a queue keeps that true even if one is not.
-  let queue: Promise<unknown> = Promise.resolve();
-  const transaction = <T>(fn: (tx: Executor) => Promise<T>): Promise<T> => {
-    const result = queue.then(async () => {
-      sqlite.exec('BEGIN IMMEDIATE');
-      try {
-        const value = await fn(executor);
-        sqlite.exec('COMMIT');
-        return value;
-      } catch (error) {
-        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-        throw error;
-      }
-    });
-    queue = result.catch(() => undefined);
-    return result;
-  };
+  const { entrySearch, noteSearch, rolledBack } = sqliteSearch(sqlite, (fn) => transaction(() => fn()));
 
-  const { entrySearch, noteSearch } = sqliteSearch(sqlite, (fn) => transaction(() => fn()));
+  // Group commit. Transactions run one at a time on this connection, each inside a SAVEPOINT of
+  // one outer transaction; when the queue is empty the writer yields to the event loop once, so
+  // that requests already received can join, then commits: one fsync (and one FTS5 flush) for
+  // all of them. Each caller's promise settles only after that COMMIT (an acknowledged push is on
+  // disk); a body that throws rolls back its own savepoint only. The bodies' awaits are on
+  // statements that have already run (better-sqlite3 is synchronous).
+  interface Job {
+    fn: (tx: Executor) => Promise<unknown>;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }
+  const waiting: Job[] = [];
+  let writing = false;
+  // While the writer waits for a group to fill, the group's work is not committed: a query that
+  // comes in then waits for the COMMIT rather than read it (it could still be lost).
+  let waitingForMore = false;
+  let groupEnd: Promise<void> | undefined;
+  let endGroup = () => {};
+  const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const writeGroups = async () => {
+    writing = true;
+    try {
+      while (waiting.length > 0) {
+        try {
+          sqlite.exec('BEGIN IMMEDIATE');
+        } catch (error) {
+          waiting.shift()!.reject(error);
+          continue;
+        }
+        const done: { job: Job; value: unknown }[] = [];
+        const groupStarted = Date.now();
+        for (let jobs = 0; jobs < GROUP_JOBS && Date.now() - groupStarted < GROUP_MS; jobs++) {
+          if (waiting.length === 0) {
+            groupEnd ??= new Promise<void>((resolve) => (endGroup = resolve));
+            waitingForMore = true;
+            await nextTick();
+            waitingForMore = false;
+          }
+          const job = waiting.shift();
+          if (!job) break;
+          try {
+            sqlite.exec('SAVEPOINT job');
+            const value = await job.fn(executor);
+            sqlite.exec('RELEASE job');
+            done.push({ job, value });
+          } catch (error) {
+            job.reject(error);
+            rolledBack();
+            try {
+              sqlite.exec('ROLLBACK TO job');
+              sqlite.exec('RELEASE job');
+            } catch {
+              // SQLite rolled the whole transaction back (e.g. the disk is full): the group's
+              // earlier work is gone as well.
+              if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+              for (const { job: lost } of done.splice(0)) lost.reject(error);
+              break;
+            }
+          }
+        }
+        try {
+          if (!sqlite.inTransaction) throw new Error('rolled back');
+          sqlite.exec('COMMIT');
+          for (const { job, value } of done) job.resolve(value);
+        } catch (error) {
+          if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+          rolledBack();
+          for (const { job } of done) job.reject(error);
+        } finally {
+          groupEnd = undefined;
+          endGroup();
+        }
+      }
+    } finally {
+      writing = false;
+    }
+  };
+  const transaction = <T>(fn: (tx: Executor) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!writing) void writeGroups();
+    });
+
+  const outside: Executor = {
+    all: (query) => (waitingForMore ? groupEnd!.then(() => executor.all(query)) : executor.all(query)),
+    get: (query) => (waitingForMore ? groupEnd!.then(() => executor.get(query)) : executor.get(query)),
+    run: (query) => (waitingForMore ? groupEnd!.then(() => executor.run(query)) : executor.run(query)),
+  };
   return {
     dialect: 'sqlite',
     describe: file,
-    ...executor,
+    ...outside,
     transaction,
     lock: () => Promise.resolve(),
     search: entrySearch,

@@ -1,5 +1,8 @@
 // Threads: the sync endpoint, listing, reading, moving, status, deleting, search, summaries and pull for other machines.
 import {
+  annotateInput,
+  deleteEntryInput,
+  editEntryInput,
   exportInput,
   getInput,
   listInput,
@@ -47,6 +50,21 @@ export const threadsRouter = router({
   setStatus: protectedProcedure
     .input(setStatusInput)
     .mutation(({ ctx, input }) => ctx.deps.threads.setStatus(ctx.user.id, input)),
+
+  /** Tags and links of entries (from `vlt thread tag`/`link` on any machine); other machines pull them. */
+  annotate: protectedProcedure
+    .input(annotateInput)
+    .mutation(({ ctx, input }) => ctx.deps.threads.annotate(ctx.user.id, input)),
+
+  /** An entry's new text (a revision; the old one kept); other machines pull it. */
+  editEntry: protectedProcedure
+    .input(editEntryInput)
+    .mutation(({ ctx, input }) => ctx.deps.threads.revise(ctx.user.id, input)),
+
+  /** An entry deleted (a tombstone: its sequence stays taken); other machines pull it. */
+  deleteEntry: protectedProcedure
+    .input(deleteEntryInput)
+    .mutation(({ ctx, input }) => ctx.deps.threads.revise(ctx.user.id, { ...input, content: null })),
 
   search: protectedProcedure.input(searchInput).query(({ ctx, input }) => {
     takeCall(ctx.deps.searchLimiter, ctx.user.id, 'searches', 'VLT_LIMIT_SEARCH_PER_MINUTE');

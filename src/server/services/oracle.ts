@@ -61,7 +61,7 @@ export class Oracle {
   async retrieve(
     userId: string,
     question: string,
-    options: { projectId?: string; limit: number },
+    options: { projectId?: string; limit: number; tag?: string },
   ): Promise<{ terms: AnswerTerm[]; sources: OracleSource[]; note: string | null }> {
     let semantic: { rows: CandidateRow[]; weight: number } | undefined;
     let note: string | null = null;
@@ -76,7 +76,11 @@ export class Oracle {
                 WHERE e.user_id = ${userId} AND e.pk IN (${sql.join(
                   nearest.map((pk) => sql`${pk}`),
                   sql`, `,
-                )})`);
+                )})${
+                  options.tag === undefined
+                    ? sql``
+                    : sql` AND e.pk IN (SELECT entry_pk FROM entry_marks WHERE user_id = ${userId} AND tag = ${options.tag})`
+                }`);
         const byPk = new Map(rows.map((row) => [row.pk, row]));
         semantic = {
           rows: nearest.map((pk) => byPk.get(pk)).filter((row) => row !== undefined),
@@ -101,10 +105,14 @@ export class Oracle {
             total: entries.total + chunks.total,
           };
         },
-        candidates: (terms, limit) => this.db.search.candidates(userId, terms, options.projectId, limit),
+        candidates: (terms, limit) =>
+          this.db.search.candidates(userId, terms, options.projectId, limit, options.tag),
         entriesAt: (places) => this.db.search.entriesAt(userId, places),
+        // With a tag, entries only: notes carry no entry tags.
         noteCandidates: (terms, limit) =>
-          this.db.noteSearch.candidates(userId, terms, options.projectId, limit),
+          options.tag === undefined
+            ? this.db.noteSearch.candidates(userId, terms, options.projectId, limit)
+            : Promise.resolve([]),
         chunksAt: (places) => this.db.noteSearch.chunksAt(userId, places),
       },
       question,
@@ -143,11 +151,15 @@ export class Oracle {
   }
 
   /** The question checked against the limit, then retrieval with the caller's options. */
-  private retrieveFor(userId: string, input: { question: string; projectId?: string; limit?: number }) {
+  private retrieveFor(
+    userId: string,
+    input: { question: string; projectId?: string; limit?: number; tag?: string },
+  ) {
     const limit = this.check(input.question, input.limit);
     return this.retrieve(userId, input.question, {
       limit,
       ...(input.projectId ? { projectId: input.projectId } : {}),
+      ...(input.tag ? { tag: input.tag } : {}),
     });
   }
 
@@ -157,7 +169,7 @@ export class Oracle {
 
   async ask(
     userId: string,
-    input: { question: string; projectId?: string; limit?: number },
+    input: { question: string; projectId?: string; limit?: number; tag?: string },
   ): Promise<OracleAnswer> {
     const { terms, sources, note: retrievalNote } = await this.retrieveFor(userId, input);
     const extractive = (mode: OracleMode, note: string | null): OracleAnswer =>
@@ -179,7 +191,7 @@ export class Oracle {
   /** The answer as it is produced: text pieces, then the sources and the mode. */
   async *stream(
     userId: string,
-    input: { question: string; projectId?: string; limit?: number },
+    input: { question: string; projectId?: string; limit?: number; tag?: string },
   ): AsyncGenerator<{ type: 'text'; text: string } | ({ type: 'done' } & OracleAnswer)> {
     const { terms, sources, note: retrievalNote } = await this.retrieveFor(userId, input);
     const extractiveAnswer = (note: string) =>

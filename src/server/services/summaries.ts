@@ -50,7 +50,7 @@ export class Summaries {
   async summary(userId: string, input: { projectId: string; threadId: string }): Promise<SummaryAnswer> {
     const thread = await this.threads.thread(userId, input.projectId, input.threadId);
     const key = `${userId}\u0000${thread.pk}`;
-    // Entries are only added (an edit or a deletion would change the count or the activity too).
+    // An edit or a deletion moves the thread's last activity (services/threads.ts revise).
     const basis = JSON.stringify([
       thread.projectId,
       thread.threadId,

@@ -3,11 +3,12 @@
 import { TRPCError } from '@trpc/server';
 import { sql, type SQL } from 'drizzle-orm';
 import { MAX_INT, utf8Length, type ThreadStatus } from '../../shared/names.js';
-import type { PushInput } from '../../shared/schemas.js';
+import type { AnnotateInput, PushInput } from '../../shared/schemas.js';
 import { entryLine, headerLine, threadLine } from '../../shared/export-format.js';
 import { VERSION } from '../../shared/version.js';
 import { scoreOf } from '../../shared/fts5.js';
-import { searchWords } from '../../shared/search-query.js';
+import { parseSearch } from '../../shared/search-query.js';
+import { laterLink, laterRevision } from '../../shared/names.js';
 import type { Executor, ServerDb } from '../db/index.js';
 import { EntryRejected } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -38,9 +39,12 @@ const isExportCursor = (v: unknown): v is [number, number, number] =>
 const EXPORT_PAGE_ENTRIES = 500;
 /** About the most text of one export page (an entry is at most 100,000 bytes). */
 const EXPORT_PAGE_BYTES = 1024 * 1024;
-/** Pull's cursor: the last entry and the last thread change handed out (a bare number: an entry). */
-const isPullCursor = (v: unknown): v is number | [number, number] =>
-  isNumberCursor(v) || (Array.isArray(v) && v.length === 2 && v.every(isNumberCursor));
+/**
+ * Pull's cursor: the last entry, thread change, tag or link, and edit or deletion handed out (a
+ * bare number: an entry; fewer than four: none of the later kinds yet).
+ */
+const isPullCursor = (v: unknown): v is number | number[] =>
+  isNumberCursor(v) || (Array.isArray(v) && v.length >= 2 && v.length <= 4 && v.every(isNumberCursor));
 
 /** Thread changes handed out by one pull page at most (they are rare; more come with the next page). */
 const CHANGES_PER_PAGE = 500;
@@ -93,6 +97,22 @@ const entryView = (e: EntryRow) => ({
   timestamp: new Date(e.timestamp),
 });
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** An entry's tags and outgoing links, as `threads.get` and an export show them. */
+export interface EntryMarks {
+  tags: string[];
+  links: { projectId: string; threadId: string; note: string | null }[];
+}
+
+interface MarkRow {
+  entryPk: number;
+  tag: string | null;
+  targetProjectId: string | null;
+  targetThreadId: string | null;
+  note: string | null;
+}
+
 export class Threads {
   constructor(
     private readonly db: ServerDb,
@@ -119,6 +139,178 @@ export class Threads {
     const thread = await this.find(userId, projectId, threadId);
     if (!thread) throw new TRPCError({ code: 'NOT_FOUND', message: `no thread ${projectId}/${threadId}` });
     return thread;
+  }
+
+  /** The tags and links of these entries (by pk), tags by name and links by target. */
+  private async marksOf(entryPks: number[]): Promise<Map<number, EntryMarks>> {
+    const found = new Map<number, EntryMarks>();
+    if (entryPks.length === 0) return found;
+    const rows = await this.db.all<MarkRow>(sql`
+      SELECT entry_pk AS "entryPk", tag, target_project_id AS "targetProjectId",
+             target_thread_id AS "targetThreadId", note
+      FROM entry_marks WHERE entry_pk IN (${sql.join(
+        entryPks.map((pk) => sql`${pk}`),
+        sql`, `,
+      )})`);
+    // Sorted here, not by the engine's collation: the same order on both (and as the vault's).
+    rows.sort(
+      (a, b) =>
+        byText(a.tag ?? '', b.tag ?? '') ||
+        byText(a.targetProjectId ?? '', b.targetProjectId ?? '') ||
+        byText(a.targetThreadId ?? '', b.targetThreadId ?? ''),
+    );
+    for (const row of rows) {
+      const pk = Number(row.entryPk);
+      const marks = found.get(pk) ?? { tags: [], links: [] };
+      if (row.tag !== null) marks.tags.push(row.tag);
+      else if (row.targetProjectId !== null && row.targetThreadId !== null)
+        marks.links.push({ projectId: row.targetProjectId, threadId: row.targetThreadId, note: row.note });
+      found.set(pk, marks);
+    }
+    return found;
+  }
+
+  /**
+   * Tags and links of the user's entries (`vlt thread tag`, `vlt thread link`, from any machine).
+   * Idempotent: a tag there already, or a link with the same note, changes nothing; a link with
+   * another note replaces it (the last to arrive stands). Entries the user does not have (or no
+   * longer has) are answered in `unknownEntries`, and nothing is stored for them. Each change is handed
+   * to the user's other machines by `threads.pull`.
+   */
+  annotate(userId: string, input: AnnotateInput) {
+    const ids = [...new Set([...input.tags, ...input.links].map((m) => m.entryId))];
+    return this.db.transaction(async (tx) => {
+      // The user's turn, as for a push: the pull cursor never steps over a change being written.
+      await this.db.lock(tx, userId);
+      const found =
+        ids.length === 0
+          ? []
+          : await tx.all<{ pk: number; entryId: string }>(sql`
+              SELECT pk, entry_id AS "entryId" FROM entries
+              WHERE user_id = ${userId} AND entry_id IN (${sql.join(
+                ids.map((id) => sql`${id}`),
+                sql`, `,
+              )})`);
+      const pkOf = new Map(found.map((row) => [row.entryId, Number(row.pk)]));
+      const now = new Date().toISOString();
+      let tagsAdded = 0;
+      let linksSet = 0;
+
+      for (const { entryId, tag } of input.tags) {
+        const pk = pkOf.get(entryId);
+        if (pk === undefined) continue;
+        tagsAdded += await tx.run(sql`
+          INSERT INTO entry_marks (user_id, entry_pk, tag, changed_at) VALUES (${userId}, ${pk}, ${tag}, ${now})
+          ON CONFLICT DO NOTHING`);
+      }
+      for (const link of input.links) {
+        const pk = pkOf.get(link.entryId);
+        if (pk === undefined) continue;
+        const existing = await tx.get<{ pk: number; note: string | null; changedAt: string }>(sql`
+          SELECT pk, note, changed_at AS "changedAt" FROM entry_marks
+          WHERE entry_pk = ${pk} AND target_project_id = ${link.projectId} AND target_thread_id = ${link.threadId}`);
+        const at = link.at.toISOString();
+        // The later note stands (the same time: the greater note, so every order ends alike); the
+        // same note again, or an older one arriving late (a retry, a reordered request), is ignored.
+        if (existing && !laterLink({ at, note: link.note }, { at: existing.changedAt, note: existing.note }))
+          continue;
+        // A new row, not an update: its pk is new, so the other machines' pulls see the new note.
+        if (existing) await tx.run(sql`DELETE FROM entry_marks WHERE pk = ${existing.pk}`);
+        await tx.run(sql`
+          INSERT INTO entry_marks (user_id, entry_pk, target_project_id, target_thread_id, note, changed_at)
+          VALUES (${userId}, ${pk}, ${link.projectId}, ${link.threadId}, ${link.note}, ${at})`);
+        linksSet++;
+      }
+      return { tagsAdded, linksSet, unknownEntries: ids.filter((id) => !pkOf.has(id)) };
+    });
+  }
+
+  /**
+   * An edit (`content`) or a deletion (null) of the user's entry: a new revision, kept with the
+   * others (the entry's first text kept the first time, under the entry's own id). The entry's
+   * text is its latest edit by `at` (then revision id), whatever order they arrive in; a deletion
+   * makes it a tombstone (text '', no tags or links) for good. Idempotent by revision id. NOT_FOUND
+   * when the user has no such entry. Handed to the user's other machines by `threads.pull`.
+   */
+  revise(userId: string, input: { entryId: string; revisionId: string; content: string | null; at: Date }) {
+    if (input.content !== null) {
+      const bytes = utf8Length(input.content);
+      if (bytes > this.limits.contentBytes) {
+        throw new TRPCError({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `the edit is ${bytes} bytes, over the content limit of ${this.limits.contentBytes} bytes`,
+        });
+      }
+    }
+    return this.db.transaction(async (tx) => {
+      await this.db.lock(tx, userId);
+      const entry = await tx.get<{
+        pk: number;
+        threadPk: number;
+        content: string;
+        timestamp: string;
+        deleted: number;
+        projectId: string;
+      }>(sql`
+        SELECT e.pk, e.thread_pk AS "threadPk", e.content, e.timestamp, e.deleted, t.project_id AS "projectId"
+        FROM entries e JOIN threads t ON t.pk = e.thread_pk
+        WHERE e.user_id = ${userId} AND e.entry_id = ${input.entryId}`);
+      if (!entry) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: `no entry ${input.entryId}: push it first` });
+      }
+      const known = await tx.get<{ entryPk: number }>(sql`
+        SELECT entry_pk AS "entryPk" FROM entry_revisions WHERE user_id = ${userId} AND revision_id = ${input.revisionId}`);
+      if (known) {
+        if (Number(known.entryPk) !== Number(entry.pk)) {
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: `revision ${input.revisionId} is of another entry`,
+          });
+        }
+        return { entryId: input.entryId, deleted: Number(entry.deleted) === 1, duplicate: true };
+      }
+      await tx.run(sql`
+        INSERT INTO entry_revisions (user_id, entry_pk, revision_id, content, deleted, at)
+        VALUES (${userId}, ${entry.pk}, ${input.entryId}, ${entry.content}, 0, ${entry.timestamp})
+        ON CONFLICT DO NOTHING`);
+      await tx.run(sql`
+        INSERT INTO entry_revisions (user_id, entry_pk, revision_id, content, deleted, at)
+        VALUES (${userId}, ${entry.pk}, ${input.revisionId}, ${input.content ?? ''}, ${input.content === null ? 1 : 0},
+                ${input.at.toISOString()})`);
+      const revisions = await tx.all<{
+        revisionId: string;
+        content: string;
+        deleted: number;
+        at: string;
+      }>(sql`
+        SELECT revision_id AS "revisionId", content, deleted, at FROM entry_revisions WHERE entry_pk = ${entry.pk}`);
+      const deleted = revisions.some((r) => Number(r.deleted) === 1);
+      // The first text is never a deletion: there is always a text that stands.
+      const texts = revisions.filter((r) => Number(r.deleted) === 0);
+      let current = texts[0]!;
+      for (const r of texts) if (laterRevision(r, current)) current = r;
+      const content = deleted ? '' : current.content;
+      if (content !== entry.content || deleted !== (Number(entry.deleted) === 1)) {
+        await tx.run(sql`
+          UPDATE entries SET content = ${content}, deleted = ${deleted ? 1 : 0},
+            revision_id = ${current.revisionId === input.entryId ? null : current.revisionId}
+          WHERE pk = ${entry.pk}`);
+        await this.db.search.entryChanged(tx, userId, {
+          pk: Number(entry.pk),
+          content,
+          projectId: entry.projectId,
+          threadPk: Number(entry.threadPk),
+        });
+        // An edit is activity: the thread's summary and its place in the list follow.
+        const now = new Date().toISOString();
+        await tx.run(sql`
+          UPDATE threads SET last_activity_at = ${now} WHERE pk = ${entry.threadPk} AND last_activity_at < ${now}`);
+        // Embeddings of the old text are of no use; a tombstone keeps no tags or links.
+        await tx.run(sql`DELETE FROM entry_embeddings WHERE entry_pk = ${entry.pk}`);
+        if (deleted) await tx.run(sql`DELETE FROM entry_marks WHERE entry_pk = ${entry.pk}`);
+      }
+      return { entryId: input.entryId, deleted, duplicate: false };
+    });
   }
 
   /**
@@ -218,9 +410,12 @@ export class Threads {
           continue;
         }
         // A unique constraint refused it: the same entry again, or a clash.
+        // Compared with its first text: an entry edited since is still the same entry.
         const existing = await tx.get<{ threadPk: number; sequenceId: number; content: string }>(sql`
-          SELECT thread_pk AS "threadPk", sequence_id AS "sequenceId", content FROM entries
-          WHERE user_id = ${userId} AND entry_id = ${entry.entryId}`);
+          SELECT thread_pk AS "threadPk", sequence_id AS "sequenceId",
+                 coalesce((SELECT r.content FROM entry_revisions r
+                           WHERE r.user_id = entries.user_id AND r.revision_id = entries.entry_id), content) AS content
+          FROM entries WHERE user_id = ${userId} AND entry_id = ${entry.entryId}`);
         if (
           existing?.threadPk === thread.pk &&
           existing.sequenceId === entry.sequenceId &&
@@ -302,7 +497,7 @@ export class Threads {
   allEntries(threadPk: number) {
     return this.db.all<EntryRow>(sql`
       SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
-      WHERE thread_pk = ${threadPk} ORDER BY sequence_id`);
+      WHERE thread_pk = ${threadPk} AND deleted = 0 ORDER BY sequence_id`);
   }
 
   async syncStatus(userId: string, projectId: string, threadId: string) {
@@ -368,14 +563,22 @@ export class Threads {
     const thread = await this.require(userId, input.projectId, input.threadId);
     const limit = this.pageSize(input.limit, 100);
     const after = input.cursor ? decodeCursor(input.cursor, isNumberCursor) : -1;
-    const rows = await this.db.all<EntryRow>(sql`
-      SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+    const rows = await this.db.all<EntryRow & { pk: number; deleted: number; revisionId: string | null }>(sql`
+      SELECT pk, entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp, deleted,
+             revision_id AS "revisionId"
+      FROM entries
       WHERE thread_pk = ${thread.pk} AND sequence_id > ${after} ORDER BY sequence_id LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const marks = await this.marksOf(page.map((row) => Number(row.pk)));
     return {
       thread: threadView(thread),
-      entries: page.map(entryView),
+      entries: page.map((row) => ({
+        ...entryView(row),
+        ...(marks.get(Number(row.pk)) ?? { tags: [], links: [] }),
+        deleted: Number(row.deleted) === 1,
+        edited: row.revisionId !== null,
+      })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.sequenceId) : null,
     };
   }
@@ -432,6 +635,15 @@ export class Threads {
         ON CONFLICT DO NOTHING`);
       await tx.run(sql`UPDATE threads SET project_id = ${toProjectId} WHERE pk = ${thread.pk}`);
       await this.db.search.threadMoved(tx, userId, thread.pk, toProjectId);
+      // Links name the thread: they follow it (an entry linked to both names keeps one link).
+      await tx.run(sql`
+        DELETE FROM entry_marks WHERE user_id = ${userId}
+          AND target_project_id = ${toProjectId} AND target_thread_id = ${threadId}
+          AND entry_pk IN (SELECT entry_pk FROM entry_marks WHERE user_id = ${userId}
+                             AND target_project_id = ${projectId} AND target_thread_id = ${threadId})`);
+      await tx.run(sql`
+        UPDATE entry_marks SET target_project_id = ${toProjectId}
+        WHERE user_id = ${userId} AND target_project_id = ${projectId} AND target_thread_id = ${threadId}`);
       await tx.run(sql`
         INSERT INTO thread_changes (user_id, project_id, thread_id, from_project_id, changed_at)
         VALUES (${userId}, ${toProjectId}, ${threadId}, ${projectId}, ${now})`);
@@ -457,9 +669,9 @@ export class Threads {
     input: { query: string; projectId?: string; threadId?: string; limit?: number },
   ) {
     const limit = this.pageSize(input.limit, 20);
-    const words = searchWords(input.query);
-    if (words.length === 0) return { results: [] };
-    const scope = { userId, projectId: input.projectId, threadId: input.threadId, limit };
+    const { words, tags } = parseSearch(input.query);
+    if (words.length === 0 && tags.length === 0) return { results: [] };
+    const scope = { userId, projectId: input.projectId, threadId: input.threadId, tags, limit };
     let rows = await this.db.search.search(scope, words, 'all');
     if (rows.length === 0 && words.length > 1) rows = await this.db.search.search(scope, words, 'any');
     return {
@@ -484,7 +696,9 @@ export class Threads {
   async pull(userId: string, input: { cursor?: string; projectId?: string; limit?: number }) {
     const limit = this.pageSize(input.limit, 100);
     const decoded = input.cursor ? decodeCursor(input.cursor, isPullCursor) : 0;
-    const [after, afterChange] = Array.isArray(decoded) ? decoded : [decoded, 0];
+    const [after = 0, afterChange = 0, afterMark = 0, afterRevision = 0] = Array.isArray(decoded)
+      ? decoded
+      : [decoded];
     const changes = await this.db.all<{
       pk: number;
       projectId: string;
@@ -511,14 +725,73 @@ export class Threads {
     >(sql`
       SELECT e.pk, t.project_id AS "projectId", t.thread_id AS "threadId", t.status,
              t.created_at AS "threadCreatedAt", e.entry_id AS "entryId", e.sequence_id AS "sequenceId",
-             e.content, e.author, e.timestamp
+             coalesce((SELECT r.content FROM entry_revisions r
+                       WHERE r.user_id = e.user_id AND r.revision_id = e.entry_id), e.content) AS content,
+             e.author, e.timestamp
       FROM entries e JOIN threads t ON t.pk = e.thread_pk
       WHERE e.user_id = ${userId} AND e.pk > ${after}
         ${input.projectId ? sql`AND t.project_id = ${input.projectId}` : sql``}
       ORDER BY e.pk LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    // Tags and links of entries handed out already (before or in this page), in the order they
+    // were made: one on an entry still to come waits for it, with those after it.
+    const upTo = last ? Number(last.pk) : after;
+    const marks = await this.db.all<MarkRow & { pk: number; entryId: string; changedAt: string }>(sql`
+      SELECT m.pk, m.entry_pk AS "entryPk", e.entry_id AS "entryId", m.tag,
+             m.target_project_id AS "targetProjectId", m.target_thread_id AS "targetThreadId", m.note,
+             m.changed_at AS "changedAt"
+      FROM entry_marks m JOIN entries e ON e.pk = m.entry_pk
+        ${input.projectId ? sql`JOIN threads t ON t.pk = e.thread_pk AND t.project_id = ${input.projectId}` : sql``}
+      WHERE m.user_id = ${userId} AND m.pk > ${afterMark}
+      ORDER BY m.pk LIMIT ${CHANGES_PER_PAGE + 1}`);
+    const ready = marks.findIndex((m) => Number(m.entryPk) > upTo);
+    const markPage = marks.slice(0, Math.min(ready < 0 ? marks.length : ready, CHANGES_PER_PAGE));
+    const lastMark = markPage[markPage.length - 1];
+    // Edits and deletions likewise (an entry's first text, kept under its own id, went with it).
+    const revisions = await this.db.all<{
+      pk: number;
+      entryPk: number;
+      entryId: string;
+      revisionId: string;
+      content: string;
+      deleted: number;
+      at: string;
+    }>(sql`
+      SELECT r.pk, r.entry_pk AS "entryPk", e.entry_id AS "entryId", r.revision_id AS "revisionId", r.content,
+             r.deleted, r.at
+      FROM entry_revisions r JOIN entries e ON e.pk = r.entry_pk
+        ${input.projectId ? sql`JOIN threads t ON t.pk = e.thread_pk AND t.project_id = ${input.projectId}` : sql``}
+      WHERE r.user_id = ${userId} AND r.pk > ${afterRevision}
+      ORDER BY r.pk LIMIT ${CHANGES_PER_PAGE + 1}`);
+    const revisionsReady = revisions.findIndex((r) => Number(r.entryPk) > upTo);
+    const revisionPage = revisions.slice(
+      0,
+      Math.min(revisionsReady < 0 ? revisions.length : revisionsReady, CHANGES_PER_PAGE),
+    );
+    const lastRevision = revisionPage[revisionPage.length - 1];
     return {
+      revisions: revisionPage
+        .filter((r) => r.revisionId !== r.entryId)
+        .map((r) => ({
+          entryId: r.entryId,
+          revisionId: r.revisionId,
+          content: Number(r.deleted) === 1 ? null : r.content,
+          at: new Date(r.at),
+        })),
+      annotations: markPage.map((m) => ({
+        entryId: m.entryId,
+        tag: m.tag,
+        link:
+          m.tag === null && m.targetProjectId !== null && m.targetThreadId !== null
+            ? {
+                projectId: m.targetProjectId,
+                threadId: m.targetThreadId,
+                note: m.note,
+                at: new Date(m.changedAt),
+              }
+            : null,
+      })),
       changes: changePage.map(({ pk: _pk, changedAt, ...rest }) => ({
         ...rest,
         changedAt: new Date(changedAt),
@@ -529,8 +802,17 @@ export class Threads {
         timestamp: new Date(timestamp),
       })),
       // The cursor to ask with next time: stays put when there is nothing new.
-      cursor: encodeCursor([last ? last.pk : after, lastChange ? lastChange.pk : afterChange]),
-      hasMore: rows.length > limit || changes.length > CHANGES_PER_PAGE,
+      cursor: encodeCursor([
+        last ? last.pk : after,
+        lastChange ? lastChange.pk : afterChange,
+        lastMark ? lastMark.pk : afterMark,
+        lastRevision ? lastRevision.pk : afterRevision,
+      ]),
+      hasMore:
+        rows.length > limit ||
+        changes.length > CHANGES_PER_PAGE ||
+        (ready < 0 && marks.length > CHANGES_PER_PAGE) ||
+        (revisionsReady < 0 && revisions.length > CHANGES_PER_PAGE),
     };
   }
 
@@ -539,7 +821,7 @@ export class Threads {
    * first, then each thread's line and its entries, at most EXPORT_PAGE_ENTRIES entries and about
    * EXPORT_PAGE_BYTES a page. A thread is exported up to its contiguous watermark, so that the file
    * imports (sequences are dense): entries above a gap wait for the machine that has the missing
-   * one. The server keeps no tags or links: they are empty.
+   * one. Each entry carries its tags and links.
    */
   async exportPage(userId: string, input: { cursor?: string; projectId?: string }) {
     // The thread to write (from its start while `announced` is 0), the last sequence written, and
@@ -581,10 +863,11 @@ export class Threads {
       const rows =
         wanted <= 0
           ? []
-          : await this.db.all<EntryRow>(sql`
-              SELECT entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+          : await this.db.all<EntryRow & { pk: number }>(sql`
+              SELECT pk, entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
               WHERE thread_pk = ${threadPk} AND sequence_id > ${afterSeq} AND sequence_id < ${announced}
               ORDER BY sequence_id LIMIT ${wanted}`);
+      const marks = await this.marksOf(rows.map((row) => Number(row.pk)));
       for (const row of rows) {
         if (Number(row.sequenceId) !== afterSeq + 1) {
           throw new TRPCError({
@@ -598,8 +881,12 @@ export class Threads {
           author: row.author,
           timestamp: new Date(row.timestamp).toISOString(),
           content: row.content,
-          tags: [],
-          links: [],
+          tags: marks.get(Number(row.pk))?.tags ?? [],
+          links: (marks.get(Number(row.pk))?.links ?? []).map((l) => ({
+            project: l.projectId,
+            thread: l.threadId,
+            note: l.note,
+          })),
         });
         lines.push(line);
         afterSeq++;

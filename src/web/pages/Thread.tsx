@@ -1,10 +1,12 @@
 // One thread's summary, then its whole history, in order, paged, each entry's markdown rendered
-// (../Markdown.tsx); new entries appear without a reload. Its status can be set and it can be
+// (../Markdown.tsx) with its tags and links, each editable and deletable (with a confirmation); new
+// entries appear without a reload. Its status can be set and it can be
 // moved to another project here (the CLI's copies follow on `vlt sync pull`).
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { THREAD_STATUSES, type ThreadStatus } from '../../shared/names.js';
+import { uuidv7 } from '../../shared/uuidv7.js';
 import { Markdown } from '../Markdown.js';
 import { navigate } from '../router.js';
 import { useTRPC } from '../trpc.js';
@@ -106,20 +108,49 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
       <ThreadSummary projectId={projectId} threadId={threadId} readAt={entries.dataUpdatedAt} />
       <h2 className="history">History</h2>
       <ol className="entries">
-        {all.map((e) => (
-          <li
-            key={e.entryId}
-            id={`e${e.sequenceId}`}
-            className={hash === `#e${e.sequenceId}` ? 'target' : ''}
-          >
-            <a className="seq" href={`#e${e.sequenceId}`}>
-              #{e.sequenceId}
-            </a>
-            <span className="author">{e.author}</span>
-            <When date={e.timestamp} />
-            <Markdown text={e.content} breaks className="content" />
-          </li>
-        ))}
+        {all.map((e) =>
+          e.deleted ? (
+            <li key={e.entryId} id={`e${e.sequenceId}`} className="deleted">
+              <span className="seq">#{e.sequenceId}</span> <span className="muted">deleted</span>
+            </li>
+          ) : (
+            <li
+              key={e.entryId}
+              id={`e${e.sequenceId}`}
+              className={hash === `#e${e.sequenceId}` ? 'target' : ''}
+            >
+              <a className="seq" href={`#e${e.sequenceId}`}>
+                #{e.sequenceId}
+              </a>
+              <span className="author">{e.author}</span>
+              <When date={e.timestamp} />
+              {e.edited && <span className="muted"> · edited</span>}
+              <EntryBody
+                entry={e}
+                onChanged={() => void entries.refetch()}
+                seqLabel={`${threadId}#${e.sequenceId}`}
+              />
+              {(e.tags.length > 0 || e.links.length > 0) && (
+                <p className="marks">
+                  {e.tags.map((tag) => (
+                    <span key={tag} className="tag">
+                      #{tag}
+                    </span>
+                  ))}
+                  {e.links.map((l) => (
+                    <span key={`${l.projectId}/${l.threadId}`} className="link">
+                      →{' '}
+                      <Link to={`/t/${l.projectId}/${l.threadId}`}>
+                        {l.projectId}/{l.threadId}
+                      </Link>
+                      {l.note ? ` (${l.note})` : ''}
+                    </span>
+                  ))}
+                </p>
+              )}
+            </li>
+          ),
+        )}
       </ol>
       {entries.hasNextPage && (
         <button type="button" onClick={() => entries.fetchNextPage()} disabled={entries.isFetchingNextPage}>
@@ -127,6 +158,89 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
         </button>
       )}
     </section>
+  );
+}
+
+/**
+ * An entry's text, with Edit (a new revision: the old text is kept, the CLI's copies follow on
+ * `vlt sync pull`) and Delete (a tombstone, once confirmed on the page).
+ */
+function EntryBody({
+  entry,
+  onChanged,
+  seqLabel,
+}: {
+  entry: { entryId: string; content: string };
+  onChanged: () => void;
+  seqLabel: string;
+}) {
+  const trpc = useTRPC();
+  const [draft, setDraft] = useState<string | undefined>(undefined);
+  const edit = useMutation(
+    trpc.threads.editEntry.mutationOptions({
+      onSuccess: () => {
+        setDraft(undefined);
+        onChanged();
+      },
+    }),
+  );
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation(trpc.threads.deleteEntry.mutationOptions({ onSuccess: onChanged }));
+  if (draft !== undefined) {
+    return (
+      <form
+        className="edit"
+        onSubmit={(event) => {
+          event.preventDefault();
+          edit.mutate({ entryId: entry.entryId, revisionId: uuidv7(), content: draft, at: new Date() });
+        }}
+      >
+        <textarea
+          aria-label={`New text of ${seqLabel}`}
+          value={draft}
+          rows={Math.min(20, draft.split('\n').length + 1)}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <button type="submit" disabled={edit.isPending || draft.trim() === '' || draft === entry.content}>
+          Save
+        </button>{' '}
+        <button type="button" className="link" onClick={() => setDraft(undefined)}>
+          Cancel
+        </button>
+        {edit.isError && <ErrorBox error={edit.error} />}
+      </form>
+    );
+  }
+  return (
+    <>
+      <Markdown text={entry.content} breaks className="content" />
+      <p className="entry-actions">
+        <button type="button" className="link" onClick={() => setDraft(entry.content)}>
+          Edit
+        </button>{' '}
+        {confirming ? (
+          <>
+            <button
+              type="button"
+              className="danger"
+              disabled={remove.isPending}
+              onClick={() => remove.mutate({ entryId: entry.entryId, revisionId: uuidv7(), at: new Date() })}
+            >
+              Yes, delete {seqLabel}
+            </button>{' '}
+            <button type="button" className="link" onClick={() => setConfirming(false)}>
+              Keep it
+            </button>{' '}
+            <span className="muted">its number stays taken; this cannot be undone</span>
+          </>
+        ) : (
+          <button type="button" className="link" onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        )}
+      </p>
+      {remove.isError && <ErrorBox error={remove.error} />}
+    </>
   );
 }
 

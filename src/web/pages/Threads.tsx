@@ -48,7 +48,7 @@ export function ThreadsPage({ username }: { username: string }) {
           Search
           <input
             type="search"
-            placeholder="Words from any entry"
+            placeholder="Words from any entry, or tag:decision"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
           />

@@ -70,6 +70,12 @@ export class SyncPullCommand extends VltCommand {
           (pulled.statuses
             ? `; set the status of ${plural(pulled.statuses, 'thread')} as on the server`
             : '') +
+          (pulled.revisions
+            ? `; took ${plural(pulled.revisions, 'edit or deletion', 'edits and deletions')} from the server`
+            : '') +
+          (pulled.annotations
+            ? `; took ${plural(pulled.annotations, 'tag or link', 'tags and links')} from the server`
+            : '') +
           `; sent ${pushed.sent}`,
       );
     }

@@ -26,11 +26,20 @@ export class SyncQueueCommand extends VltCommand {
     // Thread changes the server has not had yet: a move (from where the server keeps it) and a
     // status, waiting, or refused (with why).
     const changes = outbox?.changes(userServer) ?? [];
+    // Tags and links the server has not had: each goes once its entry is there.
+    const marks = outbox?.marks(userServer) ?? [];
+    // Edits and deletions likewise.
+    const revisions = outbox?.revisions(userServer) ?? [];
     if (this.json) {
-      this.printJson({ items, changes: changes.map(({ moved: _moved, ...change }) => change) });
+      this.printJson({
+        items,
+        changes: changes.map(({ moved: _moved, ...change }) => change),
+        marks,
+        revisions,
+      });
       return;
     }
-    if (items.length === 0 && changes.length === 0) {
+    if (items.length === 0 && changes.length === 0 && marks.length === 0 && revisions.length === 0) {
       this.print('The queue is empty: everything is on the server.');
       return;
     }
@@ -50,6 +59,24 @@ export class SyncQueueCommand extends VltCommand {
       ];
       rows.push([c.state, what.join(', '), originOf(c.server), '-', waiting(c)]);
     }
+    for (const m of marks) {
+      const entry = `${m.project}/${m.thread}#${m.seq}`;
+      rows.push([
+        m.state,
+        m.tag !== null ? `tag ${entry} #${m.tag}` : `link ${entry} → ${m.link ?? '?'}`,
+        originOf(m.server),
+        '-',
+        waiting(m),
+      ]);
+    }
+    for (const r of revisions)
+      rows.push([
+        r.state,
+        `${r.kind} ${r.project}/${r.thread}#${r.seq}`,
+        originOf(r.server),
+        '-',
+        waiting(r),
+      ]);
     for (const i of items)
       rows.push([
         i.state,

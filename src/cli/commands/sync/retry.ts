@@ -61,6 +61,8 @@ export class SyncRetryCommand extends VltCommand {
         failed: result.failed,
         moved: result.moved,
         statusChanged: result.changed,
+        tagsAndLinks: result.annotated,
+        editsAndDeletions: result.revised,
         remaining,
         ...(reason ? { stoppedBy: reason } : {}),
       });
@@ -70,6 +72,9 @@ export class SyncRetryCommand extends VltCommand {
       const parts = [`sent ${plural(result.sent, 'entry', 'entries')}${from} in ${seconds} s`];
       if (result.moved) parts.push(`moved ${plural(result.moved, 'thread')} on the server`);
       if (result.changed) parts.push(`set the status of ${plural(result.changed, 'thread')} on the server`);
+      if (result.revised)
+        parts.push(`sent ${plural(result.revised, 'edit or deletion', 'edits and deletions')}`);
+      if (result.annotated) parts.push(`sent ${plural(result.annotated, 'tag or link', 'tags and links')}`);
       if (result.duplicates)
         parts.push(`${plural(result.duplicates, 'entry was', 'entries were')} already on the server`);
       if (result.failed)

@@ -91,6 +91,7 @@ export class SyncStatusCommand extends VltCommand {
     const pending = threads.reduce((n, t) => n + t.pending, 0);
     const failed = threads.reduce((n, t) => n + t.failed, 0);
     const changes = threads.filter((t) => t.changing).length;
+    const marks = outbox?.markCount() ?? 0;
     // Where the queue waits to go: each entry to the server recorded with it.
     const servers = (outbox?.byServer(this.userServer().url) ?? []).map((s) => {
       const origin = originOf(s.url);
@@ -117,6 +118,7 @@ export class SyncStatusCommand extends VltCommand {
         pending,
         failed,
         changes,
+        tagsAndLinks: marks,
         servers,
         retrier: { running: pid !== undefined, pid: pid ?? null },
         threads: rows,
@@ -126,7 +128,7 @@ export class SyncStatusCommand extends VltCommand {
     this.print(`server:   ${conn.url} (${reachable ? 'reachable' : 'unreachable'})`);
     this.print(terminalText(`user:     ${user ?? '-'}${problem ? `  (${problem})` : ''}`));
     this.print(
-      `queue:    ${pending} pending, ${failed} failed${changes ? `, ${plural(changes, 'thread change')} not yet on the server` : ''}`,
+      `queue:    ${pending} pending, ${failed} failed${changes ? `, ${plural(changes, 'thread change')} not yet on the server` : ''}${marks ? `, ${plural(marks, 'tag or link', 'tags and links')} not yet on the server` : ''}`,
     );
     for (const s of servers) {
       if (servers.length === 1 && s.loggedIn && s.url === conn.url) break;

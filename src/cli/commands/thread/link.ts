@@ -2,6 +2,7 @@ import { Command, Option } from 'clipanion';
 import { usageError } from '../../../shared/errors.js';
 import { VltCommand } from '../../base.js';
 import { terminalText } from '../../output.js';
+import { syncLine, syncMark } from '../../write-output.js';
 
 export class ThreadLinkCommand extends VltCommand {
   static override paths = [['thread', 'link']];
@@ -11,7 +12,8 @@ export class ThreadLinkCommand extends VltCommand {
     details: `
       Records that an entry refers to another thread, with an optional note. The entry as \`vlt thread
       push\` names it (\`thread/seq\`, \`project/thread/seq\`), its id or a unique id prefix. Linking the
-      same pair again replaces the note.
+      same pair again replaces the note. Links show in \`vlt thread read\` (\`→ project/thread\`) and
+      sync like entries: then one line on sync, as for a push.
     `,
     examples: [
       [
@@ -24,6 +26,9 @@ export class ThreadLinkCommand extends VltCommand {
   entry = Option.String({ name: 'entry-id' });
   thread = Option.String({ name: 'thread' });
   note = Option.String('--note', { description: 'Why the entry refers to the thread' });
+  noSync = Option.Boolean('--no-sync', false, {
+    description: 'Only link it locally; the server follows later',
+  });
 
   async run(): Promise<void> {
     if (this.note !== undefined && this.note.length > 1000) {
@@ -33,10 +38,17 @@ export class ThreadLinkCommand extends VltCommand {
     const vault = await this.requireVault();
     const entry = vault.resolveEntry(this.entry, this.project?.id);
     const targetThread = vault.requireThread(target.project, target.thread);
-    vault.linkEntry(entry.pk, targetThread, this.note);
+    const changed = vault.linkEntry(entry.pk, targetThread, this.note, this.queueServer());
     const to = `${target.project}/${target.thread}`;
-    if (this.json)
-      this.printJson({ entryId: entry.id, entry: entry.label, target: to, note: this.note ?? null });
-    else this.print(terminalText(`LINKED: ${entry.label} → ${to}`));
+    const shown = { entryId: entry.id, entry: entry.label, target: to, note: this.note ?? null };
+    if (!changed) {
+      if (this.json) this.printJson(shown);
+      else this.print(terminalText(`already linked: ${entry.label} → ${to}`));
+      return;
+    }
+    if (!this.json) this.print(terminalText(`LINKED: ${entry.label} → ${to}`));
+    const sync = await syncMark(this, entry);
+    if (this.json) this.printJson({ ...shown, sync });
+    else this.print(syncLine(sync));
   }
 }

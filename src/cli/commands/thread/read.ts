@@ -11,9 +11,10 @@ export class ThreadReadCommand extends VltCommand {
     category: 'Threads',
     description: "Show a thread's entries",
     details: `
-      Prints the last 5 entries, oldest first, as \`seq  time  [author]  content\`; \`--limit N\` (\`-n\`)
+      Prints the last 5 entries, oldest first, as \`seq  time  [author]  content\`, with a line under
+      an entry for its tags and links (\`#decision  → infra/secrets (key rotation)\`); \`--limit N\` (\`-n\`)
       the last N, \`--all\` (\`-a\`) every entry. \`--search\` keeps only entries that match the words (matches between ** marks, bold on a
-      terminal). \`--sync-status\` adds a line on how far the server has the thread. Control
+      terminal); \`tag:decision\` among them keeps the entries with that tag. \`--sync-status\` adds a line on how far the server has the thread. Control
       characters (but newlines and tabs) and bidi overrides are shown escaped (\`\\x1b\`,
       \`\\u202e\`), even when piped; \`--json\` gives the content as it is.
     `,
@@ -41,6 +42,8 @@ export class ThreadReadCommand extends VltCommand {
       ...(limit === undefined ? {} : { limit }),
       ...(this.search === undefined ? {} : { search: this.search }),
     });
+    const links = vault.linksFrom(entries.map((e) => e.id));
+    const shown = entries.map((e) => ({ ...e, links: links.get(e.id) ?? [] }));
     const serverSeq = vault.serverSeq(thread.pk);
     const sync = { localSeq: thread.lastSeq, serverSeq, pending: thread.lastSeq - Math.max(serverSeq, -1) };
     if (this.json) {
@@ -48,13 +51,13 @@ export class ThreadReadCommand extends VltCommand {
         project: ref.project,
         thread: ref.thread,
         status: thread.status,
-        entries,
+        entries: shown,
         ...(this.syncStatus ? { sync } : {}),
       });
       return;
     }
     const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
-    for (const line of entryLines(entries.map((e) => ({ ...e, content: e.highlight ?? e.content })))) {
+    for (const line of entryLines(shown.map((e) => ({ ...e, content: e.highlight ?? e.content })))) {
       this.print(renderHighlight(line, tty));
     }
     if (entries.length === 0 && this.search !== undefined) {

@@ -14,12 +14,15 @@ export class ThreadSeekCommand extends VltCommand {
     details: `
       Ranked full-text search (bm25, English stemming) across all projects, best first, with a snippet
       around the match (matched words between ** marks, bold on a terminal). Entries holding all the
-      words come first; if none does, entries holding any of them. \`--project\` restricts the search;
+      words come first; if none does, entries holding any of them. \`tag:decision\` (any number of
+      them) keeps only entries with that tag; with no other word, the newest tagged entries come
+      first, with score 0. \`--project\` restricts the search;
       \`--limit\` sets how many results (default 10, at most 100). A higher score is a better match.
     `,
     examples: [
       ['Where did we talk about rate limits?', '$0 thread seek "rate limit"'],
       ['Only in one project', '$0 thread seek jwt --project my-app --limit 3'],
+      ['Decisions about tokens', '$0 thread seek "tag:decision token"'],
     ],
   });
 
