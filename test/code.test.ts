@@ -101,6 +101,15 @@ describe('vlt code', () => {
     expect(found.definitions[0]).toMatchObject({
       url: `https://git.example.com/org/app/blob/main/src/cli/vault/notes.ts#L${startLine}-L${endLine}`,
     });
+    // As C++, Rust and PHP name a member.
+    const colons = vlt({ ...box, cwd: repo }, ['code', 'def', 'VaultNotes::seek', '--json']);
+    expect(JSON.parse(colons.stdout)).toMatchObject({
+      definitions: [{ symbol: 'seek', container: 'VaultNotes' }],
+    });
+    // tag: filters entries; a code search of nothing else is one line, not an internal error.
+    const tagOnly = vlt({ ...box, cwd: repo }, ['code', 'seek', 'tag:decision']);
+    expect(isOneLineError(tagOnly), tagOnly.stderr).toBe(true);
+    expect(tagOnly.stderr).toMatch(/no words to look for/);
     const missing = vlt({ ...box, cwd: repo }, ['code', 'def', 'noSuchThingAnywhere']);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
@@ -200,16 +209,28 @@ describe('vlt code', () => {
 
     const odd = join(box.base, 'odd');
     mkdirSync(odd);
+    let made = 0;
     for (const [toml, message] of [
       ['[code]\nfolder = "src"\n', /\[code\] has no key 'folder'/],
       ['[code]\nexclude = "vendor"\n', /\[code\] exclude must be a list/],
       ['[code]\nurl = "javascript:alert(1)"\n', /\[code\] url .* must be an http\(s\) address/],
       ['[code]\nurl = "https://user:pw@example.com/x"\n', /must be an http\(s\) address/],
+      ['[code]\nurl = "https://example.com/blob/main\\u202e"\n', /must be an http\(s\) address/],
     ] as const) {
       writeFileSync(join(odd, 'vlt.toml'), `[project]\nid = "odd"\n${toml}`);
       const result = vlt({ ...box, cwd: odd }, ['code', 'index']);
       expect(isOneLineError(result), result.stderr).toBe(true);
       expect(result.stderr).toMatch(message);
+      // Only the code commands read [code]: threads are still recorded in such a repository.
+      const thread = vlt({ ...box, cwd: odd }, [
+        'thread',
+        'new',
+        `notes-${++made}`,
+        'still recorded',
+        '--no-sync',
+      ]);
+      expect(thread.code, thread.stderr).toBe(0);
+      expect(vlt({ ...box, cwd: odd }, ['thread', 'list', '--json']).code).toBe(0);
     }
     writeFileSync(join(odd, 'vlt.toml'), '[project]\nid = "odd"\n');
     const outside = vlt({ ...box, cwd: odd }, ['code', 'index', '..']);

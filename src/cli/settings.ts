@@ -290,6 +290,8 @@ function codeFromToml(value: unknown, path: string): CodeSettings {
       !/^https?:$/.test(parsed.protocol) ||
       url.length > MAX_NOTES_SETTING_CHARS ||
       CONTROL_CHARS.test(url) ||
+      // Nothing invisible or reordering (a right-to-left override) in an address shown to people.
+      /[\p{Cf}\p{Z}]/u.test(url) ||
       parsed.username !== '' ||
       parsed.password !== ''
     ) {
@@ -327,13 +329,21 @@ function projectFromToml(doc: TomlTable, path: string): ProjectFile {
   }
   const oracle = table(doc.oracle, path, 'oracle');
   const url = str(oracle?.vault_url, path, 'oracle.vault_url');
+  // [notes] and [code] are read (and refused) only by the commands that use them: a cloned
+  // repository's bad [code] section does not stop anyone from recording threads in it.
+  let notes: NotesSettings | undefined;
+  let code: CodeSettings | undefined;
   return {
     path,
     id,
     name: str(project?.name, path, 'project.name') ?? id,
     serverUrl: url === undefined ? undefined : checkServerUrl(url, `${path}: oracle.vault_url`),
-    notes: notesFromToml(doc.notes, path),
-    code: codeFromToml(doc.code, path),
+    get notes() {
+      return (notes ??= notesFromToml(doc.notes, path));
+    },
+    get code() {
+      return (code ??= codeFromToml(doc.code, path));
+    },
   };
 }
 

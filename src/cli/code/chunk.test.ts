@@ -52,6 +52,9 @@ describe('chunkFile', () => {
         'a.py',
         [
           'import os',
+          'MAX_RETRY = 5',
+          'TIMEOUT: int = 30',
+          'a.b = 1',
           '',
           'class Cache:',
           '    """A cache."""',
@@ -65,9 +68,12 @@ describe('chunkFile', () => {
       ),
     ).toEqual([
       { kind: 'module', name: '', lines: '1-1' },
-      { kind: 'class', name: 'Cache', lines: '3-4' },
-      { kind: 'method', name: 'Cache.get', lines: '5-6' },
-      { kind: 'function', name: 'refresh_token', lines: '8-10' },
+      { kind: 'variable', name: 'MAX_RETRY', lines: '2-2' },
+      { kind: 'variable', name: 'TIMEOUT', lines: '3-3' },
+      { kind: 'module', name: '', lines: '4-4' },
+      { kind: 'class', name: 'Cache', lines: '6-7' },
+      { kind: 'method', name: 'Cache.get', lines: '8-9' },
+      { kind: 'function', name: 'refresh_token', lines: '11-13' },
     ]);
     expect(
       await summary(

@@ -239,6 +239,15 @@ function assignedFunction(node: Node): { name: string; container: string } | und
   return { name: parts.pop()!, container: parts.join('.') };
 }
 
+/** Python: `MAX_RETRY = 5`, `TIMEOUT: int = 30` (a name, not `a.b = …` or `a, b = …`) is a definition. */
+function pythonAssignment(node: Node): { name: string; container?: string } | undefined {
+  if (node.type !== 'expression_statement') return undefined;
+  const assignment = named(node)[0];
+  if (assignment?.type !== 'assignment') return undefined;
+  const left = assignment.childForFieldName('left');
+  return left?.type === 'identifier' ? { name: left.text } : undefined;
+}
+
 /** `var x = require('x')`: an import, part of the module's lines rather than a definition. */
 const isImport = (node: Node) =>
   /lexical_declaration|variable_declaration/.test(node.type) &&
@@ -305,7 +314,8 @@ export class Chunker {
       if (!inner || isImport(inner)) continue;
       const assigned =
         this.grammar === 'javascript' || this.grammar === 'typescript' ? assignedFunction(inner) : undefined;
-      const unitKind = assigned ? 'function' : this.rules.units[inner.type];
+      const constant = this.grammar === 'python' ? pythonAssignment(inner) : undefined;
+      const unitKind = assigned ? 'function' : constant ? 'variable' : this.rules.units[inner.type];
       const containerKind = this.rules.containers[inner.type];
       if (!unitKind && !containerKind) continue;
       // Comments just above (at most one blank line between) belong to the definition.
@@ -319,7 +329,7 @@ export class Chunker {
       const end = Math.min(outer.endPosition.row + 1, to);
       if (end < start) continue;
       this.gap(cursor, start - 1, container, gap);
-      const { name, container: own } = assigned ?? nameOf(inner, this.grammar);
+      const { name, container: own } = assigned ?? constant ?? nameOf(inner, this.grammar);
       const where = own ?? container;
       const signature = this.signature(outer, inner);
       if (containerKind) {

@@ -207,8 +207,10 @@ export class VaultCode {
 
   /** Ranked search over the chunks (bm25, names and signatures weighted), all words first, then any. */
   seek(text: string, options: { project?: string | undefined; limit: number }): CodeHit[] {
+    // `tag:` filters entries only: a code search has words or nothing.
     const query = buildFtsQuery(text);
-    if (!query) throw new VltError('the search has no words to look for: give it some words');
+    if (!query || query.terms.length === 0)
+      throw new VltError('the search has no words to look for: give it some words');
     let hits = this.rank(query.all, options);
     if (hits.length === 0 && query.terms.length > 1) hits = this.rank(query.any, options);
     return hits;
@@ -231,13 +233,16 @@ export class VaultCode {
   }
 
   /**
-   * Where a symbol is defined: `name`, or `Container.name`; exact case first, else any case. A
+   * Where a symbol is defined: `name`, or `Container.name` (`Container::name`); exact case first, else any case. A
    * definition split in parts is one result, from its first line to its last.
    */
   definitions(name: string, options: { project?: string | undefined; limit: number }): CodeDefinition[] {
+    // `Retrier.start`, or as C++, Rust and PHP write it, `Pool::acquire`.
     const dot = name.lastIndexOf('.');
-    const symbol = dot > 0 ? name.slice(dot + 1) : name;
-    const container = dot > 0 ? name.slice(0, dot) : undefined;
+    const colons = name.lastIndexOf('::');
+    const cut = colons > dot ? colons : dot;
+    const symbol = cut > 0 ? name.slice(cut + (cut === colons ? 2 : 1)) : name;
+    const container = cut > 0 ? name.slice(0, cut) : undefined;
     const find = (exact: boolean) =>
       this.sqlite
         .prepare(
