@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columns, entryLines, renderHighlight, terminalText } from './output.js';
+import { columns, entryLines, renderHighlight, snippetLine, terminalText } from './output.js';
 
 describe('entryLines', () => {
   it('aligns authors and indents continuation lines under the content', () => {
@@ -23,6 +23,11 @@ describe('columns and highlights', () => {
         ['long', 'x', 'y'],
       ]),
     ).toEqual(['A     B  C', 'long  x  y']);
+  });
+
+  it('puts a snippet on one line, whatever its line endings', () => {
+    expect(snippetLine('a\r\n  b\nc \r')).toBe('a b c ');
+    expect(renderHighlight(snippetLine('x = 1;\r'), false)).toBe('x = 1; ');
   });
 
   it('bolds ** marks only on a terminal', () => {

@@ -40,6 +40,9 @@ export function columns(cells: string[][]): string[] {
   );
 }
 
+/** A snippet on one line: its line breaks (LF, CRLF or a lone CR) and the space around them, one space. */
+export const snippetLine = (snippet: string): string => snippet.replace(/\s*[\r\n]+\s*/g, ' ');
+
 /** Content made safe, its `**word**` marks from FTS bold on a terminal and left as marks elsewhere. */
 export function renderHighlight(text: string, tty: boolean): string {
   const safe = terminalText(text, { multiline: true });

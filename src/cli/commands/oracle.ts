@@ -3,7 +3,7 @@ import { usageError } from '../../shared/errors.js';
 import { formatLocalTime } from '../../shared/format.js';
 import { checkLimit, checkProjectId, checkTag } from '../../shared/names.js';
 import { VltCommand } from '../base.js';
-import { renderHighlight, terminalText } from '../output.js';
+import { renderHighlight, snippetLine, terminalText } from '../output.js';
 
 export class OracleCommand extends VltCommand {
   static override paths = [['oracle']];
@@ -67,7 +67,7 @@ export class OracleCommand extends VltCommand {
                 : `  [${i + 1}] ${citationOf(s)}  (${s.author}, ${when})`,
           ),
         );
-        this.print(`      ${renderHighlight(s.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);
+        this.print(`      ${renderHighlight(snippetLine(s.snippet), tty)}`);
       });
     }
     this.warn(`(${result.note ?? `mode: ${result.mode}`})`);

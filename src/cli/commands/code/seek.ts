@@ -2,7 +2,7 @@ import { Command, Option } from 'clipanion';
 import { usageError } from '../../../shared/errors.js';
 import { checkProjectId } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
-import { renderHighlight, terminalText } from '../../output.js';
+import { renderHighlight, snippetLine, terminalText } from '../../output.js';
 import { MAX_SEEK_LIMIT } from '../thread/seek.js';
 
 export class CodeSeekCommand extends VltCommand {
@@ -47,7 +47,7 @@ export class CodeSeekCommand extends VltCommand {
     const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
     for (const r of results) {
       this.print(terminalText(`${codeCitation(r)}  ${r.score.toFixed(2)}  ${r.project}`));
-      this.print(`  ${renderHighlight(r.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);
+      this.print(`  ${renderHighlight(snippetLine(r.snippet), tty)}`);
     }
   }
 }

@@ -2,7 +2,7 @@ import { Command, Option } from 'clipanion';
 import { usageError } from '../../../shared/errors.js';
 import { checkLimit, checkProjectId } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
-import { renderHighlight, terminalText } from '../../output.js';
+import { renderHighlight, snippetLine, terminalText } from '../../output.js';
 
 export const MAX_SEEK_LIMIT = 100;
 
@@ -55,7 +55,7 @@ export class ThreadSeekCommand extends VltCommand {
     const tty = Boolean((this.context.stdout as { isTTY?: boolean }).isTTY);
     for (const r of results) {
       this.print(terminalText(`${r.project}/${r.thread}#${r.seq}  ${r.score.toFixed(2)}  [${r.author}]`));
-      this.print(`  ${renderHighlight(r.snippet.replace(/\s*\r?\n\s*/g, ' '), tty)}`);
+      this.print(`  ${renderHighlight(snippetLine(r.snippet), tty)}`);
     }
   }
 }
