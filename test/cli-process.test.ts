@@ -343,20 +343,22 @@ describe('entries named as printed, short flags, errors as JSON', () => {
     expect(okLine).toBe('OK: auth-refactor/1');
     const tag = (ref: string, name: string, cwd = box.cwd) =>
       vlt({ ...box, cwd }, ['thread', 'tag', ref, name]);
-    expect(tag(okLine.slice('OK: '.length), 'decision').stdout).toBe(
-      'TAGGED: my-app/auth-refactor/1 #decision\n',
+    expect(tag(okLine.slice('OK: '.length), 'decision').stdout.split('\n')[0]).toBe(
+      'TAGGED: my-app/auth-refactor/1 #decision',
     );
-    expect(tag('auth-refactor/1', 'jwt').stdout).toBe('TAGGED: my-app/auth-refactor/1 #jwt\n');
+    expect(tag('auth-refactor/1', 'jwt').stdout.split('\n')[0]).toBe('TAGGED: my-app/auth-refactor/1 #jwt');
     expect(tag('auth-refactor#1', 'jwt').stdout).toBe('already tagged: my-app/auth-refactor/1 #jwt\n');
     const id = readAll('auth-refactor').entries[1]!.id;
-    expect(tag(id.slice(0, 30), 'by-prefix').stdout).toBe('TAGGED: my-app/auth-refactor/1 #by-prefix\n');
-    expect(vlt(box, ['thread', 'link', 'auth-refactor/1', 'infra', '--note', 'keys']).stdout).toBe(
-      'LINKED: my-app/auth-refactor/1 → my-app/infra\n',
+    expect(tag(id.slice(0, 30), 'by-prefix').stdout.split('\n')[0]).toBe(
+      'TAGGED: my-app/auth-refactor/1 #by-prefix',
     );
+    expect(
+      vlt(box, ['thread', 'link', 'auth-refactor/1', 'infra', '--note', 'keys']).stdout.split('\n')[0],
+    ).toBe('LINKED: my-app/auth-refactor/1 → my-app/infra');
     // Outside the project, the full name works and the short one says what to write.
     const outside = box.base;
-    expect(tag('my-app/auth-refactor/1', 'outside', outside).stdout).toBe(
-      'TAGGED: my-app/auth-refactor/1 #outside\n',
+    expect(tag('my-app/auth-refactor/1', 'outside', outside).stdout.split('\n')[0]).toBe(
+      'TAGGED: my-app/auth-refactor/1 #outside',
     );
     const noProject = tag('auth-refactor/1', 'x', outside);
     expect(isOneLineError(noProject)).toBe(true);
@@ -396,12 +398,19 @@ describe('entries named as printed, short flags, errors as JSON', () => {
     expect(seqs(['auth-refactor', '-p', 'my-app', '-n', '1'], outside)).toEqual([8]);
     const human = vlt(box, ['thread', 'read', 'auth-refactor', '-n', '8']);
     expect(human.code).toBe(0);
-    expect(
-      human.stdout
-        .trim()
-        .split('\n')
-        .map((l) => l.split(' ')[0]),
-    ).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    const lines = human.stdout.trim().split('\n');
+    // Entry 1's tags and link on the line under it.
+    expect(lines[1]).toMatch(/^ +#by-prefix {2}#decision {2}#jwt {2}#outside {2}→ my-app\/infra \(keys\)$/);
+    expect(lines.filter((l) => !l.startsWith(' ')).map((l) => l.split(' ')[0])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+    ]);
     expect(human.stderr).toBe('(1 earlier entry: --all shows them)\n');
     expect(vlt(box, ['thread', 'list', '-a', '--json']).stdout).toContain('"infra"');
     for (const bad of [

@@ -428,7 +428,7 @@ describe('usage errors', () => {
     const unknown = await run('thread', 'frobnicate');
     expect(isOneLineError(unknown)).toBe(true);
     expect(unknown.stderr).toBe(
-      "vlt: unknown command 'thread frobnicate': the thread commands are new, push, read, list, seek, tag, link, move, status, summary (see `vlt --help`)\n",
+      "vlt: unknown command 'thread frobnicate': the thread commands are new, push, read, list, seek, tag, link, move, status, summary, edit, rm, delete (see `vlt --help`)\n",
     );
     const group = await run('sync');
     expect(group).toMatchObject({ code: 2, stdout: '' });
