@@ -79,6 +79,35 @@ describe('threads', () => {
     expect(status.stdout).toContain('sync: local #7, never synced (8 pending)');
   });
 
+  it('counts the entries one can read: deleted ones keep their numbers, and a deleted thread starts again', async () => {
+    await run('thread', 'new', 'gone', 'entry 0');
+    for (let i = 1; i < 7; i++) await run('thread', 'push', 'gone', `entry ${i}`);
+    await run('thread', 'rm', 'gone/5');
+    await run('thread', 'rm', 'gone/6');
+    const read = await run('thread', 'read', 'gone');
+    expect(read.stdout.trimEnd().split('\n')).toHaveLength(5);
+    expect(read.stderr).toBe('');
+    expect((await run('thread', 'read', 'gone', '-n', '2')).stderr).toBe(
+      '(3 earlier entries: --all shows them)\n',
+    );
+    const listed = JSON.parse((await run('thread', 'list', '--json')).stdout) as {
+      threads: { thread: string; entries: number; localSeq: number }[];
+    };
+    expect(listed.threads.find((t) => t.thread === 'gone')).toMatchObject({ entries: 5, localSeq: 6 });
+
+    expect((await run('thread', 'delete', 'gone', '--yes')).code).toBe(0);
+    const empty = await run('thread', 'read', 'gone');
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toBe('every entry of app/gone is deleted\n');
+    const again = await run('thread', 'push', 'gone', 'back again', '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ seq: 7, restarted: true });
+    expect((await run('thread', 'read', 'gone', '--json')).stdout).toMatch(/"seq": 7,/);
+    await run('thread', 'delete', 'gone', '--yes');
+    const made = await run('thread', 'new', 'gone', 'new first entry');
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain('it starts again at #8');
+  });
+
   it('reads the last N with --limit or -n, everything with -a, another project with -p', async () => {
     await run('thread', 'new', 'log', 'entry 0');
     for (let i = 1; i < 8; i++) await run('thread', 'push', 'log', `entry ${i}`);
@@ -213,6 +242,10 @@ describe('threads', () => {
       `LINKED: app/auth/0 → app/infra\nqueued: ${NOT_LOGGED_IN}\n`,
     );
     expect((await run('thread', 'link', 'auth#0', 'infra', '--note', 'keys')).stdout).toBe(
+      'already linked: app/auth/0 → app/infra\n',
+    );
+    // Without --note the link keeps its note.
+    expect((await run('thread', 'link', 'auth#0', 'infra')).stdout).toBe(
       'already linked: app/auth/0 → app/infra\n',
     );
     expect((await run('thread', 'read', 'auth')).stdout).toMatch(

@@ -120,6 +120,11 @@ export async function reportWrite(
 ): Promise<void> {
   // The entry is committed: print the acknowledgement before anything that could be slow.
   if (!command.json) command.print(okLine);
+  if (written.restarted) {
+    command.warn(
+      `(every entry of ${written.project}/${written.thread} had been deleted: it starts again at #${written.seq})`,
+    );
+  }
   const sync = await syncAfterWrite(command, written);
   const { threadPk: _threadPk, ...entry } = written;
   if (command.json) {

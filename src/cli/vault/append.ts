@@ -13,6 +13,8 @@ export interface WrittenEntry {
   entryId: string;
   seq: number;
   timestamp: string;
+  /** The thread had every entry deleted (`vlt thread delete`): this entry starts it again. */
+  restarted?: true;
 }
 
 interface EntryInput {
@@ -55,6 +57,11 @@ interface ThreadHead {
   last_id: string | null;
 }
 
+/** A thread with entries, none of them left (all deleted). */
+const allDeleted = (db: Sqlite, head: ThreadHead) =>
+  head.last_seq >= 0 &&
+  !db.prepare('SELECT 1 FROM entries WHERE thread_pk = ? AND deleted = 0 LIMIT 1').get(head.pk);
+
 const HEAD_SQL = `SELECT t.pk, t.last_seq, e.id AS last_id FROM threads t
   LEFT JOIN entries e ON e.thread_pk = t.pk AND e.seq = t.last_seq
   WHERE t.project_id = ? AND t.slug = ?`;
@@ -82,7 +89,9 @@ export function pushEntry(db: Sqlite, input: EntryInput): WrittenEntry {
     .transaction(() => {
       const head = db.prepare(HEAD_SQL).get(input.project, input.slug) as ThreadHead | undefined;
       if (!head) throw unknownThread(input.project, input.slug);
-      return append(db, head, input, new Date().toISOString());
+      const restarted = allDeleted(db, head);
+      const written = append(db, head, input, new Date().toISOString());
+      return restarted ? { ...written, restarted: true as const } : written;
     })
     .immediate();
 }
@@ -95,7 +104,12 @@ export function createThread(db: Sqlite, input: EntryInput & { projectName: stri
         input.project,
         input.projectName,
       );
-      if (db.prepare(HEAD_SQL).get(input.project, input.slug)) {
+      const existing = db.prepare(HEAD_SQL).get(input.project, input.slug) as ThreadHead | undefined;
+      // A deleted thread's name is free again: the new first entry continues after its numbers.
+      if (existing && allDeleted(db, existing)) {
+        return { ...append(db, existing, input, new Date().toISOString()), restarted: true as const };
+      }
+      if (existing) {
         throw new VltError(
           `thread '${input.project}/${input.slug}' already exists: add to it with \`vlt thread push ${input.slug} "…"\``,
         );

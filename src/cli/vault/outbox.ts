@@ -612,6 +612,13 @@ export class Outbox {
     ).n;
   }
 
+  /** Edits and deletions waiting to be sent (not those refused). */
+  revisionCount(): number {
+    return (
+      this.sql('SELECT count(*) AS n FROM pending_revisions WHERE last_error IS NULL').get() as { n: number }
+    ).n;
+  }
+
   /** A tag or link of this entry still waiting after a sync: the refusal, or that it waits. */
   markLeft(entryPk: number): { refused: string | null } | undefined {
     return this.sql(

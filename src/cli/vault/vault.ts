@@ -127,6 +127,17 @@ export class Vault {
     return this.outbox.serverSeq(threadPk);
   }
 
+  /** The thread's entries that are not deleted (the others keep their numbers as tombstones). */
+  liveEntryCount(threadPk: number): number {
+    return (
+      this.sqlite
+        .prepare('SELECT count(*) AS n FROM entries WHERE thread_pk = ? AND deleted = 0')
+        .get(threadPk) as {
+        n: number;
+      }
+    ).n;
+  }
+
   /** The last `limit` entries (or all), oldest first; with `search`, only the matching ones. */
   readEntries(thread: ThreadRow, options: { limit?: number; search?: string }): EntryView[] {
     const watermark = this.serverSeq(thread.pk);
@@ -267,7 +278,7 @@ export class Vault {
     if (filter.status !== undefined) conditions.push(eq(threads.status, filter.status));
     // A thread whose entries are all deleted (`vlt thread delete`) is gone from the list.
     conditions.push(
-      sql`(${threads.lastSeq} < 0 OR EXISTS (SELECT 1 FROM entries e WHERE e.thread_pk = ${threads.pk} AND e.deleted = 0))`,
+      sql`(${threads.lastSeq} < 0 OR EXISTS (SELECT 1 FROM entries e WHERE e.thread_pk = threads.pk AND e.deleted = 0))`,
     );
     const rows = this.orm
       .select({
@@ -277,17 +288,19 @@ export class Vault {
         status: threads.status,
         localSeq: threads.lastSeq,
         lastActivity: threads.updatedAt,
+        live: sql<number>`(SELECT count(*) FROM entries e WHERE e.thread_pk = threads.pk AND e.deleted = 0)`,
       })
       .from(threads)
       .where(and(...conditions))
       .orderBy(desc(threads.updatedAt), asc(threads.projectId), asc(threads.slug))
       .all();
     const states = this.outbox.threadStates();
-    return rows.map(({ pk, ...r }) => {
+    return rows.map(({ pk, live, ...r }) => {
       const state = states.get(pk);
       return {
         ...r,
-        entries: r.localSeq + 1,
+        // The entries one can read: a deleted one keeps its number (localSeq) but is not counted.
+        entries: live,
         syncedSeq: state?.serverSeq ?? -1,
         pending: state?.pending ?? 0,
         failed: state?.failed ?? 0,
@@ -648,7 +661,11 @@ export class Vault {
           .from(references)
           .where(and(eq(references.sourceEntryPk, entryPk), eq(references.targetThreadPk, target.pk)))
           .get();
-        if (existing && existing.note === (note ?? null)) return false;
+        // Without --note an existing link keeps its note; --note "" takes it away.
+        if (existing && note === undefined) return false;
+        const wanted = note === undefined || note === '' ? null : note;
+        if (existing && existing.note === wanted) return false;
+        note = wanted ?? undefined;
         const at = new Date().toISOString();
         tx.insert(references)
           .values({

@@ -92,6 +92,7 @@ export class SyncStatusCommand extends VltCommand {
     const failed = threads.reduce((n, t) => n + t.failed, 0);
     const changes = threads.filter((t) => t.changing).length;
     const marks = outbox?.markCount() ?? 0;
+    const revisions = outbox?.revisionCount() ?? 0;
     // Where the queue waits to go: each entry to the server recorded with it.
     const servers = (outbox?.byServer(this.userServer().url) ?? []).map((s) => {
       const origin = originOf(s.url);
@@ -102,7 +103,7 @@ export class SyncStatusCommand extends VltCommand {
       thread: t.thread,
       localSeq: t.localSeq,
       serverSeq: serverSeqs.get(t.pk) ?? t.knownServerSeq,
-      /** Entries here (tombstones of deleted ones included: they keep their numbers), as `thread list` counts them. */
+      /** Entries here by number (tombstones of deleted ones included: they keep their numbers), as the server counts them. */
       entries: t.localSeq + 1,
       /** Entries the server has, 0 to n without a gap. */
       serverEntries: (serverSeqs.get(t.pk) ?? t.knownServerSeq) + 1,
@@ -119,6 +120,7 @@ export class SyncStatusCommand extends VltCommand {
         failed,
         changes,
         tagsAndLinks: marks,
+        editsAndDeletions: revisions,
         servers,
         retrier: { running: pid !== undefined, pid: pid ?? null },
         threads: rows,
@@ -128,7 +130,7 @@ export class SyncStatusCommand extends VltCommand {
     this.print(`server:   ${conn.url} (${reachable ? 'reachable' : 'unreachable'})`);
     this.print(terminalText(`user:     ${user ?? '-'}${problem ? `  (${problem})` : ''}`));
     this.print(
-      `queue:    ${pending} pending, ${failed} failed${changes ? `, ${plural(changes, 'thread change')} not yet on the server` : ''}${marks ? `, ${plural(marks, 'tag or link', 'tags and links')} not yet on the server` : ''}`,
+      `queue:    ${pending} pending, ${failed} failed${changes ? `, ${plural(changes, 'thread change')} not yet on the server` : ''}${marks ? `, ${plural(marks, 'tag or link', 'tags and links')} not yet on the server` : ''}${revisions ? `, ${plural(revisions, 'edit or deletion', 'edits and deletions')} not yet on the server` : ''}`,
     );
     for (const s of servers) {
       if (servers.length === 1 && s.loggedIn && s.url === conn.url) break;

@@ -12,7 +12,7 @@ export class ThreadLinkCommand extends VltCommand {
     details: `
       Records that an entry refers to another thread, with an optional note. The entry as \`vlt thread
       push\` names it (\`thread/seq\`, \`project/thread/seq\`), its id or a unique id prefix. Linking the
-      same pair again replaces the note. Links show in \`vlt thread read\` (\`→ project/thread\`) and
+      same pair again with \`--note\` replaces the note (\`--note ""\` takes it away); without it, the note stays. Links show in \`vlt thread read\` (\`→ project/thread\`) and
       sync like entries: then one line on sync, as for a push.
     `,
     examples: [

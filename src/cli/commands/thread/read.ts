@@ -63,8 +63,12 @@ export class ThreadReadCommand extends VltCommand {
     if (entries.length === 0 && this.search !== undefined) {
       this.warn(`no entries in ${ref.project}/${ref.thread} match "${this.search}"`);
     }
-    if (limit !== undefined && this.search === undefined && thread.lastSeq + 1 > entries.length) {
-      const earlier = thread.lastSeq + 1 - entries.length;
+    // Deleted entries keep their numbers but are not shown, nor counted here.
+    const live = this.search === undefined ? vault.liveEntryCount(thread.pk) : entries.length;
+    if (live === 0 && thread.lastSeq >= 0 && this.search === undefined) {
+      this.warn(`every entry of ${ref.project}/${ref.thread} is deleted`);
+    } else if (limit !== undefined && this.search === undefined && live > entries.length) {
+      const earlier = live - entries.length;
       this.context.stderr.write(
         `(${plural(earlier, 'earlier entry', 'earlier entries')}: --all shows them)\n`,
       );
