@@ -7,6 +7,7 @@ import { buildFtsQuery } from '../../shared/search-query.js';
 import { VltError } from '../../shared/errors.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
+import { knownFiles } from './notes.js';
 
 /** The vault's index of code chunks (migration 0011). */
 export const VAULT_CODE_INDEX: FtsIndex = {
@@ -65,20 +66,7 @@ export class VaultCode {
 
   /** The hash and the stat when hashed of each of `project`'s files. */
   known(project: string): (path: string) => KnownFile | undefined {
-    const rows = this.sqlite
-      .prepare(
-        'SELECT path, sha256, file_stat AS stat FROM code_files WHERE project_id = ? AND file_stat IS NOT NULL',
-      )
-      .all(project) as { path: string; sha256: string; stat: string }[];
-    const byPath = new Map<string, KnownFile>();
-    for (const row of rows) {
-      try {
-        byPath.set(row.path, { sha256: row.sha256, stat: JSON.parse(row.stat) as FileStat });
-      } catch {
-        // An unreadable record: the file is read and hashed again.
-      }
-    }
-    return (path) => byPath.get(path);
+    return knownFiles(this.sqlite, 'code_files', project);
   }
 
   /** What indexing these files would do: which to parse (new or changed), which are gone, how many stay. */

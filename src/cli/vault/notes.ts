@@ -60,25 +60,37 @@ export interface NoteHit {
   score: number;
 }
 
+/**
+ * The hash and the file's stat when hashed, of each of `project`'s files in `table` (notes, or
+ * the code index's files) that has one: the stat cache of `vlt notes index` and `vlt code index`.
+ */
+export function knownFiles(
+  sqlite: Sqlite,
+  table: 'notes' | 'code_files',
+  project: string,
+): (path: string) => KnownFile | undefined {
+  const rows = sqlite
+    .prepare(
+      `SELECT path, sha256, file_stat AS stat FROM ${table} WHERE project_id = ? AND file_stat IS NOT NULL`,
+    )
+    .all(project) as { path: string; sha256: string; stat: string }[];
+  const byPath = new Map<string, KnownFile>();
+  for (const row of rows) {
+    try {
+      byPath.set(row.path, { sha256: row.sha256, stat: JSON.parse(row.stat) as FileStat });
+    } catch {
+      // An unreadable record: the file is read and hashed again.
+    }
+  }
+  return (path) => byPath.get(path);
+}
+
 export class VaultNotes {
   constructor(private readonly sqlite: Sqlite) {}
 
   /** The hash and the file's stat when hashed, of each of `project`'s notes that has one. */
   known(project: string): (path: string) => KnownFile | undefined {
-    const rows = this.sqlite
-      .prepare(
-        'SELECT path, sha256, file_stat AS stat FROM notes WHERE project_id = ? AND file_stat IS NOT NULL',
-      )
-      .all(project) as { path: string; sha256: string; stat: string }[];
-    const byPath = new Map<string, KnownFile>();
-    for (const row of rows) {
-      try {
-        byPath.set(row.path, { sha256: row.sha256, stat: JSON.parse(row.stat) as FileStat });
-      } catch {
-        // An unreadable record: the file is read and hashed again.
-      }
-    }
-    return (path) => byPath.get(path);
+    return knownFiles(this.sqlite, 'notes', project);
   }
 
   /** What indexing `files` as `project`'s notes would do, without doing it. */

@@ -81,7 +81,8 @@ describe('entries waiting for a server', () => {
     const t = thread('t', 3);
     const [a, b, c] = outbox.pendingFor(t.pk, to(MINE));
     outbox.setAside(a!.entry_pk, 'CONFLICT: taken');
-    outbox.postpone([b!.entry_pk, c!.entry_pk], 'server unreachable');
+    // Another process's batch held `a` too, and its request timed out: `a`'s refusal stands.
+    outbox.postpone([a!.entry_pk, b!.entry_pk, c!.entry_pk], 'server unreachable');
     expect(outbox.entries(MINE).map((e) => [e.seq, e.state, e.attempts, e.lastError])).toEqual([
       [1, 'pending', 1, 'server unreachable'],
       [2, 'pending', 1, 'server unreachable'],

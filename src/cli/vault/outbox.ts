@@ -268,7 +268,11 @@ export class Outbox {
 
   /** A try that may pass (network, 5xx, 429): the entries stay pending, with why and one attempt more. */
   postpone(entryPks: number[], reason: string): void {
-    const postpone = this.sql('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE entry_pk = ?');
+    // Only those still pending: another process may have set one aside meanwhile (a CONFLICT), and
+    // its reason stands.
+    const postpone = this.sql(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE entry_pk = ? AND state = 'pending'`,
+    );
     this.db.transaction(() => {
       for (const pk of entryPks) postpone.run(reason, pk);
     })();
