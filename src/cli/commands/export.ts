@@ -3,13 +3,11 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { notFound, usageError, VltError } from '../../shared/errors.js';
-import { headerLine, threadLines } from '../../shared/export-format.js';
 import { plural } from '../../shared/format.js';
 import { checkProjectId } from '../../shared/names.js';
 import { VERSION } from '../../shared/version.js';
 import { VltCommand } from '../base.js';
 import { terminalText } from '../output.js';
-import { threadMarkdown } from '../transfer/markdown.js';
 
 const FORMATS = ['jsonl', 'md'] as const;
 
@@ -98,6 +96,9 @@ export class ExportCommand extends VltCommand {
         );
       }
     }
+    // The export format brings zod's full build: loaded here, never on the push path.
+    const { headerLine, threadLines } = await import('../../shared/export-format.js');
+    const { threadMarkdown } = await import('../transfer/markdown.js');
     let entries = 0;
     const files: string[] = [];
     const header = headerLine(project ?? null, VERSION);

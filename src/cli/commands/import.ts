@@ -2,7 +2,6 @@ import { Command, Option } from 'clipanion';
 import { resolve } from 'node:path';
 import { plural } from '../../shared/format.js';
 import { VltCommand } from '../base.js';
-import { readExport } from '../transfer/read-export.js';
 import { syncAfterImport, syncLine, type SyncOutcome } from '../write-output.js';
 
 export class ImportCommand extends VltCommand {
@@ -32,6 +31,8 @@ export class ImportCommand extends VltCommand {
 
   async run(): Promise<void> {
     const tty = Boolean((this.context.stderr as { isTTY?: boolean }).isTTY);
+    // The export format brings zod's full build: loaded here, never on the push path.
+    const { readExport } = await import('../transfer/read-export.js');
     const read = await readExport(resolve(this.context.cwd, this.source));
     const { Vault } = await import('../vault/vault.js');
     const { importThreads } = await import('../vault/import.js');
