@@ -3,6 +3,7 @@
 // ever a word: FTS syntax in the input never becomes an operator or an error.
 
 import { stemmer } from 'stemmer';
+import { VltError } from './errors.js';
 
 export interface SearchWord {
   /** Lower case, letters, digits and `_` only. */
@@ -140,3 +141,16 @@ export function identifierWords(text: string): string[] {
 
 /** A code text as its index searches it: the text, then the words of its identifiers. */
 export const codeWords = (text: string): string => `${text}\n${identifierWords(text).join(' ')}`;
+
+/**
+ * A search of chunks (notes, code: they have no tags, so `tag:` filters are left out of the words):
+ * `rank` with all the words first, with any of them if that finds nothing. A search with no words
+ * is refused with one line.
+ */
+export function rankAllThenAny<T>(text: string, rank: (match: string) => T[]): T[] {
+  const query = buildFtsQuery(text);
+  if (!query || query.terms.length === 0)
+    throw new VltError('the search has no words to look for: give it some words');
+  const hits = rank(query.all);
+  return hits.length === 0 && query.terms.length > 1 ? rank(query.any) : hits;
+}

@@ -3,8 +3,7 @@
 // searched (`vlt code seek`), looked up by name (`vlt code def`) and read by the Oracle.
 import { codeIndexColumns, type CodeChunk } from '../../shared/code.js';
 import { CODE_SHAPE, deleteRows, hitsCte, insertRows, scoreOf, type FtsIndex } from '../../shared/fts5.js';
-import { buildFtsQuery } from '../../shared/search-query.js';
-import { VltError } from '../../shared/errors.js';
+import { rankAllThenAny } from '../../shared/search-query.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
 import { knownFiles } from './notes.js';
@@ -195,13 +194,7 @@ export class VaultCode {
 
   /** Ranked search over the chunks (bm25, names and signatures weighted), all words first, then any. */
   seek(text: string, options: { project?: string | undefined; limit: number }): CodeHit[] {
-    // `tag:` filters entries only: a code search has words or nothing.
-    const query = buildFtsQuery(text);
-    if (!query || query.terms.length === 0)
-      throw new VltError('the search has no words to look for: give it some words');
-    let hits = this.rank(query.all, options);
-    if (hits.length === 0 && query.terms.length > 1) hits = this.rank(query.any, options);
-    return hits;
+    return rankAllThenAny(text, (match) => this.rank(match, options));
   }
 
   private rank(match: string, options: { project?: string | undefined; limit: number }): CodeHit[] {

@@ -11,8 +11,7 @@ import {
   planNotes,
   type ManifestFile,
 } from '../../shared/notes.js';
-import { buildFtsQuery } from '../../shared/search-query.js';
-import { VltError } from '../../shared/errors.js';
+import { rankAllThenAny } from '../../shared/search-query.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
 
@@ -300,13 +299,7 @@ export class VaultNotes {
 
   /** Ranked search over the chunks (bm25, titles and headings weighted), all words first, then any. */
   seek(text: string, options: { project?: string | undefined; limit: number }): NoteHit[] {
-    // `tag:` filters entries only: a notes search has words or nothing.
-    const query = buildFtsQuery(text);
-    if (!query || query.terms.length === 0)
-      throw new VltError('the search has no words to look for: give it some words');
-    let hits = this.rank(query.all, options);
-    if (hits.length === 0 && query.terms.length > 1) hits = this.rank(query.any, options);
-    return hits;
+    return rankAllThenAny(text, (match) => this.rank(match, options));
   }
 
   private rank(match: string, options: { project?: string | undefined; limit: number }): NoteHit[] {
