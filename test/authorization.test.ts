@@ -218,6 +218,28 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
       at: new Date(Date.now() + 1000),
     });
   },
+  'threads.history': async (w) => {
+    // Alice's edited entry in Bob's hands: nothing of his; she sees both texts.
+    const alice = callerWith(w.deps, { bearer: w.alice.token });
+    const hers = w.aliceEntries[0]!;
+    const edit = {
+      entryId: hers.entryId,
+      revisionId: uuidv7(),
+      content: `${MARKER} history`,
+      at: new Date(),
+    };
+    await alice.threads.editEntry(edit);
+    expect((await alice.threads.history({ entryId: hers.entryId })).revisions).toHaveLength(2);
+    for (const entry of w.aliceEntries) {
+      expect(await codeOf(w.bob.caller.threads.history({ entryId: entry.entryId }))).toBe('NOT_FOUND');
+    }
+    await alice.threads.editEntry({
+      ...edit,
+      revisionId: uuidv7(),
+      content: hers.content,
+      at: new Date(Date.now() + 1000),
+    });
+  },
   'threads.search': async (w) => {
     expect((await w.bob.caller.threads.search({ query: MARKER })).results).toEqual([]);
     expect((await w.bob.caller.threads.search({ query: MARKER, ...A_THREAD })).results).toEqual([]);
@@ -336,6 +358,7 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
     c.threads.editEntry({ entryId: uuidv7(), revisionId: uuidv7(), content: 'x', at: new Date() }),
   'threads.deleteEntry': (c) =>
     c.threads.deleteEntry({ entryId: uuidv7(), revisionId: uuidv7(), at: new Date() }),
+  'threads.history': (c) => c.threads.history({ entryId: uuidv7() }),
   'threads.annotate': (c) =>
     c.threads.annotate({ tags: [{ entryId: entriesFor(0, 0)[0]!.entryId, tag: 'x' }] }),
   'threads.pull': (c) => c.threads.pull({}),

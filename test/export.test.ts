@@ -271,6 +271,17 @@ describe('vlt import of hostile files', () => {
       /line 7: timestamp: a time is ISO 8601/,
     ],
     ['a bad tag', () => edit(8, (r) => (r.tags = ['Not A Tag'])), /line 8: tags\.0: a tag is/],
+    [
+      'a deleted entry with content',
+      () => edit(4, (r) => (r.deleted = true)),
+      /line 4: content: a deleted entry carries no content/,
+    ],
+    [
+      'a deleted entry with tags',
+      () => edit(8, (r) => ((r.deleted = true), (r.content = ''))),
+      /line 8: deleted: a deleted entry has no tags or links/,
+    ],
+    ['deleted: false', () => edit(4, (r) => (r.deleted = false)), /line 4: deleted:/],
     ['an unknown field', () => edit(8, (r) => (r.extra = true)), /line 8: .*extra/],
     ['an unknown type', () => edit(8, (r) => (r.type = 'comment')), /line 8: .*"type": "thread"/],
     ['a gap in sequences', () => edit(7, (r) => (r.seq = 5)), /line 7: entry seq 5 out of order/],
@@ -336,6 +347,61 @@ describe('vlt import of hostile files', () => {
 });
 
 describe('imported entries sync', () => {
+  it('a thread with edited and deleted entries round-trips, syncs to another account, and is pulled the same', async () => {
+    const data = newDataDir();
+    const server = await startServer(data, 0);
+    const token = userWithToken(data, 'dora');
+    cleanups.push(
+      () => rmSync(data, { recursive: true, force: true }),
+      () => server.stop(),
+    );
+    const a = machine();
+    ok(vlt(a, ['init', '--project', 'app']));
+    ok(vlt(a, ['thread', 'new', 'log', 'first']));
+    for (const text of ['second, tagged', 'thrid', 'fourth']) ok(vlt(a, ['thread', 'push', 'log', text]));
+    ok(vlt(a, ['thread', 'tag', 'log/1', 'gone']));
+    ok(vlt(a, ['thread', 'rm', 'log/1']));
+    ok(vlt(a, ['thread', 'edit', 'log/2', 'third']));
+    const exported = ok(vlt(a, ['export'])).stdout;
+    expect(exported).toContain('"deleted":true');
+    expect(exported).not.toContain('second, tagged');
+    const file = join(a.base, 'log.jsonl');
+    writeFileSync(file, exported);
+
+    // A fresh machine of another account: the same read, the deleted entry's number kept.
+    const b = syncMachine(server.url, token, cleanups, { retrier: false });
+    ok(vlt(b, ['import', file]));
+    const read = (box: Sandbox) =>
+      json<{ entries: { seq: number; content: string }[] }>(box, ['thread', 'read', 'app/log', '--all']);
+    // The same but for `synced` (a never syncs).
+    const unsynced = (r: { entries: object[] }) => ({
+      ...r,
+      entries: r.entries.map((e) => ({ ...e, synced: false })),
+    });
+    expect(unsynced(read(b))).toEqual(unsynced(read(a)));
+    expect(read(b).entries.map((e) => [e.seq, e.content])).toEqual([
+      [0, 'first'],
+      [2, 'third'],
+      [3, 'fourth'],
+    ]);
+    expect(json<{ pending: number }>(b, ['sync', 'status']).pending).toBe(0);
+    expect(json<{ added: number }>(b, ['import', file]).added).toBe(0);
+    // Its server has the tombstone: a third machine pulls the same, and a push after it follows on.
+    const c = syncMachine(server.url, token, cleanups, { retrier: false });
+    ok(vlt(c, ['sync', 'pull']));
+    expect(read(c)).toEqual(read(b));
+    ok(vlt(c, ['thread', 'push', 'app/log', 'fifth']));
+    expect(json<{ threads: { syncedSeq: number }[] }>(c, ['thread', 'list']).threads[0]!.syncedSeq).toBe(4);
+    ok(vlt(b, ['sync', 'pull']));
+    expect(read(b).entries.map((e) => e.seq)).toEqual([0, 2, 3, 4]);
+    // Exported again after the pull, it imports into a fourth vault the same.
+    const d = machine();
+    const download = ok(vlt(b, ['export'])).stdout;
+    writeFileSync(join(d.base, 'b.jsonl'), download);
+    ok(vlt(d, ['import', join(d.base, 'b.jsonl')]));
+    expect(unsynced(read(d))).toEqual(unsynced(read(b)));
+  });
+
   it('reach the server like written ones', async () => {
     const data = newDataDir();
     const server = await startServer(data, 0);

@@ -248,7 +248,14 @@ describe.skipIf(!available)('web UI', () => {
     await entry(0).getByLabel('New text of typos#0').fill('The first entry');
     await entry(0).getByRole('button', { name: 'Save' }).click();
     await entry(0).getByText('The first entry').waitFor();
-    await entry(0).getByText('· edited').waitFor();
+    // "edited" opens the history: both texts, oldest first, the new one standing.
+    await entry(0).getByRole('button', { name: 'History of typos#0' }).click();
+    await entry(0).locator('.history-text').nth(1).waitFor();
+    expect(await entry(0).locator('.history-text').allInnerTexts()).toEqual([
+      'Teh first entry',
+      'The first entry',
+    ]);
+    expect(await entry(0).locator('.history li').last().innerText()).toMatch(/edit \(stands\)/);
 
     await entry(1).getByRole('button', { name: 'Delete' }).click();
     await entry(1).getByRole('button', { name: 'Keep it' }).click();
@@ -270,6 +277,13 @@ describe.skipIf(!available)('web UI', () => {
       [0, 'The first entry'],
       [2, 'The last one'],
     ]);
+    const texts = JSON.parse(vlt(cli, ['thread', 'history', 'fixes/typos/0', '--json']).stdout) as {
+      revisions: { content: string; current: boolean }[];
+    };
+    expect(texts.revisions.map((r) => [r.content, r.current])).toEqual([
+      ['Teh first entry', false],
+      ['The first entry', true],
+    ]);
   });
 
   it('Settings downloads my data as a JSONL file that vlt import reads into a fresh vault', async () => {
@@ -279,6 +293,10 @@ describe.skipIf(!available)('web UI', () => {
       /synced/,
     );
     expect(vlt(cli, ['thread', 'push', 'mine/exported', 'second'], undefined).stdout).toMatch(/synced/);
+    // A deleted entry goes as a tombstone: the next keeps its number.
+    expect(vlt(cli, ['thread', 'push', 'mine/exported', 'a mistake']).stdout).toMatch(/synced/);
+    expect(vlt(cli, ['thread', 'rm', 'mine/exported/2']).stdout).toMatch(/synced/);
+    expect(vlt(cli, ['thread', 'push', 'mine/exported', 'fourth']).stdout).toMatch(/synced/);
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, acceptDownloads: true });
     await signIn(page, 'downloader');
     await nav(page, 'Settings');
@@ -295,7 +313,7 @@ describe.skipIf(!available)('web UI', () => {
     fresh.env.VLT_NO_RETRIER = '1';
     try {
       expect(vlt(fresh, ['import', file, '--no-sync']).stdout).toMatch(
-        /^IMPORTED: 1 thread \(1 new\), 2 entries/,
+        /^IMPORTED: 1 thread \(1 new\), 4 entries/,
       );
       const strip = (text: string) =>
         (JSON.parse(text) as { entries: { synced: boolean }[] }).entries.map(({ synced: _s, ...e }) => e);

@@ -108,6 +108,40 @@ describe('threads', () => {
     expect(made.stderr).toContain('it starts again at #8');
   });
 
+  it("shows an entry's history: one text, then each edit with the one that stands, then a deletion", async () => {
+    await run('thread', 'new', 'h', 'frist');
+    type Shown = {
+      deleted: boolean;
+      revisions: { content: string | null; deleted: boolean; current: boolean }[];
+    };
+    const history = async () => JSON.parse((await run('thread', 'history', 'h/0', '--json')).stdout) as Shown;
+    const texts = (shown: Shown) => shown.revisions.map((r) => [r.content, r.current]);
+    expect(texts(await history())).toEqual([['frist', true]]);
+    await run('thread', 'edit', 'h/0', 'first');
+    await run('thread', 'edit', 'h/0', 'first!');
+    expect(texts(await history())).toEqual([
+      ['frist', false],
+      ['first', false],
+      ['first!', true],
+    ]);
+    const plain = await run('thread', 'history', 'h/0');
+    expect(plain.stdout).toMatch(
+      /^app\/h\/0\n\S+ \S+ {2}first text\n {4}frist\n.* {2}edit\n {4}first\n.* {2}edit \(stands\)\n {4}first!\n$/,
+    );
+    await run('thread', 'rm', 'h/0');
+    const gone = await history();
+    expect(gone.deleted).toBe(true);
+    expect(gone.revisions.map((r) => [r.content, r.deleted, r.current])).toEqual([
+      ['frist', false, false],
+      ['first', false, false],
+      ['first!', false, false],
+      [null, true, false],
+    ]);
+    const missing = await run('thread', 'history', 'h/9');
+    expect(missing.code).toBe(1);
+    expect(isOneLineError(missing)).toBe(true);
+  });
+
   it('reads the last N with --limit or -n, everything with -a, another project with -p', async () => {
     await run('thread', 'new', 'log', 'entry 0');
     for (let i = 1; i < 8; i++) await run('thread', 'push', 'log', `entry ${i}`);
@@ -461,7 +495,7 @@ describe('usage errors', () => {
     const unknown = await run('thread', 'frobnicate');
     expect(isOneLineError(unknown)).toBe(true);
     expect(unknown.stderr).toBe(
-      "vlt: unknown command 'thread frobnicate': the thread commands are new, push, read, list, seek, tag, link, move, status, summary, edit, rm, delete (see `vlt --help`)\n",
+      "vlt: unknown command 'thread frobnicate': the thread commands are new, push, read, list, seek, tag, link, move, status, summary, edit, rm, history, delete (see `vlt --help`)\n",
     );
     const group = await run('sync');
     expect(group).toMatchObject({ code: 2, stdout: '' });

@@ -37,6 +37,7 @@ import { ThreadStatusCommand } from './commands/thread/status.js';
 import { ThreadSummaryCommand } from './commands/thread/summary.js';
 import { ThreadTagCommand } from './commands/thread/tag.js';
 import { ThreadEditCommand } from './commands/thread/edit.js';
+import { ThreadHistoryCommand } from './commands/thread/history.js';
 import { ThreadRmCommand } from './commands/thread/rm.js';
 import { ThreadDeleteCommand } from './commands/thread/delete.js';
 
@@ -59,6 +60,7 @@ export const COMMANDS = [
   ThreadSummaryCommand,
   ThreadEditCommand,
   ThreadRmCommand,
+  ThreadHistoryCommand,
   ThreadDeleteCommand,
   ExportCommand,
   ImportCommand,

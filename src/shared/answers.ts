@@ -14,6 +14,7 @@ import {
   THREAD_ID_RE,
   TAG_RE,
   THREAD_STATUSES,
+  travellingContentProblem,
   USERNAME_RE,
   utf8Length,
 } from './names.js';
@@ -87,17 +88,21 @@ export const pullPage = z.object({
     }),
   ),
   entries: z.array(
-    z.object({
-      projectId,
-      threadId,
-      status: threadStatus,
-      threadCreatedAt: time,
-      entryId,
-      sequenceId: sequence,
-      content,
-      author,
-      timestamp: time,
-    }),
+    z
+      .object({
+        projectId,
+        threadId,
+        status: threadStatus,
+        threadCreatedAt: time,
+        entryId,
+        sequenceId: sequence,
+        content: z.string().check(z.refine((text) => utf8Length(text) <= MAX_CONTENT_BYTES)),
+        author,
+        timestamp: time,
+        /** A tombstone the server never had a text of (pushed from an export): content "". */
+        deleted: z.optional(z.literal(true)),
+      })
+      .check(z.refine((e) => travellingContentProblem(e.content, e.deleted) === undefined)),
   ),
   cursor: z.string().check(z.minLength(1), z.maxLength(200)),
   hasMore: z.boolean(),

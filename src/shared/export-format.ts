@@ -3,8 +3,15 @@
 // exactly its `entries` entries in sequence order (0, 1, 2 …). The schemas here are what an import
 // trusts: a file is hostile input until every line has passed them.
 import { z } from 'zod';
-import { MAX_CONTENT_BYTES, MAX_TIME, MIN_TIME, TAG_RE, utf8Length } from './names.js';
-import { author, content, count, projectId, threadId, threadStatus } from './schemas.js';
+import {
+  MAX_CONTENT_BYTES,
+  MAX_TIME,
+  MIN_TIME,
+  TAG_RE,
+  travellingContentProblem,
+  utf8Length,
+} from './names.js';
+import { author, count, projectId, threadId, threadStatus } from './schemas.js';
 
 export const EXPORT_FORMAT = 'vlt-export';
 export const EXPORT_VERSION = 1;
@@ -59,22 +66,35 @@ export const exportLink = z.strictObject({
   note: z.string().max(1000, 'a link note has at most 1000 characters').nullable(),
 });
 
-export const exportEntry = z.strictObject({
-  type: z.literal('entry'),
-  project: projectId,
-  thread: threadId,
-  id: entryId,
-  seq: count(0),
-  author,
-  timestamp: isoTime,
-  content: content.refine((text) => utf8Length(text) <= MAX_CONTENT_BYTES, {
-    message: `entry content is over the limit of ${MAX_CONTENT_BYTES} bytes`,
-  }),
-  tags: z
-    .array(z.string().regex(TAG_RE, 'a tag is 1-64 lower-case letters, digits, "-", "_" or "."'))
-    .max(MAX_PER_ENTRY),
-  links: z.array(exportLink).max(MAX_PER_ENTRY),
-});
+export const exportEntry = z
+  .strictObject({
+    type: z.literal('entry'),
+    project: projectId,
+    thread: threadId,
+    id: entryId,
+    seq: count(0),
+    author,
+    timestamp: isoTime,
+    content: z.string().refine((text) => utf8Length(text) <= MAX_CONTENT_BYTES, {
+      message: `entry content is over the limit of ${MAX_CONTENT_BYTES} bytes`,
+    }),
+    tags: z
+      .array(z.string().regex(TAG_RE, 'a tag is 1-64 lower-case letters, digits, "-", "_" or "."'))
+      .max(MAX_PER_ENTRY),
+    links: z.array(exportLink).max(MAX_PER_ENTRY),
+    /**
+     * A deleted entry (`vlt thread rm`): it keeps its id and number, so that the entries after it
+     * keep theirs; its content is "" and it has no tags or links. Absent for every other entry.
+     */
+    deleted: z.literal(true).optional(),
+  })
+  .superRefine((entry, ctx) => {
+    const message = travellingContentProblem(entry.content, entry.deleted);
+    if (message) ctx.addIssue({ code: 'custom', message, path: ['content'] });
+    if (entry.deleted && (entry.tags.length > 0 || entry.links.length > 0)) {
+      ctx.addIssue({ code: 'custom', message: 'a deleted entry has no tags or links', path: ['deleted'] });
+    }
+  });
 
 /** A line after the header. */
 export const exportRecord = z.discriminatedUnion('type', [exportThread, exportEntry], {
@@ -132,6 +152,7 @@ export function entryLine(
     content: entry.content,
     tags: entry.tags,
     links: entry.links,
+    ...(entry.deleted ? { deleted: true as const } : {}),
   };
   return JSON.stringify(line);
 }

@@ -158,6 +158,16 @@ export function contentProblem(content: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What is wrong with an entry's content as it travels (a push, a pull, an export line), or
+ * undefined: a deleted entry that never had a text here (a tombstone from an export) travels as
+ * `deleted: true` with content "", every other entry with a text `contentProblem` accepts.
+ */
+export function travellingContentProblem(content: string, deleted: boolean | undefined): string | undefined {
+  if (deleted) return content === '' ? undefined : 'a deleted entry carries no content: send ""';
+  return contentProblem(content);
+}
+
 /** What is wrong with an author's name, or undefined: 1-64 characters of one line, as the CLI writes them. */
 export function authorProblem(author: string): string | undefined {
   if (author !== author.trim() || author.length === 0 || [...author].length > MAX_AUTHOR_CHARS) {

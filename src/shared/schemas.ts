@@ -11,6 +11,7 @@ import {
   THREAD_ID_RE,
   TAG_RE,
   THREAD_STATUSES,
+  travellingContentProblem,
   USERNAME_RE,
 } from './names.js';
 import { noteContentProblem, notePathProblem, SHA256_RE } from './note-names.js';
@@ -65,13 +66,20 @@ const withProblem =
 export const content = z.string().superRefine(withProblem(contentProblem));
 export const author = z.string().superRefine(withProblem(authorProblem));
 
-export const entryInput = z.object({
-  entryId: z.uuid({ message: 'an entry id is a UUID' }),
-  sequenceId: count(0),
-  content,
-  author,
-  timestamp: time,
-});
+export const entryInput = z
+  .object({
+    entryId: z.uuid({ message: 'an entry id is a UUID' }),
+    sequenceId: count(0),
+    content: z.string(),
+    author,
+    timestamp: time,
+    /** A tombstone (an entry deleted before this vault had its text, e.g. from an export): content "". */
+    deleted: z.literal(true).optional(),
+  })
+  .superRefine((entry, ctx) => {
+    const message = travellingContentProblem(entry.content, entry.deleted);
+    if (message) ctx.addIssue({ code: 'custom', message, path: ['content'] });
+  });
 
 export const pushInput = z.object({
   projectId,
@@ -122,6 +130,8 @@ export const editEntryInput = z.object({
 });
 /** A deletion of an entry the server has (`vlt thread rm`): a tombstone, idempotent by its id. */
 export const deleteEntryInput = editEntryInput.omit({ content: true });
+/** An entry's history (the web's "edited"): its id. */
+export const entryHistoryInput = z.object({ entryId: z.uuid({ message: 'an entry id is a UUID' }) });
 
 export type AnnotateInput = z.infer<typeof annotateInput>;
 export const moveInput = threadKey.extend({ toProjectId: projectId });

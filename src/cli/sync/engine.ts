@@ -157,6 +157,8 @@ export async function syncOutbox(
             content: e.content,
             author: e.author,
             timestamp: new Date(e.timestamp),
+            // No text at all: a tombstone this vault never had the text of (vlt import).
+            ...(e.content === '' ? { deleted: true as const } : {}),
           })),
         });
         outbox.acknowledge(

@@ -272,7 +272,7 @@ function applyThread(db: Sqlite, outbox: Outbox, incoming: PulledEntry[], result
   const findById = db.prepare('SELECT pk FROM entries WHERE id = ?');
   const occupied = db.prepare('SELECT 1 FROM entries WHERE thread_pk = ? AND seq = ?');
   const insert = db.prepare(
-    'INSERT INTO entries (id, thread_pk, seq, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO entries (id, thread_pk, seq, content, author, timestamp, deleted) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   let latest = '';
   for (const entry of [...incoming].sort((a, b) => a.sequenceId - b.sequenceId)) {
@@ -287,7 +287,15 @@ function applyThread(db: Sqlite, outbox: Outbox, incoming: PulledEntry[], result
       continue;
     }
     if (findById.get(entry.entryId) || occupied.get(pk, entry.sequenceId)) continue;
-    insert.run(entry.entryId, pk, entry.sequenceId, entry.content, entry.author, timestamp);
+    insert.run(
+      entry.entryId,
+      pk,
+      entry.sequenceId,
+      entry.content,
+      entry.author,
+      timestamp,
+      entry.deleted ? 1 : 0,
+    );
     result.added++;
   }
 

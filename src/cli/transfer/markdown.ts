@@ -31,6 +31,11 @@ export function threadMarkdown(thread: ExportedThread): string {
   ];
   for (const entry of thread.entries) {
     lines.push(`## ${entry.seq} · ${entry.timestamp} · ${entry.author}`, '');
+    if (entry.deleted) {
+      // It keeps its number and block id; its text is gone.
+      lines.push(`*(deleted)* ^e${entry.seq}`, '');
+      continue;
+    }
     const meta: string[] = [];
     if (entry.tags.length > 0) meta.push(`tags: ${entry.tags.map((t) => `#${t}`).join(' ')}`);
     for (const link of entry.links) {

@@ -142,13 +142,13 @@ export function importThread(
 
 /**
  * An entry from an export at its own id, sequence, author and time, appended after the thread's
- * last entry (`entry.seq` is `last_seq + 1`), and queued for `server` like any written entry.
- * Returns its pk.
+ * last entry (`entry.seq` is `last_seq + 1`), and queued for `server` like any written entry (a
+ * deleted one as a tombstone, content "", which the server takes as one). Returns its pk.
  */
 export function importEntry(
   db: Sqlite,
   threadPk: number,
-  entry: { id: string; seq: number; content: string; author: string; timestamp: string },
+  entry: { id: string; seq: number; content: string; author: string; timestamp: string; deleted?: true },
   server: string | null,
   outbox = new Outbox(db),
 ): number {
@@ -162,9 +162,18 @@ export function importEntry(
     .get(threadPk, head.last_seq) as { id: string } | undefined;
   const { lastInsertRowid } = db
     .prepare(
-      'INSERT INTO entries (id, thread_pk, seq, prev_id, content, author, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO entries (id, thread_pk, seq, prev_id, content, author, timestamp, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     )
-    .run(entry.id, threadPk, entry.seq, prev?.id ?? null, entry.content, entry.author, entry.timestamp);
+    .run(
+      entry.id,
+      threadPk,
+      entry.seq,
+      prev?.id ?? null,
+      entry.content,
+      entry.author,
+      entry.timestamp,
+      entry.deleted ? 1 : 0,
+    );
   db.prepare('UPDATE threads SET last_seq = ?, updated_at = max(updated_at, ?) WHERE pk = ?').run(
     entry.seq,
     entry.timestamp,

@@ -70,7 +70,9 @@ export function importThreads(
             `${source.where(entry.id)}: thread ${name} here has another entry at seq ${entry.seq} (id ${mine.id}, the file's ${entry.id}): import into an empty VLT_HOME, or move this vault's thread away first (\`vlt thread move\`)`,
           );
         }
-        if (mine && (mine.content !== entry.content || mine.author !== entry.author)) {
+        // A deletion on either side is the same entry's later word: this vault's copy stays.
+        const deletedHereOrThere = mine !== undefined && (mine.deleted === 1 || entry.deleted === true);
+        if (mine && !deletedHereOrThere && (mine.content !== entry.content || mine.author !== entry.author)) {
           throw refuse(
             `${source.where(entry.id)}: entry ${name}/${entry.seq} (${entry.id}) is here with other content than in the file: this vault's copy was changed, keep one of them`,
           );
@@ -100,6 +102,8 @@ export function importThreads(
         const mine = here[entry.seq];
         const pk = mine ? mine.pk : importEntry(db, threadPk, entry, server, outbox);
         if (!mine) added++;
+        // A tombstone here keeps no tags or links, whatever the file says.
+        if (mine?.deleted === 1) continue;
         entryPks.set(entry.id, pk);
         threadPks.set(entry.id, threadPk);
         for (const tag of entry.tags) {
@@ -116,8 +120,8 @@ export function importThreads(
     // Links last: their targets may come later in the file.
     for (const thread of threads) {
       for (const entry of thread.entries) {
-        if (entry.links.length === 0) continue;
-        const pk = entryPks.get(entry.id)!;
+        const pk = entryPks.get(entry.id);
+        if (entry.links.length === 0 || pk === undefined) continue;
         const existing = vault.linksFrom([entry.id]).get(entry.id) ?? [];
         for (const link of entry.links) {
           const target = vault.findThread(link.project, link.thread);

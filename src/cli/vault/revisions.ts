@@ -25,14 +25,18 @@ export function applyRevision(
   entryPk: number,
   revision: Revision,
 ): number | undefined {
-  const entry = db.prepare('SELECT id, content, timestamp FROM entries WHERE pk = ?').get(entryPk) as {
+  const entry = db
+    .prepare('SELECT id, content, timestamp, deleted FROM entries WHERE pk = ?')
+    .get(entryPk) as {
     id: string;
     content: string;
     timestamp: string;
+    deleted: number;
   };
+  // The first text; a tombstone that never had one here (from an export) is its own deletion.
   db.prepare(
-    'INSERT OR IGNORE INTO entry_revisions (entry_pk, revision_id, content, deleted, at) VALUES (?, ?, ?, 0, ?)',
-  ).run(entryPk, entry.id, entry.content, entry.timestamp);
+    'INSERT OR IGNORE INTO entry_revisions (entry_pk, revision_id, content, deleted, at) VALUES (?, ?, ?, ?, ?)',
+  ).run(entryPk, entry.id, entry.content, entry.deleted, entry.timestamp);
   const added = db
     .prepare(
       'INSERT OR IGNORE INTO entry_revisions (entry_pk, revision_id, content, deleted, at) VALUES (?, ?, ?, ?, ?)',

@@ -60,6 +60,8 @@ export interface EntryView {
   tags: string[];
   /** With a search: the content with the matched words between ** marks. */
   highlight?: string;
+  /** With `tombstones`: a deleted entry (content ""), kept for its number. */
+  deleted?: true;
 }
 
 export interface ThreadSummary {
@@ -138,10 +140,24 @@ export class Vault {
     ).n;
   }
 
-  /** The last `limit` entries (or all), oldest first; with `search`, only the matching ones. */
-  readEntries(thread: ThreadRow, options: { limit?: number; search?: string }): EntryView[] {
+  /**
+   * The last `limit` entries (or all), oldest first; with `search`, only the matching ones; with
+   * `tombstones` (an export), deleted entries too, marked `deleted`.
+   */
+  readEntries(
+    thread: ThreadRow,
+    options: { limit?: number; search?: string; tombstones?: boolean },
+  ): EntryView[] {
     const watermark = this.serverSeq(thread.pk);
-    type Row = { pk: number; id: string; seq: number; author: string; content: string; timestamp: string };
+    type Row = {
+      pk: number;
+      id: string;
+      seq: number;
+      author: string;
+      content: string;
+      timestamp: string;
+      deleted?: number;
+    };
     let rows: (Row & { highlight?: string })[];
     if (options.search !== undefined) {
       const query = buildFtsQuery(options.search);
@@ -160,9 +176,14 @@ export class Vault {
           author: entries.author,
           content: entries.content,
           timestamp: entries.timestamp,
+          deleted: entries.deleted,
         })
         .from(entries)
-        .where(and(eq(entries.threadPk, thread.pk), eq(entries.deleted, 0)));
+        .where(
+          options.tombstones
+            ? eq(entries.threadPk, thread.pk)
+            : and(eq(entries.threadPk, thread.pk), eq(entries.deleted, 0)),
+        );
       rows =
         options.limit === undefined
           ? base.orderBy(asc(entries.seq)).all()
@@ -178,6 +199,7 @@ export class Vault {
       synced: r.seq <= watermark,
       tags: tagsByEntry.get(r.pk) ?? [],
       ...(r.highlight === undefined ? {} : { highlight: r.highlight }),
+      ...(r.deleted ? { deleted: true as const } : {}),
     }));
   }
 
@@ -805,7 +827,7 @@ export class Vault {
       .from(projects)
       .where(eq(projects.id, thread.projectId))
       .get();
-    const all = this.readEntries(thread, {});
+    const all = this.readEntries(thread, { tombstones: true });
     const links = this.linksFrom(all.map((e) => e.id));
     const byTarget = (a: { project: string; thread: string }, b: { project: string; thread: string }) =>
       a.project < b.project
@@ -831,6 +853,7 @@ export class Vault {
         content: e.content,
         tags: e.tags,
         links: (links.get(e.id) ?? []).sort(byTarget),
+        ...(e.deleted ? { deleted: true as const } : {}),
       })),
     };
   }
@@ -838,7 +861,7 @@ export class Vault {
   /** A thread's entries in sequence order, as an import compares them with a file's. */
   threadEntries(
     threadPk: number,
-  ): { pk: number; id: string; seq: number; content: string; author: string }[] {
+  ): { pk: number; id: string; seq: number; content: string; author: string; deleted: number }[] {
     return this.orm
       .select({
         pk: entries.pk,
@@ -846,6 +869,7 @@ export class Vault {
         seq: entries.seq,
         content: entries.content,
         author: entries.author,
+        deleted: entries.deleted,
       })
       .from(entries)
       .where(eq(entries.threadPk, threadPk))

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandbox, vltInProcess, type Sandbox } from '../../../test/helpers.js';
 import { entriesFor, memoryDeps, userCaller } from '../../../test/server-helpers.js';
 import { ExportReader } from '../../shared/export-format.js';
+import { uuidv7 } from '../../shared/uuidv7.js';
 import type { ServerDeps } from '../context.js';
 
 let deps: ServerDeps;
@@ -103,6 +104,96 @@ describe('threads.export', () => {
         { id: gap[1]!.entryId, seq: 1, content: 'gap 1' },
       ],
     });
+  });
+
+  it('a deleted entry travels as a tombstone: exported, imported, pushed to another account, pulled', async () => {
+    const three = entriesFor(0, 2, 'kept');
+    await alice.caller.threads.push({ projectId: 'app', threadId: 'log', createdAt, entries: three });
+    await alice.caller.threads.annotate({ tags: [{ entryId: three[1]!.entryId, tag: 'gone' }], links: [] });
+    await alice.caller.threads.deleteEntry({
+      entryId: three[1]!.entryId,
+      revisionId: uuidv7(),
+      at: new Date(),
+    });
+    const { lines } = await exportAll(alice.caller);
+    const middle = JSON.parse(lines[3]!) as Record<string, unknown>;
+    expect(middle).toMatchObject({ seq: 1, id: three[1]!.entryId, content: '', deleted: true, tags: [] });
+    expect(JSON.parse(lines[2]!)).not.toHaveProperty('deleted');
+
+    // Into a fresh vault: the tombstone keeps its number; read shows the two others.
+    const file = join(box.base, 'download.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const imported = await vltInProcess(box, ['import', file, '--no-sync', '--json']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const read = await vltInProcess(box, ['thread', 'read', 'app/log', '--all', '--json']);
+    expect((JSON.parse(read.stdout) as { entries: { seq: number }[] }).entries.map((e) => e.seq)).toEqual([
+      0, 2,
+    ]);
+    const again = await vltInProcess(box, ['export']);
+    expect(again.stdout.trimEnd().split('\n').slice(1)).toEqual(lines.slice(1));
+
+    // Pushed as such to an account that never had it, and pulled from there: still a tombstone.
+    const carol = await userCaller(deps, 'carol');
+    const pushed = await carol.caller.threads.push({
+      projectId: 'app',
+      threadId: 'log',
+      createdAt,
+      entries: [three[0]!, { ...three[1]!, content: '', deleted: true }, three[2]!],
+    });
+    expect(pushed).toEqual({ syncedCount: 3, duplicateCount: 0, lastSyncedSequence: 2 });
+    // Again: duplicates, not a conflict; and alice's own tombstone is a duplicate of her deleted entry.
+    expect(
+      await carol.caller.threads.push({
+        projectId: 'app',
+        threadId: 'log',
+        createdAt,
+        entries: [{ ...three[1]!, content: '', deleted: true }],
+      }),
+    ).toMatchObject({ syncedCount: 0, duplicateCount: 1 });
+    expect(
+      await alice.caller.threads.push({
+        projectId: 'app',
+        threadId: 'log',
+        createdAt,
+        entries: [{ ...three[1]!, content: '', deleted: true }],
+      }),
+    ).toMatchObject({ duplicateCount: 1 });
+    const pulled = await carol.caller.threads.pull({});
+    expect(pulled.entries.map((e) => [e.sequenceId, e.content, 'deleted' in e])).toEqual([
+      [0, 'kept 0', false],
+      [1, '', true],
+      [2, 'kept 2', false],
+    ]);
+    const got = await carol.caller.threads.get({ projectId: 'app', threadId: 'log' });
+    expect(got.entries.map((e) => [e.sequenceId, e.deleted])).toEqual([
+      [0, false],
+      [1, true],
+      [2, false],
+    ]);
+    // Not found by a search; an edit later does not bring it back.
+    expect((await carol.caller.threads.search({ query: 'kept' })).results).toHaveLength(2);
+    await carol.caller.threads.editEntry({
+      entryId: three[1]!.entryId,
+      revisionId: uuidv7(),
+      content: 'back?',
+      at: new Date(),
+    });
+    const after = await carol.caller.threads.get({ projectId: 'app', threadId: 'log' });
+    expect(after.entries[1]).toMatchObject({ deleted: true, content: '' });
+    // A tombstone carries no text, and a live entry still needs one.
+    for (const entry of [
+      { ...three[1]!, entryId: uuidv7(), sequenceId: 3, content: 'text', deleted: true as const },
+      { ...three[1]!, entryId: uuidv7(), sequenceId: 3, content: '' },
+    ]) {
+      const error = await carol.caller.threads
+        .push({ projectId: 'app', threadId: 'log', createdAt, entries: [entry] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe('BAD_REQUEST');
+      expect((error as TRPCError).message).toMatch(
+        /a deleted entry carries no content|entry content is empty/,
+      );
+    }
   });
 
   it('starts with the header for a user with nothing, and refuses an invented cursor', async () => {

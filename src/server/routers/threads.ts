@@ -2,6 +2,7 @@
 import {
   annotateInput,
   deleteEntryInput,
+  entryHistoryInput,
   editEntryInput,
   exportInput,
   getInput,
@@ -65,6 +66,11 @@ export const threadsRouter = router({
   deleteEntry: protectedProcedure
     .input(deleteEntryInput)
     .mutation(({ ctx, input }) => ctx.deps.threads.revise(ctx.user.id, { ...input, content: null })),
+
+  /** An entry's texts, oldest first: the first, each edit, a deletion; the one that stands marked. */
+  history: protectedProcedure
+    .input(entryHistoryInput)
+    .query(({ ctx, input }) => ctx.deps.threads.history(ctx.user.id, input.entryId)),
 
   search: protectedProcedure.input(searchInput).query(({ ctx, input }) => {
     takeCall(ctx.deps.searchLimiter, ctx.user.id, 'searches', 'VLT_LIMIT_SEARCH_PER_MINUTE');

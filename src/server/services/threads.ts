@@ -232,6 +232,43 @@ export class Threads {
    * makes it a tombstone (text '', no tags or links) for good. Idempotent by revision id. NOT_FOUND
    * when the user has no such entry. Handed to the user's other machines by `threads.pull`.
    */
+  /**
+   * An entry's texts, oldest first (by time, then revision id): its first text, each edit, a
+   * deletion (content null); `current` marks the text that stands (none once deleted). An entry
+   * never edited has its one text. Another user's entry is NOT_FOUND, as a missing one.
+   */
+  async history(userId: string, entryId: string) {
+    const entry = await this.db.get<{
+      pk: number;
+      content: string;
+      timestamp: string;
+      deleted: number;
+      revisionId: string | null;
+    }>(sql`
+      SELECT pk, content, timestamp, deleted, revision_id AS "revisionId" FROM entries
+      WHERE user_id = ${userId} AND entry_id = ${entryId}`);
+    if (!entry) throw new TRPCError({ code: 'NOT_FOUND', message: `no entry ${entryId}` });
+    const rows = await this.db.all<{ revisionId: string; content: string; deleted: number; at: string }>(sql`
+      SELECT revision_id AS "revisionId", content, deleted, at FROM entry_revisions
+      WHERE user_id = ${userId} AND entry_pk = ${entry.pk} ORDER BY at, revision_id`);
+    const deleted = Number(entry.deleted) === 1;
+    const revisions =
+      rows.length > 0
+        ? rows
+        : [{ revisionId: entryId, content: entry.content, deleted: entry.deleted, at: entry.timestamp }];
+    const standing = deleted ? undefined : (entry.revisionId ?? entryId);
+    return {
+      entryId,
+      deleted,
+      revisions: revisions.map((r) => ({
+        revisionId: r.revisionId,
+        at: new Date(r.at),
+        content: Number(r.deleted) === 1 ? null : r.content,
+        current: r.revisionId === standing,
+      })),
+    };
+  }
+
   revise(userId: string, input: { entryId: string; revisionId: string; content: string | null; at: Date }) {
     if (input.content !== null) {
       const bytes = utf8Length(input.content);
@@ -271,7 +308,8 @@ export class Threads {
       }
       await tx.run(sql`
         INSERT INTO entry_revisions (user_id, entry_pk, revision_id, content, deleted, at)
-        VALUES (${userId}, ${entry.pk}, ${input.entryId}, ${entry.content}, 0, ${entry.timestamp})
+        VALUES (${userId}, ${entry.pk}, ${input.entryId}, ${entry.content}, ${Number(entry.deleted) === 1 ? 1 : 0},
+                ${entry.timestamp})
         ON CONFLICT DO NOTHING`);
       await tx.run(sql`
         INSERT INTO entry_revisions (user_id, entry_pk, revision_id, content, deleted, at)
@@ -285,15 +323,15 @@ export class Threads {
       }>(sql`
         SELECT revision_id AS "revisionId", content, deleted, at FROM entry_revisions WHERE entry_pk = ${entry.pk}`);
       const deleted = revisions.some((r) => Number(r.deleted) === 1);
-      // The first text is never a deletion: there is always a text that stands.
+      // The first text is a deletion only for a tombstone pushed as one (from an export).
       const texts = revisions.filter((r) => Number(r.deleted) === 0);
-      let current = texts[0]!;
-      for (const r of texts) if (laterRevision(r, current)) current = r;
-      const content = deleted ? '' : current.content;
+      let current = texts[0];
+      for (const r of texts) if (current && laterRevision(r, current)) current = r;
+      const content = deleted || !current ? '' : current.content;
       if (content !== entry.content || deleted !== (Number(entry.deleted) === 1)) {
         await tx.run(sql`
           UPDATE entries SET content = ${content}, deleted = ${deleted ? 1 : 0},
-            revision_id = ${current.revisionId === input.entryId ? null : current.revisionId}
+            revision_id = ${!current || current.revisionId === input.entryId ? null : current.revisionId}
           WHERE pk = ${entry.pk}`);
         await this.db.search.entryChanged(tx, userId, {
           pk: Number(entry.pk),
@@ -381,26 +419,29 @@ export class Threads {
       const sorted = [...input.entries].sort((a, b) => a.sequenceId - b.sequenceId);
       // One statement for the batch; the unique constraints refuse what is already there.
       const inserted = await tx.all<{ entryId: string; pk: number }>(sql`
-        INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at)
+        INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at, deleted)
         VALUES ${sql.join(
           sorted.map(
             (e) =>
-              sql`(${userId}, ${thread.pk}, ${e.entryId}, ${e.sequenceId}, ${e.content}, ${e.author}, ${e.timestamp.toISOString()}, ${now})`,
+              sql`(${userId}, ${thread.pk}, ${e.entryId}, ${e.sequenceId}, ${e.content}, ${e.author}, ${e.timestamp.toISOString()}, ${now}, ${e.deleted ? 1 : 0})`,
           ),
           sql`, `,
         )}
         ON CONFLICT DO NOTHING RETURNING entry_id AS "entryId", pk`);
       const stored = new Set(inserted.map((row) => row.entryId));
       const contentOf = new Map(sorted.map((e) => [e.entryId, e.content]));
+      // A tombstone has no text to find.
       await this.db.search.indexEntries(
         tx,
         userId,
-        inserted.map((row) => ({
-          pk: row.pk,
-          content: contentOf.get(row.entryId)!,
-          projectId: input.projectId,
-          threadPk: thread.pk,
-        })),
+        inserted
+          .filter((row) => contentOf.get(row.entryId) !== '')
+          .map((row) => ({
+            pk: row.pk,
+            content: contentOf.get(row.entryId)!,
+            projectId: input.projectId,
+            threadPk: thread.pk,
+          })),
       );
       for (const entry of sorted) {
         const timestamp = entry.timestamp.toISOString();
@@ -411,15 +452,21 @@ export class Threads {
         }
         // A unique constraint refused it: the same entry again, or a clash.
         // Compared with its first text: an entry edited since is still the same entry.
-        const existing = await tx.get<{ threadPk: number; sequenceId: number; content: string }>(sql`
-          SELECT thread_pk AS "threadPk", sequence_id AS "sequenceId",
+        // A tombstone and the entry it stands for are the same entry (the deletion is the later word).
+        const existing = await tx.get<{
+          threadPk: number;
+          sequenceId: number;
+          content: string;
+          deleted: number;
+        }>(sql`
+          SELECT thread_pk AS "threadPk", sequence_id AS "sequenceId", deleted,
                  coalesce((SELECT r.content FROM entry_revisions r
                            WHERE r.user_id = entries.user_id AND r.revision_id = entries.entry_id), content) AS content
           FROM entries WHERE user_id = ${userId} AND entry_id = ${entry.entryId}`);
         if (
           existing?.threadPk === thread.pk &&
           existing.sequenceId === entry.sequenceId &&
-          existing.content === entry.content
+          (existing.content === entry.content || entry.deleted || Number(existing.deleted) === 1)
         ) {
           duplicateCount++;
           continue;
@@ -796,10 +843,12 @@ export class Threads {
         ...rest,
         changedAt: new Date(changedAt),
       })),
+      // An entry with no text at all is a tombstone pushed as one (its first text is "").
       entries: page.map(({ pk: _pk, threadCreatedAt, timestamp, ...rest }) => ({
         ...rest,
         threadCreatedAt: new Date(threadCreatedAt),
         timestamp: new Date(timestamp),
+        ...(rest.content === '' ? { deleted: true as const } : {}),
       })),
       // The cursor to ask with next time: stays put when there is nothing new.
       cursor: encodeCursor([
@@ -863,8 +912,9 @@ export class Threads {
       const rows =
         wanted <= 0
           ? []
-          : await this.db.all<EntryRow & { pk: number }>(sql`
-              SELECT pk, entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp FROM entries
+          : await this.db.all<EntryRow & { pk: number; deleted: number }>(sql`
+              SELECT pk, entry_id AS "entryId", sequence_id AS "sequenceId", content, author, timestamp, deleted
+              FROM entries
               WHERE thread_pk = ${threadPk} AND sequence_id > ${afterSeq} AND sequence_id < ${announced}
               ORDER BY sequence_id LIMIT ${wanted}`);
       const marks = await this.marksOf(rows.map((row) => Number(row.pk)));
@@ -887,6 +937,8 @@ export class Threads {
             thread: l.threadId,
             note: l.note,
           })),
+          // A deleted entry keeps its number (a tombstone); its tags and links went with its text.
+          ...(Number(row.deleted) === 1 ? { deleted: true as const } : {}),
         });
         lines.push(line);
         afterSeq++;

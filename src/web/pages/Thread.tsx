@@ -124,7 +124,7 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
               </a>
               <span className="author">{e.author}</span>
               <When date={e.timestamp} />
-              {e.edited && <span className="muted"> · edited</span>}
+              {e.edited && <History entryId={e.entryId} seqLabel={`${threadId}#${e.sequenceId}`} />}
               <EntryBody
                 entry={e}
                 onChanged={() => void entries.refetch()}
@@ -165,6 +165,45 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
  * An entry's text, with Edit (a new revision: the old text is kept, the CLI's copies follow on
  * `vlt sync pull`) and Delete (a tombstone, once confirmed on the page).
  */
+/** "edited", which opens the entry's texts, oldest first, the one that stands marked. */
+function History({ entryId, seqLabel }: { entryId: string; seqLabel: string }) {
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const history = useQuery({ ...trpc.threads.history.queryOptions({ entryId }), enabled: open });
+  return (
+    <>
+      <button
+        type="button"
+        className="link muted"
+        aria-expanded={open}
+        aria-label={`History of ${seqLabel}`}
+        onClick={() => setOpen(!open)}
+      >
+        edited
+      </button>
+      {open && (
+        <div className="history">
+          {history.isPending && <Loading />}
+          {history.isError && <ErrorBox error={history.error} />}
+          {history.data && (
+            <ol>
+              {history.data.revisions.map((r, i) => (
+                <li key={r.revisionId}>
+                  <p className="muted">
+                    <When date={r.at} /> · {r.content === null ? 'deleted' : i === 0 ? 'first text' : 'edit'}
+                    {r.current && ' (stands)'}
+                  </p>
+                  {r.content !== null && <pre className="history-text">{r.content}</pre>}
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
 function EntryBody({
   entry,
   onChanged,
