@@ -1,8 +1,9 @@
 // Sync end to end: the real vlt-server process, and the vlt commands in temporary VLT_HOMEs. The
 // commands run in this process (the CLI's runCli, as the bundle's entry calls it) so that a test
 // costs its work rather than a Node start per command (about 0.4 s each on the CI machine); the
-// background retrier a failed sync leaves is still the real detached `vlt` process. The first test,
-// the lost response and the retrier's own test run every command as a real `vlt` process.
+// background retrier a failed sync leaves is still the real detached `vlt` process. The first test
+// and the retrier's own test run every command as a real `vlt` process, and so do the retries of
+// the lost response.
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
