@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isOneLineError, sandbox, VLT_BIN, vlt, vltAsync, type Sandbox } from './helpers.js';
 import { seeded } from './seeded.js';
 
@@ -124,17 +124,12 @@ describe('bad input', () => {
     return hash.digest('hex');
   }
 
-  function entryCount(): number {
-    const db = new Database(join(box.home, 'vault.db'), { readonly: true });
+  function entryCount(where: Sandbox): number {
+    const db = new Database(join(where.home, 'vault.db'), { readonly: true });
     const { n } = db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number };
     db.close();
     return n;
   }
-
-  beforeEach(() => {
-    ok(vlt(box, ['init', '--project', 'app']));
-    ok(vlt(box, ['thread', 'new', 'auth', 'first']));
-  });
 
   const cases: [string, string[], string | Buffer | undefined, RegExp][] = [
     ['unknown thread', ['thread', 'push', 'nope', 'x'], undefined, /no thread 'app\/nope'.*vlt thread new/],
@@ -173,51 +168,79 @@ describe('bad input', () => {
     ['bad author', ['thread', 'push', 'auth', 'x', '--author', ''], undefined, /invalid author/],
   ];
 
-  it.each(cases)('%s: one line on stderr, non-zero exit, nothing written', (_name, args, input, message) => {
-    const before = entryCount();
-    const result = vlt(box, args, input);
-    expect(isOneLineError(result), result.stderr).toBe(true);
-    expect(result.stderr).toMatch(message);
-    expect(entryCount()).toBe(before);
-  });
+  describe('refused commands', () => {
+    // One vault for every case (two `vlt` starts, not two a case): each proves it wrote nothing to
+    // it, and the vault ends with its one entry.
+    let shared: Sandbox;
+    beforeAll(() => {
+      shared = sandbox();
+      ok(vlt(shared, ['init', '--project', 'app']));
+      ok(vlt(shared, ['thread', 'new', 'auth', 'first']));
+    });
+    afterAll(() => {
+      expect(entryCount(shared)).toBe(1);
+      shared.cleanup();
+    });
 
-  it('a malformed or unreadable vlt.toml is named, and nothing is written', () => {
-    const sub = join(box.cwd, 'sub');
-    mkdirSync(join(sub, 'vlt.toml'), { recursive: true });
-    writeFileSync(join(box.cwd, 'vlt.toml'), '[project\nid = "app"');
-    const before = snapshot();
-    const malformed = vlt(box, ['thread', 'push', 'auth', 'x']);
-    expect(isOneLineError(malformed)).toBe(true);
-    expect(malformed.stderr).toMatch(/vlt\.toml is not valid TOML \(line 1: .*\): fix it or remove it/);
-    writeFileSync(join(box.cwd, 'vlt.toml'), '[project]\nid = "Not A Slug"\n');
-    expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(
-      /vlt\.toml: invalid project id 'Not A Slug'/,
+    it.each(cases)(
+      '%s: one line on stderr, non-zero exit, nothing written',
+      (_name, args, input, message) => {
+        const before = entryCount(shared);
+        expect(before).toBe(1);
+        const result = vlt(shared, args, input);
+        expect(isOneLineError(result), result.stderr).toBe(true);
+        expect(result.stderr).toMatch(message);
+        expect(entryCount(shared)).toBe(before);
+      },
     );
-    writeFileSync(join(box.cwd, 'vlt.toml'), 'project = 3\n');
-    expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(/\[project\] must be a table/);
-    const unreadable = vlt({ ...box, cwd: sub }, ['thread', 'push', 'auth', 'x']);
-    expect(isOneLineError(unreadable)).toBe(true);
-    expect(unreadable.stderr).toMatch(/cannot read project file .*vlt\.toml \(EISDIR\)/);
-    writeFileSync(join(box.cwd, 'vlt.toml'), '[project\nid = "app"');
-    expect(snapshot()).toBe(before);
   });
 
-  it('a malformed config.toml is named, and nothing is written', () => {
-    writeFileSync(join(box.home, 'config.toml'), 'author = "unterminated\n');
-    const before = snapshot();
-    for (const args of [
-      ['thread', 'push', 'auth', 'x'],
-      ['config', 'list'],
-      ['config', 'set', 'author', 'me'],
-    ]) {
-      const result = vlt(box, args);
-      expect(isOneLineError(result), `${args.join(' ')}: ${result.stderr}`).toBe(true);
-      expect(result.stderr).toMatch(/config\.toml is not valid TOML/);
-    }
-    writeFileSync(join(box.home, 'config.toml'), 'author = 42\n');
-    expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(/config\.toml: author must be a string/);
-    writeFileSync(join(box.home, 'config.toml'), 'author = "unterminated\n');
-    expect(snapshot()).toBe(before);
+  describe('project and settings files', () => {
+    beforeEach(() => {
+      ok(vlt(box, ['init', '--project', 'app']));
+      ok(vlt(box, ['thread', 'new', 'auth', 'first']));
+    });
+
+    it('a malformed or unreadable vlt.toml is named, and nothing is written', () => {
+      const sub = join(box.cwd, 'sub');
+      mkdirSync(join(sub, 'vlt.toml'), { recursive: true });
+      writeFileSync(join(box.cwd, 'vlt.toml'), '[project\nid = "app"');
+      const before = snapshot();
+      const malformed = vlt(box, ['thread', 'push', 'auth', 'x']);
+      expect(isOneLineError(malformed)).toBe(true);
+      expect(malformed.stderr).toMatch(/vlt\.toml is not valid TOML \(line 1: .*\): fix it or remove it/);
+      writeFileSync(join(box.cwd, 'vlt.toml'), '[project]\nid = "Not A Slug"\n');
+      expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(
+        /vlt\.toml: invalid project id 'Not A Slug'/,
+      );
+      writeFileSync(join(box.cwd, 'vlt.toml'), 'project = 3\n');
+      expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(/\[project\] must be a table/);
+      const unreadable = vlt({ ...box, cwd: sub }, ['thread', 'push', 'auth', 'x']);
+      expect(isOneLineError(unreadable)).toBe(true);
+      expect(unreadable.stderr).toMatch(/cannot read project file .*vlt\.toml \(EISDIR\)/);
+      writeFileSync(join(box.cwd, 'vlt.toml'), '[project\nid = "app"');
+      expect(snapshot()).toBe(before);
+    });
+
+    it('a malformed config.toml is named, and nothing is written', () => {
+      writeFileSync(join(box.home, 'config.toml'), 'author = "unterminated\n');
+      const before = snapshot();
+      for (const args of [
+        ['thread', 'push', 'auth', 'x'],
+        ['config', 'list'],
+        ['config', 'set', 'author', 'me'],
+      ]) {
+        const result = vlt(box, args);
+        expect(isOneLineError(result), `${args.join(' ')}: ${result.stderr}`).toBe(true);
+        expect(result.stderr).toMatch(/config\.toml is not valid TOML/);
+      }
+      writeFileSync(join(box.home, 'config.toml'), 'author = 42\n');
+      expect(vlt(box, ['thread', 'push', 'auth', 'x']).stderr).toMatch(
+        /config\.toml: author must be a string/,
+      );
+      writeFileSync(join(box.home, 'config.toml'), 'author = "unterminated\n');
+      expect(snapshot()).toBe(before);
+    });
   });
 
   it('a vault file that is not SQLite is named and left as it was', () => {

@@ -58,11 +58,16 @@ export function vltAsync(box: Pick<Sandbox, 'cwd' | 'env'>, args: string[]) {
   return { child, done, output: () => stdout };
 }
 
-/** Runs the CLI in this process with a captured context (stdin from `input`). */
+/**
+ * Runs the CLI in this process with a captured context (stdin from `input`). With `entry` (the
+ * bundle, `VLT_BIN`), a sync that fails leaves the real detached retrier, as `vlt` does; without
+ * it, none.
+ */
 export async function vltInProcess(
   box: Pick<Sandbox, 'cwd' | 'env'>,
   args: string[],
   input = '',
+  { entry }: { entry?: string } = {},
 ): Promise<Result> {
   const stdin = new PassThrough();
   stdin.end(input);
@@ -72,7 +77,15 @@ export async function vltInProcess(
   let err = '';
   stdout.on('data', (d: Buffer) => (out += d.toString()));
   stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(args, { stdin, stdout, stderr, env: box.env, colorDepth: 1, cwd: box.cwd });
+  const code = await runCli(args, {
+    stdin,
+    stdout,
+    stderr,
+    env: box.env,
+    colorDepth: 1,
+    cwd: box.cwd,
+    ...(entry ? { entry } : {}),
+  });
   return { code, stdout: out, stderr: err };
 }
 

@@ -15,9 +15,9 @@ import {
   PGLITE,
   issueToken,
   startServer,
-  userWithToken,
   type RunningServer,
 } from './net-helpers.js';
+import { tokenOverApi } from './sync-helpers.js';
 
 let data: string;
 let server: RunningServer;
@@ -33,8 +33,8 @@ const issue = (username: string, ...extra: string[]) => issueToken(data, usernam
 beforeAll(async () => {
   data = newDataDir();
   server = await startServer(data);
-  token = userWithToken(data, 'victim');
-  otherToken = userWithToken(data, 'attacker');
+  token = await tokenOverApi(server.url, 'victim');
+  otherToken = await tokenOverApi(server.url, 'attacker');
   // The victim's data, which no hostile call may return.
   const response = await fetch(`${server.url}/trpc/threads.push`, {
     method: 'POST',
@@ -612,7 +612,8 @@ describe('a database that cannot be written', () => {
   it('is 503 on a push and on /healthz, with what is wrong, and nothing half-stored', async () => {
     if (PGLITE || PG_URL) return; // The file size limit is the SQLite files'.
     const own = newDataDir();
-    const tokenOf = userWithToken(own, 'filler');
+    const first = await startServer(own);
+    const tokenOf = await tokenOverApi(first.url, 'filler');
     const pushOne = (url: string, seq: number) =>
       rawHttp(`${url}/trpc/threads.push`, {
         method: 'POST',
@@ -629,7 +630,6 @@ describe('a database that cannot be written', () => {
         ),
       });
     // The thread and the user's search index exist before the limit: later pushes add a few pages.
-    const first = await startServer(own);
     expect((await pushOne(first.url, 0)).status).toBe(200);
     await first.stop();
     // Files may not grow past 64 KiB (the shared-memory file takes 32): the write-ahead log fills

@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createThread, pushEntry } from '../src/cli/vault/append.js';
 import { openVault } from '../src/cli/vault/open.js';
 import { sandbox, vlt, VLT_BIN, type Sandbox } from './helpers.js';
-import { newDataDir, startServer, userWithToken, type RunningServer } from './net-helpers.js';
+import { newDataDir, startServer, type RunningServer } from './net-helpers.js';
+import { tokenOverApi } from './sync-helpers.js';
 
 const CAP = 20_000;
 
@@ -558,7 +559,7 @@ describe('vlt mcp against a live server', () => {
   beforeAll(async () => {
     data = newDataDir();
     server = await startServer(data, 0, { VLT_LIMIT_PUSH_PER_MINUTE: '100000' });
-    token = userWithToken(data, 'agent');
+    token = await tokenOverApi(server.url, 'agent');
   });
   afterAll(async () => {
     await server.stop();
@@ -599,7 +600,7 @@ describe('vlt mcp against a live server', () => {
     let other = await startServer(otherData, 0);
     const port = other.port;
     box.env.VLT_SERVER_URL = other.url;
-    box.env.VLT_SYNC_TOKEN = userWithToken(otherData, 'agent');
+    box.env.VLT_SYNC_TOKEN = await tokenOverApi(other.url, 'agent');
     await other.stop();
     try {
       const mcp = await connect(box, ['--project', 'app']);

@@ -4,8 +4,8 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { vlt, vltAsync, type Sandbox } from './helpers.js';
-import { apiFor, syncMachine } from './sync-helpers.js';
-import { newDataDir, PG_URL, rawHttp, serverEnv, startServer, userWithToken } from './net-helpers.js';
+import { apiFor, syncMachine, tokenOverApi } from './sync-helpers.js';
+import { newDataDir, PG_URL, rawHttp, serverEnv, startServer } from './net-helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -36,7 +36,7 @@ async function twoInstances() {
     () => a.stop(),
     () => b.stop(),
   );
-  return { a, b, token: userWithToken(dataA, 'alice') };
+  return { a, b, token: await tokenOverApi(a.url, 'alice') };
 }
 
 describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {

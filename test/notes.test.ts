@@ -15,8 +15,8 @@ import {
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOneLineError, vlt, type Sandbox } from './helpers.js';
-import { newDataDir, ROOT, startServer, userWithToken, type RunningServer } from './net-helpers.js';
-import { apiFor, syncMachine, type Cleanups } from './sync-helpers.js';
+import { newDataDir, ROOT, startServer, type RunningServer } from './net-helpers.js';
+import { apiFor, syncMachine, tokenOverApi, type Cleanups } from './sync-helpers.js';
 import { readdirSync } from 'node:fs';
 
 let data: string;
@@ -60,7 +60,7 @@ const json = (result: { stdout: string; stderr: string; code: number }) => {
 beforeAll(async () => {
   data = newDataDir();
   server = await startServer(data);
-  token = userWithToken(data, 'writer');
+  token = await tokenOverApi(server.url, 'writer');
   box = syncMachine(server.url, token, cleanups, { retrier: false });
   writeFileSync(join(box.cwd, 'vlt.toml'), '[project]\nid = "handbook"\n');
   // Real text nobody here wrote: three copies of node_modules' markdown, the second and third with

@@ -4,7 +4,8 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeLlm } from './fake-llm.js';
 import { sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
-import { killRetrier, newDataDir, startServer, userWithToken, type RunningServer } from './net-helpers.js';
+import { killRetrier, newDataDir, startServer, type RunningServer } from './net-helpers.js';
+import { tokenOverApi } from './sync-helpers.js';
 import type { SeekResult } from '../src/cli/vault/vault.js';
 
 const llm = new FakeLlm();
@@ -38,7 +39,7 @@ beforeAll(async () => {
   });
   box = sandbox();
   box.env.VLT_SERVER_URL = server.url;
-  box.env.VLT_SYNC_TOKEN = userWithToken(data, 'alice');
+  box.env.VLT_SYNC_TOKEN = await tokenOverApi(server.url, 'alice');
   vlt(box, ['init', '--project', 'app']);
   vlt(box, [
     'thread',

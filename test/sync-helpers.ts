@@ -47,6 +47,35 @@ export const apiFor = (url: string, token?: string) => {
   });
 };
 
+/**
+ * A new user of the server at `url` (signed up through its API: test servers allow sign-ups) and an
+ * API token of theirs; with `create: false`, another token for an existing user. In this process:
+ * `userWithToken` (net-helpers.ts) runs the server's own commands, two Node starts of `vlt-server`
+ * (about 3 s on the CI machine), where the suites need only an account to sync with.
+ */
+export async function tokenOverApi(
+  url: string,
+  username: string,
+  { password = 'correct horse battery', create = true }: { password?: string; create?: boolean } = {},
+): Promise<string> {
+  const post = async (path: string, json: unknown) => {
+    const response = await fetch(`${url}/trpc/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ json }),
+    });
+    const body = (await response.json()) as { result?: { data: { json: unknown } } };
+    if (!response.ok || !body.result)
+      throw new Error(`${path}: HTTP ${response.status} ${JSON.stringify(body)}`);
+    return body.result.data.json;
+  };
+  if (create) await post('auth.signup', { username, password });
+  const login = (await post('auth.login', { username, password, token: { name: 'cli' } })) as {
+    token: { token: string };
+  };
+  return login.token.token;
+}
+
 /** A typed client with a web session of `username`'s, as the web UI's pages call the server. */
 export async function webApiFor(url: string, username: string, password = 'correct horse battery') {
   const login = await fetch(`${url}/trpc/auth.login`, {

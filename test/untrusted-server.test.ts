@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeServer, type FakeAnswer } from './fake-server.js';
 import { isOneLineError, sandbox, vltAsync, type Sandbox } from './helpers.js';
-import { newDataDir, startServer, userWithToken } from './net-helpers.js';
-import { apiFor } from './sync-helpers.js';
+import { newDataDir, startServer } from './net-helpers.js';
+import { apiFor, tokenOverApi } from './sync-helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -77,7 +77,7 @@ describe('a server named by a project file', () => {
       () => rmSync(data, { recursive: true, force: true }),
       () => real.stop(),
     );
-    const token = userWithToken(data, 'alice');
+    const token = await tokenOverApi(real.url, 'alice');
     const evil = await fake();
     evil.answer('auth.me', whoami('mallory'));
     evil.answer('threads.syncStatus', {

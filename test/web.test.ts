@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandbox, vlt, type Sandbox } from './helpers.js';
-import { killRetrier, newDataDir, startServer, userWithToken, type RunningServer } from './net-helpers.js';
+import { killRetrier, newDataDir, startServer, type RunningServer } from './net-helpers.js';
+import { tokenOverApi } from './sync-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '..', 'test-artifacts', 'web');
@@ -22,7 +23,13 @@ beforeAll(async () => {
   if (!available) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   data = newDataDir();
-  server = await startServer(data, 0, { VLT_LIMIT_PUSH_PER_MINUTE: '100000' });
+  // The accounts are made through the API (tokenOverApi: in this process, where `vlt-server user
+  // add` and `token issue` are two Node starts of about 1.5 s each), more than the default five
+  // sign-ups an hour from one address.
+  server = await startServer(data, 0, {
+    VLT_LIMIT_PUSH_PER_MINUTE: '100000',
+    VLT_LIMIT_SIGNUP_PER_ADDRESS: '1000',
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -172,7 +179,7 @@ describe.skipIf(!available)('web UI', () => {
   });
 
   it("shows the thread's summary above the history, current to its last entry, on a wide screen and a phone", async () => {
-    const token = userWithToken(data, 'summaries');
+    const token = await tokenOverApi(server.url, 'summaries');
     const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };
     const notes = [
       'Goal: move sessions to JWT without logging anyone out.',
@@ -228,7 +235,7 @@ describe.skipIf(!available)('web UI', () => {
   });
 
   it('edits and deletes an entry (after a confirmation), with its tags and links shown; the CLI follows', async () => {
-    const token = userWithToken(data, 'editor');
+    const token = await tokenOverApi(server.url, 'editor');
     const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };
     expect(vlt(cli, ['thread', 'new', 'fixes/typos', 'Teh first entry']).stdout).toMatch(/synced/);
     expect(vlt(cli, ['thread', 'push', 'fixes/typos', 'A mistake']).stdout).toMatch(/synced/);
@@ -287,7 +294,7 @@ describe.skipIf(!available)('web UI', () => {
   });
 
   it('Settings downloads my data as a JSONL file that vlt import reads into a fresh vault', async () => {
-    const token = userWithToken(data, 'downloader');
+    const token = await tokenOverApi(server.url, 'downloader');
     const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };
     expect(vlt(cli, ['thread', 'new', 'mine/exported', 'first, with "quotes" and ✓']).stdout).toMatch(
       /synced/,
@@ -326,7 +333,7 @@ describe.skipIf(!available)('web UI', () => {
   });
 
   it("shows another user's thread URL as not found", async () => {
-    const other = userWithToken(data, 'someone');
+    const other = await tokenOverApi(server.url, 'someone');
     const otherBox = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: other } };
     expect(vlt(otherBox, ['thread', 'new', 'webapp/secret-plans', 'not for webuser']).stdout).toMatch(
       /synced/,
@@ -345,7 +352,7 @@ describe.skipIf(!available)('web UI', () => {
   });
 
   it('notes: a synced folder as a tree, searched, read at a cited line, backlinks and headings followed, nothing in a note run', async () => {
-    const token = userWithToken(data, 'notetaker');
+    const token = await tokenOverApi(server.url, 'notetaker');
     const repo = join(box.base, 'notes-repo');
     mkdirSync(join(repo, 'docs', 'guides'), { recursive: true });
     writeFileSync(join(repo, 'vlt.toml'), '[project]\nid = "handbook"\n');
@@ -510,7 +517,7 @@ describe.skipIf(!available)('web UI', () => {
   });
 
   it('entries as markdown, long words wrapped, last entries, search counts, current page, 404, Oracle examples, token confirmations, dates in the locale: at 1280 and 390 px', async () => {
-    const token = userWithToken(data, 'reader');
+    const token = await tokenOverApi(server.url, 'reader');
     const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };
     const longWord = 'w'.repeat(300);
     const longUrl = `https://example.com/${'segment/'.repeat(40)}end`;
@@ -543,7 +550,7 @@ describe.skipIf(!available)('web UI', () => {
       vlt(cli, ['thread', 'new', 'billing/invoice-rounding', 'Decided: round invoices half to even.']).stdout,
     ).toMatch(/synced/);
     const newcomer = 'newcomer';
-    userWithToken(data, newcomer);
+    await tokenOverApi(server.url, newcomer);
 
     for (const [width, locale, suffix] of [
       [1280, 'en-US', 'wide'],
@@ -705,7 +712,7 @@ describe.skipIf(!available)('web UI', () => {
   });
 
   it('with 1,000 threads and a 5,000-entry thread, both pages load and the time is measured', async () => {
-    const token = userWithToken(data, 'bigteam');
+    const token = await tokenOverApi(server.url, 'bigteam');
     const { createTRPCClient, httpBatchLink } = await import('@trpc/client');
     const { transformer } = await import('../src/shared/transformer.js');
     type Router = import('../src/shared/router.js').AppRouter;
