@@ -381,7 +381,7 @@ describe('imported entries sync', () => {
   it('a thread with edited and deleted entries round-trips, syncs to another account, and is pulled the same', async () => {
     const data = newDataDir();
     const server = await startServer(data, 0);
-    const token = userWithToken(data, 'dora');
+    const token = await tokenOverApi(server.url, 'dora');
     cleanups.push(
       () => rmSync(data, { recursive: true, force: true }),
       () => server.stop(),
