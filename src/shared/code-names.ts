@@ -7,6 +7,16 @@ import { CONTROL, relativePathProblem } from './file-paths.js';
 export const CHUNK_KINDS = ['function', 'method', 'class', 'type', 'variable', 'module', 'lines'] as const;
 export type ChunkKind = (typeof CHUNK_KINDS)[number];
 
+/** A chunk's place and names, as `vlt code sync` sends it (the server cuts its text from the file's lines). */
+export interface ChunkPlace {
+  kind: ChunkKind;
+  symbol: string;
+  container: string;
+  signature: string;
+  startLine: number;
+  endLine: number;
+}
+
 /** A chunk's name and container are at most this many characters; its signature, MAX_SIGNATURE_CHARS. */
 export const MAX_SYMBOL_CHARS = 512;
 export const MAX_SIGNATURE_CHARS = 1_000;
@@ -53,4 +63,12 @@ export function chunkLabelProblem(text: string, max: number): string | undefined
   if ([...text].length > max) return `is over ${max} characters`;
   if (CONTROL.test(text) || /[\u202a-\u202e\u2066-\u2069]/.test(text)) return 'holds a control character';
   return undefined;
+}
+
+/** A name, container or signature made fit to send: control and reordering characters as U+FFFD, cut to `max`. */
+export function cleanLabel(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+  const chars = [...clean];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : clean;
 }

@@ -5,7 +5,7 @@
 import { TRPCError } from '@trpc/server';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ChunkPlace } from '../services/code.js';
+import type { ChunkPlace } from '../../shared/code.js';
 import { entriesFor, memoryDeps, userCaller } from '../../../test/server-helpers.js';
 
 const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

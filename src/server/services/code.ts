@@ -6,7 +6,7 @@
 // scoped by the user id the caller was authenticated as; another user's code does not exist here.
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
-import { codeIndexColumns, codeUrl, type ChunkKind } from '../../shared/code.js';
+import { codeIndexColumns, codeUrl, type ChunkPlace } from '../../shared/code.js';
 import { scoreOf } from '../../shared/fts5.js';
 import type { ManifestFile } from '../../shared/manifest.js';
 import { utf8Length } from '../../shared/names.js';
@@ -14,16 +14,6 @@ import { searchWords } from '../../shared/search-query.js';
 import type { Executor, IndexedCodeChunk, ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
 import { decodeCursor, encodeCursor, SyncedFiles, type UploadedFile } from './synced-files.js';
-
-/** A chunk as the CLI sends it: what it is and where, without its text. */
-export interface ChunkPlace {
-  kind: ChunkKind;
-  symbol: string;
-  container: string;
-  signature: string;
-  startLine: number;
-  endLine: number;
-}
 
 /** A source file as uploaded and as stored: its text, language and chunks. */
 export interface CodeUpload extends UploadedFile {
