@@ -145,7 +145,8 @@ const noteSource = z.object({
   timestamp: time,
 });
 const codePath = z.string().check(z.refine((path) => codePathProblem(path) === undefined));
-const label = (max: number) => z.string().check(z.refine((text) => chunkLabelProblem(text, max) === undefined));
+const label = (max: number) =>
+  z.string().check(z.refine((text) => chunkLabelProblem(text, max) === undefined));
 const codeSource = z.object({
   kind: z.literal('code'),
   project: projectId,
