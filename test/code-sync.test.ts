@@ -53,7 +53,7 @@ beforeAll(async () => {
   mkdirSync(repo);
   writeFileSync(
     join(repo, 'vlt.toml'),
-    '[project]\nid = "app"\n[code]\nexclude = ["src/web/"]\nurl = "https://git.example.com/org/app/blob/main"\n',
+    '[project]\nid = "app"\n[code]\nexclude = ["src/web/", "*.test.ts"]\nurl = "https://git.example.com/org/app/blob/main"\n',
   );
   cpSync(join(ROOT, 'src'), join(repo, 'src'), { recursive: true });
   // Files written in the second before they are hashed are read again next time ("racy", as in git).
