@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The process suites (the server, sync, notes sync and hostile input through real processes, and two
+# The process suites (the server, sync, notes and code sync and hostile input through real processes, and two
 # instances on one database), and the stress suite, on a real PostgreSQL: a throwaway cluster from
 # Debian's `postgresql` binaries on a loopback port, removed afterwards. Extra arguments go to vitest
 # (for example a reporter). `npm run test:postgres`; with VLT_TEST_PG_STRESS=1, the stress runs that
@@ -30,6 +30,6 @@ else
   # already, through PGlite.
   VLT_TEST_DATABASE=$url npx vitest run --project default \
     test/server.test.ts test/sync.test.ts test/hostile.test.ts test/multi-instance.test.ts \
-    test/notes.test.ts "$@" || status=$?
+    test/notes.test.ts test/code-sync.test.ts "$@" || status=$?
 fi
 exit $status

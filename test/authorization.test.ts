@@ -16,6 +16,29 @@ const A_NOTE = {
   sha256: createHash('sha256').update(A_NOTE_TEXT).digest('hex'),
 };
 
+const A_CODE_TEXT = `// The ${MARKER} lives here.\nexport function secretPlan(): string {\n  return 'plan';\n}\n`;
+const A_CODE = {
+  projectId: 'secret-proj',
+  path: 'src/plan.ts',
+  sha256: createHash('sha256').update(A_CODE_TEXT).digest('hex'),
+};
+const A_CODE_UPLOAD = {
+  path: A_CODE.path,
+  sha256: A_CODE.sha256,
+  language: 'typescript',
+  content: A_CODE_TEXT,
+  chunks: [
+    {
+      kind: 'function' as const,
+      symbol: 'secretPlan',
+      container: '',
+      signature: 'export function secretPlan(): string',
+      startLine: 1,
+      endLine: 4,
+    },
+  ],
+};
+
 async function world() {
   const deps = await memoryDeps();
   const alice = await userCaller(deps, 'alice');
@@ -35,6 +58,12 @@ async function world() {
     projectId: A_NOTE.projectId,
     files: [{ path: A_NOTE.path, sha256: A_NOTE.sha256, content: A_NOTE_TEXT }],
   });
+  await alice.caller.code.manifest({
+    projectId: A_CODE.projectId,
+    files: [{ path: A_CODE.path, sha256: A_CODE.sha256, size: A_CODE_TEXT.length }],
+    url: 'https://git.example.com/alice/secret',
+  });
+  await alice.caller.code.upload({ projectId: A_CODE.projectId, files: [A_CODE_UPLOAD] });
   const anonymous = callerWith(deps);
   const forged = callerWith(deps, { bearer: `vlt_${'0'.repeat(12)}_${'A'.repeat(43)}` });
   /** A's thread, entries and token are exactly as they were. */
@@ -48,6 +77,14 @@ async function world() {
     expect([note.note.content, note.note.sha256]).toEqual([A_NOTE_TEXT, A_NOTE.sha256]);
     const found = await callerWith(deps, { bearer: alice.token }).notes.search({ query: MARKER });
     expect(found.results.map((r) => r.path)).toEqual([A_NOTE.path]);
+    const code = await callerWith(deps, { bearer: alice.token }).code.get({ ...A_CODE, line: 2 });
+    expect([code.chunk.content, code.file.sha256, code.url]).toEqual([
+      A_CODE_TEXT.trimEnd(),
+      A_CODE.sha256,
+      'https://git.example.com/alice/secret/src/plan.ts#L1-L4',
+    ]);
+    const inCode = await callerWith(deps, { bearer: alice.token }).code.search({ query: MARKER });
+    expect(inCode.results.map((r) => r.path)).toEqual([A_CODE.path]);
   };
   return { deps, alice, bob, aliceEntries, anonymous, forged, aliceIntact };
 }
@@ -325,6 +362,57 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
   'notes.delete': async (w) => {
     expect(await codeOf(w.bob.caller.notes.delete(A_NOTE))).toBe('NOT_FOUND');
   },
+  'code.manifest': async (w) => {
+    // Bob's manifest of the same project and path, with Alice's hash: he has nothing, so it is
+    // missing (never a copy of Alice's text); an empty manifest deletes only Bob's code, and his
+    // url is his project's.
+    const answer = await w.bob.caller.code.manifest({
+      projectId: A_CODE.projectId,
+      files: [{ path: 'src/stolen.ts', sha256: A_CODE.sha256, size: 10 }],
+      url: 'https://bob.example.com/x',
+    });
+    expect(answer).toEqual({ missing: [A_CODE.sha256], unchanged: 0, moved: [], copied: [], deleted: [] });
+    expect(
+      await w.bob.caller.code.manifest({ projectId: A_CODE.projectId, files: [], url: null }),
+    ).toMatchObject({ deleted: [] });
+    expect(await codeOf(w.bob.caller.code.get({ ...A_CODE, path: 'src/stolen.ts', line: 1 }))).toBe(
+      'NOT_FOUND',
+    );
+  },
+  'code.upload': async (w) => {
+    const text = 'bob overwrites\n';
+    await w.bob.caller.code.upload({
+      projectId: A_CODE.projectId,
+      files: [
+        {
+          ...A_CODE_UPLOAD,
+          sha256: createHash('sha256').update(text).digest('hex'),
+          content: text,
+          chunks: [{ ...A_CODE_UPLOAD.chunks[0]!, endLine: 1 }],
+        },
+      ],
+    });
+    const bobs = await w.bob.caller.code.get({ ...A_CODE, line: 1 });
+    expect([bobs.chunk.content, bobs.url]).toEqual(['bob overwrites', null]);
+  },
+  'code.list': async (w) => {
+    expect((await w.bob.caller.code.list({})).files).toEqual([]);
+    expect((await w.bob.caller.code.list({ projectId: A_CODE.projectId })).files).toEqual([]);
+  },
+  'code.get': async (w) => {
+    expect(await codeOf(w.bob.caller.code.get({ ...A_CODE, line: 1 }))).toBe('NOT_FOUND');
+  },
+  'code.search': async (w) => {
+    expect((await w.bob.caller.code.search({ query: MARKER })).results).toEqual([]);
+    expect(
+      (await w.bob.caller.code.search({ query: 'secretPlan', projectId: A_CODE.projectId })).results,
+    ).toEqual([]);
+    // Nor does his Oracle see it, asked in the code's own words.
+    expect((await w.bob.caller.oracle.ask({ question: 'where is secretPlan?' })).sources).toEqual([]);
+  },
+  'code.delete': async (w) => {
+    expect(await codeOf(w.bob.caller.code.delete(A_CODE))).toBe('NOT_FOUND');
+  },
   'oracle.stream': async (w) => {
     const events = await collect(await w.bob.caller.oracle.stream({ question: `what is the ${MARKER}?` }));
     expect(JSON.stringify(events)).not.toMatch(/secret/);
@@ -374,6 +462,12 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'notes.get': (c) => c.notes.get(A_NOTE),
   'notes.search': (c) => c.notes.search({ query: MARKER }),
   'notes.delete': (c) => c.notes.delete(A_NOTE),
+  'code.manifest': (c) => c.code.manifest({ projectId: A_CODE.projectId, files: [] }),
+  'code.upload': (c) => c.code.upload({ projectId: A_CODE.projectId, files: [A_CODE_UPLOAD] }),
+  'code.list': (c) => c.code.list({}),
+  'code.get': (c) => c.code.get({ ...A_CODE, line: 1 }),
+  'code.search': (c) => c.code.search({ query: MARKER }),
+  'code.delete': (c) => c.code.delete(A_CODE),
   'oracle.stream': async (c) => collect(await c.oracle.stream({ question: 'anything?' })),
 };
 const PUBLIC = ['auth.signup', 'auth.login'];

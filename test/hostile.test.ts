@@ -61,7 +61,42 @@ beforeAll(async () => {
   // And a note of the victim's.
   const note = '# Plans\n\nvictim-only-marker in a note\n';
   const noteSha = createHash('sha256').update(note).digest('hex');
+  // And code of the victim's.
+  const code = '// victim-only-marker in code\nexport function plans() {}\n';
+  const codeSha = createHash('sha256').update(code).digest('hex');
   for (const [path, body] of [
+    [
+      'code.manifest',
+      {
+        projectId: 'secret',
+        files: [{ path: 'src/plans.ts', sha256: codeSha, size: code.length }],
+        url: 'https://git.example.com/victim/secret',
+      },
+    ],
+    [
+      'code.upload',
+      {
+        projectId: 'secret',
+        files: [
+          {
+            path: 'src/plans.ts',
+            sha256: codeSha,
+            language: 'typescript',
+            content: code,
+            chunks: [
+              {
+                kind: 'function',
+                symbol: 'plans',
+                container: '',
+                signature: 'export function plans()',
+                startLine: 1,
+                endLine: 2,
+              },
+            ],
+          },
+        ],
+      },
+    ],
     [
       'notes.manifest',
       { projectId: 'secret', files: [{ path: 'docs/plans.md', sha256: noteSha, size: note.length }] },
@@ -260,6 +295,9 @@ const anEntry = (fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
+/** A chunk as the CLI sends it. */
+const A_CHUNK = { kind: 'variable', symbol: 'fine', container: '', signature: '', startLine: 1, endLine: 1 };
+
 /** The victim's one entry. */
 const VICTIM_ENTRY = '01900000-0000-7000-8000-0000000000aa';
 const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -391,6 +429,69 @@ describe('input rules, the same on every engine', () => {
     expect(answer.text).toMatch(message);
     const list = await get('notes.list', { projectId: 'rules' });
     expect(list.text).not.toContain('fine.md');
+  });
+
+  it.each([
+    ['a path that climbs out', { path: '../../etc/passwd' }, /'\.\.'/],
+    ['an absolute path', { path: '/etc/passwd' }, /absolute/],
+    ['a backslash in the path', { path: 'src\\a.ts' }, /'\/' between folders/],
+    ['binary text', { content: 'MZ\u0000\u0001' }, /binary/],
+    ['a lone surrogate', { content: 'caf\ud800' }, /UTF-8/],
+    ['a wrong hash', { sha256: 'f'.repeat(64) }, /does not hash/],
+    ['a text over the code file limit', { content: 'x'.repeat(500_001) }, /over the limit of 500000 bytes/],
+    ['a chunk past the last line', { chunks: [{ ...A_CHUNK, endLine: 99 }] }, /a chunk ends at line 99/],
+    [
+      'a chunk that ends before it starts',
+      { chunks: [{ ...A_CHUNK, startLine: 2, endLine: 1 }] },
+      /before its first/,
+    ],
+    ['a chunk at line 0', { chunks: [{ ...A_CHUNK, startLine: 0 }] }, /startLine/],
+    ['a kind of chunk that is none', { chunks: [{ ...A_CHUNK, kind: 'exploit' }] }, /kind/],
+    ['a bidi override in a name', { chunks: [{ ...A_CHUNK, symbol: 'evil\u202ecod' }] }, /control character/],
+    [
+      'a name over 512 characters',
+      { chunks: [{ ...A_CHUNK, symbol: 'x'.repeat(513) }] },
+      /over 512 characters/,
+    ],
+    ['a language that is none', { language: '<script>' }, /a language is/],
+  ])('refuses a code upload with %s, storing nothing of the batch', async (_name, fields, message) => {
+    const good = {
+      path: 'src/fine.ts',
+      content: 'export const fine = 1;\n',
+      language: 'typescript',
+      chunks: [A_CHUNK],
+    };
+    const bad = {
+      path: 'src/bad.ts',
+      content: 'bad\n',
+      language: 'typescript',
+      chunks: [A_CHUNK],
+      ...fields,
+    };
+    const files = [good, bad].map((f) => ({
+      sha256: createHash('sha256').update(f.content).digest('hex'),
+      ...f,
+    }));
+    const answer = await post('code.upload', JSON.stringify({ json: { projectId: 'rules', files } }));
+    expect([400, 413]).toContain(answer.status);
+    expect(answer.text).toMatch(message);
+    const list = await get('code.list', { projectId: 'rules' });
+    expect(list.text).not.toContain('fine.ts');
+  });
+
+  it.each([
+    ['a javascript: address', 'javascript:alert(document.cookie)'],
+    ['a data: address', 'data:text/html,<script>alert(1)</script>'],
+    ['an address with a password', 'https://user:secret@git.example.com/org/repo'],
+    ['a right-to-left override', 'https://git.example.com/\u202egnp.exe'],
+    ['a newline', 'https://git.example.com/a\nb'],
+  ])('refuses a repository address that is %s', async (_name, url) => {
+    const answer = await post(
+      'code.manifest',
+      JSON.stringify({ json: { projectId: 'rules', files: [], url } }),
+    );
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.text).toMatch(/\[code\] url must be an http\(s\) address/);
   });
 
   it('lists threads newest first by time', async () => {

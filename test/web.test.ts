@@ -517,6 +517,99 @@ describe.skipIf(!available)('web UI', () => {
     await page.close();
   });
 
+  it("code: an Oracle citation opens the chunk with its line numbers and a plain link to its host; nothing in the code runs; another user's chunk is not found: at 1280 and 390 px", async () => {
+    const token = await tokenOverApi(server.url, 'coder');
+    await tokenOverApi(server.url, 'stranger');
+    const repo = join(box.base, 'code-repo');
+    mkdirSync(join(repo, 'src', 'sync'), { recursive: true });
+    writeFileSync(
+      join(repo, 'vlt.toml'),
+      '[project]\nid = "shop"\n[code]\nurl = "https://git.example.com/org/shop/blob/main"\n',
+    );
+    writeFileSync(
+      join(repo, 'src', 'sync', 'retrier.ts'),
+      [
+        '// The detached background retrier: at most one per machine, held by a lock file.',
+        "import { openSync, writeSync } from 'node:fs';",
+        '',
+        '/** Takes the background retrier lock for this process; false if another live retrier holds it. */',
+        'export function takeRetrierLock(lockFile: string, pid: number): boolean {',
+        '  try {',
+        "    const fd = openSync(lockFile, 'wx', 0o600);",
+        '    writeSync(fd, String(pid));',
+        '    return true;',
+        '  } catch {',
+        `    return false; // ${'a very long comment that does not fit on a phone '.repeat(4)}`,
+        '  }',
+        '}',
+        '',
+        'export const hostile = \'<script>window.__ran = 1</script><img src=x onerror="window.__ran = 2">\';',
+        '',
+      ].join('\n'),
+    );
+    const codeBox = { ...box, cwd: repo, env: { ...box.env, VLT_SYNC_TOKEN: token } };
+    const synced = vlt(codeBox, ['code', 'sync']);
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(synced.stdout).toMatch(/server: 2 uploaded/); // and vlt.toml
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await signIn(page, 'coder');
+    await nav(page, 'Oracle');
+    await page.getByLabel('Question').fill('where is the background retrier lock taken?');
+    await page.getByRole('button', { name: 'Ask' }).click();
+    const source = page.locator('.sources a', {
+      hasText: /src\/sync\/retrier\.ts:\d+-\d+ \(takeRetrierLock\)/,
+    });
+    await source.waitFor();
+    // The answer quotes the code as code.
+    await page.locator('.answer pre.quote code', { hasText: 'export function takeRetrierLock' }).waitFor();
+    await shot(page, '16-oracle-code-citation');
+    await source.click();
+    await page.waitForURL(/\/c\/shop\/src\/sync\/retrier\.ts#L4$/);
+    await page
+      .getByRole('heading', { name: 'src/sync/retrier.ts:4-13 (takeRetrierLock)', level: 1 })
+      .waitFor();
+    const lines = page.locator('.code-view .code-line');
+    expect(await lines.count()).toBe(10);
+    expect(await lines.first().locator('.ln').textContent()).toMatch(/^\s*4$/);
+    expect(await lines.nth(1).textContent()).toMatch(/^\s*5export function takeRetrierLock/);
+    const host = page.getByRole('link', { name: 'View on git.example.com' });
+    expect(await host.getAttribute('href')).toBe(
+      'https://git.example.com/org/shop/blob/main/src/sync/retrier.ts#L4-L13',
+    );
+    expect(await host.getAttribute('rel')).toBe('noopener noreferrer');
+    await noSidewaysScroll(page);
+    await shot(page, '17-code-chunk');
+
+    // The chunk after it holds markup as text: shown, never run.
+    await page.getByRole('link', { name: 'After →' }).click();
+    await page.locator('.code-view', { hasText: '<script>window.__ran = 1</script>' }).waitFor();
+    expect(page.url()).toMatch(/\/c\/shop\/src\/sync\/retrier\.ts#L1[45]$/);
+    expect(await page.locator('.code-view script, .code-view img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __ran?: unknown }).__ran)).toBeUndefined();
+
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${server.url}/c/shop/src/sync/retrier.ts#L4`);
+    await page.locator('.code-view').waitFor();
+    await noSidewaysScroll(page);
+    await shot(page, '18-code-chunk-phone');
+    expect(cspViolations).toEqual([]);
+
+    // Another user's chunk, at its URL: not found, and nothing of it on the page.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await signIn(page, 'stranger');
+    await page.goto(`${server.url}/c/shop/src/sync/retrier.ts#L4`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    expect(await page.content()).not.toContain('takeRetrierLock(lockFile');
+    await shot(page, '19-code-not-found-phone');
+    await page.close();
+  });
+
   it('entries as markdown, long words wrapped, last entries, search counts, current page, 404, Oracle examples, token confirmations, dates in the locale: at 1280 and 390 px', async () => {
     const token = await tokenOverApi(server.url, 'reader');
     const cli = { ...box, env: { ...box.env, VLT_SYNC_TOKEN: token } };

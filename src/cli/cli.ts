@@ -8,6 +8,7 @@ import { AuthWhoamiCommand } from './commands/auth/whoami.js';
 import { CodeDefCommand } from './commands/code/def.js';
 import { CodeIndexCommand } from './commands/code/index.js';
 import { CodeSeekCommand } from './commands/code/seek.js';
+import { CodeSyncCommand } from './commands/code/sync.js';
 import { ConfigGetCommand } from './commands/config/get.js';
 import { ConfigListCommand } from './commands/config/list.js';
 import { ConfigSetCommand } from './commands/config/set.js';
@@ -71,6 +72,7 @@ export const COMMANDS = [
   NotesSyncCommand,
   CodeIndexCommand,
   CodeSeekCommand,
+  CodeSyncCommand,
   CodeDefCommand,
   McpCommand,
   SyncStatusCommand,

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { parse, stringify, TomlError } from 'smol-toml';
 import { VltError, usageError } from '../shared/errors.js';
 import { checkAuthor, checkProjectId } from '../shared/names.js';
+import { codeUrlProblem } from '../shared/code-names.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -278,28 +279,8 @@ function codeFromToml(value: unknown, path: string): CodeSettings {
     }
   }
   const url = str(code.url, path, 'code.url');
-  if (url !== undefined) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = undefined;
-    }
-    if (
-      !parsed ||
-      !/^https?:$/.test(parsed.protocol) ||
-      url.length > MAX_NOTES_SETTING_CHARS ||
-      CONTROL_CHARS.test(url) ||
-      // Nothing invisible or reordering (a right-to-left override) in an address shown to people.
-      /[\p{Cf}\p{Z}]/u.test(url) ||
-      parsed.username !== '' ||
-      parsed.password !== ''
-    ) {
-      throw new VltError(
-        `${path}: [code] url '${url.slice(0, 80)}' must be an http(s) address like https://github.com/org/repo/blob/main: fix it`,
-      );
-    }
-  }
+  const problem = url === undefined ? undefined : codeUrlProblem(url);
+  if (problem) throw new VltError(`${path}: [code] url '${url!.slice(0, 80)}' ${problem}: fix it`);
   return {
     exclude: excludeList(code.exclude, path, 'code', '["fixtures/", "*.generated.ts"]'),
     url: url?.replace(/\/+$/, ''),

@@ -9,6 +9,7 @@ import type { Limits } from './limits.js';
 import { Accounts, SESSION_DAYS, type AuthUser } from './services/accounts.js';
 import { Embeddings, type EmbeddingsConfig } from './services/embeddings.js';
 import type { LlmConfig } from './services/llm.js';
+import { Code } from './services/code.js';
 import { Notes } from './services/notes.js';
 import { Oracle } from './services/oracle.js';
 import { AttemptLimiter, CallLimiter } from './services/rate-limit.js';
@@ -24,6 +25,7 @@ export interface ServerDeps {
   accounts: Accounts;
   threads: Threads;
   notes: Notes;
+  code: Code;
   summaries: Summaries;
   oracle: Oracle;
   /** Login and sign-up attempts, counted in the database. */
@@ -61,6 +63,7 @@ export function createDeps(
     accounts: new Accounts(db, options.secret),
     threads,
     notes: new Notes(db, limits),
+    code: new Code(db, limits),
     summaries: new Summaries(threads, options.llm),
     oracle: new Oracle(
       db,

@@ -1,5 +1,6 @@
 // The limits that protect the server (SPEC "Limits"), read once from the environment.
 import { z } from 'zod';
+import { MAX_CODE_FILE_BYTES, MAX_CODE_FILES } from '../shared/code.js';
 import { MAX_NOTE_BYTES } from '../shared/notes.js';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -21,6 +22,8 @@ const LimitsSchema = z.object({
   VLT_LIMIT_ORACLE_PER_MINUTE: positive(120),
   VLT_LIMIT_NOTE_BYTES: positive(MAX_NOTE_BYTES),
   VLT_LIMIT_NOTES_PER_PROJECT: positive(10_000),
+  VLT_LIMIT_CODE_FILE_BYTES: positive(MAX_CODE_FILE_BYTES),
+  VLT_LIMIT_CODE_FILES_PER_PROJECT: positive(MAX_CODE_FILES),
 });
 
 export interface Limits {
@@ -47,6 +50,10 @@ export interface Limits {
   noteBytes: number;
   /** Notes in one project of one user. */
   notesPerProject: number;
+  /** A source file's text, in UTF-8 bytes (`vlt code sync`). */
+  codeFileBytes: number;
+  /** Source files in one project of one user. */
+  codeFilesPerProject: number;
 }
 
 export function readLimits(env: Record<string, string | undefined>): Limits {
@@ -75,6 +82,8 @@ export function readLimits(env: Record<string, string | undefined>): Limits {
     oraclePerMinute: e.VLT_LIMIT_ORACLE_PER_MINUTE,
     noteBytes: e.VLT_LIMIT_NOTE_BYTES,
     notesPerProject: e.VLT_LIMIT_NOTES_PER_PROJECT,
+    codeFileBytes: e.VLT_LIMIT_CODE_FILE_BYTES,
+    codeFilesPerProject: e.VLT_LIMIT_CODE_FILES_PER_PROJECT,
   };
 }
 

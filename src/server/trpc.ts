@@ -124,3 +124,12 @@ export function takeCall(
     });
   }
 }
+
+/** A sync's calls (notes, code) count as pushes: per token (a machine syncing), or per user for the web. */
+export function takeSync(ctx: Context & { user: { id: string }; auth: NonNullable<Context['auth']> }): void {
+  const [key, whose] =
+    ctx.auth.kind === 'token'
+      ? [`token:${ctx.auth.tokenId}`, 'for this token']
+      : [`user:${ctx.user.id}`, 'for this account'];
+  takeCall(ctx.deps.pushLimiter, key, 'pushes', 'VLT_LIMIT_PUSH_PER_MINUTE', whose);
+}

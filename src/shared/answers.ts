@@ -19,6 +19,13 @@ import {
   utf8Length,
 } from './names.js';
 import { notePathProblem, SHA256_RE } from './note-names.js';
+import {
+  chunkLabelProblem,
+  codePathProblem,
+  LANGUAGE_RE,
+  MAX_SIGNATURE_CHARS,
+  MAX_SYMBOL_CHARS,
+} from './code-names.js';
 
 export type AnswerSchema = z.ZodMiniType;
 
@@ -142,6 +149,23 @@ const noteSource = z.object({
   score: hit.score,
   timestamp: time,
 });
+const codePath = z.string().check(z.refine((path) => codePathProblem(path) === undefined));
+const label = (max: number) =>
+  z.string().check(z.refine((text) => chunkLabelProblem(text, max) === undefined));
+const codeSource = z.object({
+  kind: z.literal('code'),
+  project: projectId,
+  path: codePath,
+  symbol: label(MAX_SYMBOL_CHARS),
+  container: label(MAX_SYMBOL_CHARS),
+  signature: label(MAX_SIGNATURE_CHARS),
+  language: z.string().check(z.regex(LANGUAGE_RE)),
+  startLine: lineNumber,
+  endLine: lineNumber,
+  snippet: hit.snippet,
+  score: hit.score,
+  timestamp: time,
+});
 const entrySource = z.object({
   kind: z.optional(z.literal('entry')),
   project: projectId,
@@ -154,7 +178,7 @@ export const oracleAnswer = z.object({
   answer: z.string().check(z.maxLength(100_000)),
   mode: z.enum(['extractive', 'llm', 'extractive-fallback']),
   note: z.nullable(z.string().check(z.maxLength(2_000))),
-  sources: z.array(z.union([noteSource, entrySource])).check(z.maxLength(100)),
+  sources: z.array(z.union([noteSource, codeSource, entrySource])).check(z.maxLength(100)),
 });
 
 export const searchAnswer = z.object({
@@ -175,6 +199,16 @@ export const notesManifestAnswer = z.object({
 });
 
 export const notesUploadAnswer = z.object({ stored: count, bytes: count });
+
+const codeMove = z.object({ from: codePath, to: codePath });
+export const codeManifestAnswer = z.object({
+  missing: z.array(sha256).check(z.maxLength(100_000)),
+  unchanged: count,
+  moved: z.array(codeMove).check(z.maxLength(100_000)),
+  copied: z.array(codeMove).check(z.maxLength(100_000)),
+  deleted: z.array(codePath).check(z.maxLength(100_000)),
+});
+export const codeUploadAnswer = notesUploadAnswer;
 
 /** What a wrong field is called in a message, by its key in an answer. */
 const FIELD_NAMES: Record<string, string> = {

@@ -1,7 +1,10 @@
 // What a code index is made of, the same wherever it is read: which files are code and in which
 // language, which are vendored or generated, a chunk's shape, and how a chunk is cited
 // (`src/cli/sync/retrier.ts:13-40 (acquireLock)`). Parsing lives in src/cli/code (it loads wasm).
+import type { ChunkKind } from './code-names.js';
 import { codeWords, identifierWords } from './search-query.js';
+
+export * from './code-names.js';
 
 /** A language vlt parses with a tree-sitter grammar, by the grammar's name. */
 export type Grammar =
@@ -167,9 +170,6 @@ export const MAX_CODE_BYTES = 100_000_000;
 export const MAX_CHUNK_LINES = 120;
 /** Files without a grammar are cut into windows of this many lines. */
 export const WINDOW_LINES = 60;
-
-/** What a chunk is. */
-export type ChunkKind = 'function' | 'method' | 'class' | 'type' | 'variable' | 'module' | 'lines';
 
 /** A piece of a file: a definition (or part of one), or lines between definitions. */
 export interface CodeChunk {

@@ -15,6 +15,16 @@ import {
   USERNAME_RE,
 } from './names.js';
 import { noteContentProblem, notePathProblem, SHA256_RE } from './note-names.js';
+import {
+  CHUNK_KINDS,
+  chunkLabelProblem,
+  codePathProblem,
+  codeUrlProblem,
+  LANGUAGE_RE,
+  MAX_SIGNATURE_CHARS,
+  MAX_SYMBOL_CHARS,
+} from './code-names.js';
+import { textProblem } from './file-paths.js';
 
 export const projectId = z
   .string()
@@ -197,3 +207,61 @@ export const notesSearchInput = z.object({
   projectId: projectId.optional(),
   limit: pageLimit,
 });
+
+// Code (`vlt code sync`). As for notes, the byte limit of a file and the number of files are the
+// server's (configurable) and are checked there with a message naming them; so is a chunk's place
+// in its file (its lines must be in the text).
+export const codePath = z.string().superRefine(withProblem(codePathProblem));
+export const codeUrl = z
+  .string()
+  .superRefine(withProblem((url) => codeUrlProblem(url) && `[code] url ${codeUrlProblem(url)}`));
+const chunkLabel = (what: string, max: number) =>
+  z.string().superRefine(
+    withProblem((text) => {
+      const problem = chunkLabelProblem(text, max);
+      return problem && `a chunk's ${what} ${problem}`;
+    }),
+  );
+/** A chunk as the CLI found it: what it is and where, without its text (the server cuts it from the file's lines). */
+export const codeChunkInput = z
+  .object({
+    kind: z.enum(CHUNK_KINDS),
+    symbol: chunkLabel('name', MAX_SYMBOL_CHARS),
+    container: chunkLabel('container', MAX_SYMBOL_CHARS),
+    signature: chunkLabel('signature', MAX_SIGNATURE_CHARS),
+    startLine: count(1),
+    endLine: count(1),
+  })
+  .refine((c) => c.endLine >= c.startLine, { message: "a chunk's last line is before its first" });
+export const codeText = z.string().superRefine((text, ctx) => {
+  const problem = textProblem(text, 'source code');
+  if (problem) ctx.addIssue({ code: 'custom', message: `the file's text cannot be stored: ${problem}` });
+});
+
+export const codeManifestInput = z.object({
+  projectId,
+  files: z.array(z.object({ path: codePath, sha256, size: count(0) })).max(100_000),
+  /** The repository's web address (`[code] url`), for links to a chunk's lines; null: none. */
+  url: codeUrl.nullable().optional(),
+  dryRun: z.boolean().optional(),
+});
+export const codeUploadInput = z.object({
+  projectId,
+  files: z
+    .array(
+      z.object({
+        path: codePath,
+        sha256,
+        language: z.string().regex(LANGUAGE_RE, 'a language is 1-32 lower-case letters, digits or + # . _ -'),
+        content: codeText,
+        chunks: z.array(codeChunkInput).max(20_000, 'a file has at most 20000 chunks'),
+      }),
+    )
+    .min(1, 'an upload carries at least one file')
+    .max(1000),
+});
+export const codeKey = z.object({ projectId, path: codePath });
+/** A chunk of a file: the one that starts at `line`, else the one holding it. */
+export const codeChunkKey = codeKey.extend({ line: count(1) });
+export const codeListInput = notesListInput;
+export const codeSearchInput = notesSearchInput;

@@ -1,5 +1,6 @@
 // The shell: who is signed in, the navigation, and the page for the URL.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { CodePage } from './pages/Code.js';
 import { NotePage } from './pages/Note.js';
 import { NotesPage } from './pages/Notes.js';
 import { OraclePage } from './pages/Oracle.js';
@@ -33,7 +34,8 @@ function NotFoundPage({ path }: { path: string }) {
       <h1 id="not-found-title">Page not found</h1>
       <p>
         There is no page at <code className="path">{path}</code>. Threads live at
-        /t/&lt;project&gt;/&lt;thread&gt; and notes at /n/&lt;project&gt;/&lt;path&gt;.
+        /t/&lt;project&gt;/&lt;thread&gt;, notes at /n/&lt;project&gt;/&lt;path&gt; and code at
+        /c/&lt;project&gt;/&lt;path&gt;#L&lt;line&gt;.
       </p>
       <p>
         <Link to="/">All threads</Link> · <Link to="/notes">All notes</Link>
@@ -60,8 +62,19 @@ export function App() {
   const path = location.pathname;
   const threadMatch = /^\/t\/([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(path);
   const noteMatch = /^\/n\/([a-z0-9-]+)\/(.+)$/.exec(path);
+  const codeMatch = /^\/c\/([a-z0-9-]+)\/(.+)$/.exec(path);
   let page;
-  if (noteMatch) {
+  if (codeMatch) {
+    const line = Number(/^#L(\d{1,9})$/.exec(location.hash)?.[1] ?? '1');
+    page = (
+      <CodePage
+        key={`${path}#${line}`}
+        projectId={codeMatch[1]!}
+        path={decoded(codeMatch[2]!) ?? codeMatch[2]!}
+        line={Math.max(1, line)}
+      />
+    );
+  } else if (noteMatch) {
     const notePath = decoded(noteMatch[2]!);
     const hash = decoded(location.hash) ?? '';
     page = <NotePage key={path} projectId={noteMatch[1]!} path={notePath ?? noteMatch[2]!} hash={hash} />;
@@ -74,7 +87,13 @@ export function App() {
   else if (path === '/') page = <ThreadsPage username={me.data.user.username} />;
   else page = <NotFoundPage path={path} />;
   // The section a page belongs to, for the navigation's `aria-current`.
-  const section = path.startsWith('/n/') ? '/notes' : path.startsWith('/t/') ? '/' : path;
+  const section = path.startsWith('/n/')
+    ? '/notes'
+    : path.startsWith('/t/')
+      ? '/'
+      : path.startsWith('/c/')
+        ? '/oracle'
+        : path;
   return (
     <>
       <header className="top">

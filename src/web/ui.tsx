@@ -41,6 +41,10 @@ export function Link({
 export const noteHref = (projectId: string, path: string, hash?: string): string =>
   `/n/${encodeURIComponent(projectId)}/${path.split('/').map(encodeURIComponent).join('/')}${hash ? `#${hash}` : ''}`;
 
+/** A chunk of code's page, by its file and its first line (`/c/<project>/<path>#L34`). */
+export const codeHref = (projectId: string, path: string, line: number): string =>
+  `/c/${encodeURIComponent(projectId)}/${path.split('/').map(encodeURIComponent).join('/')}#L${line}`;
+
 export function When({ date }: { date: Date }) {
   return (
     <time

@@ -3,6 +3,7 @@ import {
   answerModeText,
   exampleQuestions,
   plainLine,
+  unmarked,
   relativeTime,
   snippetText,
   userMessage,
@@ -67,6 +68,14 @@ describe('wording', () => {
   it('leaves fence marks and heading hashes out of a snippet, and keeps its match marks', () => {
     expect(snippetText('## **Rollout** plan - enable ```ts const a = 1; ``` C# and #1')).toBe(
       '**Rollout** plan - enable const a = 1; C# and #1',
+    );
+  });
+});
+
+describe('unmarked', () => {
+  it("takes the snippet's marks away and leaves code's own stars", () => {
+    expect(unmarked('/** Takes the **background** **retrier** lock */ a ** b')).toBe(
+      '/** Takes the background retrier lock */ a ** b',
     );
   });
 });

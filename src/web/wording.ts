@@ -97,3 +97,7 @@ export function snippetText(snippet: string): string {
     .replace(/\s{2,}/g, ' ')
     .trim();
 }
+
+/** A snippet without the server's `**match**` marks (a mark opens before a word, not before a space). */
+export const unmarked = (snippet: string): string =>
+  snippet.replace(/\*\*([^*\s](?:[^*]*?[^*\s])?)\*\*/g, '$1');

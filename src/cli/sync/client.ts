@@ -5,6 +5,8 @@ import type { infer as Infer } from 'zod/mini';
 import {
   checkAnswer,
   type AnswerSchema,
+  codeManifestAnswer,
+  codeUploadAnswer,
   annotateAnswer,
   reviseAnswer,
   loginAnswer,
@@ -44,10 +46,11 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
         condition: (op) => op.path.startsWith('auth.'),
         true: httpLink(options),
         false: splitLink({
-          // A notes upload and a push of entries fill a request body by themselves (a drain sends
-          // a few threads' pushes at once): one call a request. A batch link all the same, since
-          // httpLink's FormData check loads Node's fetch implementation (~50 ms) on first use.
-          condition: (op) => op.path.startsWith('notes.') || op.path === 'threads.push',
+          // A notes or code upload and a push of entries fill a request body by themselves (a
+          // drain sends a few threads' pushes at once): one call a request. A batch link all the
+          // same, since httpLink's FormData check loads Node's fetch implementation (~50 ms) on first use.
+          condition: (op) =>
+            op.path.startsWith('notes.') || op.path.startsWith('code.') || op.path === 'threads.push',
           true: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 1 }),
           false: httpBatchLink({ ...options, maxURLLength: 2000, maxItems: 10 }),
         }),
@@ -144,6 +147,22 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
           notesUploadAnswer,
           'the upload may not be stored',
           (i: InputOf<T['notes']['upload']['mutate']>) => trpc.notes.upload.mutate(i),
+        ),
+      },
+    },
+    code: {
+      manifest: {
+        mutate: checked(
+          codeManifestAnswer,
+          'nothing was uploaded',
+          (i: InputOf<T['code']['manifest']['mutate']>) => trpc.code.manifest.mutate(i),
+        ),
+      },
+      upload: {
+        mutate: checked(
+          codeUploadAnswer,
+          'the upload may not be stored',
+          (i: InputOf<T['code']['upload']['mutate']>) => trpc.code.upload.mutate(i),
         ),
       },
     },

@@ -1,7 +1,14 @@
 // The vault's code index: a project's source files by path and hash, their chunks (functions,
 // classes, … from src/cli/code/chunk.ts) in code_chunks_fts through the shared fts5 statements,
 // searched (`vlt code seek`), looked up by name (`vlt code def`) and read by the Oracle.
-import { codeIndexColumns, type CodeChunk } from '../../shared/code.js';
+import {
+  cleanLabel,
+  codeIndexColumns,
+  MAX_SIGNATURE_CHARS,
+  MAX_SYMBOL_CHARS,
+  type ChunkPlace,
+  type CodeChunk,
+} from '../../shared/code.js';
 import { CODE_SHAPE, deleteRows, hitsCte, insertRows, scoreOf, type FtsIndex } from '../../shared/fts5.js';
 import { rankAllThenAny } from '../../shared/search-query.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
@@ -180,6 +187,29 @@ export class VaultCode {
     }
     this.sqlite.prepare('DELETE FROM code_chunks WHERE file_pk = ?').run(pk);
     this.sqlite.prepare('DELETE FROM code_files WHERE pk = ?').run(pk);
+  }
+
+  /**
+   * The chunks of one indexed file, as `vlt code sync` sends them (places and names, no text);
+   * undefined when the vault holds other text for that path (it changed since the index).
+   */
+  chunkPlaces(project: string, path: string, sha256: string): ChunkPlace[] | undefined {
+    const file = this.sqlite
+      .prepare('SELECT pk, sha256 FROM code_files WHERE project_id = ? AND path = ?')
+      .get(project, path) as { pk: number; sha256: string } | undefined;
+    if (file?.sha256 !== sha256) return undefined;
+    const rows = this.sqlite
+      .prepare(
+        `SELECT kind, symbol, container, signature, start_line AS startLine, end_line AS endLine
+         FROM code_chunks WHERE file_pk = ? ORDER BY seq`,
+      )
+      .all(file.pk) as ChunkPlace[];
+    return rows.map((c) => ({
+      ...c,
+      symbol: cleanLabel(c.symbol, MAX_SYMBOL_CHARS),
+      container: cleanLabel(c.container, MAX_SYMBOL_CHARS),
+      signature: cleanLabel(c.signature, MAX_SIGNATURE_CHARS),
+    }));
   }
 
   /** How many files and chunks `project` has indexed. */

@@ -1,16 +1,9 @@
-// The vault's notes: a project's markdown folder indexed by content (shared/notes.ts planNotes:
+// The vault's notes: a project's markdown folder indexed by content (shared/manifest.ts planManifest:
 // unchanged, moved, new or changed, deleted), its chunks in note_chunks_fts through the shared
 // fts5 statements, listed and searched. Plain prepared SQL, like the rest of the vault.
 import { CHUNK_SHAPE, deleteRows, hitsCte, insertRows, scoreOf, type FtsIndex } from '../../shared/fts5.js';
-import {
-  chunkHeading,
-  chunkHeadingText,
-  noteKeys,
-  noteTitleText,
-  parseNote,
-  planNotes,
-  type ManifestFile,
-} from '../../shared/notes.js';
+import { chunkHeading, chunkHeadingText, noteKeys, noteTitleText, parseNote } from '../../shared/notes.js';
+import { planManifest, type ManifestFile } from '../../shared/manifest.js';
 import { rankAllThenAny } from '../../shared/search-query.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
@@ -97,7 +90,7 @@ export class VaultNotes {
     const existing = this.sqlite
       .prepare('SELECT path, sha256 FROM notes WHERE project_id = ?')
       .all(project) as { path: string; sha256: string }[];
-    return planNotes(existing, files);
+    return planManifest(existing, files);
   }
 
   /**

@@ -6,7 +6,14 @@
 import type { SQL } from 'drizzle-orm';
 import type { IndexedEntry } from '../../shared/fts5.js';
 import type { OracleTerm } from '../../shared/oracle.js';
-import type { CandidateRow, ChunkNeighbour, Neighbour, NoteCandidate } from '../../shared/retrieval.js';
+import type {
+  CandidateRow,
+  ChunkNeighbour,
+  CodeCandidate,
+  CodeNeighbour,
+  Neighbour,
+  NoteCandidate,
+} from '../../shared/retrieval.js';
 import type { SearchWord } from '../../shared/search-query.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -125,6 +132,53 @@ export interface NoteSearch {
   documentCounts(userId: string, terms: OracleTerm[]): Promise<{ counts: number[]; total: number }>;
 }
 
+/** A code chunk as the code index holds it: its searched columns in CODE_SHAPE's order (shared/code.ts codeIndexColumns). */
+export interface IndexedCodeChunk {
+  pk: number;
+  filePk: number;
+  projectId: string;
+  searched: string[];
+}
+
+/** A search hit of `code.search`, before it is shaped for the API. */
+export interface CodeHit {
+  rank: number;
+  snippet: string;
+  projectId: string;
+  path: string;
+  language: string;
+  kind: string;
+  symbol: string;
+  container: string;
+  signature: string;
+  startLine: number;
+  endLine: number;
+}
+
+/** Full-text search over one user's code chunks, on the same terms as NoteSearch. */
+export interface CodeSearch {
+  /** Inside the transaction that stored them: the chunks just written. */
+  indexChunks(tx: Executor, userId: string, chunks: IndexedCodeChunk[]): Promise<void>;
+  /** Inside the transaction that deletes them, before they go. */
+  dropChunks(tx: Executor, userId: string, chunkPks: number[]): Promise<void>;
+  search(
+    scope: { userId: string; projectId?: string | undefined; limit: number },
+    words: SearchWord[],
+    mode: 'all' | 'any',
+  ): Promise<CodeHit[]>;
+  /** The Oracle's candidates: chunks holding any of the terms, best first. */
+  candidates(
+    userId: string,
+    terms: OracleTerm[],
+    projectId: string | undefined,
+    limit: number,
+  ): Promise<CodeCandidate[]>;
+  /** The user's chunks at these places (file pk, seq): a candidate's neighbours. */
+  chunksAt(userId: string, places: { filePk: number; seq: number }[]): Promise<CodeNeighbour[]>;
+  /** How many of the user's chunks hold each term, and how many they have. */
+  documentCounts(userId: string, terms: OracleTerm[]): Promise<{ counts: number[]; total: number }>;
+}
+
 export interface ServerDb extends Executor {
   dialect: Dialect;
   /** Where it is, for messages: a file, or a URL without its password. */
@@ -143,6 +197,7 @@ export interface ServerDb extends Executor {
   lock(tx: Executor, name: string): Promise<void>;
   search: EntrySearch;
   noteSearch: NoteSearch;
+  codeSearch: CodeSearch;
   close(): Promise<void>;
 }
 

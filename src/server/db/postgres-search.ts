@@ -5,9 +5,17 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { HIGHLIGHT, SNIPPET_TOKENS, TAGGED_SNIPPET_CHARS } from '../../shared/fts5.js';
 import type { OracleTerm } from '../../shared/oracle.js';
-import type { CandidateRow, ChunkNeighbour, Neighbour, NoteCandidate } from '../../shared/retrieval.js';
+import type {
+  CandidateRow,
+  ChunkNeighbour,
+  CodeCandidate,
+  CodeNeighbour,
+  Neighbour,
+  NoteCandidate,
+} from '../../shared/retrieval.js';
 import type { SearchWord } from '../../shared/search-query.js';
-import type { EntrySearch, Executor, NoteHit, NoteSearch, SearchHit } from './index.js';
+import type { CodeHit, CodeSearch, EntrySearch, Executor, NoteHit, NoteSearch, SearchHit } from './index.js';
+import { CODE_CANDIDATE_COLUMNS } from './code-columns.js';
 
 /** A tsquery for search words: each word only ever a word (stemmed like the index), `*` a prefix. */
 function wordsQuery(words: SearchWord[], mode: 'all' | 'any'): SQL {
@@ -153,6 +161,38 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
   };
 }
 
+/**
+ * How many of the user's chunks in `table` (note_chunks, code_chunks: each has user_id and its
+ * tagged search_tsv) hold each term, counted up to the point where the term is common anyway.
+ */
+async function chunkCounts(
+  db: Executor,
+  table: 'note_chunks' | 'code_chunks',
+  userId: string,
+  terms: OracleTerm[],
+): Promise<{ counts: number[]; total: number }> {
+  const rows = sql.raw(table);
+  const total =
+    (
+      await db.get<{ n: number }>(
+        sql`SELECT CAST(count(*) AS INTEGER) AS n FROM ${rows} WHERE user_id = ${userId}`,
+      )
+    )?.n ?? 0;
+  if (total === 0 || terms.length === 0) return { counts: terms.map(() => 0), total };
+  const cap = countCap(total);
+  const counts = await Promise.all(
+    terms.map(async (term) => {
+      const row = await db.get<{ n: number }>(sql`
+        SELECT CAST(count(*) AS INTEGER) AS n FROM (
+          SELECT 1 FROM ${rows}
+          WHERE search_tsv @@ ${tagged(userId, termQuery(term))} AND user_id = ${userId} LIMIT ${cap}
+        ) x`);
+      return row?.n ?? 0;
+    }),
+  );
+  return { counts, total };
+}
+
 /** Note chunks on PostgreSQL: note_chunks.search_tsv, tagged and weighted (title A, headings B, text D). */
 export function postgresNoteSearch(db: Executor): NoteSearch {
   const none = () => Promise.resolve();
@@ -215,26 +255,73 @@ export function postgresNoteSearch(db: Executor): NoteSearch {
         WHERE c.user_id = ${userId}`);
     },
 
-    async documentCounts(userId, terms) {
-      const total =
-        (
-          await db.get<{ n: number }>(
-            sql`SELECT CAST(count(*) AS INTEGER) AS n FROM note_chunks WHERE user_id = ${userId}`,
-          )
-        )?.n ?? 0;
-      if (total === 0 || terms.length === 0) return { counts: terms.map(() => 0), total };
-      const cap = countCap(total);
-      const counts = await Promise.all(
-        terms.map(async (term) => {
-          const row = await db.get<{ n: number }>(sql`
-            SELECT CAST(count(*) AS INTEGER) AS n FROM (
-              SELECT 1 FROM note_chunks
-              WHERE search_tsv @@ ${tagged(userId, termQuery(term))} AND user_id = ${userId} LIMIT ${cap}
-            ) x`);
-          return row?.n ?? 0;
-        }),
-      );
-      return { counts, total };
+    documentCounts: (userId, terms) => chunkCounts(db, 'note_chunks', userId, terms),
+  };
+}
+
+/**
+ * Code chunks on PostgreSQL: code_chunks.search_tsv, tagged and weighted (name A, signature B,
+ * path C, text and identifiers D).
+ */
+export function postgresCodeSearch(db: Executor): CodeSearch {
+  const none = () => Promise.resolve();
+  return {
+    // A generated column: storing a chunk indexes it, deleting it unindexes it.
+    indexChunks: none,
+    dropChunks: none,
+
+    search(scope, words, mode): Promise<CodeHit[]> {
+      if (words.length === 0) return Promise.resolve([]);
+      const plain = wordsQuery(words, mode);
+      return db.all<CodeHit>(sql`
+        WITH q AS (SELECT ${tagged(scope.userId, plain)} AS q, ${plain} AS plain),
+        matches AS MATERIALIZED (
+          SELECT c.pk, c.file_pk, c.search_tsv FROM code_chunks c, q
+          WHERE c.search_tsv @@ q.q AND c.user_id = ${scope.userId}
+        ),
+        hits AS (
+          SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
+          FROM matches m JOIN code_files f ON f.pk = m.file_pk, q
+          ${scope.projectId ? sql`WHERE f.project_id = ${scope.projectId}` : sql``}
+          ORDER BY rank, m.pk LIMIT ${scope.limit}
+        )
+        SELECT hits.rank, ts_headline('english', c.content, q.plain, ${HEADLINE}) AS snippet,
+               f.project_id AS "projectId", f.path, f.language, c.kind, c.symbol, c.container, c.signature,
+               c.start_line AS "startLine", c.end_line AS "endLine"
+        FROM hits JOIN code_chunks c ON c.pk = hits.pk JOIN code_files f ON f.pk = c.file_pk, q
+        ORDER BY hits.rank, hits.pk`);
     },
+
+    candidates(userId, terms, projectId, limit): Promise<CodeCandidate[]> {
+      if (terms.length === 0) return Promise.resolve([]);
+      const query = tagged(userId, sql`(${sql.join(terms.map(termQuery), sql` || `)})`);
+      return db.all<CodeCandidate>(sql`
+        WITH q AS (SELECT ${query} AS q),
+        matches AS MATERIALIZED (
+          SELECT c.pk, c.file_pk, c.search_tsv FROM code_chunks c, q
+          WHERE c.search_tsv @@ q.q AND c.user_id = ${userId}
+        ),
+        hits AS (
+          SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
+          FROM matches m JOIN code_files f ON f.pk = m.file_pk, q
+          ${projectId ? sql`WHERE f.project_id = ${projectId}` : sql``}
+          ORDER BY rank, m.pk LIMIT ${limit}
+        )
+        SELECT ${sql.raw(CODE_CANDIDATE_COLUMNS)}
+        FROM hits JOIN code_chunks c ON c.pk = hits.pk JOIN code_files f ON f.pk = c.file_pk
+        ORDER BY hits.rank, hits.pk`);
+    },
+
+    chunksAt(userId, places) {
+      if (places.length === 0) return Promise.resolve([]);
+      return db.all<CodeNeighbour>(sql`
+        SELECT c.file_pk AS "filePk", c.seq, c.content
+        FROM unnest(${`{${places.map((p) => p.filePk).join(',')}}`}::integer[],
+                    ${`{${places.map((p) => p.seq).join(',')}}`}::integer[]) AS p(file_pk, seq)
+        JOIN code_chunks c ON c.file_pk = p.file_pk AND c.seq = p.seq
+        WHERE c.user_id = ${userId}`);
+    },
+
+    documentCounts: (userId, terms) => chunkCounts(db, 'code_chunks', userId, terms),
   };
 }

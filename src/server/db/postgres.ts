@@ -5,7 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { migrationsFolder, type Executor, type ServerDb } from './index.js';
-import { postgresEntrySearch, postgresNoteSearch } from './postgres-search.js';
+import { postgresCodeSearch, postgresEntrySearch, postgresNoteSearch } from './postgres-search.js';
 
 const dialect = new PgDialect();
 /** The advisory lock key held while migrating ("vlt-migrate"). */
@@ -69,6 +69,7 @@ async function openPglite(where: string): Promise<ServerDb> {
     ...executor,
     search: postgresEntrySearch(executor),
     noteSearch: postgresNoteSearch(executor),
+    codeSearch: postgresCodeSearch(executor),
     transaction: <T>(fn: (tx: Executor) => Promise<T>) => pg.transaction((tx) => fn(executorOn(tx))),
     lock: advisoryLock,
     close: () => pg.close(),
@@ -103,6 +104,7 @@ async function openServer(url: string, poolSize: number): Promise<ServerDb> {
     ...executor,
     search: postgresEntrySearch(executor),
     noteSearch: postgresNoteSearch(executor),
+    codeSearch: postgresCodeSearch(executor),
     transaction: async <T>(fn: (tx: Executor) => Promise<T>) => {
       const connection = await pool.connect();
       try {

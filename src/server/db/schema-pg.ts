@@ -55,6 +55,8 @@ export const projects = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     id: text('id').notNull(),
     createdAt: text('created_at').notNull().default(now),
+    /** The repository's web address (`[code] url`, sent by `vlt code sync`), for links to code's lines. */
+    codeUrl: text('code_url'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.id] })],
 );
@@ -316,5 +318,81 @@ export const noteLinks = pgTable(
   (t) => [
     index('note_links_user_project_key').on(t.userId, t.projectId, t.key),
     index('note_links_note').on(t.notePk),
+  ],
+);
+
+/**
+ * A user's source files, per project, by path (`vlt code sync`): the text (checked against its
+ * SHA-256 when uploaded; the manifest compares hashes: a known hash at a new path is a move) and
+ * its language.
+ */
+export const codeFiles = pgTable(
+  'code_files',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    projectId: text('project_id').notNull(),
+    path: text('path').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    language: text('language').notNull(),
+    content: text('content').notNull(),
+    /** When the text last changed (a move keeps it). */
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('code_files_user_project_path').on(t.userId, t.projectId, t.path),
+    index('code_files_user_project_hash').on(t.userId, t.projectId, t.sha256),
+  ],
+);
+
+/**
+ * A file's chunks as the CLI found them (src/cli/code/chunk.ts: a definition or the lines between),
+ * their text cut from the file's lines by the server, and what the index searches beside the text
+ * (shared/code.ts codeIndexColumns: the name, signature and path with identifiers split, and the
+ * words of the text's identifiers).
+ */
+export const codeChunks = pgTable(
+  'code_chunks',
+  {
+    pk: integer('pk').primaryKey().generatedAlwaysAsIdentity(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    filePk: integer('file_pk')
+      .notNull()
+      .references(() => codeFiles.pk, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    /** function, method, class, type, variable, module, lines (shared/code-names.ts CHUNK_KINDS). */
+    kind: text('kind').notNull(),
+    symbol: text('symbol').notNull(),
+    container: text('container').notNull(),
+    signature: text('signature').notNull(),
+    startLine: integer('start_line').notNull(),
+    endLine: integer('end_line').notNull(),
+    content: text('content').notNull(),
+    nameText: text('name_text').notNull(),
+    signatureText: text('signature_text').notNull(),
+    pathText: text('path_text').notNull(),
+    words: text('words').notNull(),
+    /**
+     * As note_chunks' search_tsv, tagged with the user: the name weighs A, the signature B, the
+     * path C, the text and its identifiers' words D (ts_rank_cd's 1, 0.4, 0.2, 0.1), as FTS5's
+     * bm25 weighs them 6 : 3 : 2 : 1 on SQLite (shared/fts5.ts CODE_SHAPE). Punctuation is made
+     * spaces first, as FTS5's unicode61 splits: PostgreSQL's parser would keep `src/cli/sync.ts`
+     * and `res.send` whole, as a file and a host name.
+     */
+    searchTsv: tsvector('search_tsv')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(vlt_tagged_tsvector(vlt_user_tag(user_id), to_tsvector('english', regexp_replace(name_text, '[^[:alnum:]]+', ' ', 'g'))), 'A') || setweight(vlt_tagged_tsvector(vlt_user_tag(user_id), to_tsvector('english', regexp_replace(signature_text, '[^[:alnum:]]+', ' ', 'g'))), 'B') || setweight(vlt_tagged_tsvector(vlt_user_tag(user_id), to_tsvector('english', regexp_replace(path_text, '[^[:alnum:]]+', ' ', 'g'))), 'C') || vlt_tagged_tsvector(vlt_user_tag(user_id), to_tsvector('english', regexp_replace(content || ' ' || words, '[^[:alnum:]]+', ' ', 'g')))`,
+      ),
+  },
+  (t) => [
+    uniqueIndex('code_chunks_file_seq').on(t.filePk, t.seq),
+    index('code_chunks_user').on(t.userId),
+    index('code_chunks_search_tsv').using('gin', t.searchTsv),
   ],
 );

@@ -7,14 +7,16 @@ import * as pg from './schema-pg.js';
 import * as sqlite from './schema.js';
 
 /**
- * PostgreSQL only: full-text search, for entries and for note chunks (an FTS5 virtual table per
- * user, from the services, on SQLite).
+ * PostgreSQL only: full-text search, for entries, note chunks and code chunks (an FTS5 virtual
+ * table per user, from the services, on SQLite).
  */
 const PG_ONLY = [
   'entries.content_tsv',
   'entries_content_tsv',
   'note_chunks.search_tsv',
   'note_chunks_search_tsv',
+  'code_chunks.search_tsv',
+  'code_chunks_search_tsv',
 ];
 
 type Shape = Record<

@@ -52,6 +52,8 @@ export const projects = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     id: text('id').notNull(),
     createdAt: text('created_at').notNull().default(now),
+    /** The repository's web address (`[code] url`, sent by `vlt code sync`), for links to code's lines. */
+    codeUrl: text('code_url'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.id] })],
 );
@@ -302,4 +304,64 @@ export const noteLinks = sqliteTable(
     index('note_links_user_project_key').on(t.userId, t.projectId, t.key),
     index('note_links_note').on(t.notePk),
   ],
+);
+
+/**
+ * A user's source files, per project, by path (`vlt code sync`): the text (checked against its
+ * SHA-256 when uploaded; the manifest compares hashes: a known hash at a new path is a move) and
+ * its language.
+ */
+export const codeFiles = sqliteTable(
+  'code_files',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    projectId: text('project_id').notNull(),
+    path: text('path').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    language: text('language').notNull(),
+    content: text('content').notNull(),
+    /** When the text last changed (a move keeps it). */
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('code_files_user_project_path').on(t.userId, t.projectId, t.path),
+    index('code_files_user_project_hash').on(t.userId, t.projectId, t.sha256),
+  ],
+);
+
+/**
+ * A file's chunks as the CLI found them (src/cli/code/chunk.ts: a definition or the lines between),
+ * their text cut from the file's lines by the server, and what the index searches beside the text
+ * (shared/code.ts codeIndexColumns: the name, signature and path with identifiers split, and the
+ * words of the text's identifiers).
+ */
+export const codeChunks = sqliteTable(
+  'code_chunks',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    filePk: integer('file_pk')
+      .notNull()
+      .references(() => codeFiles.pk, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    /** function, method, class, type, variable, module, lines (shared/code-names.ts CHUNK_KINDS). */
+    kind: text('kind').notNull(),
+    symbol: text('symbol').notNull(),
+    container: text('container').notNull(),
+    signature: text('signature').notNull(),
+    startLine: integer('start_line').notNull(),
+    endLine: integer('end_line').notNull(),
+    content: text('content').notNull(),
+    nameText: text('name_text').notNull(),
+    signatureText: text('signature_text').notNull(),
+    pathText: text('path_text').notNull(),
+    words: text('words').notNull(),
+  },
+  (t) => [uniqueIndex('code_chunks_file_seq').on(t.filePk, t.seq), index('code_chunks_user').on(t.userId)],
 );

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import {
   CHUNK_SHAPE,
+  CODE_SHAPE,
   createIndex,
   deleteRows,
   insertRows,
@@ -19,12 +20,31 @@ import {
   type EntryIndex,
   type FtsIndex,
   type IndexedEntry,
+  type IndexedRow,
   type Statement,
 } from '../../shared/fts5.js';
 import { indexRange, matchFor, type OracleTerm } from '../../shared/oracle.js';
-import type { CandidateRow, ChunkNeighbour, Neighbour, NoteCandidate } from '../../shared/retrieval.js';
+import type {
+  CandidateRow,
+  ChunkNeighbour,
+  CodeCandidate,
+  CodeNeighbour,
+  Neighbour,
+  NoteCandidate,
+} from '../../shared/retrieval.js';
 import { ftsTerm } from '../../shared/search-query.js';
-import type { EntrySearch, Executor, IndexedChunk, NoteHit, NoteSearch, SearchHit } from './index.js';
+import type {
+  CodeHit,
+  CodeSearch,
+  EntrySearch,
+  Executor,
+  IndexedChunk,
+  IndexedCodeChunk,
+  NoteHit,
+  NoteSearch,
+  SearchHit,
+} from './index.js';
+import { CODE_CANDIDATE_COLUMNS } from './code-columns.js';
 
 /** The index of one user: a name from the user's id (letters and digits only). */
 export function userIndex(userId: string): EntryIndex {
@@ -40,12 +60,24 @@ export function userChunkIndex(userId: string): FtsIndex {
   return { table: `note_chunks_fts_${key}`, vocab: `note_chunks_vocab_${key}`, shape: CHUNK_SHAPE };
 }
 
-const INDEX_TABLE = /^(entries_fts|note_chunks_fts)_[a-z0-9]+$/;
+/** The index of one user's code chunks. */
+export function userCodeIndex(userId: string): FtsIndex {
+  const { table } = userIndex(userId);
+  const key = table.slice('entries_fts_'.length);
+  return { table: `code_chunks_fts_${key}`, vocab: `code_chunks_vocab_${key}`, shape: CODE_SHAPE };
+}
+
+const INDEX_TABLE = /^(entries_fts|note_chunks_fts|code_chunks_fts)_[a-z0-9]+$/;
 
 export function sqliteSearch(
   sqlite: Database.Database,
   transaction: <T>(fn: () => Promise<T>) => Promise<T>,
-): { entrySearch: EntrySearch; noteSearch: NoteSearch; rolledBack: () => void } {
+): {
+  entrySearch: EntrySearch;
+  noteSearch: NoteSearch;
+  codeSearch: CodeSearch;
+  rolledBack: () => void;
+} {
   const statements = new Map<string, Database.Statement>();
   const prepared = (text: string) => {
     let statement = statements.get(text);
@@ -223,65 +255,102 @@ export function sqliteSearch(
     },
   };
 
-  /** Makes the user's chunk index with the chunks the user has already (in the caller's transaction). */
-  const buildChunks = (userId: string, index: FtsIndex) => {
-    for (const statement of createIndex(index)) sqlite.exec(statement);
-    sqlite
-      .prepare(
-        `INSERT INTO ${index.table} (rowid, title, heading, content, project_id, note_pk)
-         SELECT c.pk, c.title, c.heading_text, c.content, n.project_id, c.note_pk
-         FROM note_chunks c JOIN notes n ON n.pk = c.note_pk WHERE c.user_id = ?`,
-      )
-      .run(userId);
-    exists(index);
-    indexed!.add(index.table);
-    statements.clear();
-  };
-  const chunksForReading = async (userId: string): Promise<FtsIndex | undefined> => {
-    const index = userChunkIndex(userId);
-    if (exists(index)) return index;
-    if (!sqlite.prepare('SELECT 1 FROM note_chunks WHERE user_id = ? LIMIT 1').get(userId)) return undefined;
-    await transaction(() => {
-      if (!exists(index)) buildChunks(userId, index);
-      return Promise.resolve();
-    });
-    return index;
-  };
-
-  const noteSearch: NoteSearch = {
-    indexChunks(_tx: Executor, userId: string, chunks: IndexedChunk[]) {
-      if (chunks.length === 0) return Promise.resolve();
-      const index = userChunkIndex(userId);
-      // The writing transaction holds the write lock: the index is made (and filled) inside it.
-      if (!exists(index)) buildChunks(userId, index);
-      else {
-        for (let i = 0; i < chunks.length; i += 100) {
-          const { text, params } = insertRows(
-            index,
-            chunks.slice(i, i + 100).map((c) => ({
-              rowid: c.pk,
-              searched: [c.title, c.headingText, c.content],
-              projectId: c.projectId,
-              parentPk: c.notePk,
-            })),
-          );
+  /**
+   * One user's index of chunks (notes', code's): made with the chunks the user has already (in the
+   * caller's transaction) when first written to, or when first read if the user has chunks but no
+   * index; filled, emptied and counted with the shared fts5 statements.
+   */
+  const chunkIndex = (spec: {
+    indexOf: (userId: string) => FtsIndex;
+    /** The chunks' table (its user_id column: whether the user has any). */
+    rows: string;
+    /** The index's columns, then the SELECT of the user's rows in that order (`?`: the user). */
+    columns: string;
+    select: string;
+  }) => {
+    const build = (userId: string, index: FtsIndex) => {
+      for (const statement of createIndex(index)) sqlite.exec(statement);
+      sqlite.prepare(`INSERT INTO ${index.table} (${spec.columns}) ${spec.select}`).run(userId);
+      exists(index);
+      indexed!.add(index.table);
+      statements.clear();
+    };
+    const forReading = async (userId: string): Promise<FtsIndex | undefined> => {
+      const index = spec.indexOf(userId);
+      if (exists(index)) return index;
+      if (!sqlite.prepare(`SELECT 1 FROM ${spec.rows} WHERE user_id = ? LIMIT 1`).get(userId))
+        return undefined;
+      await transaction(() => {
+        if (!exists(index)) build(userId, index);
+        return Promise.resolve();
+      });
+      return index;
+    };
+    return {
+      forReading,
+      insert(userId: string, rows: IndexedRow[]) {
+        if (rows.length === 0) return Promise.resolve();
+        const index = spec.indexOf(userId);
+        // The writing transaction holds the write lock: the index is made (and filled) inside it.
+        if (!exists(index)) build(userId, index);
+        else {
+          for (let i = 0; i < rows.length; i += 100) {
+            const { text, params } = insertRows(index, rows.slice(i, i + 100));
+            prepared(text).run(...params);
+          }
+        }
+        return Promise.resolve();
+      },
+      drop(userId: string, pks: number[]) {
+        const index = spec.indexOf(userId);
+        if (pks.length > 0 && exists(index)) {
+          const { text, params } = deleteRows(index, pks);
           prepared(text).run(...params);
         }
-      }
-      return Promise.resolve();
-    },
+        return Promise.resolve();
+      },
+      async documentCounts(userId: string, terms: OracleTerm[]) {
+        const index = await forReading(userId);
+        if (!index) return { counts: terms.map(() => 0), total: 0 };
+        const total = (
+          prepared(`SELECT count(*) AS n FROM ${spec.rows} WHERE user_id = ?`).get(userId) as { n: number }
+        ).n;
+        const { exact, range } = documentCounts(index);
+        const counts = terms.map((term) => {
+          const { from, to } = indexRange(term);
+          const row = (to === undefined ? prepared(exact).get(from) : prepared(range).get(from, to)) as
+            { n: number } | undefined;
+          return row?.n ?? 0;
+        });
+        return { counts, total };
+      },
+    };
+  };
 
-    dropChunks(_tx: Executor, userId: string, chunkPks: number[]) {
-      const index = userChunkIndex(userId);
-      if (chunkPks.length > 0 && exists(index)) {
-        const { text, params } = deleteRows(index, chunkPks);
-        prepared(text).run(...params);
-      }
-      return Promise.resolve();
-    },
+  const notes = chunkIndex({
+    indexOf: userChunkIndex,
+    rows: 'note_chunks',
+    columns: 'rowid, title, heading, content, project_id, note_pk',
+    select: `SELECT c.pk, c.title, c.heading_text, c.content, n.project_id, c.note_pk
+             FROM note_chunks c JOIN notes n ON n.pk = c.note_pk WHERE c.user_id = ?`,
+  });
+
+  const noteSearch: NoteSearch = {
+    indexChunks: (_tx: Executor, userId: string, chunks: IndexedChunk[]) =>
+      notes.insert(
+        userId,
+        chunks.map((c) => ({
+          rowid: c.pk,
+          searched: [c.title, c.headingText, c.content],
+          projectId: c.projectId,
+          parentPk: c.notePk,
+        })),
+      ),
+
+    dropChunks: (_tx: Executor, userId: string, chunkPks: number[]) => notes.drop(userId, chunkPks),
 
     async search(scope, words, mode) {
-      const index = await chunksForReading(scope.userId);
+      const index = await notes.forReading(scope.userId);
       if (!index || words.length === 0) return [];
       const match = words.map(ftsTerm).join(mode === 'all' ? ' AND ' : ' OR ');
       const hits = hitsCte(index, match, { projectId: scope.projectId }, scope.limit, { snippet: true });
@@ -296,7 +365,7 @@ export function sqliteSearch(
     },
 
     async candidates(userId, terms, projectId, limit) {
-      const index = await chunksForReading(userId);
+      const index = await notes.forReading(userId);
       if (!index || terms.length === 0) return [];
       const hits = hitsCte(index, matchFor(terms), { projectId }, limit, { snippet: false });
       return all<NoteCandidate>({
@@ -322,21 +391,72 @@ export function sqliteSearch(
       );
     },
 
-    async documentCounts(userId, terms) {
-      const index = await chunksForReading(userId);
-      if (!index) return { counts: terms.map(() => 0), total: 0 };
-      const total = (
-        prepared('SELECT count(*) AS n FROM note_chunks WHERE user_id = ?').get(userId) as { n: number }
-      ).n;
-      const { exact, range } = documentCounts(index);
-      const counts = terms.map((term) => {
-        const { from, to } = indexRange(term);
-        const row = (to === undefined ? prepared(exact).get(from) : prepared(range).get(from, to)) as
-          { n: number } | undefined;
-        return row?.n ?? 0;
+    documentCounts: (userId, terms) => notes.documentCounts(userId, terms),
+  };
+
+  const code = chunkIndex({
+    indexOf: userCodeIndex,
+    rows: 'code_chunks',
+    columns: 'rowid, symbol, signature, path, content, words, project_id, file_pk',
+    select: `SELECT c.pk, c.name_text, c.signature_text, c.path_text, c.content, c.words, f.project_id, c.file_pk
+             FROM code_chunks c JOIN code_files f ON f.pk = c.file_pk WHERE c.user_id = ?`,
+  });
+
+  const codeSearch: CodeSearch = {
+    indexChunks: (_tx: Executor, userId: string, chunks: IndexedCodeChunk[]) =>
+      code.insert(
+        userId,
+        chunks.map((c) => ({
+          rowid: c.pk,
+          searched: c.searched,
+          projectId: c.projectId,
+          parentPk: c.filePk,
+        })),
+      ),
+
+    dropChunks: (_tx: Executor, userId: string, chunkPks: number[]) => code.drop(userId, chunkPks),
+
+    async search(scope, words, mode) {
+      const index = await code.forReading(scope.userId);
+      if (!index || words.length === 0) return [];
+      const match = words.map(ftsTerm).join(mode === 'all' ? ' AND ' : ' OR ');
+      const hits = hitsCte(index, match, { projectId: scope.projectId }, scope.limit, { snippet: true });
+      return all<CodeHit>({
+        text: `WITH ${hits.text}
+          SELECT hits.rank, hits.snippet, f.project_id AS "projectId", f.path, f.language, c.kind, c.symbol,
+                 c.container, c.signature, c.start_line AS "startLine", c.end_line AS "endLine"
+          FROM hits JOIN code_chunks c ON c.pk = hits.pk JOIN code_files f ON f.pk = c.file_pk
+          WHERE c.user_id = ? ORDER BY hits.rank`,
+        params: [...hits.params, scope.userId],
       });
-      return { counts, total };
     },
+
+    async candidates(userId, terms, projectId, limit) {
+      const index = await code.forReading(userId);
+      if (!index || terms.length === 0) return [];
+      const hits = hitsCte(index, matchFor(terms), { projectId }, limit, { snippet: false });
+      return all<CodeCandidate>({
+        text: `WITH ${hits.text}
+          SELECT ${CODE_CANDIDATE_COLUMNS}
+          FROM hits JOIN code_chunks c ON c.pk = hits.pk JOIN code_files f ON f.pk = c.file_pk
+          WHERE c.user_id = ? ORDER BY hits.rank`,
+        params: [...hits.params, userId],
+      });
+    },
+
+    chunksAt(userId, places) {
+      if (places.length === 0) return Promise.resolve([]);
+      return Promise.resolve(
+        prepared(
+          `SELECT c.file_pk AS "filePk", c.seq, c.content
+           FROM json_each(?) p CROSS JOIN code_chunks c
+           WHERE c.file_pk = json_extract(p.value, '$[0]') AND c.seq = json_extract(p.value, '$[1]')
+             AND c.user_id = ?`,
+        ).all(JSON.stringify(places.map((p) => [p.filePk, p.seq])), userId) as CodeNeighbour[],
+      );
+    },
+
+    documentCounts: (userId, terms) => code.documentCounts(userId, terms),
   };
 
   /** After a rollback: an index made in it is gone again, so the schema is read anew. */
@@ -344,5 +464,5 @@ export function sqliteSearch(
     indexed = undefined;
     statements.clear();
   };
-  return { entrySearch, noteSearch, rolledBack };
+  return { entrySearch, noteSearch, codeSearch, rolledBack };
 }

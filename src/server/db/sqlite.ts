@@ -74,7 +74,9 @@ export function openSqlite(file: string): ServerDb {
       }),
   };
 
-  const { entrySearch, noteSearch, rolledBack } = sqliteSearch(sqlite, (fn) => transaction(() => fn()));
+  const { entrySearch, noteSearch, codeSearch, rolledBack } = sqliteSearch(sqlite, (fn) =>
+    transaction(() => fn()),
+  );
 
   // Group commit. Transactions run one at a time on this connection, each inside a SAVEPOINT of
   // one outer transaction; when the queue is empty the writer yields to the event loop once, so
@@ -172,6 +174,7 @@ export function openSqlite(file: string): ServerDb {
     lock: () => Promise.resolve(),
     search: entrySearch,
     noteSearch,
+    codeSearch,
     close: () => {
       sqlite.close();
       return Promise.resolve();

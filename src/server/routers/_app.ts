@@ -1,6 +1,7 @@
 // The root router: every procedure of the API.
 import { createCallerFactory, router } from '../trpc.js';
 import { authRouter } from './auth.js';
+import { codeRouter } from './code.js';
 import { notesRouter } from './notes.js';
 import { oracleRouter } from './oracle.js';
 import { projectsRouter } from './projects.js';
@@ -14,6 +15,7 @@ export const appRouter = router({
   projects: projectsRouter,
   oracle: oracleRouter,
   notes: notesRouter,
+  code: codeRouter,
 });
 
 export const createCaller = createCallerFactory(appRouter);

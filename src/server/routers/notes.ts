@@ -6,17 +6,7 @@ import {
   notesSearchInput,
   notesUploadInput,
 } from '../../shared/schemas.js';
-import { protectedProcedure, router, takeCall } from '../trpc.js';
-import type { Context } from '../context.js';
-
-/** A sync's calls count as pushes: per token (a machine syncing), or per user for the web. */
-function takeSync(ctx: Context & { user: { id: string }; auth: NonNullable<Context['auth']> }) {
-  const [key, whose] =
-    ctx.auth.kind === 'token'
-      ? [`token:${ctx.auth.tokenId}`, 'for this token']
-      : [`user:${ctx.user.id}`, 'for this account'];
-  takeCall(ctx.deps.pushLimiter, key, 'pushes', 'VLT_LIMIT_PUSH_PER_MINUTE', whose);
-}
+import { protectedProcedure, router, takeCall, takeSync } from '../trpc.js';
 
 export const notesRouter = router({
   /** Which of the manifest's hashes the server lacks; moves, copies and deletions applied (not with dryRun). */

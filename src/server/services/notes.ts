@@ -1,152 +1,35 @@
-// Notes on the server: a user's markdown per project, synced by content. The manifest (every
-// file's path, SHA-256 and size) is compared with what the server has (shared/notes.ts planNotes):
-// moves, copies and deletions happen at once, in one transaction, and the answer names the hashes
-// the server lacks; only those are uploaded. Every query is scoped by the user id the caller was
+// Notes on the server: a user's markdown per project, synced by content (synced-files.ts: the
+// manifest, moves, copies, deletions, uploads checked whole), each note parsed into its chunks and
+// links (shared/notes.ts) and indexed. Every query is scoped by the user id the caller was
 // authenticated as; another user's notes do not exist here.
-import { TRPCError } from '@trpc/server';
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { scoreOf } from '../../shared/fts5.js';
 import { utf8Length } from '../../shared/names.js';
-import {
-  chunkHeading,
-  chunkHeadingText,
-  noteKeys,
-  noteTitleText,
-  parseNote,
-  planNotes,
-  type ManifestFile,
-} from '../../shared/notes.js';
+import { chunkHeading, chunkHeadingText, noteKeys, noteTitleText, parseNote } from '../../shared/notes.js';
 import { searchWords } from '../../shared/search-query.js';
 import type { Executor, ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
+import { decodeCursor, encodeCursor, SyncedFiles, type UploadedFile } from './synced-files.js';
 
-const encodeCursor = (path: string) => Buffer.from(JSON.stringify(path)).toString('base64url');
-function decodeCursor(cursor: string): string {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value === 'string' && value.length <= 2000) return value;
-  } catch {
-    // Falls through.
-  }
-  throw new TRPCError({ code: 'BAD_REQUEST', message: 'invalid cursor: start again without one' });
-}
-
-interface NoteRow {
-  pk: number;
-  path: string;
-  sha256: string;
-  content: string;
-}
-
-const sha256Of = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-export class Notes {
-  constructor(
-    private readonly db: ServerDb,
-    private readonly limits: Limits,
-  ) {}
-
-  private pageSize(limit: number | undefined, fallback: number): number {
-    if (limit !== undefined && limit > this.limits.pageSize) {
-      throw new TRPCError({
-        code: 'BAD_REQUEST',
-        message: `limit ${limit} is over the page size limit of ${this.limits.pageSize}: page with the cursor`,
-      });
-    }
-    return limit ?? Math.min(fallback, this.limits.pageSize);
-  }
-
-  /** One user's notes of one project change one sync at a time, on every instance. */
-  private inTurn<T>(userId: string, projectId: string, fn: (tx: Executor) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => {
-      await this.db.lock(tx, `notes:${userId}:${projectId}`);
-      return fn(tx);
+export class Notes extends SyncedFiles<UploadedFile> {
+  constructor(db: ServerDb, limits: Limits) {
+    super(db, limits, {
+      table: 'notes',
+      noun: 'note',
+      nouns: 'notes',
+      bytes: limits.noteBytes,
+      bytesSetting: 'VLT_LIMIT_NOTE_BYTES',
+      perProject: limits.notesPerProject,
+      perProjectSetting: 'VLT_LIMIT_NOTES_PER_PROJECT',
     });
   }
 
-  /**
-   * Makes the project's notes follow the manifest as far as the server can without the files'
-   * text: moves and copies, and what is gone deleted. Answers the hashes to upload.
-   */
-  async manifest(
-    userId: string,
-    input: { projectId: string; files: ManifestFile[]; dryRun?: boolean | undefined },
-  ) {
-    const { projectId, files } = input;
-    if (files.length > this.limits.notesPerProject) {
-      throw new TRPCError({
-        code: 'PAYLOAD_TOO_LARGE',
-        message: `the manifest lists ${files.length} notes, over the limit of ${this.limits.notesPerProject} in a project (VLT_LIMIT_NOTES_PER_PROJECT): sync a smaller folder`,
-      });
-    }
-    const seen = new Set<string>();
-    for (const file of files) {
-      if (seen.has(file.path)) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: `the manifest lists ${file.path} twice` });
-      }
-      seen.add(file.path);
-      if (file.size > this.limits.noteBytes) {
-        throw new TRPCError({
-          code: 'PAYLOAD_TOO_LARGE',
-          message: `${file.path} is ${file.size} bytes, over the limit of ${this.limits.noteBytes} bytes for a note: split it or leave it out`,
-        });
-      }
-    }
-    const apply = async (tx: Executor) => {
-      const existing = await tx.all<{ path: string; sha256: string }>(sql`
-        SELECT path, sha256 FROM notes WHERE user_id = ${userId} AND project_id = ${projectId}`);
-      const plan = planNotes(existing, files);
-      if (!input.dryRun) await this.applyPlan(tx, userId, projectId, plan);
-      return {
-        missing: [...new Set(plan.missing.map((f) => f.sha256))],
-        unchanged: plan.unchanged.length,
-        moved: plan.moves,
-        copied: plan.copies,
-        deleted: plan.deletes,
-      };
-    };
-    return input.dryRun ? apply(this.db) : this.inTurn(userId, projectId, apply);
-  }
-
-  private async applyPlan(
-    tx: Executor,
-    userId: string,
-    projectId: string,
-    plan: ReturnType<typeof planNotes>,
-  ) {
-    const now = new Date().toISOString();
-    const pkOf = async (path: string) =>
-      (
-        await tx.get<{ pk: number }>(sql`
-          SELECT pk FROM notes WHERE user_id = ${userId} AND project_id = ${projectId} AND path = ${path}`)
-      )?.pk;
-    const moving = await Promise.all(
-      plan.moves.map(async (move) => ({ ...move, pk: (await pkOf(move.from))! })),
-    );
-    // Moved notes step aside first, so that paths can be swapped.
-    for (const move of moving) {
-      await tx.run(sql`UPDATE notes SET path = ${`../moving/${move.pk}`} WHERE pk = ${move.pk}`);
-    }
-    for (const path of plan.deletes) await this.remove(tx, userId, await pkOf(path));
-    for (const move of moving) {
-      await this.remove(tx, userId, await pkOf(move.to));
-      const note = (await tx.get<NoteRow & { updatedAt: string }>(sql`
-        SELECT pk, path, sha256, content, updated_at AS "updatedAt" FROM notes WHERE pk = ${move.pk}`))!;
-      await this.write(tx, userId, projectId, move.to, note.content, note.sha256, note.updatedAt, move.pk);
-    }
-    for (const copy of plan.copies) {
-      const from = (await tx.get<NoteRow>(sql`
-        SELECT pk, path, sha256, content FROM notes
-        WHERE user_id = ${userId} AND project_id = ${projectId} AND path = ${copy.from}`))!;
-      await this.remove(tx, userId, await pkOf(copy.to));
-      await this.write(tx, userId, projectId, copy.to, from.content, from.sha256, now, undefined);
-    }
+  protected async load(tx: Executor, pk: number): Promise<UploadedFile> {
+    return (await tx.get<UploadedFile>(sql`SELECT path, sha256, content FROM notes WHERE pk = ${pk}`))!;
   }
 
   /** A note with its chunks and links gone, from the index too. */
-  private async remove(tx: Executor, userId: string, pk: number | undefined): Promise<void> {
-    if (pk === undefined) return;
+  protected async remove(tx: Executor, userId: string, pk: number): Promise<void> {
     await this.dropChunks(tx, userId, pk);
     await tx.run(sql`DELETE FROM notes WHERE pk = ${pk} AND user_id = ${userId}`);
   }
@@ -163,13 +46,12 @@ export class Notes {
   }
 
   /** Writes a note (new, or over `pk` keeping its identity), parsed into its chunks and links, indexed. */
-  private async write(
+  protected async write(
     tx: Executor,
     userId: string,
     projectId: string,
     path: string,
-    content: string,
-    sha256: string,
+    { content, sha256 }: UploadedFile,
     updatedAt: string,
     pk: number | undefined,
   ): Promise<void> {
@@ -238,53 +120,9 @@ export class Notes {
    * its size, and that it hashes to the SHA-256 it came with. One refused note refuses the upload:
    * nothing of it is stored.
    */
-  async upload(
-    userId: string,
-    input: { projectId: string; files: { path: string; sha256: string; content: string }[] },
-  ) {
-    const { projectId, files } = input;
-    const paths = new Set<string>();
-    let bytes = 0;
-    for (const file of files) {
-      if (paths.has(file.path)) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: `the upload carries ${file.path} twice` });
-      }
-      paths.add(file.path);
-      const size = utf8Length(file.content);
-      bytes += size;
-      if (size > this.limits.noteBytes) {
-        throw new TRPCError({
-          code: 'PAYLOAD_TOO_LARGE',
-          message: `${file.path} is ${size} bytes, over the limit of ${this.limits.noteBytes} bytes for a note: split it or leave it out`,
-        });
-      }
-      if (sha256Of(file.content) !== file.sha256) {
-        throw new TRPCError({
-          code: 'BAD_REQUEST',
-          message: `the text of ${file.path} does not hash to the sha256 sent with it: read the file again and resend`,
-        });
-      }
-    }
-    return this.inTurn(userId, projectId, async (tx) => {
-      const count = (await tx.get<{ n: number }>(sql`
-        SELECT CAST(count(*) AS INTEGER) AS n FROM notes WHERE user_id = ${userId} AND project_id = ${projectId}`))!
-        .n;
-      const now = new Date().toISOString();
-      let created = 0;
-      for (const file of files) {
-        const existing = await tx.get<{ pk: number; sha256: string }>(sql`
-          SELECT pk, sha256 FROM notes WHERE user_id = ${userId} AND project_id = ${projectId} AND path = ${file.path}`);
-        if (existing?.sha256 === file.sha256) continue;
-        if (!existing && count + ++created > this.limits.notesPerProject) {
-          throw new TRPCError({
-            code: 'PAYLOAD_TOO_LARGE',
-            message: `project ${projectId} would have more than ${this.limits.notesPerProject} notes (VLT_LIMIT_NOTES_PER_PROJECT): sync a smaller folder`,
-          });
-        }
-        await this.write(tx, userId, projectId, file.path, file.content, file.sha256, now, existing?.pk);
-      }
-      return { stored: files.length, bytes };
-    });
+  async upload(userId: string, input: { projectId: string; files: UploadedFile[] }) {
+    const bytes = this.checkUpload(input.files);
+    return this.store(userId, input.projectId, input.files, bytes);
   }
 
   async list(userId: string, input: { projectId?: string; cursor?: string; limit?: number }) {
@@ -335,8 +173,7 @@ export class Notes {
     }>(sql`
       SELECT pk, path, title, tags, aliases, headings, content, sha256, size, updated_at AS "updatedAt"
       FROM notes WHERE user_id = ${userId} AND project_id = ${input.projectId} AND path = ${input.path}`);
-    if (!note)
-      throw new TRPCError({ code: 'NOT_FOUND', message: `no note ${input.projectId}/${input.path}` });
+    if (!note) throw this.notFound(input.projectId, input.path);
     const aliases = JSON.parse(note.aliases) as string[];
     const keys = noteKeys({ path: note.path, title: note.title, aliases });
     const backlinks = await this.db.all<{ path: string; title: string; line: number }>(sql`
@@ -372,16 +209,5 @@ export class Notes {
     let rows = await this.db.noteSearch.search(scope, words, 'all');
     if (rows.length === 0 && words.length > 1) rows = await this.db.noteSearch.search(scope, words, 'any');
     return { results: rows.map(({ rank, ...row }) => ({ ...row, score: scoreOf(rank) })) };
-  }
-
-  async delete(userId: string, input: { projectId: string; path: string }) {
-    return this.inTurn(userId, input.projectId, async (tx) => {
-      const note = await tx.get<{ pk: number }>(sql`
-        SELECT pk FROM notes WHERE user_id = ${userId} AND project_id = ${input.projectId} AND path = ${input.path}`);
-      if (!note)
-        throw new TRPCError({ code: 'NOT_FOUND', message: `no note ${input.projectId}/${input.path}` });
-      await this.remove(tx, userId, note.pk);
-      return { deleted: true as const };
-    });
   }
 }

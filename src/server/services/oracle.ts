@@ -1,6 +1,7 @@
-// The Oracle: retrieval over the user's entries (shared/retrieval.ts: expansion, fields, fusion,
-// on the engine's full-text index), then an extractive answer, or an LLM's answer when one is
-// configured, always with citations to the entries used.
+// The Oracle: retrieval over the user's entries, note chunks and code chunks (shared/retrieval.ts:
+// expansion, fields, fusion, at most RETRIEVAL.codeShare sources of code, on the engine's full-text
+// index), then an extractive answer, or an LLM's answer when one is configured, always with
+// citations to the sources used.
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import {
@@ -94,15 +95,17 @@ export class Oracle {
     // Counts, candidates and neighbours come from the user's own entries only.
     const { terms, sources } = await retrieve(
       {
-        // Entries and note chunks are counted together: one set of statistics for both kinds.
+        // Entries, note chunks and code chunks are counted together: one set of statistics for
+        // every kind, as the local vault counts them.
         counts: async (terms) => {
-          const [entries, chunks] = await Promise.all([
+          const kinds = await Promise.all([
             this.db.search.documentCounts(userId, terms),
             this.db.noteSearch.documentCounts(userId, terms),
+            this.db.codeSearch.documentCounts(userId, terms),
           ]);
           return {
-            counts: entries.counts.map((n, i) => n + (chunks.counts[i] ?? 0)),
-            total: entries.total + chunks.total,
+            counts: terms.map((_, i) => kinds.reduce((sum, kind) => sum + (kind.counts[i] ?? 0), 0)),
+            total: kinds.reduce((sum, kind) => sum + kind.total, 0),
           };
         },
         candidates: (terms, limit) =>
@@ -114,6 +117,12 @@ export class Oracle {
             ? this.db.noteSearch.candidates(userId, terms, options.projectId, limit)
             : Promise.resolve([]),
         chunksAt: (places) => this.db.noteSearch.chunksAt(userId, places),
+        // With a tag, entries only: code carries no entry tags.
+        codeCandidates: (terms, limit) =>
+          options.tag === undefined
+            ? this.db.codeSearch.candidates(userId, terms, options.projectId, limit)
+            : Promise.resolve([]),
+        codeChunksAt: (places) => this.db.codeSearch.chunksAt(userId, places),
       },
       question,
       { limit: options.limit, settings: this.settings, lexicon: await serverLexicon(), semantic },
@@ -124,9 +133,14 @@ export class Oracle {
   /** Each source with the entries before and after it in its thread, for the LLM. */
   private async withContext(userId: string, sources: OracleSource[]): Promise<OracleSource[]> {
     const at = async (s: OracleSource, offset: number) =>
-      // The server holds no code yet (`vlt code sync` is not built): a code source has no context.
       s.kind === 'code'
-        ? undefined
+        ? (
+            await this.db.get<{ content: string }>(sql`
+              SELECT c2.content FROM code_chunks c JOIN code_files f ON f.pk = c.file_pk
+              JOIN code_chunks c2 ON c2.file_pk = c.file_pk AND c2.seq = c.seq + ${offset}
+              WHERE f.user_id = ${userId} AND f.project_id = ${s.project} AND f.path = ${s.path}
+                AND c.start_line = ${s.startLine} AND c.end_line = ${s.endLine}`)
+          )?.content
         : s.kind === 'note'
           ? (
               await this.db.get<{ content: string }>(sql`

@@ -1,19 +1,53 @@
 // Ask the Oracle: example questions made from the user's own threads, the answer streaming in,
-// each citation linking to its entry or to its note at the line, and how the answer was made.
+// each citation linking to its entry, to its note at the line or to its chunk of code, code quoted
+// as code, and how the answer was made.
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { citationOf, type SentSource } from '../../shared/oracle.js';
 import { trpcClient, useTRPC } from '../trpc.js';
-import { ErrorBox, Highlighted, Link, noteHref } from '../ui.js';
-import { answerModeText, exampleQuestions } from '../wording.js';
+import { codeHref, ErrorBox, Highlighted, Link, noteHref } from '../ui.js';
+import { answerModeText, exampleQuestions, unmarked } from '../wording.js';
 
 type Source = SentSource;
 
-/** Where a citation leads: the entry in its thread, or the note at the cited line. */
-export const sourceHref = (s: Exclude<Source, { kind: 'code' }>): string =>
+/** Where a citation leads: the entry in its thread, the note at the cited line, the chunk of code. */
+export const sourceHref = (s: Source): string =>
   s.kind === 'note'
     ? noteHref(s.project, s.path, `L${s.startLine}`)
-    : `/t/${s.project}/${s.thread}#e${s.seq}`;
+    : s.kind === 'code'
+      ? codeHref(s.project, s.path, s.startLine)
+      : `/t/${s.project}/${s.thread}#e${s.seq}`;
+
+/** An answer's text: its prose with each [n] a link to its source, its code quotes in fences as code. */
+function AnswerText({ answer, sources }: { answer: string; sources: Source[] }) {
+  const cited = (text: string) =>
+    text.split(/(\[\d+\])/g).map((part, i) => {
+      const n = /^\[(\d+)\]$/.exec(part)?.[1];
+      const source = n ? sources[Number(n) - 1] : undefined;
+      return source ? (
+        <Link key={i} to={sourceHref(source)}>
+          {part}
+        </Link>
+      ) : (
+        <span key={i}>{part}</span>
+      );
+    });
+  // A fence: its opening line (with the language), its lines, its closing line (or the end).
+  const parts = answer.split(/^```[\w+#.-]*\n([\s\S]*?)(?:^```$|(?![\s\S]))/m);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          <pre key={i} className="quote">
+            <code>{part.replace(/\n$/, '')}</code>
+          </pre>
+        ) : part.trim() ? (
+          <p key={i}>{cited(part.trim())}</p>
+        ) : null,
+      )}
+    </>
+  );
+}
 
 export function OraclePage() {
   const trpc = useTRPC();
@@ -96,26 +130,14 @@ export function OraclePage() {
       )}
       {recent.data?.threads.length === 0 && (
         <p className="muted">
-          The Oracle answers from your threads and notes, and you have none on this server yet: sync some
-          first.
+          The Oracle answers from your threads, notes and code, and you have no thread on this server yet:
+          sync some first.
         </p>
       )}
       {error && <ErrorBox error={error} />}
       {answer && (
         <article className="answer" aria-live="polite">
-          <p>
-            {answer.split(/(\[\d+\])/g).map((part, i) => {
-              const n = /^\[(\d+)\]$/.exec(part)?.[1];
-              const source = n ? sources[Number(n) - 1] : undefined;
-              return source && source.kind !== 'code' ? (
-                <Link key={i} to={sourceHref(source)}>
-                  {part}
-                </Link>
-              ) : (
-                <span key={i}>{part}</span>
-              );
-            })}
-          </p>
+          <AnswerText answer={answer} sources={sources} />
           {mode && <p className="muted mode">{mode}</p>}
         </article>
       )}
@@ -123,15 +145,9 @@ export function OraclePage() {
         <ol className="sources">
           {sources.map((s, i) => (
             <li key={i}>
-              {s.kind === 'code' ? (
-                <span>
-                  [{i + 1}] {citationOf(s)}
-                </span>
-              ) : (
-                <Link to={sourceHref(s)}>
-                  [{i + 1}] {citationOf(s)}
-                </Link>
-              )}{' '}
+              <Link to={sourceHref(s)}>
+                [{i + 1}] {citationOf(s)}
+              </Link>{' '}
               <span className="muted">
                 {s.kind === 'note'
                   ? `${s.project}: ${s.title}`
@@ -139,9 +155,17 @@ export function OraclePage() {
                     ? `${s.project}: ${s.language}`
                     : s.author}
               </span>
-              <p>
-                <Highlighted text={s.snippet} />
-              </p>
+              {s.kind === 'code' ? (
+                // Code's own `**` (a doc comment, a power) would read as the snippet's marks: the
+                // signature, or the snippet unmarked, as code.
+                <p>
+                  <code className="source-code">{s.signature || unmarked(s.snippet)}</code>
+                </p>
+              ) : (
+                <p>
+                  <Highlighted text={s.snippet} />
+                </p>
+              )}
             </li>
           ))}
         </ol>

@@ -30,7 +30,7 @@ export class NotesSyncCommand extends VltCommand {
   async run(): Promise<void> {
     const { describeIndex, indexLocally, localJson } = await import('../../notes/local.js');
     const { api, connection, notLoggedIn } = await import('../../sync/run.js');
-    const { describeServerSync, syncToServer } = await import('../../notes/sync.js');
+    const { describeServerSync, notesKind, syncFolder } = await import('../../sync/folder.js');
     const project = this.currentProject(this.projectOption);
     const conn = connection(this);
     const local = await indexLocally(this, { dir: this.dir, project, dryRun: this.dryRun });
@@ -43,7 +43,7 @@ export class NotesSyncCommand extends VltCommand {
     }
     if (!conn.token) throw new VltError(`the notes are indexed locally but not sent: ${notLoggedIn(conn)}`);
     const tty = Boolean((this.context.stderr as NodeJS.WriteStream).isTTY) && !this.json;
-    const server = await syncToServer(api(conn, 60_000), conn, project, scanned.files, {
+    const server = await syncFolder(conn, scanned.files, notesKind(api(conn, 60_000), project), {
       dryRun: this.dryRun,
       onProgress: (done, total) => {
         if (tty) this.context.stderr.write(`\ruploading ${done}/${total} notes`);
