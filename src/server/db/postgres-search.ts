@@ -193,6 +193,68 @@ async function chunkCounts(
   return { counts, total };
 }
 
+/** A kind of chunk: its table, its file's table and the column that names the file. */
+interface ChunkTables {
+  chunks: 'note_chunks' | 'code_chunks';
+  files: 'notes' | 'code_files';
+  fileKey: 'note_pk' | 'file_pk';
+}
+const NOTE_TABLES: ChunkTables = { chunks: 'note_chunks', files: 'notes', fileKey: 'note_pk' };
+const CODE_TABLES: ChunkTables = { chunks: 'code_chunks', files: 'code_files', fileKey: 'file_pk' };
+
+/**
+ * The user's best `limit` chunks of one kind (of one project) for a tagged tsquery, best first:
+ * `select` reads them as `hits` (rank), `c` (the chunk), `f` (its file) and `q` (the query, with
+ * `plain`, the untagged query for snippets, when given). The one query notes and code are searched by.
+ */
+function rankedChunks(
+  t: ChunkTables,
+  scope: { userId: string; projectId?: string | undefined; limit: number },
+  query: SQL,
+  plain: SQL | undefined,
+  select: SQL,
+): SQL {
+  const chunks = sql.raw(t.chunks);
+  const files = sql.raw(t.files);
+  const key = sql.raw(t.fileKey);
+  return sql`
+    WITH q AS (SELECT ${tagged(scope.userId, query)} AS q${plain ? sql`, ${plain} AS plain` : sql``}),
+    matches AS MATERIALIZED (
+      SELECT c.pk, c.${key} AS file_pk, c.search_tsv FROM ${chunks} c, q
+      WHERE c.search_tsv @@ q.q AND c.user_id = ${scope.userId}
+    ),
+    hits AS (
+      SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
+      FROM matches m JOIN ${files} f ON f.pk = m.file_pk, q
+      ${scope.projectId ? sql`WHERE f.project_id = ${scope.projectId}` : sql``}
+      ORDER BY rank, m.pk LIMIT ${scope.limit}
+    )
+    SELECT ${select}
+    FROM hits JOIN ${chunks} c ON c.pk = hits.pk JOIN ${files} f ON f.pk = c.${key}, q
+    ORDER BY hits.rank, hits.pk`;
+}
+
+/** The chunks at some places (a file's pk, a chunk's number), for the Oracle's neighbours. */
+function chunksAt<T>(
+  db: Executor,
+  t: ChunkTables,
+  alias: string,
+  userId: string,
+  places: { pk: number; seq: number }[],
+) {
+  if (places.length === 0) return Promise.resolve([]);
+  const key = sql.raw(t.fileKey);
+  return db.all<T>(sql`
+    SELECT c.${key} AS ${sql.raw(`"${alias}"`)}, c.seq, c.content
+    FROM unnest(${`{${places.map((p) => p.pk).join(',')}}`}::integer[],
+                ${`{${places.map((p) => p.seq).join(',')}}`}::integer[]) AS p(file_pk, seq)
+    JOIN ${sql.raw(t.chunks)} c ON c.${key} = p.file_pk AND c.seq = p.seq
+    WHERE c.user_id = ${userId}`);
+}
+
+/** Every Oracle term as one tsquery (any of them). */
+const anyTerm = (terms: OracleTerm[]) => sql`(${sql.join(terms.map(termQuery), sql` || `)})`;
+
 /** Note chunks on PostgreSQL: note_chunks.search_tsv, tagged and weighted (title A, headings B, text D). */
 export function postgresNoteSearch(db: Executor): NoteSearch {
   const none = () => Promise.resolve();
@@ -204,56 +266,42 @@ export function postgresNoteSearch(db: Executor): NoteSearch {
     search(scope, words, mode): Promise<NoteHit[]> {
       if (words.length === 0) return Promise.resolve([]);
       const plain = wordsQuery(words, mode);
-      return db.all<NoteHit>(sql`
-        WITH q AS (SELECT ${tagged(scope.userId, plain)} AS q, ${plain} AS plain),
-        matches AS MATERIALIZED (
-          SELECT c.pk, c.note_pk, c.search_tsv FROM note_chunks c, q
-          WHERE c.search_tsv @@ q.q AND c.user_id = ${scope.userId}
+      return db.all<NoteHit>(
+        rankedChunks(
+          NOTE_TABLES,
+          scope,
+          plain,
+          plain,
+          sql`hits.rank, ts_headline('english', c.content, q.plain, ${HEADLINE}) AS snippet,
+              f.project_id AS "projectId", f.path, f.title, c.heading,
+              c.start_line AS "startLine", c.end_line AS "endLine"`,
         ),
-        hits AS (
-          SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
-          FROM matches m JOIN notes n ON n.pk = m.note_pk, q
-          ${scope.projectId ? sql`WHERE n.project_id = ${scope.projectId}` : sql``}
-          ORDER BY rank, m.pk LIMIT ${scope.limit}
-        )
-        SELECT hits.rank, ts_headline('english', c.content, q.plain, ${HEADLINE}) AS snippet,
-               n.project_id AS "projectId", n.path, n.title, c.heading,
-               c.start_line AS "startLine", c.end_line AS "endLine"
-        FROM hits JOIN note_chunks c ON c.pk = hits.pk JOIN notes n ON n.pk = c.note_pk, q
-        ORDER BY hits.rank, hits.pk`);
+      );
     },
 
     candidates(userId, terms, projectId, limit): Promise<NoteCandidate[]> {
       if (terms.length === 0) return Promise.resolve([]);
-      const query = tagged(userId, sql`(${sql.join(terms.map(termQuery), sql` || `)})`);
-      return db.all<NoteCandidate>(sql`
-        WITH q AS (SELECT ${query} AS q),
-        matches AS MATERIALIZED (
-          SELECT c.pk, c.note_pk, c.search_tsv FROM note_chunks c, q
-          WHERE c.search_tsv @@ q.q AND c.user_id = ${userId}
+      return db.all<NoteCandidate>(
+        rankedChunks(
+          NOTE_TABLES,
+          { userId, projectId, limit },
+          anyTerm(terms),
+          undefined,
+          sql`'note' AS kind, hits.rank, c.content, f.project_id AS project, f.path, c.title, c.heading,
+              c.heading_text AS "headingText", c.start_line AS "startLine", c.end_line AS "endLine",
+              c.note_pk AS "notePk", c.seq, f.updated_at AS timestamp`,
         ),
-        hits AS (
-          SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
-          FROM matches m JOIN notes n ON n.pk = m.note_pk, q
-          ${projectId ? sql`WHERE n.project_id = ${projectId}` : sql``}
-          ORDER BY rank, m.pk LIMIT ${limit}
-        )
-        SELECT 'note' AS kind, hits.rank, c.content, n.project_id AS project, n.path, c.title, c.heading,
-               c.heading_text AS "headingText", c.start_line AS "startLine", c.end_line AS "endLine",
-               c.note_pk AS "notePk", c.seq, n.updated_at AS timestamp
-        FROM hits JOIN note_chunks c ON c.pk = hits.pk JOIN notes n ON n.pk = c.note_pk
-        ORDER BY hits.rank, hits.pk`);
+      );
     },
 
-    chunksAt(userId, places) {
-      if (places.length === 0) return Promise.resolve([]);
-      return db.all<ChunkNeighbour>(sql`
-        SELECT c.note_pk AS "notePk", c.seq, c.content
-        FROM unnest(${`{${places.map((p) => p.notePk).join(',')}}`}::integer[],
-                    ${`{${places.map((p) => p.seq).join(',')}}`}::integer[]) AS p(note_pk, seq)
-        JOIN note_chunks c ON c.note_pk = p.note_pk AND c.seq = p.seq
-        WHERE c.user_id = ${userId}`);
-    },
+    chunksAt: (userId, places) =>
+      chunksAt<ChunkNeighbour>(
+        db,
+        NOTE_TABLES,
+        'notePk',
+        userId,
+        places.map((p) => ({ pk: p.notePk, seq: p.seq })),
+      ),
 
     documentCounts: (userId, terms) => chunkCounts(db, 'note_chunks', userId, terms),
   };
@@ -273,54 +321,40 @@ export function postgresCodeSearch(db: Executor): CodeSearch {
     search(scope, words, mode): Promise<CodeHit[]> {
       if (words.length === 0) return Promise.resolve([]);
       const plain = wordsQuery(words, mode);
-      return db.all<CodeHit>(sql`
-        WITH q AS (SELECT ${tagged(scope.userId, plain)} AS q, ${plain} AS plain),
-        matches AS MATERIALIZED (
-          SELECT c.pk, c.file_pk, c.search_tsv FROM code_chunks c, q
-          WHERE c.search_tsv @@ q.q AND c.user_id = ${scope.userId}
+      return db.all<CodeHit>(
+        rankedChunks(
+          CODE_TABLES,
+          scope,
+          plain,
+          plain,
+          sql`hits.rank, ts_headline('english', c.content, q.plain, ${HEADLINE}) AS snippet,
+              f.project_id AS "projectId", f.path, f.language, c.kind, c.symbol, c.container, c.signature,
+              c.start_line AS "startLine", c.end_line AS "endLine"`,
         ),
-        hits AS (
-          SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
-          FROM matches m JOIN code_files f ON f.pk = m.file_pk, q
-          ${scope.projectId ? sql`WHERE f.project_id = ${scope.projectId}` : sql``}
-          ORDER BY rank, m.pk LIMIT ${scope.limit}
-        )
-        SELECT hits.rank, ts_headline('english', c.content, q.plain, ${HEADLINE}) AS snippet,
-               f.project_id AS "projectId", f.path, f.language, c.kind, c.symbol, c.container, c.signature,
-               c.start_line AS "startLine", c.end_line AS "endLine"
-        FROM hits JOIN code_chunks c ON c.pk = hits.pk JOIN code_files f ON f.pk = c.file_pk, q
-        ORDER BY hits.rank, hits.pk`);
+      );
     },
 
     candidates(userId, terms, projectId, limit): Promise<CodeCandidate[]> {
       if (terms.length === 0) return Promise.resolve([]);
-      const query = tagged(userId, sql`(${sql.join(terms.map(termQuery), sql` || `)})`);
-      return db.all<CodeCandidate>(sql`
-        WITH q AS (SELECT ${query} AS q),
-        matches AS MATERIALIZED (
-          SELECT c.pk, c.file_pk, c.search_tsv FROM code_chunks c, q
-          WHERE c.search_tsv @@ q.q AND c.user_id = ${userId}
+      return db.all<CodeCandidate>(
+        rankedChunks(
+          CODE_TABLES,
+          { userId, projectId, limit },
+          anyTerm(terms),
+          undefined,
+          sql.raw(CODE_CANDIDATE_COLUMNS),
         ),
-        hits AS (
-          SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
-          FROM matches m JOIN code_files f ON f.pk = m.file_pk, q
-          ${projectId ? sql`WHERE f.project_id = ${projectId}` : sql``}
-          ORDER BY rank, m.pk LIMIT ${limit}
-        )
-        SELECT ${sql.raw(CODE_CANDIDATE_COLUMNS)}
-        FROM hits JOIN code_chunks c ON c.pk = hits.pk JOIN code_files f ON f.pk = c.file_pk
-        ORDER BY hits.rank, hits.pk`);
+      );
     },
 
-    chunksAt(userId, places) {
-      if (places.length === 0) return Promise.resolve([]);
-      return db.all<CodeNeighbour>(sql`
-        SELECT c.file_pk AS "filePk", c.seq, c.content
-        FROM unnest(${`{${places.map((p) => p.filePk).join(',')}}`}::integer[],
-                    ${`{${places.map((p) => p.seq).join(',')}}`}::integer[]) AS p(file_pk, seq)
-        JOIN code_chunks c ON c.file_pk = p.file_pk AND c.seq = p.seq
-        WHERE c.user_id = ${userId}`);
-    },
+    chunksAt: (userId, places) =>
+      chunksAt<CodeNeighbour>(
+        db,
+        CODE_TABLES,
+        'filePk',
+        userId,
+        places.map((p) => ({ pk: p.filePk, seq: p.seq })),
+      ),
 
     documentCounts: (userId, terms) => chunkCounts(db, 'code_chunks', userId, terms),
   };
