@@ -264,6 +264,9 @@ export function sqliteSearch(
     indexOf: (userId: string) => FtsIndex;
     /** The chunks' table (its user_id column: whether the user has any). */
     rows: string;
+    /** The chunks' files' table, and the chunks' column naming their file. */
+    files: string;
+    fileKey: string;
     /** The index's columns, then the SELECT of the user's rows in that order (`?`: the user). */
     columns: string;
     select: string;
@@ -309,6 +312,39 @@ export function sqliteSearch(
         }
         return Promise.resolve();
       },
+      /**
+       * The user's best `limit` chunks (of one project) for an FTS5 match, best first, read by
+       * `select` as `hits` (rank, and snippet with `snippet`), `c` (the chunk) and `f` (its file).
+       */
+      async ranked<T>(
+        scope: { userId: string; projectId?: string | undefined; limit: number },
+        match: string,
+        snippet: boolean,
+        select: string,
+      ): Promise<T[]> {
+        const index = await forReading(scope.userId);
+        if (!index) return [];
+        const hits = hitsCte(index, match, { projectId: scope.projectId }, scope.limit, { snippet });
+        return all<T>({
+          text: `WITH ${hits.text}
+            SELECT ${select}
+            FROM hits JOIN ${spec.rows} c ON c.pk = hits.pk JOIN ${spec.files} f ON f.pk = c.${spec.fileKey}
+            WHERE c.user_id = ? ORDER BY hits.rank`,
+          params: [...hits.params, scope.userId],
+        });
+      },
+      /** The chunks at some places (a file's pk, a chunk's number), as `alias`, seq and content. */
+      chunksAt<T>(userId: string, alias: string, places: [number, number][]): Promise<T[]> {
+        if (places.length === 0) return Promise.resolve([]);
+        return Promise.resolve(
+          prepared(
+            `SELECT c.${spec.fileKey} AS "${alias}", c.seq, c.content
+             FROM json_each(?) p CROSS JOIN ${spec.rows} c
+             WHERE c.${spec.fileKey} = json_extract(p.value, '$[0]') AND c.seq = json_extract(p.value, '$[1]')
+               AND c.user_id = ?`,
+          ).all(JSON.stringify(places), userId) as T[],
+        );
+      },
       async documentCounts(userId: string, terms: OracleTerm[]) {
         const index = await forReading(userId);
         if (!index) return { counts: terms.map(() => 0), total: 0 };
@@ -330,6 +366,8 @@ export function sqliteSearch(
   const notes = chunkIndex({
     indexOf: userChunkIndex,
     rows: 'note_chunks',
+    files: 'notes',
+    fileKey: 'note_pk',
     columns: 'rowid, title, heading, content, project_id, note_pk',
     select: `SELECT c.pk, c.title, c.heading_text, c.content, n.project_id, c.note_pk
              FROM note_chunks c JOIN notes n ON n.pk = c.note_pk WHERE c.user_id = ?`,
@@ -349,47 +387,36 @@ export function sqliteSearch(
 
     dropChunks: (_tx: Executor, userId: string, chunkPks: number[]) => notes.drop(userId, chunkPks),
 
-    async search(scope, words, mode) {
-      const index = await notes.forReading(scope.userId);
-      if (!index || words.length === 0) return [];
+    search(scope, words, mode) {
+      if (words.length === 0) return Promise.resolve([]);
       const match = words.map(ftsTerm).join(mode === 'all' ? ' AND ' : ' OR ');
-      const hits = hitsCte(index, match, { projectId: scope.projectId }, scope.limit, { snippet: true });
-      return all<NoteHit>({
-        text: `WITH ${hits.text}
-          SELECT hits.rank, hits.snippet, n.project_id AS "projectId", n.path, n.title, c.heading,
-                 c.start_line AS "startLine", c.end_line AS "endLine"
-          FROM hits JOIN note_chunks c ON c.pk = hits.pk JOIN notes n ON n.pk = c.note_pk
-          WHERE c.user_id = ? ORDER BY hits.rank`,
-        params: [...hits.params, scope.userId],
-      });
-    },
-
-    async candidates(userId, terms, projectId, limit) {
-      const index = await notes.forReading(userId);
-      if (!index || terms.length === 0) return [];
-      const hits = hitsCte(index, matchFor(terms), { projectId }, limit, { snippet: false });
-      return all<NoteCandidate>({
-        text: `WITH ${hits.text}
-          SELECT 'note' AS kind, hits.rank, c.content, n.project_id AS project, n.path, c.title, c.heading,
-                 c.heading_text AS "headingText", c.start_line AS "startLine", c.end_line AS "endLine",
-                 c.note_pk AS "notePk", c.seq, n.updated_at AS timestamp
-          FROM hits JOIN note_chunks c ON c.pk = hits.pk JOIN notes n ON n.pk = c.note_pk
-          WHERE c.user_id = ? ORDER BY hits.rank`,
-        params: [...hits.params, userId],
-      });
-    },
-
-    chunksAt(userId, places) {
-      if (places.length === 0) return Promise.resolve([]);
-      return Promise.resolve(
-        prepared(
-          `SELECT c.note_pk AS "notePk", c.seq, c.content
-           FROM json_each(?) p CROSS JOIN note_chunks c
-           WHERE c.note_pk = json_extract(p.value, '$[0]') AND c.seq = json_extract(p.value, '$[1]')
-             AND c.user_id = ?`,
-        ).all(JSON.stringify(places.map((p) => [p.notePk, p.seq])), userId) as ChunkNeighbour[],
+      return notes.ranked<NoteHit>(
+        scope,
+        match,
+        true,
+        `hits.rank, hits.snippet, f.project_id AS "projectId", f.path, f.title, c.heading,
+         c.start_line AS "startLine", c.end_line AS "endLine"`,
       );
     },
+
+    candidates(userId, terms, projectId, limit) {
+      if (terms.length === 0) return Promise.resolve([]);
+      return notes.ranked<NoteCandidate>(
+        { userId, projectId, limit },
+        matchFor(terms),
+        false,
+        `'note' AS kind, hits.rank, c.content, f.project_id AS project, f.path, c.title, c.heading,
+         c.heading_text AS "headingText", c.start_line AS "startLine", c.end_line AS "endLine",
+         c.note_pk AS "notePk", c.seq, f.updated_at AS timestamp`,
+      );
+    },
+
+    chunksAt: (userId, places) =>
+      notes.chunksAt<ChunkNeighbour>(
+        userId,
+        'notePk',
+        places.map((p) => [p.notePk, p.seq]),
+      ),
 
     documentCounts: (userId, terms) => notes.documentCounts(userId, terms),
   };
@@ -397,6 +424,8 @@ export function sqliteSearch(
   const code = chunkIndex({
     indexOf: userCodeIndex,
     rows: 'code_chunks',
+    files: 'code_files',
+    fileKey: 'file_pk',
     columns: 'rowid, symbol, signature, path, content, words, project_id, file_pk',
     select: `SELECT c.pk, c.name_text, c.signature_text, c.path_text, c.content, c.words, f.project_id, c.file_pk
              FROM code_chunks c JOIN code_files f ON f.pk = c.file_pk WHERE c.user_id = ?`,
@@ -416,45 +445,34 @@ export function sqliteSearch(
 
     dropChunks: (_tx: Executor, userId: string, chunkPks: number[]) => code.drop(userId, chunkPks),
 
-    async search(scope, words, mode) {
-      const index = await code.forReading(scope.userId);
-      if (!index || words.length === 0) return [];
+    search(scope, words, mode) {
+      if (words.length === 0) return Promise.resolve([]);
       const match = words.map(ftsTerm).join(mode === 'all' ? ' AND ' : ' OR ');
-      const hits = hitsCte(index, match, { projectId: scope.projectId }, scope.limit, { snippet: true });
-      return all<CodeHit>({
-        text: `WITH ${hits.text}
-          SELECT hits.rank, hits.snippet, f.project_id AS "projectId", f.path, f.language, c.kind, c.symbol,
-                 c.container, c.signature, c.start_line AS "startLine", c.end_line AS "endLine"
-          FROM hits JOIN code_chunks c ON c.pk = hits.pk JOIN code_files f ON f.pk = c.file_pk
-          WHERE c.user_id = ? ORDER BY hits.rank`,
-        params: [...hits.params, scope.userId],
-      });
-    },
-
-    async candidates(userId, terms, projectId, limit) {
-      const index = await code.forReading(userId);
-      if (!index || terms.length === 0) return [];
-      const hits = hitsCte(index, matchFor(terms), { projectId }, limit, { snippet: false });
-      return all<CodeCandidate>({
-        text: `WITH ${hits.text}
-          SELECT ${CODE_CANDIDATE_COLUMNS}
-          FROM hits JOIN code_chunks c ON c.pk = hits.pk JOIN code_files f ON f.pk = c.file_pk
-          WHERE c.user_id = ? ORDER BY hits.rank`,
-        params: [...hits.params, userId],
-      });
-    },
-
-    chunksAt(userId, places) {
-      if (places.length === 0) return Promise.resolve([]);
-      return Promise.resolve(
-        prepared(
-          `SELECT c.file_pk AS "filePk", c.seq, c.content
-           FROM json_each(?) p CROSS JOIN code_chunks c
-           WHERE c.file_pk = json_extract(p.value, '$[0]') AND c.seq = json_extract(p.value, '$[1]')
-             AND c.user_id = ?`,
-        ).all(JSON.stringify(places.map((p) => [p.filePk, p.seq])), userId) as CodeNeighbour[],
+      return code.ranked<CodeHit>(
+        scope,
+        match,
+        true,
+        `hits.rank, hits.snippet, f.project_id AS "projectId", f.path, f.language, c.kind, c.symbol,
+         c.container, c.signature, c.start_line AS "startLine", c.end_line AS "endLine"`,
       );
     },
+
+    candidates(userId, terms, projectId, limit) {
+      if (terms.length === 0) return Promise.resolve([]);
+      return code.ranked<CodeCandidate>(
+        { userId, projectId, limit },
+        matchFor(terms),
+        false,
+        CODE_CANDIDATE_COLUMNS,
+      );
+    },
+
+    chunksAt: (userId, places) =>
+      code.chunksAt<CodeNeighbour>(
+        userId,
+        'filePk',
+        places.map((p) => [p.filePk, p.seq]),
+      ),
 
     documentCounts: (userId, terms) => code.documentCounts(userId, terms),
   };
