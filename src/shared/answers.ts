@@ -109,7 +109,9 @@ export const pullPage = z.object({
         /** A tombstone the server never had a text of (pushed from an export): content "". */
         deleted: z.optional(z.literal(true)),
       })
-      .check(z.refine((e) => travellingContentProblem(e.content, e.deleted) === undefined)),
+      .check(
+        z.refine((e) => travellingContentProblem(e.content, e.deleted) === undefined, { path: ['content'] }),
+      ),
   ),
   cursor: z.string().check(z.minLength(1), z.maxLength(200)),
   hasMore: z.boolean(),
