@@ -68,6 +68,11 @@ await build({
   outdir: 'dist/server',
   outExtension: { '.js': '.mjs' },
   packages: 'external',
+  // A command loads what it needs with import() (the database, the services, express and tRPC for
+  // `start`; PGlite or pg only for a PostgreSQL URL): each lands in a chunk that `--version`, `--help`
+  // and the other commands never read (test/server-bundle.test.ts).
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
 
 // The web UI, into dist/web (served by vlt-server at /).
