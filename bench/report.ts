@@ -19,7 +19,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createThread, pushEntry } from '../src/cli/vault/append.js';
-import { openData } from '../src/server/commands/base.js';
+import { openData } from '../src/server/commands/open-data.js';
 import { openVault } from '../src/cli/vault/open.js';
 import type { AppRouter } from '../src/shared/router.js';
 import { transformer } from '../src/shared/transformer.js';

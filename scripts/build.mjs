@@ -67,7 +67,16 @@ await build({
   entryPoints: { 'vlt-server': 'src/server/main.ts' },
   outdir: 'dist/server',
   outExtension: { '.js': '.mjs' },
-  packages: 'external',
+  // The native addon, PGlite (which reads its WebAssembly beside its module) and pg (which may load
+  // pg-native) are loaded from node_modules; typanion as for the CLI. The rest is inlined: a start
+  // then reads a few files rather than hundreds from node_modules (zod, drizzle, express).
+  external: ['better-sqlite3', '@electric-sql/pglite', 'pg', 'typanion'],
+  // A command loads what it needs with import() (the database, the services, express and tRPC for
+  // `start`; PGlite or pg only for a PostgreSQL URL): each lands in a chunk that `--version`, `--help`
+  // and the other commands never read (test/server-bundle.test.ts).
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  minify: true,
 });
 
 // The web UI, into dist/web (served by vlt-server at /).

@@ -1,11 +1,14 @@
 // A server the user did not choose, or one that lies: the real `vlt` in a temporary VLT_HOME, the
 // real vlt-server on port 0, and a fake server on loopback answering the tRPC JSON a test picks.
+// What vlt makes of a server's answers (the last block) runs the commands in this process (the CLI's
+// runCli, as the bundle's entry calls it): each case is a command, and a Node start each cost more
+// than the check; the project-file tests keep `vlt` a real process.
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeServer, type FakeAnswer } from './fake-server.js';
-import { isOneLineError, sandbox, vltAsync, type Sandbox } from './helpers.js';
+import { isOneLineError, sandbox, vltAsync, vltInProcess, type Result, type Sandbox } from './helpers.js';
 import { newDataDir, startServer } from './net-helpers.js';
 import { apiFor, tokenOverApi } from './sync-helpers.js';
 
@@ -36,11 +39,23 @@ const vlt = (box: Sandbox, dir: string, args: string[], input?: string) => {
   return run.done;
 };
 
-const json = async <T>(box: Sandbox, dir: string, args: string[]): Promise<T> => {
-  const result = await vlt(box, dir, [...args, '--json']);
+/** `vlt` in `dir`, in this process (no retrier: the machines set none). */
+const vltHere = (box: Sandbox, dir: string, args: string[], input?: string): Promise<Result> =>
+  vltInProcess({ ...box, cwd: dir }, args, input);
+
+const json = async <T>(
+  box: Sandbox,
+  dir: string,
+  args: string[],
+  run: (box: Sandbox, dir: string, args: string[]) => Promise<Result> = vlt,
+): Promise<T> => {
+  const result = await run(box, dir, [...args, '--json']);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as T;
 };
+
+const jsonHere = <T>(box: Sandbox, dir: string, args: string[]): Promise<T> =>
+  json<T>(box, dir, args, vltHere);
 
 const ok = (result: { code: number; stderr: string }) => {
   expect(result.stderr).toBe('');
@@ -264,12 +279,12 @@ describe('what a server sends back', () => {
   /** A machine logged in to the fake server (the token given on stdin), with one thread it has. */
   async function loggedIn(evil: FakeServer): Promise<Sandbox> {
     const box = machine();
-    ok(await vlt(box, box.cwd, ['config', 'set', 'server.url', evil.url]));
-    const set = await vlt(box, box.cwd, ['config', 'set', 'sync.token', '-'], 'token-for-the-fake\n');
+    ok(await vltHere(box, box.cwd, ['config', 'set', 'server.url', evil.url]));
+    const set = await vltHere(box, box.cwd, ['config', 'set', 'sync.token', '-'], 'token-for-the-fake\n');
     ok(set);
     expect(set.stdout).toBe(`SET: sync.token = toke…fake (for ${evil.url})\n`);
     evil.answer('threads.push', pushed(0));
-    expect((await vlt(box, box.cwd, ['thread', 'new', 'app/notes', 'mine'])).stdout).toBe(
+    expect((await vltHere(box, box.cwd, ['thread', 'new', 'app/notes', 'mine'])).stdout).toBe(
       'CREATED: app/notes\nsynced\n',
     );
     expect(evil.authorizations.at(-1)).toBe('Bearer token-for-the-fake');
@@ -312,11 +327,11 @@ describe('what a server sends back', () => {
           hasMore: false,
         },
       });
-      const pulled = await vlt(box, box.cwd, ['sync', 'pull']);
+      const pulled = await vltHere(box, box.cwd, ['sync', 'pull']);
       expect(isOneLineError(pulled), `${JSON.stringify(fields)}: ${pulled.stderr}`).toBe(true);
       expect(pulled.stderr).toBe(`vlt: ${origin} ${problem}: nothing was stored from that page\n`);
     }
-    const threads = await json<{ threads: { project: string; thread: string; status: string }[] }>(
+    const threads = await jsonHere<{ threads: { project: string; thread: string; status: string }[] }>(
       box,
       box.cwd,
       ['thread', 'list', '--all'],
@@ -331,7 +346,7 @@ describe('what a server sends back', () => {
     evil.answer('threads.pull', {
       data: { changes: [change], entries: [entry()], cursor: 'c1', hasMore: false },
     });
-    const good = await vlt(box, box.cwd, ['sync', 'pull']);
+    const good = await vltHere(box, box.cwd, ['sync', 'pull']);
     ok(good);
     expect(good.stdout).toMatch(/^pulled 1 new entry into 1 thread; moved 1 thread/);
   });
@@ -339,8 +354,9 @@ describe('what a server sends back', () => {
   it('refuses a pull page with an invalid tag or link, storing nothing of it', async () => {
     const evil = await fake();
     const box = await loggedIn(evil);
-    const mine = (await json<{ entries: { id: string }[] }>(box, box.cwd, ['thread', 'read', 'app/notes']))
-      .entries[0]!.id;
+    const mine = (
+      await jsonHere<{ entries: { id: string }[] }>(box, box.cwd, ['thread', 'read', 'app/notes'])
+    ).entries[0]!.id;
     const origin = `the server at ${evil.url} sent`;
     const link = { projectId: 'app', threadId: 'notes', note: null, at: new Date() };
     const cases: [Record<string, unknown>, string][] = [
@@ -359,7 +375,7 @@ describe('what a server sends back', () => {
           hasMore: false,
         },
       });
-      const pulled = await vlt(box, box.cwd, ['sync', 'pull']);
+      const pulled = await vltHere(box, box.cwd, ['sync', 'pull']);
       expect(isOneLineError(pulled), `${JSON.stringify(fields)}: ${pulled.stderr}`).toBe(true);
       expect(pulled.stderr).toBe(`vlt: ${origin} ${problem}: nothing was stored from that page\n`);
     }
@@ -380,7 +396,7 @@ describe('what a server sends back', () => {
         hasMore: false,
       },
     });
-    const good = await vlt(box, box.cwd, ['sync', 'pull']);
+    const good = await vltHere(box, box.cwd, ['sync', 'pull']);
     ok(good);
     expect(good.stdout).toMatch(/took 2 tags and links from the server/);
   });
@@ -389,33 +405,36 @@ describe('what a server sends back', () => {
     const evil = await fake();
     const box = await loggedIn(evil);
     evil.answer('threads.push', pushed(2 ** 40));
-    const push = await vlt(box, box.cwd, ['thread', 'push', 'app/notes', 'second']);
+    const push = await vltHere(box, box.cwd, ['thread', 'push', 'app/notes', 'second']);
     ok(push);
     expect(push.stdout).toBe(
       `OK: notes/1\nqueued: the server at ${evil.url} sent an invalid sequence 1099511627776: the entries stay queued\n`,
     );
-    const queue = await json<{ items: { seq: number; state: string }[] }>(box, box.cwd, ['sync', 'queue']);
+    const queue = await jsonHere<{ items: { seq: number; state: string }[] }>(box, box.cwd, [
+      'sync',
+      'queue',
+    ]);
     expect(queue.items).toEqual([expect.objectContaining({ seq: 1, state: 'pending' })]);
 
     // A refusal whose reason would set the terminal's title, write the clipboard and overwrite a line.
     const hostile = 'bad\u001b]0;pwned\u0007\u001b]52;c;cm0gLXJmIH4=\u0007\rOK: all synced\u202e';
     evil.answer('threads.push', { error: { code: 'BAD_REQUEST', message: hostile } });
-    const refused = await vlt(box, box.cwd, ['sync', 'retry']);
+    const refused = await vltHere(box, box.cwd, ['sync', 'retry']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('vlt: 1 entry is set aside as failed: see why with `vlt sync queue`\n');
-    const listed = await vlt(box, box.cwd, ['sync', 'queue']);
+    const listed = await vltHere(box, box.cwd, ['sync', 'queue']);
     ok(listed);
     expect(listed.stdout).not.toMatch(RAW_CONTROLS);
     expect(listed.stdout).toContain(
       'BAD_REQUEST: bad\\x1b]0;pwned\\x07\\x1b]52;c;cm0gLXJmIH4=\\x07\\x0dOK: all synced\\u202e',
     );
     // --json is the faithful form.
-    const faithful = await json<{ items: { lastError: string }[] }>(box, box.cwd, ['sync', 'queue']);
+    const faithful = await jsonHere<{ items: { lastError: string }[] }>(box, box.cwd, ['sync', 'queue']);
     expect(faithful.items[0]!.lastError).toBe(`BAD_REQUEST: ${hostile}`);
 
     // who am I, and the Oracle: checked, and refused in one line.
     evil.answer('auth.me', whoami('\u001b]0;pwned\u0007'));
-    const me = await vlt(box, box.cwd, ['auth', 'whoami']);
+    const me = await vltHere(box, box.cwd, ['auth', 'whoami']);
     expect(isOneLineError(me), me.stderr).toBe(true);
     expect(me.stderr).toBe(
       `vlt: the server at ${evil.url} sent an invalid user name '\\x1b]0;pwned\\x07': nothing was shown\n`,
@@ -439,7 +458,7 @@ describe('what a server sends back', () => {
         ],
       },
     });
-    const asked = await vlt(box, box.cwd, ['oracle', 'anything?']);
+    const asked = await vltHere(box, box.cwd, ['oracle', 'anything?']);
     expect(isOneLineError(asked), asked.stderr).toBe(true);
     expect(asked.stderr).toBe(
       `vlt: the server at ${evil.url} sent an invalid thread name '../x': nothing was shown\n`,
@@ -448,7 +467,7 @@ describe('what a server sends back', () => {
     evil.answer('oracle.ask', {
       data: { answer: 'yes\u001b]0;pwned\u0007 [1]', mode: 'llm', note: null, sources: [] },
     });
-    const shown = await vlt(box, box.cwd, ['oracle', 'anything?']);
+    const shown = await vltHere(box, box.cwd, ['oracle', 'anything?']);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toBe('yes\\x1b]0;pwned\\x07 [1]\n');
   });

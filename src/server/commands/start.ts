@@ -3,8 +3,7 @@
 import { Command, Option } from 'clipanion';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
-import { createApp } from '../app.js';
-import { dataOption, databaseOption, openData, ServerCommand, ServerError } from './base.js';
+import { dataOption, databaseOption, ServerCommand, ServerError } from './base.js';
 
 export class StartCommand extends ServerCommand {
   static override paths = [['start']];
@@ -27,7 +26,11 @@ export class StartCommand extends ServerCommand {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new ServerError(`--port must be a whole number from 0 to 65535, not '${this.port}'`);
     }
+    // The database and the HTTP stack (express, tRPC, the routers) load here, not at the start of
+    // every vlt-server command.
+    const { openData } = await import('./open-data.js');
     const deps = await openData(this.data, this.databaseUrl, this.context.env, this.context.stderr);
+    const { createApp } = await import('../app.js');
     // Expired sessions and attempts that count no more go at start and then hourly, so the tables
     // do not grow without end.
     const prune = async () => {

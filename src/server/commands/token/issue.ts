@@ -1,16 +1,6 @@
 // `vlt-server token issue`: prints a new API token for a user, and only the token.
 import { Command, Option } from 'clipanion';
-import { z } from 'zod';
-import { username as usernameSchema } from '../../../shared/schemas.js';
-import {
-  dataDirectory,
-  dataOption,
-  databaseOption,
-  openData,
-  parse,
-  ServerCommand,
-  ServerError,
-} from '../base.js';
+import { dataDirectory, dataOption, databaseOption, parse, ServerCommand, ServerError } from '../base.js';
 
 export class TokenIssueCommand extends ServerCommand {
   static override paths = [['token', 'issue']];
@@ -28,6 +18,9 @@ export class TokenIssueCommand extends ServerCommand {
   databaseUrl = databaseOption();
 
   async run(): Promise<void> {
+    // zod, the database and the services load when the command runs, not at every vlt-server start.
+    const { z } = await import('zod');
+    const { username: usernameSchema } = await import('../../../shared/schemas.js');
     const username = parse(usernameSchema, this.username, 'username');
     const days = this.expiresDays === undefined ? undefined : Number(this.expiresDays);
     if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
@@ -36,6 +29,7 @@ export class TokenIssueCommand extends ServerCommand {
       );
     }
     const name = parse(z.string().trim().min(1).max(64), this.name, 'token label');
+    const { openData } = await import('../open-data.js');
     const deps = await openData(this.data, this.databaseUrl, this.context.env, this.context.stderr);
     try {
       const user = await deps.accounts.userByName(username);

@@ -1,11 +1,9 @@
 // `vlt-server user add`: creates an account (the operator's way once sign-up is closed).
 import { Command, Option } from 'clipanion';
-import { password as passwordSchema, username as usernameSchema } from '../../../shared/schemas.js';
 import {
   dataDirectory,
   dataOption,
   databaseOption,
-  openData,
   parse,
   readPassword,
   ServerCommand,
@@ -32,8 +30,11 @@ export class UserAddCommand extends ServerCommand {
   databaseUrl = databaseOption();
 
   async run(): Promise<void> {
+    // zod, the database and the services load when the command runs, not at every vlt-server start.
+    const { password: passwordSchema, username: usernameSchema } = await import('../../../shared/schemas.js');
     const username = parse(usernameSchema, this.username, 'username');
     const password = parse(passwordSchema, await readPassword(this.context, this.passwordStdin), 'password');
+    const { openData } = await import('../open-data.js');
     const deps = await openData(this.data, this.databaseUrl, this.context.env, this.context.stderr);
     try {
       if (await deps.accounts.userByName(username))
