@@ -485,6 +485,9 @@ describe('input rules, the same on every engine', () => {
     ['an address with a password', 'https://user:secret@git.example.com/org/repo'],
     ['a right-to-left override', 'https://git.example.com/\u202egnp.exe'],
     ['a newline', 'https://git.example.com/a\nb'],
+    ['a query (a path would land in it)', 'https://github.com/org/repo/blob/main?x=1'],
+    ['a fragment', 'https://github.com/org/repo/blob/main#frag'],
+    ['quotes and angle brackets', 'https://github.com/org/repo"><script>'],
   ])('refuses a repository address that is %s', async (_name, url) => {
     const answer = await post(
       'code.manifest',

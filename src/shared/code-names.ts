@@ -30,12 +30,14 @@ export const codePathProblem = (path: string): string | undefined => relativePat
 
 /**
  * What is wrong with a repository's web address, or undefined: a plain http(s) URL without a user
- * or password in it and without invisible or reordering characters (a right-to-left override), as
+ * or password in it, without a query or fragment (a file's path and lines are appended to it),
+ * quotes, angle brackets or backslashes, and without invisible or reordering characters (a right-to-left override), as
  * it is shown to people and put behind links. A project file may come with a repository someone
  * else wrote, and the server shows the address to whoever reads the code.
  */
 export function codeUrlProblem(url: string): string | undefined {
-  const problem = 'must be an http(s) address like https://github.com/org/repo/blob/main';
+  const problem =
+    'must be an http(s) address like https://github.com/org/repo/blob/main (no query, fragment, quotes or angle brackets: a path and a line are added to it)';
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -48,7 +50,8 @@ export function codeUrlProblem(url: string): string | undefined {
     CONTROL.test(url) ||
     /[\p{Cf}\p{Z}]/u.test(url) ||
     parsed.username !== '' ||
-    parsed.password !== ''
+    parsed.password !== '' ||
+    /[?#"'<>`\\]/.test(url)
   ) {
     return problem;
   }

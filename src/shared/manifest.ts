@@ -2,6 +2,9 @@
 // set of stored files match it. The vault's notes and the server's notes and code apply this one
 // rule, so a rename is a move everywhere.
 
+/** The most files one upload request carries (notes.upload, code.upload); a sync sends more in several. */
+export const MAX_UPLOAD_FILES = 1000;
+
 /** A file as a manifest lists it: where it is and what its text hashes to. */
 export interface ManifestFile {
   path: string;

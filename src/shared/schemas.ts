@@ -25,6 +25,7 @@ import {
   MAX_SYMBOL_CHARS,
 } from './code-names.js';
 import { textProblem } from './file-paths.js';
+import { MAX_UPLOAD_FILES } from './manifest.js';
 
 export const projectId = z
   .string()
@@ -196,7 +197,7 @@ export const notesUploadInput = z.object({
   files: z
     .array(z.object({ path: notePath, sha256, content: noteText }))
     .min(1, 'an upload carries at least one note')
-    .max(1000),
+    .max(MAX_UPLOAD_FILES, `an upload carries at most ${MAX_UPLOAD_FILES} files: send the rest in another`),
 });
 export const noteKey = z.object({ projectId, path: notePath });
 export const notesListInput = z
@@ -258,7 +259,7 @@ export const codeUploadInput = z.object({
       }),
     )
     .min(1, 'an upload carries at least one file')
-    .max(1000),
+    .max(MAX_UPLOAD_FILES, `an upload carries at most ${MAX_UPLOAD_FILES} files: send the rest in another`),
 });
 export const codeKey = z.object({ projectId, path: codePath });
 /** A chunk of a file: the one that starts at `line`, else the one holding it. */

@@ -5,7 +5,7 @@
 // Every file's request size is known before the first upload is sent, so a file too large for any
 // request stops the sync before anything is sent.
 import { VltError } from '../../shared/errors.js';
-import type { ManifestFile } from '../../shared/manifest.js';
+import { MAX_UPLOAD_FILES, type ManifestFile } from '../../shared/manifest.js';
 import type { CodeFile } from '../code/folder.js';
 import type { VaultCode } from '../vault/code.js';
 import type { Api } from './client.js';
@@ -48,7 +48,8 @@ export interface FolderKind<F extends ManifestFile, U> {
 const encodedSize = (upload: unknown) => Buffer.byteLength(JSON.stringify(upload)) + 1;
 
 /**
- * The files as upload requests, each under UPLOAD_BUDGET, by index into `files`; a file that
+ * The files as upload requests, each under UPLOAD_BUDGET and of at most MAX_UPLOAD_FILES files
+ * (what the server takes in one), by index into `files`; a file that
  * cannot fit one is refused. Each upload is made and measured, then let go: the requests are made
  * again when they are sent, so that a sync holds one request's files at a time.
  */
@@ -67,7 +68,7 @@ export function uploadBatches<F extends { path: string }>(
         `${file.path} takes ${bytes} bytes once encoded for upload, over the 1 MiB request limit: split it, or leave it out with ${exclude} in vlt.toml`,
       );
     }
-    if (batch.length > 0 && size + bytes > UPLOAD_BUDGET) {
+    if (batch.length > 0 && (size + bytes > UPLOAD_BUDGET || batch.length >= MAX_UPLOAD_FILES)) {
       batches.push(batch);
       batch = [];
       size = 0;

@@ -158,6 +158,32 @@ describe('threads.export', () => {
         entries: [{ ...three[1]!, content: '', deleted: true }],
       }),
     ).toMatchObject({ duplicateCount: 1 });
+    // An entry exported after an edit comes back with its edited text: the same entry, not a clash.
+    await alice.caller.threads.editEntry({
+      entryId: three[0]!.entryId,
+      revisionId: uuidv7(),
+      content: 'kept 0, edited',
+      at: new Date(),
+    });
+    for (const content of ['kept 0, edited', 'kept 0']) {
+      expect(
+        await alice.caller.threads.push({
+          projectId: 'app',
+          threadId: 'log',
+          createdAt,
+          entries: [{ ...three[0]!, content }],
+        }),
+      ).toMatchObject({ duplicateCount: 1 });
+    }
+    const clash = await alice.caller.threads
+      .push({
+        projectId: 'app',
+        threadId: 'log',
+        createdAt,
+        entries: [{ ...three[0]!, content: 'never its text' }],
+      })
+      .catch((e: unknown) => e);
+    expect((clash as TRPCError).code).toBe('CONFLICT');
     const pulled = await carol.caller.threads.pull({});
     expect(pulled.entries.map((e) => [e.sequenceId, e.content, 'deleted' in e])).toEqual([
       [0, 'kept 0', false],

@@ -451,22 +451,24 @@ export class Threads {
           continue;
         }
         // A unique constraint refused it: the same entry again, or a clash.
-        // Compared with its first text: an entry edited since is still the same entry.
-        // A tombstone and the entry it stands for are the same entry (the deletion is the later word).
+        // The same entry with any text it has had (its first, an edit: an export holds the text of
+        // then), or a tombstone of it, or it deleted here (the deletion is the later word).
         const existing = await tx.get<{
           threadPk: number;
           sequenceId: number;
-          content: string;
+          known: number;
           deleted: number;
         }>(sql`
           SELECT thread_pk AS "threadPk", sequence_id AS "sequenceId", deleted,
-                 coalesce((SELECT r.content FROM entry_revisions r
-                           WHERE r.user_id = entries.user_id AND r.revision_id = entries.entry_id), content) AS content
+                 CASE WHEN content = ${entry.content} OR EXISTS (
+                   SELECT 1 FROM entry_revisions r
+                   WHERE r.user_id = entries.user_id AND r.entry_pk = entries.pk AND r.deleted = 0
+                     AND r.content = ${entry.content}) THEN 1 ELSE 0 END AS known
           FROM entries WHERE user_id = ${userId} AND entry_id = ${entry.entryId}`);
         if (
           existing?.threadPk === thread.pk &&
           existing.sequenceId === entry.sequenceId &&
-          (existing.content === entry.content || entry.deleted || Number(existing.deleted) === 1)
+          (Number(existing.known) === 1 || entry.deleted || Number(existing.deleted) === 1)
         ) {
           duplicateCount++;
           continue;
