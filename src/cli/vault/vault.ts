@@ -746,6 +746,49 @@ export class Vault {
     ).map((r) => ({ ...r, deleted: r.deleted === 1 }));
   }
 
+  /**
+   * An entry's texts as `vlt thread history` shows them, oldest first; `current` marks the one
+   * that stands (the entry's revision_id as revisions.ts settled it, or its first text), none once
+   * deleted. An entry never edited has its one text.
+   */
+  entryTexts(entryPk: number): {
+    deleted: boolean;
+    revisions: {
+      revisionId: string;
+      at: string;
+      content: string | null;
+      deleted: boolean;
+      current: boolean;
+    }[];
+  } {
+    const entry = this.sqlite
+      .prepare('SELECT id, content, timestamp, deleted, revision_id AS revisionId FROM entries WHERE pk = ?')
+      .get(entryPk) as {
+      id: string;
+      content: string;
+      timestamp: string;
+      deleted: number;
+      revisionId: string | null;
+    };
+    const deleted = entry.deleted === 1;
+    const history = this.entryHistory(entryPk);
+    const texts =
+      history.length > 0
+        ? history
+        : [{ revisionId: entry.id, content: entry.content, deleted, at: entry.timestamp }];
+    const standing = deleted ? undefined : (entry.revisionId ?? entry.id);
+    return {
+      deleted,
+      revisions: texts.map((r) => ({
+        revisionId: r.revisionId,
+        at: r.at,
+        content: r.deleted ? null : r.content,
+        deleted: r.deleted,
+        current: r.revisionId === standing,
+      })),
+    };
+  }
+
   /** Whether the entry is a tombstone. */
   isDeleted(entryPk: number): boolean {
     return (

@@ -1,6 +1,5 @@
 import { Command, Option } from 'clipanion';
 import { formatLocalTime } from '../../../shared/format.js';
-import { laterRevision } from '../../../shared/names.js';
 import { VltCommand } from '../../base.js';
 import { terminalText } from '../../output.js';
 
@@ -24,33 +23,7 @@ export class ThreadHistoryCommand extends VltCommand {
   async run(): Promise<void> {
     const vault = await this.requireVault();
     const entry = vault.resolveEntry(this.entry, this.project?.id);
-    const stored = vault.sqlite
-      .prepare('SELECT content, timestamp, deleted FROM entries WHERE pk = ?')
-      .get(entry.pk) as { content: string; timestamp: string; deleted: number };
-    // An entry never edited has no revisions yet: its one text is its history.
-    const history = vault.entryHistory(entry.pk);
-    const revisions =
-      history.length > 0
-        ? history
-        : [
-            {
-              revisionId: entry.id,
-              content: stored.content,
-              deleted: stored.deleted === 1,
-              at: stored.timestamp,
-            },
-          ];
-    const deleted = stored.deleted === 1;
-    let standing: (typeof revisions)[number] | undefined;
-    if (!deleted)
-      for (const r of revisions) if (!r.deleted && (!standing || laterRevision(r, standing))) standing = r;
-    const shown = revisions.map((r) => ({
-      revisionId: r.revisionId,
-      at: r.at,
-      content: r.deleted ? null : r.content,
-      deleted: r.deleted,
-      current: r === standing,
-    }));
+    const { deleted, revisions: shown } = vault.entryTexts(entry.pk);
     if (this.json) {
       this.printJson({ entryId: entry.id, entry: entry.label, deleted, revisions: shown });
       return;
