@@ -51,6 +51,14 @@ describe('vlt-server on the command line', () => {
     expect(typo.stderr).toBe(
       "vlt-server: unknown command 'strat': the commands are start, user add, token issue, backup (see `vlt-server --help`)\n",
     );
+    // A negative number after its option is a bad value, not an option `-3`; nothing is made.
+    const dir = workdir();
+    const negative = server(['token', 'issue', 'ops', '--expires-days', '-3'], { cwd: dir });
+    expect([negative.status, negative.stderr]).toEqual([
+      1,
+      "vlt-server: --expires-days must be a whole number from 1 to 3650, not '-3'\n",
+    ]);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
   });
 
   it('names the data directory it used, and says when it made one', () => {

@@ -3,7 +3,7 @@ import { createTRPCClient, httpSubscriptionLink, TRPCClientError } from '@trpc/c
 import { apiFor } from './sync-helpers.js';
 import { EventSource } from 'eventsource';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -307,7 +307,22 @@ describe('vlt-server', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const takenPort = (taken.address() as AddressInfo).port;
     const busy = serverCli(['start', '--port', String(takenPort)]);
+    // A data directory that start made for itself is not left behind.
+    const fresh = join(mkdtempSync(join(tmpdir(), 'vlt-server-busy-')), 'data');
+    const busyFresh = spawnSync(
+      process.execPath,
+      [SERVER_BIN, 'start', '--port', String(takenPort), '--data', fresh],
+      {
+        encoding: 'utf8',
+        env: serverEnv(fresh),
+      },
+    );
     taken.close();
+    expect([busyFresh.status, busyFresh.stderr.split('\n').at(-2)]).toEqual([
+      1,
+      `vlt-server: cannot listen on 127.0.0.1:${takenPort} (EADDRINUSE): pick another --port`,
+    ]);
+    expect(existsSync(fresh)).toBe(false);
     expect([busy.code, busy.stderr]).toEqual([
       1,
       `vlt-server: cannot listen on 127.0.0.1:${takenPort} (EADDRINUSE): pick another --port\n`,

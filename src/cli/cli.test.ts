@@ -202,6 +202,12 @@ describe('threads', () => {
       error: { code: 'not_found', message: expect.stringMatching(/^no thread 'app\/nope'/) },
     });
     expect(missing.stderr).toBe(`vlt: ${JSON.parse(missing.stdout).error.message}\n`);
+    // A negative value after its option is judged as a value, not read as an option `-3`.
+    const negative = await run('thread', 'seek', 'x', '--limit', '-3');
+    expect([negative.code, negative.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^vlt: --limit must be a whole number from 1 to 100.*'-3'.*\n$/),
+    ]);
     const usage = await run('thread', 'seek', 'x', '--limit', '0', '--json');
     expect(usage.code).toBe(2);
     expect(JSON.parse(usage.stdout).error.code).toBe('usage');

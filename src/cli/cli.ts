@@ -42,7 +42,7 @@ import { ThreadHistoryCommand } from './commands/thread/history.js';
 import { ThreadRmCommand } from './commands/thread/rm.js';
 import { ThreadDeleteCommand } from './commands/thread/delete.js';
 
-import { namedPlaceholders } from '../shared/cli-usage.js';
+import { namedPlaceholders, negativeValues } from '../shared/cli-usage.js';
 import { VERSION } from '../shared/version.js';
 
 export { VERSION };
@@ -135,6 +135,8 @@ export async function runCli(args: string[], context: VltContext): Promise<numbe
   try {
     command = cli.process(args, context);
   } catch (error) {
+    const joined = negativeValues(args, error instanceof Error ? error.message : '');
+    if (joined) return runCli(joined, context);
     // Clipanion's own report is several lines on stdout; ours is one on stderr, made safe for a
     // terminal (it quotes what was typed), and with --json the same as a JSON error on stdout.
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';

@@ -1,7 +1,7 @@
 // Process entry of `vlt-server` (bundled into dist/server/vlt-server.mjs): one command a file under
 // commands/, as the CLI's are.
 import { Builtins, Cli, type BaseContext } from 'clipanion';
-import { namedPlaceholders } from '../shared/cli-usage.js';
+import { namedPlaceholders, negativeValues } from '../shared/cli-usage.js';
 import { VERSION } from '../shared/version.js';
 import { BackupCommand } from './commands/backup.js';
 import { StartCommand } from './commands/start.js';
@@ -34,7 +34,14 @@ cli.register(Builtins.VersionCommand);
 const args = process.argv.slice(2);
 let parsed;
 try {
-  parsed = cli.process(args);
+  try {
+    parsed = cli.process(args);
+  } catch (error) {
+    // `--expires-days -3`: parsed again as `--expires-days=-3`, so the command judges the value.
+    const joined = negativeValues(args, (error as Error).message);
+    if (!joined) throw error;
+    parsed = cli.process(joined);
+  }
 } catch (error) {
   // Clipanion reports parse errors on stdout, over several lines: one line on stderr instead.
   const first = ((error as Error).message.split('\n')[0] ?? '').replace(/[.:;]+$/, '');

@@ -2,8 +2,9 @@
 // on SIGTERM.
 import { Command, Option } from 'clipanion';
 import { createServer } from 'node:http';
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dataOption, databaseOption, ServerCommand, ServerError } from './base.js';
+import { dataDirectory, dataOption, databaseOption, ServerCommand, ServerError } from './base.js';
 
 export class StartCommand extends ServerCommand {
   static override paths = [['start']];
@@ -29,6 +30,9 @@ export class StartCommand extends ServerCommand {
     // The database and the HTTP stack (express, tRPC, the routers) load here, not at the start of
     // every vlt-server command.
     const { openData } = await import('./open-data.js');
+    // A data directory this start makes is taken away again if the port cannot be had, so that a
+    // start on a busy port leaves nothing behind.
+    const data = dataDirectory(this.data);
     const deps = await openData(this.data, this.databaseUrl, this.context.env, this.context.stderr);
     const { createApp } = await import('../app.js');
     // Expired sessions and attempts that count no more go at start and then hourly, so the tables
@@ -43,8 +47,13 @@ export class StartCommand extends ServerCommand {
     const server = createServer(createApp(deps));
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
-        void deps.db.close().catch(() => undefined);
-        reject(new ServerError(`cannot listen on ${host}:${port} (${error.code}): pick another --port`));
+        void deps.db
+          .close()
+          .catch(() => undefined)
+          .finally(() => {
+            if (!data.exists) rmSync(data.path, { recursive: true, force: true });
+            reject(new ServerError(`cannot listen on ${host}:${port} (${error.code}): pick another --port`));
+          });
       });
       server.listen(port, host, resolveListen);
     });
