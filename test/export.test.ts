@@ -306,7 +306,11 @@ describe('vlt import of hostile files', () => {
       () => edit(8, (r) => ((r.deleted = true), (r.content = ''))),
       /line 8: deleted: a deleted entry has no tags or links/,
     ],
-    ['deleted: false', () => edit(4, (r) => (r.deleted = false)), /line 4: deleted:/],
+    [
+      'deleted: false',
+      () => edit(4, (r) => (r.deleted = false)),
+      /line 4: deleted: only a deleted entry has "deleted", and it is true: leave it out of the others;/,
+    ],
     ['an unknown field', () => edit(8, (r) => (r.extra = true)), /line 8: .*extra/],
     ['an unknown type', () => edit(8, (r) => (r.type = 'comment')), /line 8: .*"type": "thread"/],
     ['a gap in sequences', () => edit(7, (r) => (r.seq = 5)), /line 7: entry seq 5 out of order/],
@@ -464,5 +468,60 @@ describe('imported entries sync', () => {
         original[name]!.entries.map((e) => [e.id, e.content]),
       );
     }
+  });
+
+  it('say which the server set aside', async () => {
+    const data = newDataDir();
+    const server = await startServer(data, 0, { VLT_LIMIT_CONTENT_BYTES: '30' });
+    const token = await tokenOverApi(server.url, 'alice');
+    cleanups.push(
+      () => rmSync(data, { recursive: true, force: true }),
+      () => server.stop(),
+    );
+    const b = syncMachine(server.url, token, cleanups, { retrier: false });
+    const entry = (seq: number, content: string) =>
+      JSON.stringify({
+        type: 'entry',
+        project: 'demo',
+        thread: 'a',
+        id: `01a22db2-fa47-7260-a1ff-fe8b74e58cf${seq}`,
+        seq,
+        author: 'user',
+        timestamp: `2026-11-30T18:23:53.92${seq}Z`,
+        content,
+        tags: [],
+        links: [],
+      });
+    const file = join(b.base, 'over.jsonl');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({
+          format: 'vlt-export',
+          version: 1,
+          exportedAt: '2026-11-30T18:23:54.599Z',
+          vlt: '0.1.0',
+          project: null,
+        }),
+        JSON.stringify({
+          type: 'thread',
+          project: 'demo',
+          thread: 'a',
+          status: 'active',
+          created: '2026-11-30T18:23:53.927Z',
+          entries: 2,
+        }),
+        entry(0, 'short'),
+        entry(1, 'a much longer entry than the server allows here'),
+      ].join('\n') + '\n',
+    );
+    const imported = ok(vlt(b, ['import', file]));
+    expect(imported.stdout).toBe(
+      'IMPORTED: 1 thread (1 new), 2 entries (2 added, 0 already here)\nqueued: the server set 1 entry aside: see `vlt sync queue`\n',
+    );
+    const queue = json<{ items: { state: string; lastError: string }[] }>(b, ['sync', 'queue']).items;
+    expect(queue.map((e) => [e.state, e.lastError])).toEqual([
+      ['failed', expect.stringMatching(/over the content limit of 30 bytes/)],
+    ]);
   });
 });

@@ -106,10 +106,16 @@ export function syncAfterImport(
   threadPks: number[],
 ): Promise<SyncOutcome> {
   return syncThreadNow(command, threadPks, (db) => {
-    const waiting = new Outbox(db).pendingCount(threadPks);
-    return waiting > 0
-      ? `${plural(waiting, 'entry', 'entries')} wait to be sent: \`vlt sync retry\` sends them`
-      : undefined;
+    const outbox = new Outbox(db);
+    const aside = outbox.failedCount(threadPks);
+    const waiting = outbox.pendingCount(threadPks);
+    const said = [
+      aside > 0 ? `the server set ${plural(aside, 'entry', 'entries')} aside: see \`vlt sync queue\`` : '',
+      waiting > 0
+        ? `${plural(waiting, 'entry', 'entries')} wait to be sent: \`vlt sync retry\` sends them`
+        : '',
+    ].filter(Boolean);
+    return said.length > 0 ? said.join('; ') : undefined;
   });
 }
 

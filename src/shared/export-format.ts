@@ -86,7 +86,11 @@ export const exportEntry = z
      * A deleted entry (`vlt thread rm`): it keeps its id and number, so that the entries after it
      * keep theirs; its content is "" and it has no tags or links. Absent for every other entry.
      */
-    deleted: z.literal(true).optional(),
+    deleted: z
+      .literal(true, {
+        error: 'only a deleted entry has "deleted", and it is true: leave it out of the others',
+      })
+      .optional(),
   })
   .superRefine((entry, ctx) => {
     const message = travellingContentProblem(entry.content, entry.deleted);

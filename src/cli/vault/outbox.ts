@@ -186,8 +186,13 @@ export class Outbox {
   }
 
   /** Entries set aside as failed (the server refused them), waiting for the user. */
-  failedCount(): number {
-    return (this.sql(`SELECT count(*) AS n FROM outbox WHERE state = 'failed'`).get() as { n: number }).n;
+  failedCount(threadPks?: number[]): number {
+    const scope = inThreads(threadPks);
+    return (
+      this.sql(`SELECT count(*) AS n FROM outbox WHERE state = 'failed' ${scope.sql}`).get(...scope.args) as {
+        n: number;
+      }
+    ).n;
   }
 
   /** The servers that entries (of these threads) and thread changes wait for. */
