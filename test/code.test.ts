@@ -168,6 +168,7 @@ describe('vlt code', () => {
     writeFileSync(join(bad, 'binary.ts'), Buffer.from([0x63, 0x6f, 0, 0, 0xff, 0x00]));
     writeFileSync(join(bad, 'latin1.py'), Buffer.from('# caf\xe9\nx = 1\n', 'latin1'));
     writeFileSync(join(bad, 'app.min.js'), 'x'.repeat(100));
+    writeFileSync(join(bad, 'yarn.lock'), '# yarn lockfile v1\n');
     writeFileSync(join(bad, 'bundle.js'), `var a=${'1+'.repeat(60_000)}1;`);
     writeFileSync(join(bad, 'dump.js'), `// ${'y'.repeat(2_000_000)}\n`);
     writeFileSync(join(bad, 'secret.go'), 'package secret\n');
@@ -185,6 +186,8 @@ describe('vlt code', () => {
       'latin1.py': 'not UTF-8 text',
       'bundle.js': 'minified or generated (very long lines)',
       'dump.js': 'over 500000 bytes',
+      'app.min.js': 'minified or generated (by its name)',
+      'yarn.lock': 'lockfile',
     });
     // Root reads any file: the unreadable one is skipped only where permissions hold.
     if (process.getuid?.() !== 0) expect(reasons['secret.go']).toMatch(/^unreadable \(EACCES\)/);
@@ -194,6 +197,14 @@ describe('vlt code', () => {
     for (const line of human.stderr.trim().split('\n').filter(Boolean))
       expect(line).toMatch(/^vlt: skipped \S+: (not UTF-8 text|unreadable \(\w+\))$/);
     expect(human.stdout).toMatch(/skipped .*1 binary \(NUL bytes\)/);
+    expect(human.stdout).toMatch(/skipped .*1 lockfile/);
+    // A dry run with no login says the server was not asked, and changes nothing.
+    const dry = vlt({ ...box, cwd: bad }, ['code', 'sync', '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout.split('\n')[1]).toMatch(/^local \(would index\): nothing changed \(\d+ unchanged\)$/);
+    expect(dry.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^vlt: the server was not asked what it lacks: not logged in to \S+: run `vlt auth login --server \S+`$/,
+    );
   });
 
   it('refuses a repository of more files than the limit, and project files that say too much, with one line', () => {

@@ -89,7 +89,7 @@ const BY_NAME: Record<string, string> = {
 };
 
 /** Lockfiles and other files a tool writes: never indexed. */
-const GENERATED_NAMES = new Set([
+const LOCKFILES = new Set([
   'package-lock.json',
   'npm-shrinkwrap.json',
   'yarn.lock',
@@ -130,10 +130,22 @@ export const SKIPPED_DIRS = new Set([
 
 /** The language of a file and its grammar, if vlt indexes it; undefined for anything else. */
 export function languageOf(path: string): { language: string; grammar?: Grammar } | undefined {
+  if (skippedByName(path) !== undefined) return undefined;
+  return sourceLanguage(path);
+}
+
+/** Why a file is left out by its name alone (a lockfile, a minified or generated file), or undefined. */
+export function skippedByName(path: string): string | undefined {
   const name = (path.split('/').pop() ?? path).toLowerCase();
-  if (GENERATED_NAMES.has(name)) return undefined;
+  if (LOCKFILES.has(name)) return 'lockfile';
   if (/\.min\.(js|css|mjs)$|\.bundle\.js$|[.-]generated\.|\.pb\.go$|_pb2\.py$|\.d\.ts\.map$/.test(name))
-    return undefined;
+    return 'minified or generated (by its name)';
+  return undefined;
+}
+
+/** The language a file's name or extension says, whether or not its name leaves it out. */
+function sourceLanguage(path: string): { language: string; grammar?: Grammar } | undefined {
+  const name = (path.split('/').pop() ?? path).toLowerCase();
   const byName = BY_NAME[name];
   if (byName) return { language: byName };
   const ext = /\.([a-z0-9]+)$/.exec(name)?.[1];

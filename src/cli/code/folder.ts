@@ -14,6 +14,7 @@ import {
   MAX_CODE_FILE_BYTES,
   MAX_CODE_FILES,
   SKIPPED_DIRS,
+  skippedByName,
   type Grammar,
 } from '../../shared/code.js';
 import type { ProjectFile } from '../settings.js';
@@ -97,13 +98,19 @@ export function scanCode(
   let bytes = 0;
   let hashed = 0;
   const { links } = walkFolder(folder, {
-    accept: (name) => languageOf(name) !== undefined,
+    // Lockfiles and minified names are listed in `skipped` with their reason, not passed over.
+    accept: (name) => languageOf(name) !== undefined || skippedByName(name) !== undefined,
     skipDir: (name) => SKIPPED_DIRS.has(name),
     visit: (path) => {
       if (files.length + skipped.length >= MAX_CODE_FILES) {
         throw new VltError(
           `${folder.shown || 'the repository'} has more than ${MAX_CODE_FILES} source files: index a smaller folder (vlt code index src) or leave some out with [code] exclude in vlt.toml`,
         );
+      }
+      const byName = skippedByName(path);
+      if (byName !== undefined) {
+        skipped.push({ path, reason: byName });
+        return;
       }
       const language = languageOf(path)!;
       const full = join(folder.root, path);

@@ -47,10 +47,18 @@ export class CodeSyncCommand extends VltCommand {
         terminalText(`code: ${scanned.files.length} files in ${folder.shown || '.'}/ (project ${project})`),
       );
       this.print(
-        terminalText(`local: ${this.dryRun ? 'would index ' : ''}${describeIndex({ ...report, moved: [] })}`),
+        terminalText(
+          `local${this.dryRun ? ' (would index)' : ''}: ${describeIndex({ ...report, moved: [] })}`,
+        ),
       );
     }
-    if (!conn.token) throw new VltError(`the code is indexed locally but not sent: ${notLoggedIn(conn)}`);
+    if (!conn.token) {
+      throw new VltError(
+        this.dryRun
+          ? `the server was not asked what it lacks: ${notLoggedIn(conn)}`
+          : `the code is indexed locally but not sent: ${notLoggedIn(conn)}`,
+      );
+    }
     // The project file's address goes with its own project's code (none: taken away); another
     // project's is left as it is.
     const url = this.project?.id === project ? (this.project.code.url ?? null) : undefined;

@@ -39,9 +39,15 @@ export class NotesSyncCommand extends VltCommand {
       this.print(
         terminalText(`notes: ${scanned.files.length} files in ${folder.shown || '.'}/ (project ${project})`),
       );
-      this.print(terminalText(`local: ${this.dryRun ? 'would index ' : ''}${describeIndex(report)}`));
+      this.print(terminalText(`local${this.dryRun ? ' (would index)' : ''}: ${describeIndex(report)}`));
     }
-    if (!conn.token) throw new VltError(`the notes are indexed locally but not sent: ${notLoggedIn(conn)}`);
+    if (!conn.token) {
+      throw new VltError(
+        this.dryRun
+          ? `the server was not asked what it lacks: ${notLoggedIn(conn)}`
+          : `the notes are indexed locally but not sent: ${notLoggedIn(conn)}`,
+      );
+    }
     const tty = Boolean((this.context.stderr as NodeJS.WriteStream).isTTY) && !this.json;
     const server = await syncFolder(conn, scanned.files, notesKind(api(conn, 60_000), project), {
       dryRun: this.dryRun,
