@@ -83,9 +83,10 @@ describe('vlt code', () => {
     const def = vlt({ ...box, cwd: repo }, ['code', 'def', 'takeRetrierLock']);
     expect(def.code, def.stderr).toBe(0);
     const lines = readFileSync(join(repo, 'src/cli/sync/retrier.ts'), 'utf8').split('\n');
-    const [, start, end] = /^src\/cli\/sync\/retrier\.ts:(\d+)-(\d+) \(takeRetrierLock\) {2}function /.exec(
-      def.stdout,
-    )!;
+    const [, start, end] =
+      /^src\/cli\/sync\/retrier\.ts:(\d+)-(\d+) \(takeRetrierLock\) {2}function {2}app {2}export function takeRetrierLock\(/.exec(
+        def.stdout,
+      )!;
     expect(lines.slice(Number(start) - 1, Number(end)).join('\n')).toMatch(
       /export function takeRetrierLock[\s\S]*\n}$/,
     );

@@ -12,7 +12,7 @@ export class CodeDefCommand extends VltCommand {
     description: 'Where a symbol is defined, from the local code index',
     details: `
       The functions, methods, classes, types and declarations named \`name\` (or \`Class.method\`),
-      as \`path:lines (symbol)\` with their kind and signature: the exact name first, else the name
+      as \`path:lines (symbol)\` with their kind, project and signature: the exact name first, else the name
       in any case. Exits 1 when nothing of that name is indexed.
     `,
     examples: [
@@ -50,8 +50,9 @@ export class CodeDefCommand extends VltCommand {
       return 1;
     }
     const { codeCitation } = await import('../../../shared/code.js');
+    // The project is said as `vlt code seek` says it, after the kind: the same path can be in two.
     for (const d of definitions) {
-      this.print(terminalText(`${codeCitation(d)}  ${d.kind}  ${d.signature}`));
+      this.print(terminalText(`${codeCitation(d)}  ${d.kind}  ${d.project}  ${d.signature}`));
     }
     return 0;
   }
