@@ -1,7 +1,9 @@
 // A focused timing of the Oracle on N generated entries (bench/corpus.ts, as `npm run bench` grows
 // them) with the fixture's planted facts, in this process (no HTTP): `oracle.ask` on the server's
-// SQLite (a file) and, with --postgres, on PGlite; the vault's retrieval with --local. p50 / p95.
-//   node scripts/run-ts.mjs bench/oracle-profile.ts [N] [--local] [--postgres]
+// SQLite (a file) and, with --postgres, on PGlite, or with --postgres-url URL on that PostgreSQL
+// database (made empty first); `threads.search` of the same questions beside it; the vault's
+// retrieval with --local. p50 / p95.
+//   node scripts/run-ts.mjs bench/oracle-profile.ts [N] [--local] [--postgres | --postgres-url URL]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,17 +64,29 @@ async function server(database: string, label: string) {
     });
   }
   const times: number[] = [];
+  const searches: number[] = [];
   for (let round = 0; round < 3; round++) {
     for (const q of QUESTIONS) {
-      const t0 = process.hrtime.bigint();
+      let t0 = process.hrtime.bigint();
       await deps.oracle.ask(user.id, { question: q.question });
       if (round > 0) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      t0 = process.hrtime.bigint();
+      await deps.threads.search(user.id, { query: q.question, limit: 20 });
+      if (round > 0) searches.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   }
   quantiles(label, times);
+  quantiles(label.replace('oracle.ask', 'threads.search'), searches);
   await deps.db.close();
 }
 
+const url = process.argv.includes('--postgres-url')
+  ? process.argv[process.argv.indexOf('--postgres-url') + 1]
+  : '';
+if (url) {
+  await server(url, 'oracle.ask, server on PostgreSQL');
+  process.exit(0);
+}
 if (!process.argv.includes('--local')) {
   const dir = mkdtempSync(join(tmpdir(), 'vlt-oracle-profile-'));
   await server(join(dir, 'server.db'), 'oracle.ask, server on SQLite');

@@ -143,16 +143,29 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
           )
         )?.total ?? 0;
       if (total === 0 || terms.length === 0) return { counts: terms.map(() => 0), total };
-      // The user's own entries holding each term, counted through the user's lexemes, up to the
-      // point where the term is common anyway.
+      // The user's own entries holding each term, from the counts the entry_terms triggers keep
+      // (migration 0008): a word's lexeme, or the sum over a prefix's lexemes, as SQLite's FTS5
+      // vocabulary answers. A phrase is counted in the entries, up to where it is common anyway.
       const cap = countCap(total);
       const counts = await Promise.all(
         terms.map(async (term) => {
+          if (/\s/.test(term.text)) {
+            const row = await db.get<{ n: number }>(sql`
+              SELECT CAST(count(*) AS INTEGER) AS n FROM (
+                SELECT 1 FROM entries
+                WHERE content_tsv @@ ${tagged(userId, termQuery(term))} AND user_id = ${userId} LIMIT ${cap}
+              ) x`);
+            return row?.n ?? 0;
+          }
+          const word = term.text.replace(/[^\p{L}\p{N}_]/gu, '');
           const row = await db.get<{ n: number }>(sql`
-            SELECT CAST(count(*) AS INTEGER) AS n FROM (
-              SELECT 1 FROM entries
-              WHERE content_tsv @@ ${tagged(userId, termQuery(term))} AND user_id = ${userId} LIMIT ${cap}
-            ) x`);
+            WITH w AS (SELECT (tsvector_to_array(to_tsvector('english', ${word})))[1] AS lexeme)
+            SELECT CAST(coalesce(sum(t.df), 0) AS INTEGER) AS n FROM entry_terms t, w
+            WHERE t.user_id = ${userId} AND ${
+              term.prefix
+                ? sql`t.lexeme >= w.lexeme AND t.lexeme < w.lexeme || chr(1114111)`
+                : sql`t.lexeme = w.lexeme`
+            }`);
           return row?.n ?? 0;
         }),
       );
