@@ -14,6 +14,7 @@ import {
   NO_ANSWER_SUPPORT,
   pruneCommon,
   questionToQuery,
+  sourceLabel,
   STOP_WORDS,
   support,
   termFrequency,
@@ -65,6 +66,13 @@ export interface RetrievalSettings {
   neighbourField: number;
   /** A long entry scores as its best passage when that is higher. */
   passages: boolean;
+  /**
+   * A note chunk (a section: a thread's worth of text) counts as a thread of entry-sized
+   * passages: its thread score is its own three best separate passages added up, not its
+   * note's best chunks (which lifted every chunk of a long note alike), and its coverage is its
+   * best passage's, as an entry's is its own (with passages on).
+   */
+  notePassages: boolean;
   /** Weight, in the fusion, of the ranking by the share of the question's words an entry holds (0: off). */
   coverage: number;
   /** Weight, in the fusion, of the thread's score (its best candidates' scores added up) (0: off). */
@@ -96,6 +104,7 @@ export const RETRIEVAL: RetrievalSettings = {
   kinds: 'score',
   neighbourField: 0.2,
   passages: true,
+  notePassages: true,
   coverage: 1,
   threadScore: 2,
   fusion: 'sum',
@@ -213,6 +222,8 @@ interface Scored {
   threadTokens: string[];
   neighbourTokens: string[];
   score: number;
+  /** A long note chunk's best passage, and its three best separate passages' scores added up. */
+  passage?: { tokens: string[]; threeBest: number };
 }
 
 const K1 = 1.2;
@@ -454,7 +465,7 @@ function scoreAll(
   settings: RetrievalSettings,
   neighbours: Map<string, string>,
 ): Scored[] {
-  const docs = rows.map((row) => ({
+  const docs = rows.map((row): Scored => ({
     row,
     // Code is read with its identifiers split (refreshToken: refresh, token), as its index holds it.
     tokens: tokenize(row.kind === 'code' ? codeWords(row.content) : row.content),
@@ -486,7 +497,9 @@ function scoreAll(
   const averageLength = Math.max(1, lengths[lengths.length >> 1] ?? 1);
   const weights = terms.map((t) => t.weight * idfOf(df.get(t) ?? 0, total));
   for (const doc of docs) {
-    doc.score = bm25f(doc, terms, weights, averageLength, settings);
+    const { score, passage } = bm25f(doc, terms, weights, averageLength, settings);
+    doc.score = score;
+    if (passage && doc.row.kind === 'note') doc.passage = passage;
   }
   return docs.sort((a, b) => b.score - a.score);
 }
@@ -498,7 +511,7 @@ function bm25f(
   weights: number[],
   averageLength: number,
   settings: RetrievalSettings,
-): number {
+): { score: number; passage?: { tokens: string[]; threeBest: number } } {
   const score = (tokens: string[], length: number, average: number) => {
     let sum = 0;
     terms.forEach((term, i) => {
@@ -518,14 +531,29 @@ function bm25f(
   };
   const whole = score(doc.tokens, doc.tokens.length, averageLength);
   // A code chunk is one unit already (a function, a class's header): it scores whole.
-  if (!settings.passages || doc.row.kind === 'code' || doc.tokens.length <= PASSAGE * 1.5) return whole;
-  let best = 0;
+  if (!settings.passages || doc.row.kind === 'code' || doc.tokens.length <= PASSAGE * 1.5)
+    return { score: whole };
+  const passages: { start: number; score: number }[] = [];
   for (let start = 0; start < doc.tokens.length; start += PASSAGE / 2) {
     const passage = doc.tokens.slice(start, start + PASSAGE);
-    best = Math.max(best, score(passage, passage.length, averageLength));
+    passages.push({ start, score: score(passage, passage.length, averageLength) });
     if (start + PASSAGE >= doc.tokens.length) break;
   }
-  return Math.max(whole, best);
+  passages.sort((a, b) => b.score - a.score || a.start - b.start);
+  const best = passages[0]!;
+  // The three best passages that do not overlap (the windows overlap by half).
+  const separate: typeof passages = [];
+  for (const p of passages) {
+    if (separate.length === 3) break;
+    if (separate.every((q) => Math.abs(q.start - p.start) >= PASSAGE)) separate.push(p);
+  }
+  return {
+    score: Math.max(whole, best.score),
+    passage: {
+      tokens: doc.tokens.slice(best.start, best.start + PASSAGE),
+      threeBest: separate.reduce((sum, p) => sum + p.score, 0),
+    },
+  };
 }
 
 /** Tokens worth proposing as an expansion: not a stop word, not a number, not already asked. */
@@ -642,23 +670,46 @@ function fuse(
   const rankings: { scores: Map<string, number>; weight: number }[] = [
     { scores: new Map(scored.map((s) => [idOf(s.row), s.score])), weight: 1 },
   ];
+  // A long note chunk by its best passage (notePassages): its words and its title's and headings'.
+  const passages = new Map(
+    settings.notePassages ? scored.flatMap((s) => (s.passage ? [[idOf(s.row), s]] : [])) : [],
+  );
+  const asked = terms.filter((t) => t.asked);
+  const askedWeight = asked.reduce((sum, t) => sum + t.weight, 0);
+  const passageSupport = ({ row, passage }: Scored) => {
+    const tokens = [...passage!.tokens, ...tokenize(sourceLabel(row))];
+    const held = asked.filter((t) => termFrequency(tokens, t) > 0);
+    return askedWeight === 0 ? 0 : held.reduce((sum, t) => sum + t.weight, 0) / askedWeight;
+  };
   if (settings.coverage > 0) {
     rankings.push({
-      scores: new Map([...rows.values()].map((row) => [idOf(row), support(terms, label(row))])),
+      scores: new Map(
+        [...rows.values()].map((row) => {
+          const long = passages.get(idOf(row));
+          return [idOf(row), long ? passageSupport(long) : support(terms, label(row))];
+        }),
+      ),
       weight: settings.coverage,
     });
   }
   if (settings.threadScore > 0) {
-    // A thread's (a note's) evidence: its three best candidates' scores, added up, given to each of them.
+    // A thread's (a note's) evidence: its three best candidates' scores, added up, given to each of
+    // them; with notePassages, a note chunk is its own thread, of its passages.
+    const groupOfRow = (row: Candidate) =>
+      settings.notePassages && row.kind === 'note' ? idOf(row) : groupOf(row);
     const byGroup = new Map<string, number[]>();
-    for (const s of scored) byGroup.set(groupOf(s.row), [...(byGroup.get(groupOf(s.row)) ?? []), s.score]);
+    for (const s of scored) {
+      const evidence =
+        settings.notePassages && s.row.kind === 'note' ? [s.passage?.threeBest ?? s.score] : [s.score];
+      byGroup.set(groupOfRow(s.row), [...(byGroup.get(groupOfRow(s.row)) ?? []), ...evidence]);
+    }
     const groupScore = (group: string) =>
       (byGroup.get(group) ?? [])
         .sort((a, b) => b - a)
         .slice(0, 3)
         .reduce((sum, x) => sum + x, 0);
     rankings.push({
-      scores: new Map([...rows.values()].map((row) => [idOf(row), groupScore(groupOf(row))])),
+      scores: new Map([...rows.values()].map((row) => [idOf(row), groupScore(groupOfRow(row))])),
       weight: settings.threadScore,
     });
   }
