@@ -107,12 +107,16 @@ export interface IndexedRow {
 /** Adds rows to the index, in one statement. */
 export function insertRows(index: FtsIndex, rows: IndexedRow[]): Statement {
   const { table, shape } = checked(index);
-  const width = columnsOf(shape).length + 1;
+  const row = `(${Array<string>(columnsOf(shape).length + 1)
+    .fill('?')
+    .join(', ')})`;
+  const params: unknown[] = [];
+  for (const r of rows) params.push(r.rowid, ...r.searched, r.projectId, r.parentPk);
   return {
-    text: `INSERT INTO ${table} (rowid, ${columnsOf(shape).join(', ')}) VALUES ${rows
-      .map(() => `(${Array.from({ length: width }, () => '?').join(', ')})`)
+    text: `INSERT INTO ${table} (rowid, ${columnsOf(shape).join(', ')}) VALUES ${Array<string>(rows.length)
+      .fill(row)
       .join(', ')}`,
-    params: rows.flatMap((r) => [r.rowid, ...r.searched, r.projectId, r.parentPk]),
+    params,
   };
 }
 

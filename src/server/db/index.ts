@@ -179,6 +179,17 @@ export interface CodeSearch {
   documentCounts(userId: string, terms: OracleTerm[]): Promise<{ counts: number[]; total: number }>;
 }
 
+/** An entry of a push, as `ServerDb.insertEntries` stores it. */
+export interface NewEntry {
+  entryId: string;
+  sequenceId: number;
+  content: string;
+  author: string;
+  /** ISO 8601. */
+  timestamp: string;
+  deleted: boolean;
+}
+
 export interface ServerDb extends Executor {
   dialect: Dialect;
   /** Where it is, for messages: a file, or a URL without its password. */
@@ -195,6 +206,19 @@ export interface ServerDb extends Executor {
    * PostgreSQL it is a transaction-level advisory lock.
    */
   lock(tx: Executor, name: string): Promise<void>;
+  /**
+   * Inside a push's transaction: stores entries of one thread, received at `receivedAt`, in one
+   * statement, each unless a unique constraint refuses it (its id, or its place in the thread, is
+   * taken); answers the rows stored, with their pks. A push's hottest statement, so the engine
+   * owns it (SQLite: prepared once per batch size, not built again for every batch).
+   */
+  insertEntries(
+    tx: Executor,
+    userId: string,
+    threadPk: number,
+    receivedAt: string,
+    entries: NewEntry[],
+  ): Promise<{ entryId: string; pk: number }[]>;
   search: EntrySearch;
   noteSearch: NoteSearch;
   codeSearch: CodeSearch;

@@ -4,7 +4,7 @@
 // starting together migrate once.
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { migrationsFolder, type Executor, type ServerDb } from './index.js';
+import { migrationsFolder, type Executor, type NewEntry, type ServerDb } from './index.js';
 import { postgresCodeSearch, postgresEntrySearch, postgresNoteSearch } from './postgres-search.js';
 
 const dialect = new PgDialect();
@@ -21,6 +21,26 @@ interface Queryable {
 /** A transaction-level advisory lock on `name` (ServerDb.lock). */
 async function advisoryLock(tx: Executor, name: string): Promise<void> {
   await tx.run(sql`SELECT pg_advisory_xact_lock(hashtext(${name}))`);
+}
+
+/** ServerDb.insertEntries: the same statement as SQLite's (sqlite.ts), built for the batch. */
+function insertEntries(
+  tx: Executor,
+  userId: string,
+  threadPk: number,
+  receivedAt: string,
+  entries: NewEntry[],
+) {
+  return tx.all<{ entryId: string; pk: number }>(sql`
+    INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at, deleted)
+    VALUES ${sql.join(
+      entries.map(
+        (e) =>
+          sql`(${userId}, ${threadPk}, ${e.entryId}, ${e.sequenceId}, ${e.content}, ${e.author}, ${e.timestamp}, ${receivedAt}, ${e.deleted ? 1 : 0})`,
+      ),
+      sql`, `,
+    )}
+    ON CONFLICT DO NOTHING RETURNING entry_id AS "entryId", pk`);
 }
 
 function executorOn(client: Queryable): Executor {
@@ -72,6 +92,7 @@ async function openPglite(where: string): Promise<ServerDb> {
     codeSearch: postgresCodeSearch(executor),
     transaction: <T>(fn: (tx: Executor) => Promise<T>) => pg.transaction((tx) => fn(executorOn(tx))),
     lock: advisoryLock,
+    insertEntries,
     close: () => pg.close(),
   };
 }
@@ -120,6 +141,7 @@ async function openServer(url: string, poolSize: number): Promise<ServerDb> {
       }
     },
     lock: advisoryLock,
+    insertEntries,
     close: () => pool.end(),
   };
 }

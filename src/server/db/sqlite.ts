@@ -1,13 +1,13 @@
-// The server database on embedded SQLite (better-sqlite3, WAL): drizzle/server's migrations, and
-// the Executor over prepared statements cached by their SQL text (a push runs the same few
-// statements for every entry).
+// The server database on embedded SQLite (better-sqlite3, WAL): drizzle/server's migrations, the
+// Executor over prepared statements cached by their SQL text (a push runs the same few statements
+// for every entry), group commit on the writing connection and reads on a second one.
 import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
-import { migrationsFolder, type Executor, type ServerDb } from './index.js';
+import { migrationsFolder, type Executor, type NewEntry, type ServerDb } from './index.js';
 import { sqliteSearch } from './sqlite-search.js';
 
 const dialect = new SQLiteSyncDialect();
@@ -28,35 +28,24 @@ function ownerOnly(file: string): void {
   }
 }
 
-export function openSqlite(file: string): ServerDb {
-  ownerOnly(file);
-  const sqlite = new Database(file);
-  sqlite.pragma('busy_timeout = 10000');
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  migrate(drizzle(sqlite), { migrationsFolder: migrationsFolder('server') });
-
+/**
+ * An Executor on one connection, over prepared statements cached by their SQL text (a push runs
+ * the same few statements for every batch).
+ */
+function executorOn(connection: Database.Database) {
   const statements = new Map<string, Database.Statement>();
   const prepare = (query: SQL) => {
     const { sql: text, params } = dialect.sqlToQuery(query);
     let statement = statements.get(text);
     if (!statement) {
-      statement = sqlite.prepare(text);
+      statement = connection.prepare(text);
       if (statements.size > 500) statements.clear();
       statements.set(text, statement);
     }
     return { statement, params: params as unknown[] };
   };
-  // better-sqlite3 throws at once; an Executor answers with a rejected promise, as on PostgreSQL.
-  const attempt = <T>(work: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-  };
-  const executor: Executor = {
+  const executor: Executor & { prepare: typeof prepare } = {
+    prepare,
     all: <T>(query: SQL) =>
       attempt(() => {
         const { statement, params } = prepare(query);
@@ -73,6 +62,68 @@ export function openSqlite(file: string): ServerDb {
         return statement.run(...params).changes;
       }),
   };
+  return executor;
+}
+
+// better-sqlite3 throws at once; an Executor answers with a rejected promise, as on PostgreSQL.
+function attempt<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+export function openSqlite(file: string): ServerDb {
+  ownerOnly(file);
+  const sqlite = new Database(file);
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  migrate(drizzle(sqlite), { migrationsFolder: migrationsFolder('server') });
+
+  const executor = executorOn(sqlite);
+  // Reads outside a transaction go to a second connection, which (WAL) reads what is committed:
+  // a read never waits for a commit group to fill and commit, nor sees a group's uncommitted work.
+  // A push's token check is such a read: it no longer waits for the group before, so the push can
+  // join the group that is filling. A statement that writes (INSERT … RETURNING through `get`)
+  // goes to the writer. A database in memory has the one connection.
+  const reader = file === ':memory:' || file === '' ? undefined : new Database(file);
+  if (reader) {
+    reader.pragma('busy_timeout = 10000');
+    reader.pragma('query_only = ON');
+  }
+  const readerExecutor = reader ? executorOn(reader) : undefined;
+
+  // A push's batch insert, prepared once per batch size (a push is usually of 100 entries): the
+  // same statement as PostgreSQL's (postgres.ts), without building 100 rows of SQL each time.
+  const inserts = new Map<number, Database.Statement>();
+  const insertEntries = (
+    _tx: Executor,
+    userId: string,
+    threadPk: number,
+    receivedAt: string,
+    entries: NewEntry[],
+  ) =>
+    attempt(() => {
+      let statement = inserts.get(entries.length);
+      if (!statement) {
+        statement = sqlite.prepare(
+          `INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at, deleted)
+           VALUES ${Array<string>(entries.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+           ON CONFLICT DO NOTHING RETURNING entry_id AS "entryId", pk`,
+        );
+        if (inserts.size >= 32) inserts.clear();
+        inserts.set(entries.length, statement);
+      }
+      const params: unknown[] = [];
+      for (const e of entries) {
+        params.push(userId, threadPk, e.entryId, e.sequenceId, e.content, e.author, e.timestamp);
+        params.push(receivedAt, e.deleted ? 1 : 0);
+      }
+      return statement.all(params) as { entryId: string; pk: number }[];
+    });
 
   const { entrySearch, noteSearch, codeSearch, rolledBack } = sqliteSearch(sqlite, (fn) =>
     transaction(() => fn()),
@@ -161,10 +212,25 @@ export function openSqlite(file: string): ServerDb {
       if (!writing) void writeGroups();
     });
 
+  // Without a reader, a query that comes in while the writer waits for a group to fill waits for
+  // the COMMIT rather than read the group's work (it could still be lost).
+  const writer = <T>(work: () => Promise<T>) => (waitingForMore ? groupEnd!.then(work) : work());
+  /** On the reader if SQLite says the statement only reads, else on the writer. */
+  const read = <T>(query: SQL, kind: 'all' | 'get'): Promise<T> => {
+    if (readerExecutor) {
+      try {
+        const { statement, params } = readerExecutor.prepare(query);
+        if (statement.readonly) return Promise.resolve(statement[kind](...params) as T);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    return writer(() => executor[kind](query) as Promise<T>);
+  };
   const outside: Executor = {
-    all: (query) => (waitingForMore ? groupEnd!.then(() => executor.all(query)) : executor.all(query)),
-    get: (query) => (waitingForMore ? groupEnd!.then(() => executor.get(query)) : executor.get(query)),
-    run: (query) => (waitingForMore ? groupEnd!.then(() => executor.run(query)) : executor.run(query)),
+    all: <T>(query: SQL) => read<T[]>(query, 'all'),
+    get: <T>(query: SQL) => read<T | undefined>(query, 'get'),
+    run: (query) => writer(() => executor.run(query)),
   };
   return {
     dialect: 'sqlite',
@@ -172,10 +238,12 @@ export function openSqlite(file: string): ServerDb {
     ...outside,
     transaction,
     lock: () => Promise.resolve(),
+    insertEntries,
     search: entrySearch,
     noteSearch,
     codeSearch,
     close: () => {
+      reader?.close();
       sqlite.close();
       return Promise.resolve();
     },

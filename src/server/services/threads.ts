@@ -416,18 +416,11 @@ export class Threads {
       let syncedCount = 0;
       let duplicateCount = 0;
       let lastActivity = thread.lastActivityAt;
-      const sorted = [...input.entries].sort((a, b) => a.sequenceId - b.sequenceId);
+      const sorted = [...input.entries]
+        .sort((a, b) => a.sequenceId - b.sequenceId)
+        .map((e) => ({ ...e, timestamp: e.timestamp.toISOString(), deleted: e.deleted === true }));
       // One statement for the batch; the unique constraints refuse what is already there.
-      const inserted = await tx.all<{ entryId: string; pk: number }>(sql`
-        INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at, deleted)
-        VALUES ${sql.join(
-          sorted.map(
-            (e) =>
-              sql`(${userId}, ${thread.pk}, ${e.entryId}, ${e.sequenceId}, ${e.content}, ${e.author}, ${e.timestamp.toISOString()}, ${now}, ${e.deleted ? 1 : 0})`,
-          ),
-          sql`, `,
-        )}
-        ON CONFLICT DO NOTHING RETURNING entry_id AS "entryId", pk`);
+      const inserted = await this.db.insertEntries(tx, userId, thread.pk, now, sorted);
       const stored = new Set(inserted.map((row) => row.entryId));
       const contentOf = new Map(sorted.map((e) => [e.entryId, e.content]));
       // A tombstone has no text to find.
@@ -444,7 +437,7 @@ export class Threads {
           })),
       );
       for (const entry of sorted) {
-        const timestamp = entry.timestamp.toISOString();
+        const timestamp = entry.timestamp;
         if (stored.has(entry.entryId)) {
           if (timestamp > lastActivity) lastActivity = timestamp;
           syncedCount++;
