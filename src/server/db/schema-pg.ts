@@ -75,6 +75,7 @@ export const threads = pgTable(
       .default('active'),
     createdAt: text('created_at').notNull(),
     lastActivityAt: text('last_activity_at').notNull(),
+    /** The entries one can read (not the deleted ones, whose numbers stay taken). */
     entryCount: integer('entry_count').notNull().default(0),
     lastSyncedSequence: integer('last_synced_sequence').notNull().default(-1),
     lastSyncAt: text('last_sync_at'),

@@ -73,6 +73,7 @@ export const threads = sqliteTable(
     createdAt: text('created_at').notNull(),
     /** Time of the newest entry (or creation): the list's order. */
     lastActivityAt: text('last_activity_at').notNull(),
+    /** The entries one can read (not the deleted ones, whose numbers stay taken). */
     entryCount: integer('entry_count').notNull().default(0),
     /** The contiguous watermark: entries 0..n are all stored; -1 when none is. */
     lastSyncedSequence: integer('last_synced_sequence').notNull().default(-1),

@@ -115,6 +115,14 @@ describe('threads.export', () => {
       revisionId: uuidv7(),
       at: new Date(),
     });
+    // The thread counts the entries one can read, as `vlt thread list` does; its watermark stays.
+    const counted = async (who: typeof alice) =>
+      (await who.caller.threads.list({})).threads.map((t) => [
+        t.threadId,
+        t.entryCount,
+        t.lastSyncedSequence,
+      ]);
+    expect(await counted(alice)).toEqual([['log', 2, 2]]);
     const { lines } = await exportAll(alice.caller);
     const middle = JSON.parse(lines[3]!) as Record<string, unknown>;
     expect(middle).toMatchObject({ seq: 1, id: three[1]!.entryId, content: '', deleted: true, tags: [] });
@@ -141,6 +149,7 @@ describe('threads.export', () => {
       entries: [three[0]!, { ...three[1]!, content: '', deleted: true }, three[2]!],
     });
     expect(pushed).toEqual({ syncedCount: 3, duplicateCount: 0, lastSyncedSequence: 2 });
+    expect(await counted(carol)).toEqual([['log', 2, 2]]);
     // Again: duplicates, not a conflict; and alice's own tombstone is a duplicate of her deleted entry.
     expect(
       await carol.caller.threads.push({
@@ -175,6 +184,8 @@ describe('threads.export', () => {
         }),
       ).toMatchObject({ duplicateCount: 1 });
     }
+    // An edit and duplicates count nothing more.
+    expect(await counted(alice)).toEqual([['log', 2, 2]]);
     const clash = await alice.caller.threads
       .push({
         projectId: 'app',

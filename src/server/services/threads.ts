@@ -339,10 +339,14 @@ export class Threads {
           projectId: entry.projectId,
           threadPk: Number(entry.threadPk),
         });
-        // An edit is activity: the thread's summary and its place in the list follow.
+        // An edit is activity: the thread's summary and its place in the list follow; a deletion
+        // takes the entry out of the thread's count.
         const now = new Date().toISOString();
+        const counted = deleted === (Number(entry.deleted) === 1) ? 0 : deleted ? -1 : 1;
         await tx.run(sql`
-          UPDATE threads SET last_activity_at = ${now} WHERE pk = ${entry.threadPk} AND last_activity_at < ${now}`);
+          UPDATE threads SET entry_count = entry_count + ${counted},
+            last_activity_at = CASE WHEN last_activity_at < ${now} THEN ${now} ELSE last_activity_at END
+          WHERE pk = ${entry.threadPk}`);
         // Embeddings of the old text are of no use; a tombstone keeps no tags or links.
         await tx.run(sql`DELETE FROM entry_embeddings WHERE entry_pk = ${entry.pk}`);
         if (deleted) await tx.run(sql`DELETE FROM entry_marks WHERE entry_pk = ${entry.pk}`);
@@ -414,6 +418,9 @@ export class Threads {
         ON CONFLICT (user_id, project_id, thread_id) DO UPDATE SET status = threads.status
         RETURNING ${THREAD_COLUMNS}`))!;
       let syncedCount = 0;
+      // The thread's count is of the entries one can read: a tombstone pushed (from an export) keeps
+      // its number but is not counted, as `vlt thread list` does not count it.
+      let readable = 0;
       let duplicateCount = 0;
       let lastActivity = thread.lastActivityAt;
       const sorted = [...input.entries]
@@ -441,6 +448,7 @@ export class Threads {
         if (stored.has(entry.entryId)) {
           if (timestamp > lastActivity) lastActivity = timestamp;
           syncedCount++;
+          if (!entry.deleted) readable++;
           continue;
         }
         // A unique constraint refused it: the same entry again, or a clash.
@@ -477,7 +485,7 @@ export class Threads {
       }
       const watermark = await this.watermark(tx, thread.pk, thread.lastSyncedSequence);
       await tx.run(sql`
-        UPDATE threads SET entry_count = entry_count + ${syncedCount}, last_activity_at = ${lastActivity},
+        UPDATE threads SET entry_count = entry_count + ${readable}, last_activity_at = ${lastActivity},
           last_synced_sequence = ${watermark}, last_sync_at = ${now}, sync_error = NULL
         WHERE pk = ${thread.pk}`);
       return { syncedCount, duplicateCount, lastSyncedSequence: watermark };

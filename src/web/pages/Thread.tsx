@@ -20,7 +20,7 @@ export function ThreadPage({ projectId, threadId }: { projectId: string; threadI
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   });
-  const known = entries.data ? entries.data.pages[0]!.thread.entryCount - 1 : -1;
+  const known = entries.data ? entries.data.pages[0]!.thread.lastSyncedSequence : -1;
   // New entries arrive through a subscription and the loaded pages are read again.
   useSubscription(
     trpc.threads.watch.subscriptionOptions(
