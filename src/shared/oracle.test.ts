@@ -103,6 +103,33 @@ describe('composeExtractive with code', () => {
     expect(citationOf(code)).toBe('src/retrier.ts:10-13 (giveUpAfter)');
   });
 
+  it("quotes a long definition where the question's words are, not only its first lines", () => {
+    const body = Array.from({ length: 20 }, (_, i) => `  const step${i} = prepare(${i});`);
+    const content = [
+      'export function drainQueue(queue: Queue) {',
+      ...body,
+      '  // Gives up once the backoff passes an hour.',
+      '  if (backoffMs > HOUR) return giveUp(queue);',
+      '}',
+    ].join('\n');
+    const long = composeExtractive(termsOf('when does draining give up on backoff?'), [
+      codeSource('drainQueue', content),
+    ]);
+    const quoted = long.split('\n');
+    expect(quoted[0]).toBe('src/retrier.ts:21-32 (drainQueue) [1]:');
+    expect(quoted).toContain('  if (backoffMs > HOUR) return giveUp(queue);');
+    expect(quoted).toHaveLength(12 + 3);
+    // Where its first lines hold the words as much as any, it starts at its signature.
+    const first = composeExtractive(termsOf('what does drainQueue prepare?'), [
+      codeSource('drainQueue', content),
+    ]);
+    expect(first.split('\n').slice(0, 3)).toEqual([
+      'src/retrier.ts:10-21 (drainQueue) [1]:',
+      '```typescript',
+      'export function drainQueue(queue: Queue) {',
+    ]);
+  });
+
   it('fences code that holds a fence with tildes', () => {
     const answer = composeExtractive(termsOf('markdown fence'), [
       codeSource('', 'const markdownFence = "```";'),

@@ -352,22 +352,24 @@ export function composeExtractive(
 const QUOTED_LINES = 12;
 
 /**
- * The lines of a code source worth quoting, in a fence with its language, after its citation: a
- * definition from its first line of code (its signature, after its comments); other lines, the
- * window of QUOTED_LINES lines holding most of the terms.
+ * The lines of a code source worth quoting, in a fence with its language, after its citation: the
+ * window of QUOTED_LINES lines holding most of the terms; for a definition, from its first line of
+ * code (its signature, after its comments) unless a window further down holds more of them (a
+ * long function whose answering line is past its first lines).
  */
 export function quoteCode(source: CodeSource, terms: AnswerTerm[], n: number): string {
   const lines = source.content.split('\n');
-  let from = 0;
   const code = lines.findIndex((line) => !/^\s*(\/\/|\/\*|\*|#|@|$)/.test(line));
-  if (source.symbol && code >= 0) from = code;
-  else if (lines.length > QUOTED_LINES) {
+  const head = source.symbol && code >= 0 ? code : 0;
+  let from = head;
+  if (lines.length - head > QUOTED_LINES) {
     const weights = lines.map((line) =>
       matchedTerms(codeWords(line), terms).reduce((sum, t) => sum + t.weight, 0),
     );
-    let best = -1;
-    for (let i = 0; i + QUOTED_LINES <= lines.length; i++) {
-      const sum = weights.slice(i, i + QUOTED_LINES).reduce((a, b) => a + b, 0);
+    const window = (i: number) => weights.slice(i, i + QUOTED_LINES).reduce((a, b) => a + b, 0);
+    let best = window(head);
+    for (let i = head + 1; i + QUOTED_LINES <= lines.length; i++) {
+      const sum = window(i);
       if (sum > best) {
         best = sum;
         from = i;
