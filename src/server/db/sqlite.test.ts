@@ -83,6 +83,28 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('group commit on SQLite', () => {
     expect(await deps.db.get(sql`SELECT count(*) AS n FROM marks`)).toEqual({ n: 1 });
   });
 
+  it("a write sent outside a transaction while another request's runs is its own: that one's rollback keeps it", async () => {
+    await deps.db.run(sql`CREATE TABLE marks (n INTEGER NOT NULL)`);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const refused = deps.db.transaction(async (tx) => {
+      await tx.run(sql`INSERT INTO marks (n) VALUES (1)`);
+      entered();
+      await gate;
+      throw new Error('refused');
+    });
+    // The other request's body waits in its savepoint; this write comes from elsewhere.
+    await inside;
+    const written = deps.db.run(sql`INSERT INTO marks (n) VALUES (2)`);
+    release();
+    await expect(refused).rejects.toThrow('refused');
+    await written;
+    expect(await deps.db.all(sql`SELECT n FROM marks`)).toEqual([{ n: 2 }]);
+    expect(committed('marks')).toBe(1);
+  });
+
   it('a statement that writes, sent outside a transaction, goes to the writer', async () => {
     await deps.db.run(sql`CREATE TABLE marks (pk INTEGER PRIMARY KEY, n INTEGER NOT NULL)`);
     expect(await deps.db.get(sql`INSERT INTO marks (n) VALUES (7) RETURNING n`)).toEqual({ n: 7 });

@@ -6,6 +6,7 @@ import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { migrationsFolder, type Executor, type NewEntry, type ServerDb } from './index.js';
 import { sqliteSearch } from './sqlite-search.js';
@@ -142,11 +143,14 @@ export function openSqlite(file: string): ServerDb {
   }
   const waiting: Job[] = [];
   let writing = false;
-  // While the writer waits for a group to fill, the group's work is not committed: a query that
-  // comes in then waits for the COMMIT rather than read it (it could still be lost).
-  let waitingForMore = false;
-  let groupEnd: Promise<void> | undefined;
-  let endGroup = () => {};
+  // Set while a job's body runs (through its awaits): a statement it sends through the database
+  // rather than its `tx` is part of it; any other statement that writes waits its turn as a job of
+  // its own, so that it never runs inside another request's savepoint (whose rollback would undo
+  // it after its caller was told it was done).
+  // (What a body starts and leaves running, a timer say, carries the context on: it counts as the
+  // job's only until the body has settled.)
+  const inJob = new AsyncLocalStorage<{ running: boolean }>();
+  const jobRunning = () => inJob.getStore()?.running === true;
   const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
   const writeGroups = async () => {
     writing = true;
@@ -161,17 +165,15 @@ export function openSqlite(file: string): ServerDb {
         const done: { job: Job; value: unknown }[] = [];
         const groupStarted = Date.now();
         for (let jobs = 0; jobs < GROUP_JOBS && Date.now() - groupStarted < GROUP_MS; jobs++) {
-          if (waiting.length === 0) {
-            groupEnd ??= new Promise<void>((resolve) => (endGroup = resolve));
-            waitingForMore = true;
-            await nextTick();
-            waitingForMore = false;
-          }
+          if (waiting.length === 0) await nextTick();
           const job = waiting.shift();
           if (!job) break;
           try {
             sqlite.exec('SAVEPOINT job');
-            const value = await job.fn(executor);
+            const context = { running: true };
+            const value = await inJob.run(context, () => job.fn(executor)).finally(() => {
+              context.running = false;
+            });
             sqlite.exec('RELEASE job');
             done.push({ job, value });
           } catch (error) {
@@ -197,9 +199,6 @@ export function openSqlite(file: string): ServerDb {
           if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
           rolledBack();
           for (const { job } of done) job.reject(error);
-        } finally {
-          groupEnd = undefined;
-          endGroup();
         }
       }
     } finally {
@@ -212,11 +211,12 @@ export function openSqlite(file: string): ServerDb {
       if (!writing) void writeGroups();
     });
 
-  // Without a reader, a query that comes in while the writer waits for a group to fill waits for
-  // the COMMIT rather than read the group's work (it could still be lost).
-  const writer = <T>(work: () => Promise<T>) => (waitingForMore ? groupEnd!.then(work) : work());
-  /** On the reader if SQLite says the statement only reads, else on the writer. */
+  /**
+   * Inside a job, on the writer (it sees the job's own work); else on the reader if SQLite says
+   * the statement only reads (what is committed), else as a job of its own.
+   */
   const read = <T>(query: SQL, kind: 'all' | 'get'): Promise<T> => {
+    if (jobRunning()) return executor[kind](query) as Promise<T>;
     if (readerExecutor) {
       try {
         const { statement, params } = readerExecutor.prepare(query);
@@ -225,12 +225,12 @@ export function openSqlite(file: string): ServerDb {
         return Promise.reject(error as Error);
       }
     }
-    return writer(() => executor[kind](query) as Promise<T>);
+    return transaction((tx) => tx[kind](query) as Promise<T>);
   };
   const outside: Executor = {
     all: <T>(query: SQL) => read<T[]>(query, 'all'),
     get: <T>(query: SQL) => read<T | undefined>(query, 'get'),
-    run: (query) => writer(() => executor.run(query)),
+    run: (query) => (jobRunning() ? executor.run(query) : transaction((tx) => tx.run(query))),
   };
   return {
     dialect: 'sqlite',
