@@ -171,9 +171,11 @@ export function openSqlite(file: string): ServerDb {
           try {
             sqlite.exec('SAVEPOINT job');
             const context = { running: true };
-            const value = await inJob.run(context, () => job.fn(executor)).finally(() => {
-              context.running = false;
-            });
+            const value = await inJob
+              .run(context, () => job.fn(executor))
+              .finally(() => {
+                context.running = false;
+              });
             sqlite.exec('RELEASE job');
             done.push({ job, value });
           } catch (error) {
