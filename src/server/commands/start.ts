@@ -2,9 +2,8 @@
 // on SIGTERM.
 import { Command, Option } from 'clipanion';
 import { createServer } from 'node:http';
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dataDirectory, dataOption, databaseOption, ServerCommand, ServerError } from './base.js';
+import { dataOption, databaseOption, ServerCommand, ServerError } from './base.js';
 
 export class StartCommand extends ServerCommand {
   static override paths = [['start']];
@@ -27,36 +26,54 @@ export class StartCommand extends ServerCommand {
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new ServerError(`--port must be a whole number from 0 to 65535, not '${this.port}'`);
     }
+    // The port first: a start on a busy port says so before it makes or opens anything (a data
+    // directory included). Until the app is ready, a request is answered 503.
+    const server = createServer((_request, response) => {
+      response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
+      response.end('vlt-server is starting\n');
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      const failed = (error: NodeJS.ErrnoException) =>
+        reject(new ServerError(`cannot listen on ${host}:${port} (${error.code}): pick another --port`));
+      server.once('error', failed);
+      server.listen(port, host, () => {
+        server.off('error', failed);
+        // Once listening, an error (a connection it could not accept: out of file descriptors)
+        // is said, and the server goes on.
+        server.on('error', (error: NodeJS.ErrnoException) => {
+          this.context.stderr.write(`vlt-server: ${error.code ?? error.message}: a connection was refused\n`);
+        });
+        resolveListen();
+      });
+    });
     // The database and the HTTP stack (express, tRPC, the routers) load here, not at the start of
     // every vlt-server command.
     const { openData } = await import('./open-data.js');
-    // A data directory this start makes is taken away again if the port cannot be had, so that a
-    // start on a busy port leaves nothing behind.
-    const data = dataDirectory(this.data);
-    const deps = await openData(this.data, this.databaseUrl, this.context.env, this.context.stderr);
-    const { createApp } = await import('../app.js');
+    let deps: Awaited<ReturnType<typeof openData>>;
+    try {
+      deps = await openData(this.data, this.databaseUrl, this.context.env, this.context.stderr);
+    } catch (error) {
+      server.close();
+      throw error;
+    }
     // Expired sessions and attempts that count no more go at start and then hourly, so the tables
     // do not grow without end.
     const prune = async () => {
       await deps.accounts.pruneSessions();
       await deps.attempts.prune(Math.max(deps.limits.loginWindowMs, 3_600_000));
     };
-    await prune();
+    try {
+      const { createApp } = await import('../app.js');
+      await prune();
+      server.removeAllListeners('request');
+      server.on('request', createApp(deps));
+    } catch (error) {
+      server.close();
+      await deps.db.close().catch(() => undefined);
+      throw error;
+    }
     const pruning = setInterval(() => void prune().catch(() => undefined), 3_600_000);
     pruning.unref();
-    const server = createServer(createApp(deps));
-    await new Promise<void>((resolveListen, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => {
-        void deps.db
-          .close()
-          .catch(() => undefined)
-          .finally(() => {
-            if (!data.exists) rmSync(data.path, { recursive: true, force: true });
-            reject(new ServerError(`cannot listen on ${host}:${port} (${error.code}): pick another --port`));
-          });
-      });
-      server.listen(port, host, resolveListen);
-    });
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     this.context.stdout.write(
