@@ -4,7 +4,7 @@
 // unreadable files, more files than the limit) and what a project file may say, each met with
 // one line, and an index killed half-way leaving the vault as it was.
 import Database from 'better-sqlite3';
-import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOneLineError, sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
@@ -218,6 +218,13 @@ describe('vlt code', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(isOneLineError(tooMany), tooMany.stderr).toBe(true);
     expect(tooMany.stderr).toMatch(/more than 20000 source files: index a smaller folder/);
+    // Files left out by their names are listed, not counted against the limit.
+    for (let i = 0; i < 20; i++) rmSync(join(many, 'src', `f${i}.ts`));
+    for (let i = 0; i < 50; i++) writeFileSync(join(many, 'src', `x${i}.min.js`), '');
+    const named = vlt({ ...box, cwd: many }, ['code', 'index', '--dry-run', '--json']);
+    expect(named.code, named.stderr).toBe(0);
+    const listed = JSON.parse(named.stdout) as IndexJson;
+    expect([listed.files, listed.skipped.length]).toEqual([20_001 - 20 + 1, 50]);
 
     const odd = join(box.base, 'odd');
     mkdirSync(odd);

@@ -517,7 +517,7 @@ describe('imported entries sync', () => {
     );
     const imported = ok(vlt(b, ['import', file]));
     expect(imported.stdout).toBe(
-      'IMPORTED: 1 thread (1 new), 2 entries (2 added, 0 already here)\nqueued: the server set 1 entry aside: see `vlt sync queue`\n',
+      'IMPORTED: 1 thread (1 new), 2 entries (2 added, 0 already here)\nqueued: 1 entry of these threads set aside by the server: see `vlt sync queue`\n',
     );
     const queue = json<{ items: { state: string; lastError: string }[] }>(b, ['sync', 'queue']).items;
     expect(queue.map((e) => [e.state, e.lastError])).toEqual([

@@ -3,7 +3,10 @@
 -- counts read it (a sum over a prefix's range of lexemes, as FTS5's vocabulary table answers on
 -- SQLite) instead of counting matching rows: a GIN match of a tsquery is always rechecked on the
 -- heap, so counting a common word's entries read thousands of heap pages per question word.
--- Not in schema-pg.ts: like FTS5's tables on SQLite, it belongs to the engine's search.
+-- Not in schema-pg.ts: like FTS5's tables on SQLite, it belongs to the engine's search. The
+-- triggers see INSERT, UPDATE and DELETE, not TRUNCATE (entry_terms goes with users' cascade): a
+-- later migration that rewrites content_tsv (as 0003 did) must recount, as the last statement
+-- here does.
 CREATE TABLE "entry_terms" (
 	"user_id" text NOT NULL REFERENCES "users"("id") ON DELETE CASCADE,
 	"lexeme" text COLLATE "C" NOT NULL,

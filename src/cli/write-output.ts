@@ -110,7 +110,10 @@ export function syncAfterImport(
     const aside = outbox.failedCount(threadPks);
     const waiting = outbox.pendingCount(threadPks);
     const said = [
-      aside > 0 ? `the server set ${plural(aside, 'entry', 'entries')} aside: see \`vlt sync queue\`` : '',
+      // Set aside now or before: either way they wait for the user.
+      aside > 0
+        ? `${plural(aside, 'entry', 'entries')} of these threads set aside by the server: see \`vlt sync queue\``
+        : '',
       waiting > 0
         ? `${plural(waiting, 'entry', 'entries')} wait to be sent: \`vlt sync retry\` sends them`
         : '',

@@ -97,20 +97,23 @@ export function scanCode(
   const skipped: SkippedFile[] = [];
   let bytes = 0;
   let hashed = 0;
+  let skippedNames = 0;
   const { links } = walkFolder(folder, {
     // Lockfiles and minified names are listed in `skipped` with their reason, not passed over.
     accept: (name) => languageOf(name) !== undefined || skippedByName(name) !== undefined,
     skipDir: (name) => SKIPPED_DIRS.has(name),
     visit: (path) => {
-      if (files.length + skipped.length >= MAX_CODE_FILES) {
+      // Left out by name, listed with the reason; they do not count against the limit (a tree of
+      // many generated files still indexes), and at most MAX_CODE_FILES of them are listed.
+      const byName = skippedByName(path);
+      if (byName !== undefined) {
+        if (skippedNames++ < MAX_CODE_FILES) skipped.push({ path, reason: byName });
+        return;
+      }
+      if (files.length + skipped.length - Math.min(skippedNames, MAX_CODE_FILES) >= MAX_CODE_FILES) {
         throw new VltError(
           `${folder.shown || 'the repository'} has more than ${MAX_CODE_FILES} source files: index a smaller folder (vlt code index src) or leave some out with [code] exclude in vlt.toml`,
         );
-      }
-      const byName = skippedByName(path);
-      if (byName !== undefined) {
-        skipped.push({ path, reason: byName });
-        return;
       }
       const language = languageOf(path)!;
       const full = join(folder.root, path);

@@ -49,6 +49,10 @@ describe.skipIf(TEST_ENGINE === 'sqlite')('lexeme counts on PostgreSQL', () => {
     expect((await read('tokens', false)).counts).toEqual([4]);
     expect((await read('absent', true)).counts).toEqual([0]);
     expect((await read('the', false)).counts).toEqual([0]);
+    // A prefix ending in a letter beyond ASCII.
+    await alice.caller.threads.push({ ...thread, threadId: 'cafe', entries: entriesFor(0, 1, 'café crème') });
+    expect((await read('café', true)).counts).toEqual([2]);
+    expect((await read('caf', true)).counts).toEqual([2]);
 
     // An edit takes its old words away and adds the new; a deletion takes them all.
     await alice.caller.threads.editEntry({

@@ -144,7 +144,8 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
         )?.total ?? 0;
       if (total === 0 || terms.length === 0) return { counts: terms.map(() => 0), total };
       // The user's own entries holding each term, from the counts the entry_terms triggers keep
-      // (migration 0008): a word's lexeme, or the sum over a prefix's lexemes, as SQLite's FTS5
+      // (migration 0008): a word's lexeme, or the sum over a prefix's lexemes (those from it up to
+      // it with its last character's successor, in the column's byte order), as SQLite's FTS5
       // vocabulary answers. A phrase is counted in the entries, up to where it is common anyway.
       const cap = countCap(total);
       const counts = await Promise.all(
@@ -163,7 +164,7 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
             SELECT CAST(coalesce(sum(t.df), 0) AS INTEGER) AS n FROM entry_terms t, w
             WHERE t.user_id = ${userId} AND ${
               term.prefix
-                ? sql`t.lexeme >= w.lexeme AND t.lexeme < w.lexeme || chr(1114111)`
+                ? sql`t.lexeme >= w.lexeme AND t.lexeme < left(w.lexeme, -1) || chr(ascii(right(w.lexeme, 1)) + 1)`
                 : sql`t.lexeme = w.lexeme`
             }`);
           return row?.n ?? 0;

@@ -633,9 +633,10 @@ export class Threads {
     };
   }
 
-  async delete(userId: string, projectId: string, threadId: string) {
-    const thread = await this.require(userId, projectId, threadId);
-    return this.db.transaction(async (tx) => {
+  delete(userId: string, projectId: string, threadId: string) {
+    // In the user's turn, as pushes and edits are (on PostgreSQL the entry_terms counts are kept
+    // by the same transactions: two of them at once could deadlock on the counts' rows).
+    return this.changeThread(userId, projectId, threadId, async (tx, thread) => {
       await this.db.search.threadDeleting(tx, userId, thread.pk);
       const removed = await tx.run(sql`DELETE FROM entries WHERE thread_pk = ${thread.pk}`);
       await tx.run(sql`DELETE FROM threads WHERE pk = ${thread.pk}`);
