@@ -1,11 +1,13 @@
 // The real `vlt` bundle as child processes: the acceptance flow, concurrency, SIGKILL, bad input.
+// Each test's checks run `vlt` processes; the vaults they start from are made with the CLI's
+// commands in this process (`here`), which saves a Node start (about 0.4 s) a command.
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isOneLineError, sandbox, VLT_BIN, vlt, vltAsync, type Sandbox } from './helpers.js';
+import { isOneLineError, sandbox, VLT_BIN, vlt, vltAsync, vltInProcess, type Sandbox } from './helpers.js';
 import { seeded } from './seeded.js';
 
 let box: Sandbox;
@@ -18,6 +20,9 @@ const ok = (result: { code: number; stderr: string }) => {
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
 };
+
+/** Setup: a `vlt` command in this process (the same commands and vault, no Node start). */
+const here = (where: Pick<Sandbox, 'cwd' | 'env'>, args: string[]) => vltInProcess(where, args);
 
 function readAll(thread: string) {
   const result = vlt(box, ['thread', 'read', thread, '--all', '--json']);
@@ -47,8 +52,8 @@ describe('vlt as a process', () => {
   });
 
   it('100 pushes started at once on one thread all succeed with sequences exactly 0..100', async () => {
-    ok(vlt(box, ['init', '--project', 'race']));
-    ok(vlt(box, ['thread', 'new', 'hot', 'entry zero']));
+    ok(await here(box, ['init', '--project', 'race']));
+    ok(await here(box, ['thread', 'new', 'hot', 'entry zero']));
     const runs = Array.from({ length: 100 }, (_, i) =>
       vltAsync(box, ['thread', 'push', 'hot', `push ${i}`, '--no-sync']),
     );
@@ -65,8 +70,8 @@ describe('vlt as a process', () => {
   });
 
   it('a push killed with SIGKILL at any moment leaves a valid vault holding every acknowledged entry', async () => {
-    ok(vlt(box, ['init', '--project', 'kill']));
-    ok(vlt(box, ['thread', 'new', 'victim', 'entry zero']));
+    ok(await here(box, ['init', '--project', 'kill']));
+    ok(await here(box, ['thread', 'new', 'victim', 'entry zero']));
     const acknowledged: { seq: number; content: string }[] = [];
     let killedBeforeOk = 0;
     // Kill moments from a seed (printed on failure): the first push of a round at once (before it
@@ -172,10 +177,10 @@ describe('bad input', () => {
     // One vault for every case (two `vlt` starts, not two a case): each proves it wrote nothing to
     // it, and the vault ends with its one entry.
     let shared: Sandbox;
-    beforeAll(() => {
+    beforeAll(async () => {
       shared = sandbox();
-      ok(vlt(shared, ['init', '--project', 'app']));
-      ok(vlt(shared, ['thread', 'new', 'auth', 'first']));
+      ok(await here(shared, ['init', '--project', 'app']));
+      ok(await here(shared, ['thread', 'new', 'auth', 'first']));
     });
     afterAll(() => {
       expect(entryCount(shared)).toBe(1);
@@ -196,9 +201,9 @@ describe('bad input', () => {
   });
 
   describe('project and settings files', () => {
-    beforeEach(() => {
-      ok(vlt(box, ['init', '--project', 'app']));
-      ok(vlt(box, ['thread', 'new', 'auth', 'first']));
+    beforeEach(async () => {
+      ok(await here(box, ['init', '--project', 'app']));
+      ok(await here(box, ['thread', 'new', 'auth', 'first']));
     });
 
     it('a malformed or unreadable vlt.toml is named, and nothing is written', () => {
@@ -284,8 +289,9 @@ describe('text that would act on a terminal', () => {
     'title\u001b]0;pwned\u0007 clip\u001b]52;c;ZWNobyBoaQ==\u0007\rfake line\u202eevil\u009b31m\nsecond line\twith a tab';
   const author = '\u001b[31mred';
 
-  beforeEach(() => {
-    ok(vlt(box, ['init', '--project', 'app']));
+  beforeEach(async () => {
+    ok(await here(box, ['init', '--project', 'app']));
+    // A real process: the controls pass through its arguments (--json reads them back below).
     ok(vlt(box, ['thread', 'new', 'notes', content, '--no-sync']));
     // vlt refuses such an author now; a vault written before, or by hand, may hold one.
     const db = new Database(join(box.home, 'vault.db'));
@@ -356,10 +362,10 @@ describe('a token typed on a terminal', () => {
 });
 
 describe('entries named as printed, short flags, errors as JSON', () => {
-  it('takes an entry as OK: names it, or by id; reads the last N; -a, -p and -n', () => {
+  it('takes an entry as OK: names it, or by id; reads the last N; -a, -p and -n', async () => {
     ok(vlt(box, ['init', '-p', 'my-app']));
-    ok(vlt(box, ['thread', 'new', 'auth-refactor', 'goal: JWT', '--no-sync']));
-    ok(vlt(box, ['thread', 'new', 'infra', 'secrets live in vault', '--no-sync']));
+    ok(await here(box, ['thread', 'new', 'auth-refactor', 'goal: JWT', '--no-sync']));
+    ok(await here(box, ['thread', 'new', 'infra', 'secrets live in vault', '--no-sync']));
     const pushed = vlt(box, ['thread', 'push', 'auth-refactor', 'decided JWT', '--no-sync']);
     ok(pushed);
     const okLine = pushed.stdout.split('\n')[0]!;
@@ -408,7 +414,9 @@ describe('entries named as printed, short flags, errors as JSON', () => {
     }
 
     // The last N with --limit or -n (the default stays 5), everything with -a, a project with -p.
-    for (let i = 2; i < 9; i++) ok(vlt(box, ['thread', 'push', 'auth-refactor', `entry ${i}`, '--no-sync']));
+    for (let i = 2; i < 9; i++) {
+      ok(await here(box, ['thread', 'push', 'auth-refactor', `entry ${i}`, '--no-sync']));
+    }
     const seqs = (args: string[], cwd = box.cwd) => {
       const result = vlt({ ...box, cwd }, ['thread', 'read', ...args, '--json']);
       ok(result);
@@ -448,9 +456,9 @@ describe('entries named as printed, short flags, errors as JSON', () => {
     }
   });
 
-  it('with --json, every failure is also {"error": {code, message}} on stdout, and the same one line on stderr', () => {
-    ok(vlt(box, ['init', '--project', 'app']));
-    ok(vlt(box, ['thread', 'new', 'notes', 'first', '--no-sync']));
+  it('with --json, every failure is also {"error": {code, message}} on stdout, and the same one line on stderr', async () => {
+    ok(await here(box, ['init', '--project', 'app']));
+    ok(await here(box, ['thread', 'new', 'notes', 'first', '--no-sync']));
     const cases: [string[], number, string][] = [
       [['thread', 'read', 'nope'], 1, 'not_found'],
       [['thread', 'tag', 'notes/9', 'x'], 1, 'not_found'],

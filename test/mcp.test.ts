@@ -1,6 +1,7 @@
 // `vlt mcp` as an agent meets it: the built `dist/cli/vlt.mjs` started as a process with a scratch
 // VLT_HOME, driven by the MCP SDK's own client over stdio; what it writes read back with the real
-// CLI; against no server and against a live one on port 0.
+// CLI (a `vlt` process in the first test; elsewhere the CLI's commands in this process, `cli()`,
+// where a Node start checks nothing more); against no server and against a live one on port 0.
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { spawn } from 'node:child_process';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createThread, pushEntry } from '../src/cli/vault/append.js';
 import { openVault } from '../src/cli/vault/open.js';
-import { sandbox, vlt, VLT_BIN, type Sandbox } from './helpers.js';
+import { sandbox, vlt, vltInProcess, VLT_BIN, type Result, type Sandbox } from './helpers.js';
 import { newDataDir, startServer, type RunningServer } from './net-helpers.js';
 import { tokenOverApi } from './sync-helpers.js';
 
@@ -60,6 +61,11 @@ async function connect(box: Sandbox, args: string[] = [], modern = false): Promi
   };
   sessions.push(session);
   return session;
+}
+
+/** A `vlt` command in this process, for setup and read-backs: the vault and its files are the same. */
+async function cli(box: Sandbox, args: string[]): Promise<Result> {
+  return vltInProcess(box, args);
 }
 
 function scratch(): Sandbox {
@@ -163,7 +169,7 @@ describe('vlt mcp', () => {
     });
     expect(first.json.summary).toContain('Blocked by the runner quota [ci#1]');
     // The CLI's summary is the same one.
-    expect(JSON.parse(vlt(box, ['thread', 'summary', 'app/ci', '--json']).stdout).summary).toBe(
+    expect(JSON.parse((await cli(box, ['thread', 'summary', 'app/ci', '--json'])).stdout).summary).toBe(
       first.json.summary,
     );
     await mcp.call('push_entry', { thread: 'ci', content: 'Decided: cache node_modules by lockfile hash' });
@@ -174,7 +180,7 @@ describe('vlt mcp', () => {
 
   it('pages a 5,000-entry thread under the cap, with a cursor that reaches the end', async () => {
     const box = scratch();
-    expect(vlt(box, ['init', '--project', 'big']).code).toBe(0);
+    expect((await cli(box, ['init', '--project', 'big'])).code).toBe(0);
     const db = openVault(join(box.home, 'vault.db'), { create: true })!;
     db.pragma('synchronous = OFF');
     const entry = (content: string) => ({
@@ -270,7 +276,7 @@ describe('vlt mcp', () => {
 
   it('notes: search_notes finds a note by words, read_note pages it with line numbers to the end', async () => {
     const box = scratch();
-    expect(vlt(box, ['init', '--project', 'app']).code).toBe(0);
+    expect((await cli(box, ['init', '--project', 'app'])).code).toBe(0);
     mkdirSync(join(box.cwd, 'docs', 'adr'), { recursive: true });
     const auth = [
       '---',
@@ -293,7 +299,7 @@ describe('vlt mcp', () => {
       'the last line',
     ];
     writeFileSync(join(box.cwd, 'docs', 'adr', 'runbook.md'), `${long.join('\r\n')}\r\n`);
-    const indexed = vlt(box, ['notes', 'index']);
+    const indexed = await cli(box, ['notes', 'index']);
     expect(indexed.code, indexed.stderr).toBe(0);
 
     const mcp = await connect(box);
@@ -307,7 +313,7 @@ describe('vlt mcp', () => {
     expect(hit.lines).toMatch(/^\d+-10$|^10$/);
     expect(hit.snippet).toMatch(/rotate/);
     // The same hits as `vlt notes seek`.
-    const seek = JSON.parse(vlt(box, ['notes', 'seek', 'refresh tokens rotate', '--json']).stdout);
+    const seek = JSON.parse((await cli(box, ['notes', 'seek', 'refresh tokens rotate', '--json'])).stdout);
     expect(seek.results[0]).toMatchObject({ path: hit.path, heading: hit.heading, snippet: hit.snippet });
     expect((await mcp.call('search_notes', { query: 'nothing like this' })).json).toEqual({
       project: 'app',
@@ -385,7 +391,7 @@ describe('vlt mcp', () => {
     }
     // A note changed under a cursor: read again from where it stopped.
     writeFileSync(join(box.cwd, 'docs', 'adr', 'runbook.md'), 'rewritten\n');
-    expect(vlt(box, ['notes', 'index']).code).toBe(0);
+    expect((await cli(box, ['notes', 'index'])).code).toBe(0);
     const stale = await mcp.call('read_note', { path: 'docs/adr/runbook.md', cursor: first.json.nextCursor });
     expect(stale.isError).toBe(true);
     expect(stale.text).toMatch(
@@ -395,7 +401,7 @@ describe('vlt mcp', () => {
 
   it('code: search_code finds a function by the words of its name, code_def gives its lines', async () => {
     const box = scratch();
-    expect(vlt(box, ['init', '--project', 'app']).code).toBe(0);
+    expect((await cli(box, ['init', '--project', 'app'])).code).toBe(0);
     const mcp = await connect(box);
     expect((await mcp.call('search_code', { query: 'refresh token' })).json).toMatchObject({
       results: [],
@@ -414,7 +420,7 @@ describe('vlt mcp', () => {
         '}',
       ].join('\n'),
     );
-    const indexed = vlt(box, ['code', 'index']);
+    const indexed = await cli(box, ['code', 'index']);
     expect(indexed.code, indexed.stderr).toBe(0);
     const again = await connect(box);
     const found = await again.call('search_code', { query: 'refresh expired token' });
@@ -543,12 +549,18 @@ describe('vlt mcp', () => {
     child.stdin.write(
       `${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'push_entry', arguments: { thread: 'x', content: 'y' } } })}\n`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Both requests answered (the line that is not JSON stopped nothing), then stdin closes.
+    const answered = () =>
+      stdout
+        .split('\n')
+        .slice(0, -1) // whole lines only
+        .map((line) => (JSON.parse(line) as { id?: unknown }).id);
+    await expect.poll(answered, { timeout: 10_000, interval: 20 }).toEqual([1, 2]);
     child.stdin.end();
     expect(await exited).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     for (const line of lines) expect(JSON.parse(line)).toHaveProperty('jsonrpc', '2.0');
-    expect(lines.map((line) => JSON.parse(line).id)).toContain(1);
+    expect(lines.map((line) => JSON.parse(line).id)).toEqual([1, 2]);
   });
 });
 
@@ -582,8 +594,8 @@ describe('vlt mcp against a live server', () => {
         })
       ).json.sync,
     ).toBe('synced');
-    expect(JSON.parse(vlt(box, ['sync', 'queue', '--json']).stdout).items).toEqual([]);
-    const status = JSON.parse(vlt(box, ['sync', 'status', '--json']).stdout);
+    expect(JSON.parse((await cli(box, ['sync', 'queue', '--json'])).stdout).items).toEqual([]);
+    const status = JSON.parse((await cli(box, ['sync', 'status', '--json'])).stdout);
     expect(status.threads).toEqual([
       expect.objectContaining({ project: 'app', thread: 'auth', localSeq: 1, serverSeq: 1 }),
     ]);
@@ -612,18 +624,18 @@ describe('vlt mcp against a live server', () => {
       // The retrier's lock names this very process: it started none.
       const lock = join(box.home, 'retrier.lock');
       expect(Number(readFileSync(lock, 'utf8'))).toBe(mcp.transport.pid);
-      expect(JSON.parse(vlt(box, ['sync', 'queue', '--json']).stdout).items).toHaveLength(1);
+      expect(JSON.parse((await cli(box, ['sync', 'queue', '--json'])).stdout).items).toHaveLength(1);
       // The server comes back on its port: the entry arrives with no call and no command.
       other = await startServer(otherData, port);
       await expect
-        .poll(() => JSON.parse(vlt(box, ['sync', 'queue', '--json']).stdout).items.length, {
+        .poll(async () => JSON.parse((await cli(box, ['sync', 'queue', '--json'])).stdout).items.length, {
           timeout: 30_000,
-          interval: 500,
+          interval: 50,
         })
         .toBe(0);
       // With nothing left, the retrying ended and let go of the lock.
       await expect.poll(() => existsSync(lock), { timeout: 5000 }).toBe(false);
-      const status = JSON.parse(vlt(box, ['sync', 'status', '--json']).stdout);
+      const status = JSON.parse((await cli(box, ['sync', 'status', '--json'])).stdout);
       expect(status.threads).toEqual([expect.objectContaining({ thread: 'offline', serverSeq: 0 })]);
     } finally {
       await other.stop();

@@ -4,11 +4,12 @@ import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitL
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '../shared/router.js';
 import { transformer } from '../shared/transformer.js';
+import { retryQuery } from './retry.js';
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 export const queryClient = new QueryClient({
-  defaultOptions: { queries: { retry: 1, staleTime: 0 } },
+  defaultOptions: { queries: { retry: retryQuery, staleTime: 0 } },
 });
 
 /** Sent with every call: the server takes the session cookie only from this site's own pages. */
