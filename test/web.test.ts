@@ -291,6 +291,9 @@ describe.skipIf(!available)('web UI', () => {
     await entry(1).getByRole('button', { name: 'Delete' }).click();
     await entry(1).getByRole('button', { name: 'Yes, delete typos#1' }).click();
     await entry(1).getByText('deleted').waitFor();
+    // The thread counts the entries one can read; the deleted one keeps its number.
+    const counts = page.locator('p.muted', { hasText: 'synced up to #' });
+    await expect.poll(() => counts.innerText(), { timeout: 5000 }).toMatch(/^2 entries · synced up to #2 /);
     // The summary follows: the edit, and nothing of the deleted entry.
     const summary = page.locator('section.summary');
     await summary.getByText('Goal: The first entry').waitFor({ timeout: 5000 });
