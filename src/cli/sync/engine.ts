@@ -83,7 +83,11 @@ export async function syncOutbox(
   }
   let next = changing.length;
   const worker = async () => {
-    while (!stop && next < threads.length) stop = await syncThread(threads[next++]!);
+    while (!stop && next < threads.length) {
+      // The first reason to stop stands: another thread that ends well after it must not clear it.
+      const stopped = await syncThread(threads[next++]!);
+      stop ??= stopped;
+    }
   };
   await Promise.all(Array.from({ length: PARALLEL_THREADS }, worker));
   if (stop) return { ...result, stop };
