@@ -179,6 +179,10 @@ export interface CodeSearch {
   documentCounts(userId: string, terms: OracleTerm[]): Promise<{ counts: number[]; total: number }>;
 }
 
+/** The columns `ServerDb.insertEntries` writes, in the order of each row's values on both engines. */
+export const INSERTED_ENTRY_COLUMNS =
+  'user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at, deleted';
+
 /** An entry of a push, as `ServerDb.insertEntries` stores it. */
 export interface NewEntry {
   entryId: string;

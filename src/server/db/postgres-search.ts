@@ -27,10 +27,16 @@ function wordsQuery(words: SearchWord[], mode: 'all' | 'any'): SQL {
 
 /** One Oracle term as a tsquery: a phrase, a prefix (`:*`) or a word; the words are only ever words. */
 function termQuery(term: OracleTerm): SQL {
-  if (/\s/.test(term.text)) return sql`phraseto_tsquery('english', ${term.text})`;
-  const word = term.text.replace(/[^\p{L}\p{N}_]/gu, '');
+  if (isPhrase(term)) return sql`phraseto_tsquery('english', ${term.text})`;
+  const word = termWord(term);
   return sql`to_tsquery('english', ${term.prefix ? `${word}:*` : word})`;
 }
+
+/** Several words that must stand together (a quoted part of the question). */
+const isPhrase = (term: OracleTerm) => /\s/.test(term.text);
+
+/** A one-word term's word, only letters, digits and "_" (nothing a tsquery would read as syntax). */
+const termWord = (term: OracleTerm) => term.text.replace(/[^\p{L}\p{N}_]/gu, '');
 
 /** The query as the index holds the user's lexemes. */
 const tagged = (userId: string, query: SQL) => sql`vlt_tagged_tsquery(vlt_user_tag(${userId}), ${query})`;
@@ -150,7 +156,7 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
       const cap = countCap(total);
       const counts = await Promise.all(
         terms.map(async (term) => {
-          if (/\s/.test(term.text)) {
+          if (isPhrase(term)) {
             const row = await db.get<{ n: number }>(sql`
               SELECT CAST(count(*) AS INTEGER) AS n FROM (
                 SELECT 1 FROM entries
@@ -158,7 +164,7 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
               ) x`);
             return row?.n ?? 0;
           }
-          const word = term.text.replace(/[^\p{L}\p{N}_]/gu, '');
+          const word = termWord(term);
           const row = await db.get<{ n: number }>(sql`
             WITH w AS (SELECT (tsvector_to_array(to_tsvector('english', ${word})))[1] AS lexeme)
             SELECT CAST(coalesce(sum(t.df), 0) AS INTEGER) AS n FROM entry_terms t, w

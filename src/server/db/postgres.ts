@@ -4,7 +4,13 @@
 // starting together migrate once.
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { migrationsFolder, type Executor, type NewEntry, type ServerDb } from './index.js';
+import {
+  INSERTED_ENTRY_COLUMNS,
+  migrationsFolder,
+  type Executor,
+  type NewEntry,
+  type ServerDb,
+} from './index.js';
 import { postgresCodeSearch, postgresEntrySearch, postgresNoteSearch } from './postgres-search.js';
 
 const dialect = new PgDialect();
@@ -32,7 +38,7 @@ function insertEntries(
   entries: NewEntry[],
 ) {
   return tx.all<{ entryId: string; pk: number }>(sql`
-    INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at, deleted)
+    INSERT INTO entries (${sql.raw(INSERTED_ENTRY_COLUMNS)})
     VALUES ${sql.join(
       entries.map(
         (e) =>

@@ -8,7 +8,13 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
-import { migrationsFolder, type Executor, type NewEntry, type ServerDb } from './index.js';
+import {
+  INSERTED_ENTRY_COLUMNS,
+  migrationsFolder,
+  type Executor,
+  type NewEntry,
+  type ServerDb,
+} from './index.js';
 import { sqliteSearch } from './sqlite-search.js';
 
 const dialect = new SQLiteSyncDialect();
@@ -111,7 +117,7 @@ export function openSqlite(file: string): ServerDb {
       let statement = inserts.get(entries.length);
       if (!statement) {
         statement = sqlite.prepare(
-          `INSERT INTO entries (user_id, thread_pk, entry_id, sequence_id, content, author, timestamp, received_at, deleted)
+          `INSERT INTO entries (${INSERTED_ENTRY_COLUMNS})
            VALUES ${Array<string>(entries.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
            ON CONFLICT DO NOTHING RETURNING entry_id AS "entryId", pk`,
         );
