@@ -1,6 +1,6 @@
 // Full-text search on PostgreSQL: entries.content_tsv holds each entry's English lexemes tagged
 // with its user (vlt_user_tag, migration 0003_per_user_search), and every query is tagged the same
-// way, so the GIN index is walked for the asking user's lexemes only. Ranking is ts_rank_cd,
+// way, so the GIN index is walked for the asking user's lexemes only. Ranking is ts_rank (`rankOf`),
 // snippets ts_headline (on the untagged query).
 import { sql, type SQL } from 'drizzle-orm';
 import { HIGHLIGHT, SNIPPET_TOKENS, TAGGED_SNIPPET_CHARS } from '../../shared/fts5.js';
@@ -37,6 +37,16 @@ const isPhrase = (term: OracleTerm) => /\s/.test(term.text);
 
 /** A one-word term's word, only letters, digits and "_" (nothing a tsquery would read as syntax). */
 const termWord = (term: OracleTerm) => term.text.replace(/[^\p{L}\p{N}_]/gu, '');
+
+/**
+ * A match's rank (lower is better), computed where the match is read, so that only numbers are
+ * kept for the filters and the sort: ts_rank, the query's lexemes' weighted frequency divided by
+ * 1 + the log of the text's length (normalization 1, as BM25 normalizes by length). Not
+ * ts_rank_cd: its cover density walks every position of the query's lexemes, and with the
+ * tsvectors carried through the CTE it made the candidate query 2 to 3 times slower on a large
+ * vault (docs/performance.md); the Oracle scores its candidates again with BM25 anyway.
+ */
+const rankOf = (vector: SQL) => sql`-ts_rank(${vector}, q.q, 1)`;
 
 /** The query as the index holds the user's lexemes. */
 const tagged = (userId: string, query: SQL) => sql`vlt_tagged_tsquery(vlt_user_tag(${userId}), ${query})`;
@@ -91,12 +101,12 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
       return db.all<SearchHit>(sql`
         WITH q AS (SELECT ${tagged(scope.userId, plain)} AS q, ${plain} AS plain),
         matches AS MATERIALIZED (
-          SELECT e.pk, e.thread_pk, e.content_tsv FROM entries e, q
+          SELECT e.pk, e.thread_pk, ${rankOf(sql`e.content_tsv`)} AS rank FROM entries e, q
           WHERE e.content_tsv @@ q.q AND e.user_id = ${scope.userId}
         ),
         hits AS (
-          SELECT m.pk, -ts_rank_cd(m.content_tsv, q.q) AS rank
-          FROM matches m JOIN threads t ON t.pk = m.thread_pk, q
+          SELECT m.pk, m.rank
+          FROM matches m JOIN threads t ON t.pk = m.thread_pk
           WHERE ${sql.join(filters, sql` AND `)}
           ORDER BY rank, m.pk LIMIT ${scope.limit}
         )
@@ -116,12 +126,12 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
       return db.all<CandidateRow>(sql`
         WITH q AS (SELECT ${query} AS q),
         matches AS MATERIALIZED (
-          SELECT e.pk, e.thread_pk, e.content_tsv FROM entries e, q
+          SELECT e.pk, e.thread_pk, ${rankOf(sql`e.content_tsv`)} AS rank FROM entries e, q
           WHERE e.content_tsv @@ q.q AND e.user_id = ${userId}
         ),
         hits AS (
-          SELECT m.pk, -ts_rank_cd(m.content_tsv, q.q) AS rank
-          FROM matches m JOIN threads t ON t.pk = m.thread_pk, q
+          SELECT m.pk, m.rank
+          FROM matches m JOIN threads t ON t.pk = m.thread_pk
           WHERE ${sql.join(filters, sql` AND `)}
           ORDER BY rank, m.pk LIMIT ${limit}
         )
@@ -240,12 +250,12 @@ function rankedChunks(
   return sql`
     WITH q AS (SELECT ${tagged(scope.userId, query)} AS q${plain ? sql`, ${plain} AS plain` : sql``}),
     matches AS MATERIALIZED (
-      SELECT c.pk, c.${key} AS file_pk, c.search_tsv FROM ${chunks} c, q
+      SELECT c.pk, c.${key} AS file_pk, ${rankOf(sql`c.search_tsv`)} AS rank FROM ${chunks} c, q
       WHERE c.search_tsv @@ q.q AND c.user_id = ${scope.userId}
     ),
     hits AS (
-      SELECT m.pk, -ts_rank_cd(m.search_tsv, q.q) AS rank
-      FROM matches m JOIN ${files} f ON f.pk = m.file_pk, q
+      SELECT m.pk, m.rank
+      FROM matches m JOIN ${files} f ON f.pk = m.file_pk
       ${scope.projectId ? sql`WHERE f.project_id = ${scope.projectId}` : sql``}
       ORDER BY rank, m.pk LIMIT ${scope.limit}
     )

@@ -287,7 +287,7 @@ export const noteChunks = pgTable(
     content: text('content').notNull(),
     /**
      * As entries' content_tsv, tagged with the user; the title weighs A, the headings B, the text
-     * D (ts_rank_cd's weights 1, 0.4, 0.1), as FTS5's bm25 weighs them 4 : 2 : 1 on SQLite.
+     * D (ts_rank's weights 1, 0.4, 0.1), as FTS5's bm25 weighs them 4 : 2 : 1 on SQLite.
      */
     searchTsv: tsvector('search_tsv')
       .notNull()
@@ -380,7 +380,7 @@ export const codeChunks = pgTable(
     words: text('words').notNull(),
     /**
      * As note_chunks' search_tsv, tagged with the user: the name weighs A, the signature B, the
-     * path C, the text and its identifiers' words D (ts_rank_cd's 1, 0.4, 0.2, 0.1), as FTS5's
+     * path C, the text and its identifiers' words D (ts_rank's 1, 0.4, 0.2, 0.1), as FTS5's
      * bm25 weighs them 6 : 3 : 2 : 1 on SQLite (shared/fts5.ts CODE_SHAPE). Punctuation is made
      * spaces first, as FTS5's unicode61 splits: PostgreSQL's parser would keep `src/cli/sync.ts`
      * and `res.send` whole, as a file and a host name.
