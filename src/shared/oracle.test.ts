@@ -5,7 +5,6 @@ import {
   groupByThread,
   makeSnippet,
   matchFor,
-  pruneCommon,
   NO_ANSWER,
   questionToQuery,
   splitSentences,
@@ -208,19 +207,6 @@ describe('makeSnippet', () => {
     const snippet = makeSnippet(long, terms, 12);
     expect(snippet).toMatch(/^….*Access \*\*tokens\*\* \*\*expire\*\* after 15 minutes\..*…$/);
     expect(makeSnippet('Short: tokens.', terms)).toBe('Short: **tokens**.');
-  });
-});
-
-describe('pruneCommon', () => {
-  it('leaves out terms most entries hold, keeping at least the rarest', () => {
-    const terms = questionToQuery('token expiry session')!.terms;
-    const df: Record<string, number> = { token: 90_000, expiry: 40, session: 70_000 };
-    expect(pruneCommon(terms, (t) => df[t.text] ?? 0, 100_000).map((t) => t.text)).toEqual(['expiry']);
-    expect(
-      pruneCommon(terms, (t) => (t.text === 'expiry' ? 0 : df[t.text]!), 100_000).map((t) => t.text),
-    ).toEqual(['session']);
-    // A small vault keeps every word.
-    expect(pruneCommon(terms, () => 150, 200)).toHaveLength(3);
   });
 });
 

@@ -97,27 +97,6 @@ export function indexRange(term: OracleTerm): { from: string; to: string | undef
   return { from, to: term.prefix ? `${from}\uffff` : undefined };
 }
 
-/**
- * Leaves out terms that most entries hold: bm25 gives them almost no weight, and ranking their
- * matches is most of a query's time on a large vault. `documents(term)` is how many entries hold
- * the term; at least the rarest term is always kept.
- */
-export function pruneCommon<T extends OracleTerm>(
-  terms: T[],
-  documents: (term: T) => number,
-  total: number,
-): T[] {
-  const limit = commonAt(total);
-  const counted = terms.map((term) => ({ term, df: documents(term) }));
-  const kept = counted.filter((c) => c.df > 0 && c.df <= limit).map((c) => c.term);
-  if (kept.length > 0) return kept;
-  const rarest = counted.filter((c) => c.df > 0).sort((a, b) => a.df - b.df)[0];
-  return rarest ? [rarest.term] : terms;
-}
-
-/** More entries than this holding a term make it common. */
-export const commonAt = (total: number) => Math.max(1000, total * 0.05);
-
 export function splitSentences(text: string): string[] {
   return text
     .split(/(?<=[.!?])\s+|\n+|;\s+|\s+[-–—]\s+/)

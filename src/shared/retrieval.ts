@@ -8,11 +8,9 @@
 // Each mechanism can be switched off (RetrievalSettings): docs/retrieval.md has what each does.
 import type { Lexicon } from './lexicon.js';
 import {
-  commonAt,
   groupByThread,
   makeSnippet,
   NO_ANSWER_SUPPORT,
-  pruneCommon,
   questionToQuery,
   sourceLabel,
   STOP_WORDS,
@@ -24,7 +22,7 @@ import {
   type QueryTerm,
   type RetrievedRow,
 } from './oracle.js';
-import { codeWords, indexWords, MAX_QUERY_TERMS, stemOf } from './search-query.js';
+import { codeWords, commonAt, indexWords, MAX_QUERY_TERMS, pruneCommon, stemOf } from './search-query.js';
 
 export interface RetrievalSettings {
   /** Candidates fetched for the question's own words. */

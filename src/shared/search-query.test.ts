@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  anyWords,
   buildFtsQuery,
   codeWords,
   identifierWords,
   indexWords,
   MAX_QUERY_TERMS,
   parseSearch,
+  pruneCommon,
   searchWords,
 } from './search-query.js';
 
@@ -13,7 +15,6 @@ describe('buildFtsQuery', () => {
   it('quotes every word so FTS syntax is only ever text', () => {
     expect(buildFtsQuery('token AND expiry')).toMatchObject({
       all: '"token" AND "and" AND "expiry"',
-      any: '"token" OR "and" OR "expiry"',
       terms: ['"token"', '"and"', '"expiry"'],
     });
     expect(buildFtsQuery('"unbalanced (col:on) NEAR/3 -x ^y')?.terms).toEqual([
@@ -94,5 +95,43 @@ describe('parseSearch', () => {
       words: ['tag', 'a', 'b', 'or'].map((word) => ({ word, prefix: false })),
       tags: [],
     });
+  });
+});
+
+describe('pruneCommon', () => {
+  it('leaves out terms most rows hold, keeping at least the rarest', () => {
+    const terms = ['token', 'expiry', 'session'];
+    const df: Record<string, number> = { token: 90_000, expiry: 40, session: 70_000 };
+    expect(pruneCommon(terms, (t) => df[t] ?? 0, 100_000)).toEqual(['expiry']);
+    expect(pruneCommon(terms, (t) => (t === 'expiry' ? 0 : df[t]!), 100_000)).toEqual(['session']);
+    // A small index keeps every word.
+    expect(pruneCommon(terms, () => 150, 200)).toHaveLength(3);
+    // Words no row holds are left out; when no word is held at all, the words stand as they are.
+    expect(pruneCommon(terms, (t) => (t === 'token' ? 3 : 0), 100_000)).toEqual(['token']);
+    expect(pruneCommon(terms, () => 0, 100_000)).toEqual(terms);
+  });
+});
+
+describe('anyWords', () => {
+  it('looks for the words of a search that are not common, counted in the searched rows', () => {
+    const words = searchWords('how do we ship deploy* over holidays');
+    // 1,000,000 rows: common is over 50,000.
+    const df: Record<string, number> = {
+      how: 400_000,
+      do: 300_000,
+      we: 500_000,
+      ship: 9_000,
+      deploy: 60_000,
+    };
+    const counts = { counts: words.map((w) => df[w.word] ?? 0), total: 1_000_000 };
+    expect(anyWords(words, counts).map((w) => w.word)).toEqual(['ship']);
+    const query = buildFtsQuery('how do we ship deploy* over holidays')!;
+    expect(query.any(() => counts)).toBe('"ship"');
+    // A prefix is counted as its range of words, and kept like a word.
+    const few = {
+      counts: words.map((w) => (w.word === 'deploy' ? 20_000 : (df[w.word] ?? 0))),
+      total: 1_000_000,
+    };
+    expect(query.any(() => few)).toBe('"ship" OR "deploy"*');
   });
 });

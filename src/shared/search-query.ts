@@ -35,6 +35,59 @@ export function searchWords(input: string): SearchWord[] {
   return words;
 }
 
+/** More rows (entries, chunks) than this holding a word make it common, of `total` rows. */
+export const commonAt = (total: number) => Math.max(1000, total * 0.05);
+
+/**
+ * Leaves out terms that most rows hold: bm25 gives them almost no weight, and ranking their
+ * matches is most of a query's time on a large index. `documents(term)` is how many rows hold
+ * the term; at least the rarest term is always kept. The Oracle's candidates and the any-word
+ * search (anyWords) both look for what it keeps.
+ */
+export function pruneCommon<T>(terms: T[], documents: (term: T) => number, total: number): T[] {
+  const limit = commonAt(total);
+  const counted = terms.map((term) => ({ term, df: documents(term) }));
+  const kept = counted.filter((c) => c.df > 0 && c.df <= limit).map((c) => c.term);
+  if (kept.length > 0) return kept;
+  const rarest = counted.filter((c) => c.df > 0).sort((a, b) => a.df - b.df)[0];
+  return rarest ? [rarest.term] : terms;
+}
+
+/** How many rows of an index hold each of some words (`counts[i]` for `words[i]`), and how many it has. */
+export type WordCounts = (words: SearchWord[]) => { counts: number[]; total: number };
+
+/** A search word as the engines' document counts take it (an Oracle term of one word). */
+export const countedWord = (w: SearchWord) => ({ text: w.word, prefix: w.prefix });
+
+/**
+ * The words a search looks for when no row holds them all (the any-word fallback): the common
+ * ones are left out (pruneCommon). A question typed as a search ("how do we ship on holidays")
+ * finds nothing with all its words, and ranking every row holding "how" or "we" read most of a
+ * large index: 1.2 to 2 s at 1,000,000 entries (docs/performance.md). `counts`: how many rows hold
+ * each word (`counts[i]` for `words[i]`, from countedWord), and how many rows there are.
+ */
+export function anyWords(words: SearchWord[], counts: { counts: number[]; total: number }): SearchWord[] {
+  return pruneCommon(
+    words.map((word, i) => ({ word, df: counts.counts[i] ?? 0 })),
+    (w) => w.df,
+    counts.total,
+  ).map((w) => w.word);
+}
+
+/**
+ * A search on the server: `search` with all the words, then, if that finds nothing, with any of
+ * those that are not common (anyWords), counted by `counts` in the asking user's rows.
+ */
+export async function allThenAny<T>(
+  words: SearchWord[],
+  search: (words: SearchWord[], mode: 'all' | 'any') => Promise<T[]>,
+  counts: (terms: { text: string; prefix: boolean }[]) => Promise<{ counts: number[]; total: number }>,
+): Promise<T[]> {
+  const hits = await search(words, 'all');
+  if (hits.length > 0 || words.length < 2) return hits;
+  return search(anyWords(words, await counts(words.map(countedWord))), 'any');
+}
+
 /** `tag:decision` in a search: only entries with that tag (at most this many tags count). */
 const TAG_FILTER_RE = /(?<![^\s])tag:#?([\p{L}\p{N}][\p{L}\p{N}_.-]{0,63})(?![^\s])/giu;
 export const MAX_QUERY_TAGS = 8;
@@ -68,8 +121,11 @@ export interface FtsQuery {
   tags: string[];
   /** All terms must match. */
   all: string;
-  /** Any term may match: the fallback when `all` finds nothing. */
-  any: string;
+  /**
+   * Any term may match, the common ones left out (anyWords): the fallback when `all` finds
+   * nothing. `counts`: how many rows of the searched index hold each word, and how many it has.
+   */
+  any: (counts: WordCounts) => string;
   terms: string[];
   words: SearchWord[];
 }
@@ -82,7 +138,13 @@ export function buildFtsQuery(input: string): FtsQuery | undefined {
   const { words, tags } = parseSearch(input);
   if (words.length === 0 && tags.length === 0) return undefined;
   const terms = words.map(ftsTerm);
-  return { all: terms.join(' AND '), any: terms.join(' OR '), terms, words, tags };
+  return {
+    all: terms.join(' AND '),
+    any: (counts) => anyWords(words, counts(words)).map(ftsTerm).join(' OR '),
+    terms,
+    words,
+    tags,
+  };
 }
 
 /**
@@ -147,10 +209,10 @@ export const codeWords = (text: string): string => `${text}\n${identifierWords(t
  * `rank` with all the words first, with any of them if that finds nothing. A search with no words
  * is refused with one line.
  */
-export function rankAllThenAny<T>(text: string, rank: (match: string) => T[]): T[] {
+export function rankAllThenAny<T>(text: string, rank: (match: string) => T[], counts: WordCounts): T[] {
   const query = buildFtsQuery(text);
   if (!query || query.terms.length === 0)
     throw new VltError('the search has no words to look for: give it some words');
   const hits = rank(query.all);
-  return hits.length === 0 && query.terms.length > 1 ? rank(query.any) : hits;
+  return hits.length === 0 && query.terms.length > 1 ? rank(query.any(counts)) : hits;
 }

@@ -13,6 +13,7 @@ import { CODE_SHAPE, deleteRows, hitsCte, insertRows, scoreOf, type FtsIndex } f
 import { rankAllThenAny } from '../../shared/search-query.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
+import { wordCounts } from './word-counts.js';
 import { knownFiles } from './notes.js';
 
 /** The vault's index of code chunks (migration 0011). */
@@ -224,7 +225,15 @@ export class VaultCode {
 
   /** Ranked search over the chunks (bm25, names and signatures weighted), all words first, then any. */
   seek(text: string, options: { project?: string | undefined; limit: number }): CodeHit[] {
-    return rankAllThenAny(text, (match) => this.rank(match, options));
+    return rankAllThenAny(
+      text,
+      (match) => this.rank(match, options),
+      wordCounts(
+        this.sqlite,
+        VAULT_CODE_INDEX,
+        () => (this.sqlite.prepare('SELECT count(*) AS n FROM code_chunks').get() as { n: number }).n,
+      ),
+    );
   }
 
   private rank(match: string, options: { project?: string | undefined; limit: number }): CodeHit[] {

@@ -7,6 +7,7 @@ import { planManifest, type ManifestFile } from '../../shared/manifest.js';
 import { rankAllThenAny } from '../../shared/search-query.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
+import { wordCounts } from './word-counts.js';
 
 /** The vault's index of note chunks (migration 0009). */
 export const VAULT_CHUNK_INDEX: FtsIndex = {
@@ -292,7 +293,15 @@ export class VaultNotes {
 
   /** Ranked search over the chunks (bm25, titles and headings weighted), all words first, then any. */
   seek(text: string, options: { project?: string | undefined; limit: number }): NoteHit[] {
-    return rankAllThenAny(text, (match) => this.rank(match, options));
+    return rankAllThenAny(
+      text,
+      (match) => this.rank(match, options),
+      wordCounts(
+        this.sqlite,
+        VAULT_CHUNK_INDEX,
+        () => (this.sqlite.prepare('SELECT count(*) AS n FROM note_chunks').get() as { n: number }).n,
+      ),
+    );
   }
 
   private rank(match: string, options: { project?: string | undefined; limit: number }): NoteHit[] {

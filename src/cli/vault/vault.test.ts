@@ -247,6 +247,22 @@ describe('search', () => {
     expect(() => vault.seek('"()"', { limit: 10 })).toThrow(/no words/);
   });
 
+  it('falls back to the words that are not common in the vault, not to every entry with a common one', () => {
+    // 1,100 entries say "build": more than commonAt (1,000) of the vault's entries.
+    const insert = db.transaction(() => {
+      createThread(db, { ...entry('app', 'log', 'we shipped build 0'), projectName: 'app' });
+      for (let i = 1; i < 1100; i++) pushEntry(db, entry('app', 'log', `we shipped build ${i}`));
+      pushEntry(db, entry('app', 'log', 'and a freeze over the holidays'));
+    });
+    insert();
+    expect(vault.seek('build holidays', { limit: 10 }).map((r) => r.seq)).toEqual([1100]);
+    // Inside a thread too (`thread read --search`).
+    const log = vault.requireThread('app', 'log');
+    expect(vault.readEntries(log, { search: 'build holidays' }).map((h) => h.seq)).toEqual([1100]);
+    // A common word that is the only one any entry holds is still looked for.
+    expect(vault.seek('build zebra', { limit: 10 })).toHaveLength(10);
+  });
+
   it('searches inside one thread for `thread read --search`', () => {
     const thread = vault.requireThread('app', 'auth');
     const hits = vault.readEntries(thread, { search: 'tokens' });

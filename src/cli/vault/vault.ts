@@ -3,13 +3,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { notFound, usageError, VltError } from '../../shared/errors.js';
 import { parseEntryPlace, type ThreadStatus } from '../../shared/names.js';
-import {
-  matchFor,
-  vocabularyCounter,
-  type AnswerTerm,
-  type EntrySource,
-  type OracleSource,
-} from '../../shared/oracle.js';
+import { matchFor, type AnswerTerm, type EntrySource, type OracleSource } from '../../shared/oracle.js';
 import {
   retrieve,
   type CandidateRow,
@@ -20,10 +14,10 @@ import {
   type CodeNeighbour,
   type RetrievalSettings,
 } from '../../shared/retrieval.js';
-import { buildFtsQuery } from '../../shared/search-query.js';
+import { buildFtsQuery, type WordCounts } from '../../shared/search-query.js';
+import { termCounter, wordCounts } from './word-counts.js';
 import { summarizeThread, SUMMARY_VERSION, type ThreadSummary as Summary } from '../../shared/summary.js';
 import {
-  documentCounts,
   ENTRY_SHAPE,
   highlightCte,
   hitsCte,
@@ -165,7 +159,7 @@ export class Vault {
       const within = query.tags.length > 0 ? taggedIn({ kind: 'vault' }, query.tags) : undefined;
       rows = this.matchInThread(thread.pk, query.all, within);
       if (rows.length === 0 && query.terms.length > 1)
-        rows = this.matchInThread(thread.pk, query.any, within);
+        rows = this.matchInThread(thread.pk, query.any(this.wordCounts()), within);
       if (options.limit !== undefined) rows = rows.slice(-options.limit);
     } else {
       const base = this.orm
@@ -330,14 +324,30 @@ export class Vault {
     });
   }
 
-  /** Ranked full-text search (bm25) with snippets; all words first, any word if that finds nothing. */
+  /**
+   * Ranked full-text search (bm25) with snippets; all words first, any word that is not common
+   * (anyWords) if that finds nothing.
+   */
   seek(text: string, options: { project?: string | undefined; limit: number }): SeekResult[] {
     const query = buildFtsQuery(text);
     if (!query) throw new VltError('the search has no words to look for: give it some words');
     const within = query.tags.length > 0 ? taggedIn({ kind: 'vault' }, query.tags) : undefined;
     let results = this.rank(query.all, within, options);
-    if (results.length === 0 && query.terms.length > 1) results = this.rank(query.any, within, options);
+    if (results.length === 0 && query.terms.length > 1)
+      results = this.rank(query.any(this.wordCounts()), within, options);
     return results;
+  }
+
+  /** How many of the vault's entries hold each word: for a search's any-word fallback. */
+  private wordCounts(): WordCounts {
+    return wordCounts(this.sqlite, VAULT_INDEX, () => this.entryTotal());
+  }
+
+  /** The vault's entry count, near enough and read in one step (count(*) would scan the table). */
+  private entryTotal(): number {
+    return (
+      this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as { total: number }
+    ).total;
   }
 
   private rank(
@@ -393,13 +403,7 @@ export class Vault {
   ): Promise<{ terms: AnswerTerm[]; sources: OracleSource[] }> {
     const within = options.tag === undefined ? undefined : taggedIn({ kind: 'vault' }, [options.tag]);
     // How many rows of an index hold a term, from its fts5vocab table: entries, note and code chunks alike.
-    const counterOf = (index: FtsIndex) => {
-      const counts = documentCounts(index);
-      return vocabularyCounter(
-        (term) => (this.sqlite.prepare(counts.exact).get(term) as { n: number } | undefined)?.n,
-        (from, to) => (this.sqlite.prepare(counts.range).get(from, to) as { n: number }).n,
-      );
-    };
+    const counterOf = (index: FtsIndex) => termCounter(this.sqlite, index);
     const documents = counterOf(VAULT_INDEX);
     const candidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
       if (terms.length === 0) return [];
@@ -425,10 +429,7 @@ export class Vault {
                WHERE (e.thread_pk, e.seq) IN (VALUES ${places.map(() => '(?, ?)').join(', ')})`,
             )
             .all(...places.flatMap((p) => [p.threadPk, p.seq])) as Neighbour[]);
-    // The vault's entry count, near enough and read in one step (count(*) would scan the table).
-    const total = () =>
-      (this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS total FROM entries').get() as { total: number })
-        .total;
+    const total = () => this.entryTotal();
     // Note chunks: counted with the entries (one set of statistics), fetched beside them.
     const chunkDocuments = counterOf(VAULT_CHUNK_INDEX);
     const chunkTotal = () =>

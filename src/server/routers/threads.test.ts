@@ -234,6 +234,36 @@ describe('reading', () => {
     expect(await code(alice.caller.threads.get({ projectId: 'app', threadId: 'auth' }))).toBe('NOT_FOUND');
     expect((await alice.caller.threads.search({ query: 'entry' })).results).toEqual([]);
   });
+
+  it("falls back to the words that are not common in the asker's own entries when none holds them all", async () => {
+    // 1,100 of alice's entries say "build": more than commonAt (1,000) of her entries.
+    for (let from = 0; from < 1100; from += 100)
+      await alice.caller.threads.push({
+        ...thread,
+        threadId: 'log',
+        entries: entriesFor(from, from + 99, 'we shipped build'),
+      });
+    const [freeze] = entriesFor(0, 0);
+    await alice.caller.threads.push({
+      ...thread,
+      threadId: 'freeze',
+      entries: [{ ...freeze!, content: 'no deploys over the holidays' }],
+    });
+    // No entry holds both words: "build" is left out, not ranked over 1,100 entries.
+    const found = (await alice.caller.threads.search({ query: 'build holidays' })).results;
+    expect(found.map((r) => r.threadId)).toEqual(['freeze']);
+    // Bob's one entry with "build" makes it no common word of his: both words are looked for.
+    const bob = await userCaller(deps, 'bob');
+    const [met, close] = entriesFor(0, 1);
+    await bob.caller.threads.push({
+      ...thread,
+      entries: [
+        { ...met!, content: 'the build is green' },
+        { ...close!, content: 'the holidays are close' },
+      ],
+    });
+    expect((await bob.caller.threads.search({ query: 'build holidays' })).results).toHaveLength(2);
+  });
 });
 
 describe('threads.move', () => {

@@ -10,7 +10,7 @@ import { codeIndexColumns, codeUrl, type ChunkPlace } from '../../shared/code.js
 import { scoreOf } from '../../shared/fts5.js';
 import type { ManifestFile } from '../../shared/manifest.js';
 import { utf8Length } from '../../shared/names.js';
-import { searchWords } from '../../shared/search-query.js';
+import { allThenAny, searchWords } from '../../shared/search-query.js';
 import type { Executor, IndexedCodeChunk, ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
 import { decodeCursor, encodeCursor, SyncedFiles, type UploadedFile } from './synced-files.js';
@@ -243,8 +243,11 @@ export class Code extends SyncedFiles<CodeUpload> {
     const words = searchWords(input.query);
     if (words.length === 0) return { results: [] };
     const scope = { userId, projectId: input.projectId, limit };
-    let rows = await this.db.codeSearch.search(scope, words, 'all');
-    if (rows.length === 0 && words.length > 1) rows = await this.db.codeSearch.search(scope, words, 'any');
+    const rows = await allThenAny(
+      words,
+      (some, mode) => this.db.codeSearch.search(scope, some, mode),
+      (terms) => this.db.codeSearch.documentCounts(userId, terms),
+    );
     const urls = await this.urls(
       userId,
       rows.map((r) => r.projectId),

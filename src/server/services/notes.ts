@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { scoreOf } from '../../shared/fts5.js';
 import { utf8Length } from '../../shared/names.js';
 import { chunkHeading, chunkHeadingText, noteKeys, noteTitleText, parseNote } from '../../shared/notes.js';
-import { searchWords } from '../../shared/search-query.js';
+import { allThenAny, searchWords } from '../../shared/search-query.js';
 import type { Executor, ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
 import { decodeCursor, encodeCursor, SyncedFiles, type UploadedFile } from './synced-files.js';
@@ -206,8 +206,11 @@ export class Notes extends SyncedFiles<UploadedFile> {
     const words = searchWords(input.query);
     if (words.length === 0) return { results: [] };
     const scope = { userId, projectId: input.projectId, limit };
-    let rows = await this.db.noteSearch.search(scope, words, 'all');
-    if (rows.length === 0 && words.length > 1) rows = await this.db.noteSearch.search(scope, words, 'any');
+    const rows = await allThenAny(
+      words,
+      (some, mode) => this.db.noteSearch.search(scope, some, mode),
+      (terms) => this.db.noteSearch.documentCounts(userId, terms),
+    );
     return { results: rows.map(({ rank, ...row }) => ({ ...row, score: scoreOf(rank) })) };
   }
 }

@@ -7,7 +7,7 @@ import type { AnnotateInput, PushInput } from '../../shared/schemas.js';
 import { entryLine, headerLine, threadLine } from '../../shared/export-format.js';
 import { VERSION } from '../../shared/version.js';
 import { scoreOf } from '../../shared/fts5.js';
-import { parseSearch } from '../../shared/search-query.js';
+import { allThenAny, parseSearch } from '../../shared/search-query.js';
 import { laterLink, laterRevision } from '../../shared/names.js';
 import type { Executor, ServerDb } from '../db/index.js';
 import { EntryRejected } from '../errors.js';
@@ -723,8 +723,11 @@ export class Threads {
     const { words, tags } = parseSearch(input.query);
     if (words.length === 0 && tags.length === 0) return { results: [] };
     const scope = { userId, projectId: input.projectId, threadId: input.threadId, tags, limit };
-    let rows = await this.db.search.search(scope, words, 'all');
-    if (rows.length === 0 && words.length > 1) rows = await this.db.search.search(scope, words, 'any');
+    const rows = await allThenAny(
+      words,
+      (some, mode) => this.db.search.search(scope, some, mode),
+      (terms) => this.db.search.documentCounts(userId, terms),
+    );
     return {
       results: rows.map((r) => ({
         projectId: r.projectId,
