@@ -83,3 +83,18 @@ describe.skipIf(TEST_ENGINE === 'sqlite')('lexeme counts on PostgreSQL', () => {
     expect(Object.fromEntries(bobs.kept)).toMatchObject({ token: 3, bob: 3 });
   });
 });
+
+describe.skipIf(!TEST_ENGINE.startsWith('postgres'))('connections to PostgreSQL', () => {
+  it('plan without parallel workers, on every connection of the pool', async () => {
+    const deps = await memoryDeps();
+    // Several at once, so that the pool opens more than one connection.
+    const settings = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        deps.db.get<{ workers: string }>(
+          sql`SELECT current_setting('max_parallel_workers_per_gather') AS workers`,
+        ),
+      ),
+    );
+    expect(settings.map((s) => s?.workers)).toEqual(['0', '0', '0', '0']);
+  });
+});
