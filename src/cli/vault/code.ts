@@ -13,7 +13,7 @@ import { CODE_SHAPE, deleteRows, hitsCte, insertRows, scoreOf, type FtsIndex } f
 import { rankAllThenAny } from '../../shared/search-query.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
-import { wordCounts } from './word-counts.js';
+import { chunkWordCounts } from './word-counts.js';
 import { knownFiles } from './notes.js';
 
 /** The vault's index of code chunks (migration 0011). */
@@ -228,11 +228,7 @@ export class VaultCode {
     return rankAllThenAny(
       text,
       (match) => this.rank(match, options),
-      wordCounts(
-        this.sqlite,
-        VAULT_CODE_INDEX,
-        () => (this.sqlite.prepare('SELECT count(*) AS n FROM code_chunks').get() as { n: number }).n,
-      ),
+      chunkWordCounts(this.sqlite, VAULT_CODE_INDEX, 'code_chunks'),
     );
   }
 

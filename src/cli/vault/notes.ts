@@ -7,7 +7,7 @@ import { planManifest, type ManifestFile } from '../../shared/manifest.js';
 import { rankAllThenAny } from '../../shared/search-query.js';
 import type { FileStat, KnownFile } from '../notes/folder.js';
 import type { Sqlite } from './open.js';
-import { wordCounts } from './word-counts.js';
+import { chunkWordCounts } from './word-counts.js';
 
 /** The vault's index of note chunks (migration 0009). */
 export const VAULT_CHUNK_INDEX: FtsIndex = {
@@ -296,11 +296,7 @@ export class VaultNotes {
     return rankAllThenAny(
       text,
       (match) => this.rank(match, options),
-      wordCounts(
-        this.sqlite,
-        VAULT_CHUNK_INDEX,
-        () => (this.sqlite.prepare('SELECT count(*) AS n FROM note_chunks').get() as { n: number }).n,
-      ),
+      chunkWordCounts(this.sqlite, VAULT_CHUNK_INDEX, 'note_chunks'),
     );
   }
 

@@ -19,3 +19,11 @@ export function wordCounts(sqlite: Sqlite, index: FtsIndex, total: () => number)
   const count = termCounter(sqlite, index);
   return (words) => ({ counts: words.map((w) => count(countedWord(w))), total: total() });
 }
+
+/** wordCounts over an index of chunks: each of `table`'s rows is one of the index's. */
+export const chunkWordCounts = (sqlite: Sqlite, index: FtsIndex, table: 'note_chunks' | 'code_chunks') =>
+  wordCounts(
+    sqlite,
+    index,
+    () => (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n,
+  );
