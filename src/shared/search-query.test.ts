@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  anyWords,
+  anyFallbacks,
   buildFtsQuery,
   codeWords,
   identifierWords,
@@ -112,26 +112,36 @@ describe('pruneCommon', () => {
   });
 });
 
-describe('anyWords', () => {
-  it('looks for the words of a search that are not common, counted in the searched rows', () => {
-    const words = searchWords('how do we ship deploy* over holidays');
-    // 1,000,000 rows: common is over 50,000.
-    const df: Record<string, number> = {
-      how: 400_000,
-      do: 300_000,
-      we: 500_000,
-      ship: 9_000,
-      deploy: 60_000,
-    };
-    const counts = { counts: words.map((w) => df[w.word] ?? 0), total: 1_000_000 };
-    expect(anyWords(words, counts).map((w) => w.word)).toEqual(['ship']);
+describe('anyFallbacks', () => {
+  const words = searchWords('how do we ship deploy* over holidays');
+  const counted = (df: Record<string, number>, total = 1_000_000) => ({
+    counts: words.map((w) => df[w.word] ?? 0),
+    total,
+  });
+  const names = (lists: { word: string }[][]) => lists.map((list) => list.map((w) => w.word));
+  // 1,000,000 rows: common is over 50,000.
+  const df = { how: 400_000, do: 300_000, we: 500_000, ship: 9_000, deploy: 60_000, over: 70_000 };
+
+  it('tries the words that are not common first, then all of them', () => {
+    expect(names(anyFallbacks(words, counted(df)))).toEqual([
+      ['ship', 'holidays'],
+      ['how', 'do', 'we', 'ship', 'deploy', 'over', 'holidays'],
+    ]);
     const query = buildFtsQuery('how do we ship deploy* over holidays')!;
-    expect(query.any(() => counts)).toBe('"ship"');
+    expect(query.any(() => counted(df))[0]).toBe('"ship" OR "holidays"');
     // A prefix is counted as its range of words, and kept like a word.
-    const few = {
-      counts: words.map((w) => (w.word === 'deploy' ? 20_000 : (df[w.word] ?? 0))),
-      total: 1_000_000,
-    };
-    expect(query.any(() => few)).toBe('"ship" OR "deploy"*');
+    expect(query.any(() => counted({ ...df, deploy: 20_000 }))[0]).toBe('"ship" OR "deploy"* OR "holidays"');
+  });
+
+  it('keeps the rarest common word when every word some row holds is common', () => {
+    const { ship: _ship, ...common } = df;
+    // "ship" and "holidays" are counted 0 now: they stay, and "deploy" (the rarest held) with them.
+    expect(names(anyFallbacks(words, counted(common)))[0]).toEqual(['ship', 'deploy', 'holidays']);
+  });
+
+  it('keeps every word when none is common, or none is counted (a small index, split words)', () => {
+    const small = { how: 900, do: 800, we: 950, ship: 3, deploy: 40, over: 700, holidays: 1 };
+    expect(names(anyFallbacks(words, counted(small, 2_000)))).toEqual([words.map((w) => w.word)]);
+    expect(names(anyFallbacks(words, counted({})))).toEqual([words.map((w) => w.word)]);
   });
 });

@@ -41,8 +41,8 @@ export const commonAt = (total: number) => Math.max(1000, total * 0.05);
 /**
  * Leaves out terms that most rows hold: bm25 gives them almost no weight, and ranking their
  * matches is most of a query's time on a large index. `documents(term)` is how many rows hold
- * the term; at least the rarest term is always kept. The Oracle's candidates and the any-word
- * search (anyWords) both look for what it keeps.
+ * the term; at least the rarest term is always kept. The Oracle fetches its candidates for the
+ * terms it keeps; a search's any-word fallback leaves out the same common words (anyFallbacks).
  */
 export function pruneCommon<T>(terms: T[], documents: (term: T) => number, total: number): T[] {
   const limit = commonAt(total);
@@ -60,23 +60,34 @@ export type WordCounts = (words: SearchWord[]) => { counts: number[]; total: num
 export const countedWord = (w: SearchWord) => ({ text: w.word, prefix: w.prefix });
 
 /**
- * The words a search looks for when no row holds them all (the any-word fallback): the common
- * ones are left out (pruneCommon). A question typed as a search ("how do we ship on holidays")
- * finds nothing with all its words, and ranking every row holding "how" or "we" read most of a
- * large index: 1.2 to 2 s at 1,000,000 entries (docs/performance.md). `counts`: how many rows hold
- * each word (`counts[i]` for `words[i]`, from countedWord), and how many rows there are.
+ * The any-word searches to try in turn when no row holds all the words, until one finds
+ * something: first without the common words (those more than commonAt rows hold: bm25 weighs them
+ * at almost nothing, and a question typed as a search, "how do we ship on holidays", ranked every
+ * row holding "how" or "we": 1.2 to 2 s at 1,000,000 entries, docs/performance.md); when every
+ * word some row holds is common, the rarest of them stays. Then, if words were left out, all of
+ * them: the counts are of the whole index (the user's, the vault's), so in a search narrowed to a
+ * project, thread or tag the words left might hold nothing there. A word counted 0 stays (it costs
+ * nothing, and a word the index splits, `refresh_token`, `café`, is counted 0). `counts`: how many
+ * rows hold each word (`counts[i]` for `words[i]`, from countedWord), and how many rows there are.
  */
-export function anyWords(words: SearchWord[], counts: { counts: number[]; total: number }): SearchWord[] {
-  return pruneCommon(
-    words.map((word, i) => ({ word, df: counts.counts[i] ?? 0 })),
-    (w) => w.df,
-    counts.total,
-  ).map((w) => w.word);
+export function anyFallbacks(
+  words: SearchWord[],
+  counts: { counts: number[]; total: number },
+): SearchWord[][] {
+  const limit = commonAt(counts.total);
+  const counted = words.map((word, i) => ({ word, df: counts.counts[i] ?? 0 }));
+  const kept = counted.filter((c) => c.df <= limit);
+  if (!kept.some((c) => c.df > 0)) {
+    const rarest = counted.filter((c) => c.df > limit).sort((a, b) => a.df - b.df)[0];
+    if (rarest) kept.push(rarest);
+  }
+  const some = counted.filter((c) => kept.includes(c)).map((c) => c.word);
+  return some.length < words.length ? [some, words] : [words];
 }
 
 /**
  * A search on the server: `search` with all the words, then, if that finds nothing, with any of
- * those that are not common (anyWords), counted by `counts` in the asking user's rows.
+ * them (anyFallbacks), counted by `counts` in the asking user's rows.
  */
 export async function allThenAny<T>(
   words: SearchWord[],
@@ -85,7 +96,11 @@ export async function allThenAny<T>(
 ): Promise<T[]> {
   const hits = await search(words, 'all');
   if (hits.length > 0 || words.length < 2) return hits;
-  return search(anyWords(words, await counts(words.map(countedWord))), 'any');
+  for (const some of anyFallbacks(words, await counts(words.map(countedWord)))) {
+    const found = await search(some, 'any');
+    if (found.length > 0) return found;
+  }
+  return [];
 }
 
 /** `tag:decision` in a search: only entries with that tag (at most this many tags count). */
@@ -122,10 +137,10 @@ export interface FtsQuery {
   /** All terms must match. */
   all: string;
   /**
-   * Any term may match, the common ones left out (anyWords): the fallback when `all` finds
-   * nothing. `counts`: how many rows of the searched index hold each word, and how many it has.
+   * Any term may match: the fallbacks when `all` finds nothing, to try in turn (anyFallbacks).
+   * `counts`: how many rows of the searched index hold each word, and how many it has.
    */
-  any: (counts: WordCounts) => string;
+  any: (counts: WordCounts) => string[];
   terms: string[];
   words: SearchWord[];
 }
@@ -140,7 +155,7 @@ export function buildFtsQuery(input: string): FtsQuery | undefined {
   const terms = words.map(ftsTerm);
   return {
     all: terms.join(' AND '),
-    any: (counts) => anyWords(words, counts(words)).map(ftsTerm).join(' OR '),
+    any: (counts) => anyFallbacks(words, counts(words)).map((some) => some.map(ftsTerm).join(' OR ')),
     terms,
     words,
     tags,
@@ -205,14 +220,26 @@ export function identifierWords(text: string): string[] {
 export const codeWords = (text: string): string => `${text}\n${identifierWords(text).join(' ')}`;
 
 /**
- * A search of chunks (notes, code: they have no tags, so `tag:` filters are left out of the words):
- * `rank` with all the words first, with any of them if that finds nothing. A search with no words
- * is refused with one line.
+ * A search of chunks (notes, code: they have no tags, so `tag:` filters are left out of the words)
+ * as rankQuery ranks it. A search with no words is refused with one line.
  */
 export function rankAllThenAny<T>(text: string, rank: (match: string) => T[], counts: WordCounts): T[] {
   const query = buildFtsQuery(text);
   if (!query || query.terms.length === 0)
     throw new VltError('the search has no words to look for: give it some words');
+  return rankQuery(query, rank, counts);
+}
+
+/**
+ * A search in the vault: `rank` with all the words first, then, if that finds nothing, with each
+ * of the any-word fallbacks (anyFallbacks) until one finds something, as allThenAny on the server.
+ */
+export function rankQuery<T>(query: FtsQuery, rank: (match: string) => T[], counts: WordCounts): T[] {
   const hits = rank(query.all);
-  return hits.length === 0 && query.terms.length > 1 ? rank(query.any(counts)) : hits;
+  if (hits.length > 0 || query.terms.length < 2) return hits;
+  for (const match of query.any(counts)) {
+    const found = rank(match);
+    if (found.length > 0) return found;
+  }
+  return [];
 }

@@ -261,6 +261,17 @@ describe('search', () => {
     expect(vault.readEntries(log, { search: 'build holidays' }).map((h) => h.seq)).toEqual([1100]);
     // A common word that is the only one any entry holds is still looked for.
     expect(vault.seek('build zebra', { limit: 10 })).toHaveLength(10);
+    // Narrowed to a project where "holidays" is not: all the words again, for that project's "build".
+    createThread(db, { ...entry('small', 'ci', 'the build broke on arm64'), projectName: 'small' });
+    expect(vault.seek('build holidays', { project: 'small', limit: 10 }).map((r) => r.thread)).toEqual([
+      'ci',
+    ]);
+    // Words the index splits (snake case, accents) are counted 0: they stay in the fallback
+    // ("refresh_token" is the phrase "refresh token", which auth#1's "Refresh tokens" holds).
+    pushEntry(db, entry('small', 'ci', 'the refresh_token expired at the café'));
+    const split = vault.seek('refresh_token holidays', { limit: 10 }).map((r) => `${r.thread}#${r.seq}`);
+    expect(split.sort()).toEqual(['auth#1', 'ci#1', 'log#1100']);
+    expect(vault.seek('café holidays', { limit: 10 })).toHaveLength(2);
   });
 
   it('searches inside one thread for `thread read --search`', () => {

@@ -14,8 +14,8 @@ import {
   type CodeNeighbour,
   type RetrievalSettings,
 } from '../../shared/retrieval.js';
-import { buildFtsQuery, type WordCounts } from '../../shared/search-query.js';
-import { termCounter, wordCounts } from './word-counts.js';
+import { buildFtsQuery, rankQuery, type WordCounts } from '../../shared/search-query.js';
+import { chunkCount, termCounter, wordCounts } from './word-counts.js';
 import { summarizeThread, SUMMARY_VERSION, type ThreadSummary as Summary } from '../../shared/summary.js';
 import {
   ENTRY_SHAPE,
@@ -157,9 +157,7 @@ export class Vault {
       const query = buildFtsQuery(options.search);
       if (!query) throw new VltError('the search has no words to look for: give it some words');
       const within = query.tags.length > 0 ? taggedIn({ kind: 'vault' }, query.tags) : undefined;
-      rows = this.matchInThread(thread.pk, query.all, within);
-      if (rows.length === 0 && query.terms.length > 1)
-        rows = this.matchInThread(thread.pk, query.any(this.wordCounts()), within);
+      rows = rankQuery(query, (match) => this.matchInThread(thread.pk, match, within), this.wordCounts());
       if (options.limit !== undefined) rows = rows.slice(-options.limit);
     } else {
       const base = this.orm
@@ -325,17 +323,14 @@ export class Vault {
   }
 
   /**
-   * Ranked full-text search (bm25) with snippets; all words first, any word that is not common
-   * (anyWords) if that finds nothing.
+   * Ranked full-text search (bm25) with snippets; all words first, then any of them (rankQuery)
+   * if that finds nothing.
    */
   seek(text: string, options: { project?: string | undefined; limit: number }): SeekResult[] {
     const query = buildFtsQuery(text);
     if (!query) throw new VltError('the search has no words to look for: give it some words');
     const within = query.tags.length > 0 ? taggedIn({ kind: 'vault' }, query.tags) : undefined;
-    let results = this.rank(query.all, within, options);
-    if (results.length === 0 && query.terms.length > 1)
-      results = this.rank(query.any(this.wordCounts()), within, options);
-    return results;
+    return rankQuery(query, (match) => this.rank(match, within, options), this.wordCounts());
   }
 
   /** How many of the vault's entries hold each word: for a search's any-word fallback. */
@@ -432,8 +427,7 @@ export class Vault {
     const total = () => this.entryTotal();
     // Note chunks: counted with the entries (one set of statistics), fetched beside them.
     const chunkDocuments = counterOf(VAULT_CHUNK_INDEX);
-    const chunkTotal = () =>
-      (this.sqlite.prepare('SELECT count(*) AS n FROM note_chunks').get() as { n: number }).n;
+    const chunkTotal = () => chunkCount(this.sqlite, 'note_chunks');
     const noteCandidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
       if (terms.length === 0 || within) return [];
       const hits = hitsCte(VAULT_CHUNK_INDEX, matchFor(terms), { projectId: options.project }, limit, {
@@ -461,8 +455,7 @@ export class Vault {
             .all(...places.flatMap((p) => [p.notePk, p.seq])) as ChunkNeighbour[]);
     // Code chunks: the same again, from the code index.
     const codeDocuments = counterOf(VAULT_CODE_INDEX);
-    const codeTotal = () =>
-      (this.sqlite.prepare('SELECT coalesce(max(pk), 0) AS n FROM code_chunks').get() as { n: number }).n;
+    const codeTotal = () => chunkCount(this.sqlite, 'code_chunks');
     const codeCandidates = (terms: Parameters<typeof matchFor>[0], limit: number) => {
       if (terms.length === 0 || within) return [];
       const hits = hitsCte(VAULT_CODE_INDEX, matchFor(terms), { projectId: options.project }, limit, {

@@ -20,10 +20,10 @@ export function wordCounts(sqlite: Sqlite, index: FtsIndex, total: () => number)
   return (words) => ({ counts: words.map((w) => count(countedWord(w))), total: total() });
 }
 
-/** wordCounts over an index of chunks: each of `table`'s rows is one of the index's. */
+/** How many chunks an index of chunks holds: each of `table`'s rows is one of the index's. */
+export const chunkCount = (sqlite: Sqlite, table: 'note_chunks' | 'code_chunks'): number =>
+  (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+/** wordCounts over an index of chunks. */
 export const chunkWordCounts = (sqlite: Sqlite, index: FtsIndex, table: 'note_chunks' | 'code_chunks') =>
-  wordCounts(
-    sqlite,
-    index,
-    () => (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n,
-  );
+  wordCounts(sqlite, index, () => chunkCount(sqlite, table));

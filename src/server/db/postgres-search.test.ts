@@ -90,11 +90,13 @@ describe.skipIf(!TEST_ENGINE.startsWith('postgres'))('connections to PostgreSQL'
     // Several at once, so that the pool opens more than one connection.
     const settings = await Promise.all(
       Array.from({ length: 4 }, () =>
-        deps.db.get<{ workers: string }>(
-          sql`SELECT current_setting('max_parallel_workers_per_gather') AS workers`,
+        deps.db.get<{ workers: string; pid: number }>(
+          sql`SELECT current_setting('max_parallel_workers_per_gather') AS workers, pg_backend_pid() AS pid,
+                     pg_sleep(0.05) AS slept`,
         ),
       ),
     );
     expect(settings.map((s) => s?.workers)).toEqual(['0', '0', '0', '0']);
+    expect(new Set(settings.map((s) => s?.pid)).size).toBeGreaterThan(1);
   });
 });

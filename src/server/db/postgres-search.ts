@@ -13,7 +13,7 @@ import type {
   Neighbour,
   NoteCandidate,
 } from '../../shared/retrieval.js';
-import type { SearchWord } from '../../shared/search-query.js';
+import { commonAt, type SearchWord } from '../../shared/search-query.js';
 import type { CodeHit, CodeSearch, EntrySearch, Executor, NoteHit, NoteSearch, SearchHit } from './index.js';
 import { CODE_CANDIDATE_COLUMNS } from './code-columns.js';
 
@@ -63,7 +63,7 @@ const taggedWith = (userId: string, tags: string[]) => sql`(
 const HEADLINE = `StartSel=${HIGHLIGHT.open}, StopSel=${HIGHLIGHT.close}, MaxWords=${SNIPPET_TOKENS}, MinWords=6, MaxFragments=1, FragmentDelimiter=…`;
 
 /** More entries than this holding a term make it common (the Oracle leaves it out): counting stops there. */
-const countCap = (total: number) => Math.ceil(Math.max(1000, total * 0.05)) + 1;
+const countCap = (total: number) => Math.ceil(commonAt(total)) + 1;
 
 export function postgresEntrySearch(db: Executor): EntrySearch {
   const none = () => Promise.resolve();

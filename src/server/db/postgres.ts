@@ -110,13 +110,14 @@ async function openServer(url: string, poolSize: number): Promise<ServerDb> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-  });
-  // No parallel plans: the server's statements are one user's and short, and a parallel worker's
-  // start cost more than the work (the push's watermark query: 0.4 ms of work, 3.7 ms on average and
-  // up to 43 ms with a worker; docs/performance.md). Sent first on each new connection (pg runs a
-  // connection's queries in order), so the URL's own `options` are left as they are.
-  pool.on('connect', (connection) => {
-    connection.query('SET max_parallel_workers_per_gather = 0').catch(() => {});
+    // No parallel plans: the server's statements are one user's and short, and a parallel
+    // worker's start cost more than the work (the push's watermark query: 0.4 ms of work, 3.7 ms on
+    // average and up to 43 ms with a worker; docs/performance.md). Set on each new connection
+    // before its first use (a connection where it fails is not used); it overrides the setting of
+    // the database or the role (docs/postgres.md).
+    onConnect: async (connection) => {
+      await connection.query('SET max_parallel_workers_per_gather = 0');
+    },
   });
   // An idle connection the server drops (a restart, a failover) must not take the process down.
   pool.on('error', () => {});

@@ -112,6 +112,10 @@ describe('code.*', () => {
     expect((await caller.code.search({ query: 'max retry' })).results.map((r) => r.symbol)).toEqual([
       'MAX_RETRY',
     ]);
+    // No chunk holds both words: those holding either (the any-word fallback, counted in code).
+    expect((await caller.code.search({ query: 'MAX_RETRY zeppelin' })).results.map((r) => r.symbol)).toEqual([
+      'MAX_RETRY',
+    ]);
     // "retrier" is in the module's comment, in the function's name and in its body: the name wins.
     const named = (await caller.code.search({ query: 'retrier lock' })).results;
     expect(named[0]!.symbol).toBe('takeRetrierLock');

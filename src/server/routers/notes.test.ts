@@ -75,6 +75,10 @@ describe('notes.*', () => {
     const billing = (await caller.notes.search({ query: 'billing' })).results;
     expect(billing.map((r) => r.path)).toEqual(['docs/README.md']);
     expect((await caller.notes.search({ query: 'blue-green rollout' })).results).toEqual([]);
+    // No chunk holds both words: those holding either (the any-word fallback, counted in notes).
+    expect((await caller.notes.search({ query: 'billing zeppelin' })).results.map((r) => r.path)).toEqual([
+      'docs/README.md',
+    ]);
     const expiry = (await caller.notes.search({ query: 'ninety days' })).results;
     expect(expiry.map((r) => [r.path, r.heading, r.startLine, r.endLine]).sort()).toEqual([
       ['docs/auth-copy.md', '# Auth', 5, 8],

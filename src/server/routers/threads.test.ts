@@ -252,6 +252,16 @@ describe('reading', () => {
     // No entry holds both words: "build" is left out, not ranked over 1,100 entries.
     const found = (await alice.caller.threads.search({ query: 'build holidays' })).results;
     expect(found.map((r) => r.threadId)).toEqual(['freeze']);
+    // Narrowed to a project where "holidays" is not: all the words again, for that project's "build".
+    const [arm] = entriesFor(0, 0);
+    await alice.caller.threads.push({
+      ...thread,
+      projectId: 'small',
+      threadId: 'ci',
+      entries: [{ ...arm!, content: 'the build broke on arm64' }],
+    });
+    const small = await alice.caller.threads.search({ query: 'build holidays', projectId: 'small' });
+    expect(small.results.map((r) => r.threadId)).toEqual(['ci']);
     // Bob's one entry with "build" makes it no common word of his: both words are looked for.
     const bob = await userCaller(deps, 'bob');
     const [met, close] = entriesFor(0, 1);

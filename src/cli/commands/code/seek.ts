@@ -15,7 +15,8 @@ export class CodeSeekCommand extends VltCommand {
       a word in a symbol's name weighs 6 times, in its signature 3 times, in the file's path twice
       what it weighs in the body; identifiers are split (\`refreshToken\` is found by "refresh token")
       and comments are searched as text. Each result is cited as \`path:lines (symbol)\`. Chunks
-      holding all the words come first; if none does, chunks holding any.
+      holding all the words come first; if none does, chunks holding any but the common ones (as
+      \`thread seek\`).
     `,
     examples: [['Where is the retrier lock taken?', '$0 code seek "retrier lock"']],
   });

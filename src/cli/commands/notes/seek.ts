@@ -14,7 +14,7 @@ export class NotesSeekCommand extends VltCommand {
       Ranked full-text search (bm25, English stemming; a word in a note's title weighs 4 times, in a
       heading twice, what it weighs in the text) over the chunks of the notes indexed by \`vlt notes
       index\` or \`sync\`, each result cited as \`path:lines (heading)\` with a snippet. Chunks holding
-      all the words come first; if none does, chunks holding any.
+      all the words come first; if none does, chunks holding any but the common ones (as \`thread seek\`).
     `,
     examples: [['Where do the docs talk about token expiry?', '$0 notes seek "token expiry"']],
   });

@@ -14,7 +14,8 @@ export class ThreadSeekCommand extends VltCommand {
     details: `
       Ranked full-text search (bm25, English stemming) across all projects, best first, with a snippet
       around the match (matched words between ** marks, bold on a terminal). Entries holding all the
-      words come first; if none does, entries holding any of them. \`tag:decision\` (any number of
+      words come first; if none does, entries holding any of them but the common ones (see docs/cli.md).
+      \`tag:decision\` (any number of
       them) keeps only entries with that tag; with no other word, the newest tagged entries come
       first, with score 0. \`--project\` restricts the search;
       \`--limit\` sets how many results (default 10, at most 100). A higher score is a better match.
