@@ -34,6 +34,11 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: SERVER_SUITES,
+          // The files of a worker share its module state, so one PGlite (its WebAssembly compiled,
+          // its database loaded: seconds) serves them all rather than one a file; each test still
+          // starts from emptied tables (memoryDeps in test/server-helpers.ts), and no file here
+          // mocks a module or changes the environment (threads.test.ts restores its fake timers).
+          isolate: false,
           env: { VLT_TEST_DATABASE: 'pglite' },
         },
       },

@@ -51,23 +51,9 @@ describe('vlt as a process', () => {
     ]);
   });
 
-  it('100 pushes started at once on one thread all succeed with sequences exactly 0..100', async () => {
-    ok(await here(box, ['init', '--project', 'race']));
-    ok(await here(box, ['thread', 'new', 'hot', 'entry zero']));
-    const runs = Array.from({ length: 100 }, (_, i) =>
-      vltAsync(box, ['thread', 'push', 'hot', `push ${i}`, '--no-sync']),
-    );
-    const results = await Promise.all(runs.map((r) => r.done));
-    for (const result of results) {
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-    }
-    const read = readAll('hot');
-    expect(read.entries.map((e) => e.seq)).toEqual(Array.from({ length: 101 }, (_, i) => i));
-    expect(new Set(read.entries.map((e) => e.content)).size).toBe(101);
-    const printed = results.map((r) => Number(/^OK: hot\/(\d+)$/m.exec(r.stdout)?.[1])).sort((a, b) => a - b);
-    expect(printed).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-  });
+  // 100 pushes started at once on one thread: the stress suite's first test (`npm run test:stress`,
+  // in CI) runs them against a live server and checks all this test checked (every push exit 0
+  // with nothing on stderr, numbered 1 to 100, the thread exactly 0..100 once each), and the server.
 
   it('a push killed with SIGKILL at any moment leaves a valid vault holding every acknowledged entry', async () => {
     ok(await here(box, ['init', '--project', 'kill']));

@@ -1,9 +1,11 @@
 // Scale-out: two vlt-server instances on different ports sharing one PostgreSQL database. Runs when
 // VLT_TEST_DATABASE is a postgres:// URL (CI starts a throwaway cluster); skipped on SQLite, which
-// is one process's database.
+// is one process's database. The pushes at once and the reader's pulls during them are `vlt`
+// processes (what runs at the same time); the vaults' setup and the reads of what they hold run the
+// CLI's commands in this process (`vltHere`), which saves a Node start each.
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { vlt, vltAsync, type Sandbox } from './helpers.js';
+import { vltAsync, vltInProcess, type Result, type Sandbox } from './helpers.js';
 import { apiFor, syncMachine, tokenOverApi } from './sync-helpers.js';
 import { newDataDir, PG_URL, rawHttp, serverEnv, startServer } from './net-helpers.js';
 
@@ -16,8 +18,11 @@ const machine = (serverUrl: string, token: string): Sandbox =>
   syncMachine(serverUrl, token, cleanups, { retrier: false });
 const api = apiFor;
 
-const json = <T>(box: Sandbox, args: string[]): T => {
-  const result = vlt(box, [...args, '--json']);
+/** A `vlt` command in this process. */
+const vltHere = (box: Sandbox, args: string[]): Promise<Result> => vltInProcess(box, args);
+
+const json = async <T>(box: Sandbox, args: string[]): Promise<T> => {
+  const result = await vltHere(box, [...args, '--json']);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as T;
 };
@@ -48,9 +53,13 @@ describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
 
     const one = machine(a.url, token);
     const two = machine(b.url, token);
-    for (const box of [one, two]) expect(vlt(box, ['init', '--project', 'app']).code).toBe(0);
-    expect(vlt(one, ['thread', 'new', 'shared', 'one 0']).stdout).toBe('CREATED: app/shared\nsynced\n');
-    expect(vlt(two, ['sync', 'pull']).stdout).toMatch(/^pulled 1 new entry into 1 thread; sent 0\n$/);
+    for (const box of [one, two]) expect((await vltHere(box, ['init', '--project', 'app'])).code).toBe(0);
+    expect((await vltHere(one, ['thread', 'new', 'shared', 'one 0'])).stdout).toBe(
+      'CREATED: app/shared\nsynced\n',
+    );
+    expect((await vltHere(two, ['sync', 'pull'])).stdout).toMatch(
+      /^pulled 1 new entry into 1 thread; sent 0\n$/,
+    );
 
     // Both push to the same thread at once, each through its own instance.
     const pushes = (box: Sandbox, name: string) =>
@@ -62,11 +71,11 @@ describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
       );
     await Promise.all([pushes(one, 'one'), pushes(two, 'two')]);
     // They took the same numbers: one instance's entries were refused as on a single instance.
-    const failures = [one, two].flatMap((box) =>
-      json<{ items: { state: string; lastError: string }[] }>(box, ['sync', 'queue']).items.filter(
-        (item) => item.state === 'failed',
-      ),
-    );
+    const failures: { state: string; lastError: string }[] = [];
+    for (const box of [one, two]) {
+      const queue = await json<{ items: { state: string; lastError: string }[] }>(box, ['sync', 'queue']);
+      failures.push(...queue.items.filter((item) => item.state === 'failed'));
+    }
     expect(failures.length).toBeGreaterThan(0);
     for (const failure of failures) {
       expect(failure.lastError).toMatch(
@@ -75,16 +84,16 @@ describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
     }
     // Pulls through the other instance resolve it.
     for (let round = 0; round < 3; round++) {
-      for (const box of [one, two]) expect(vlt(box, ['sync', 'pull']).code).toBe(0);
+      for (const box of [one, two]) expect((await vltHere(box, ['sync', 'pull'])).code).toBe(0);
     }
-    const read = (box: Sandbox) =>
-      json<{ entries: Entry[] }>(box, ['thread', 'read', 'shared', '--all']).entries.map((e) => ({
+    const read = async (box: Sandbox) =>
+      (await json<{ entries: Entry[] }>(box, ['thread', 'read', 'shared', '--all'])).entries.map((e) => ({
         id: e.id,
         seq: e.seq,
         content: e.content,
       }));
-    const viewOne = read(one);
-    expect(read(two)).toEqual(viewOne);
+    const viewOne = await read(one);
+    expect(await read(two)).toEqual(viewOne);
     expect(viewOne.map((e) => e.seq)).toEqual([...Array(31).keys()]);
     expect(viewOne.map((e) => e.content).sort()).toEqual(
       ['one 0', ...Array.from({ length: 15 }, (_, i) => [`one ${i + 1}`, `two ${i + 1}`]).flat()].sort(),
@@ -110,9 +119,9 @@ describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
     })();
     await Promise.all(
       writers.map(async (box, w) => {
-        expect(vlt(box, ['init', '--project', `p${w}`]).code).toBe(0);
+        expect((await vltHere(box, ['init', '--project', `p${w}`])).code).toBe(0);
         for (let t = 0; t < 3; t++) {
-          expect(vlt(box, ['thread', 'new', `t${t}`, `p${w}/t${t} 0`]).code).toBe(0);
+          expect((await vltHere(box, ['thread', 'new', `t${t}`, `p${w}/t${t} 0`])).code).toBe(0);
         }
         await Promise.all(
           Array.from({ length: 12 }, async (_, i) => {
@@ -120,16 +129,18 @@ describe.skipIf(!PG_URL)('two instances behind one PostgreSQL', () => {
             expect(result.code, result.stderr).toBe(0);
           }),
         );
-        expect(vlt(box, ['sync', 'retry']).code).toBe(0);
+        expect((await vltHere(box, ['sync', 'retry'])).code).toBe(0);
       }),
     );
     writing = false;
     await pulling;
-    expect(vlt(reader, ['sync', 'pull']).code).toBe(0);
+    expect((await vltHere(reader, ['sync', 'pull'])).code).toBe(0);
     for (const [w, box] of writers.entries()) {
       for (let t = 0; t < 3; t++) {
-        const mine = json<{ entries: Entry[] }>(box, ['thread', 'read', `p${w}/t${t}`, '--all']).entries;
-        const pulled = json<{ entries: Entry[] }>(reader, ['thread', 'read', `p${w}/t${t}`, '--all']).entries;
+        const mine = (await json<{ entries: Entry[] }>(box, ['thread', 'read', `p${w}/t${t}`, '--all']))
+          .entries;
+        const pulled = (await json<{ entries: Entry[] }>(reader, ['thread', 'read', `p${w}/t${t}`, '--all']))
+          .entries;
         const view = (entries: Entry[]) => entries.map((e) => [e.id, e.seq, e.content]);
         expect(view(pulled)).toEqual(view(mine));
         expect(mine).toHaveLength(5);

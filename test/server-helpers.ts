@@ -21,11 +21,12 @@ let shared: ServerDb | undefined;
 async function freshDb(): Promise<ServerDb> {
   if (TEST_ENGINE === 'sqlite') return openServerDb(':memory:');
   if (!shared) {
-    let target = 'pglite:memory';
-    if (TEST_ENGINE !== 'pglite') {
-      target = await databaseFor(TEST_ENGINE, `vlt_test_${process.pid}`);
-    }
-    shared = await openServerDb(target);
+    // PGlite: a copy of a database migrated once for the run (test/pglite-snapshot.ts, loaded
+    // only then: it imports PGlite).
+    shared =
+      TEST_ENGINE === 'pglite'
+        ? await (await import('./pglite-snapshot.js')).migratedPglite()
+        : await openServerDb(await databaseFor(TEST_ENGINE, `vlt_test_${process.pid}`));
   }
   await shared.run(
     sql`TRUNCATE users, sessions, api_tokens, projects, threads, entries, entry_embeddings, auth_attempts RESTART IDENTITY CASCADE`,

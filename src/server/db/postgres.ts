@@ -2,6 +2,7 @@
 // PGlite, PostgreSQL compiled to WebAssembly, in this process (`pglite:memory`, `pglite:<dir>`;
 // tests). drizzle/server-pg's migrations apply at open under an advisory lock, so that instances
 // starting together migrate once.
+import type { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import {
@@ -83,15 +84,23 @@ export async function openPostgres(target: string, poolSize: number): Promise<Se
 
 async function openPglite(where: string): Promise<ServerDb> {
   const { PGlite } = await import('@electric-sql/pglite');
+  const pg = where === 'memory' || where === '' ? new PGlite() : new PGlite(where);
+  return pgliteDb(pg, `pglite:${where || 'memory'}`);
+}
+
+/**
+ * The server database on a PGlite instance, its migrations applied first (those it lacks): what
+ * `pglite:` URLs open; the tests also open copies of an already migrated one.
+ */
+export async function pgliteDb(pg: PGlite, describe: string): Promise<ServerDb> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const pg = where === 'memory' || where === '' ? new PGlite() : new PGlite(where);
   await pg.waitReady;
   await migrate(drizzle(pg), { migrationsFolder: migrationsFolder('server-pg') });
   const executor = executorOn(pg);
   return {
     dialect: 'postgres',
-    describe: `pglite:${where || 'memory'}`,
+    describe,
     ...executor,
     search: postgresEntrySearch(executor),
     noteSearch: postgresNoteSearch(executor),
