@@ -2,6 +2,7 @@
 // keep their entries in indexes of this one shape and query them with these statements, so that
 // `vlt thread seek`, `vlt oracle --local` and the server rank alike by construction. Plain SQL text
 // and parameters: each side runs them on its own connection.
+import { indexRange, type OracleTerm } from './oracle.js';
 
 export interface Statement {
   text: string;
@@ -258,12 +259,23 @@ export function highlightCte(
 /** A search score from bm25's rank (higher is better), as both sides print it. */
 export const scoreOf = (rank: number): number => Number((-rank).toPrecision(6));
 
-/** Document counts of one indexed term, and of every term in a range (a prefix). */
-export function documentCounts(index: FtsIndex): { exact: string; range: string } {
+/**
+ * How many rows of `index` hold a term (a prefix: every indexed term in its range), from its
+ * fts5vocab table: the Oracle's statistics and a search's any-word fallback, in the vault and on
+ * the server's SQLite. `prepare` gives a statement for a text (cached or not).
+ */
+export function termCounter(
+  index: FtsIndex,
+  prepare: (text: string) => { get(...params: unknown[]): unknown },
+): (term: OracleTerm) => number {
   const { vocab } = checked(index);
-  return {
-    exact: `SELECT doc AS n FROM ${vocab} WHERE term = ?`,
-    range: `SELECT coalesce(sum(doc), 0) AS n FROM ${vocab} WHERE term >= ? AND term < ?`,
+  const exact = `SELECT doc AS n FROM ${vocab} WHERE term = ?`;
+  const range = `SELECT coalesce(sum(doc), 0) AS n FROM ${vocab} WHERE term >= ? AND term < ?`;
+  return (term) => {
+    const { from, to } = indexRange(term);
+    const row = (to === undefined ? prepare(exact).get(from) : prepare(range).get(from, to)) as
+      { n: number } | undefined;
+    return row?.n ?? 0;
   };
 }
 

@@ -511,14 +511,3 @@ export function groupByThread<
     .sort((a, b) => order.get(keyOf(a.s))! - order.get(keyOf(b.s))! || a.i - b.i)
     .map(({ s }) => s);
 }
-
-/** Document counts from an FTS5 vocabulary table (`entries_vocab`), through two prepared queries. */
-export function vocabularyCounter(
-  exact: (term: string) => number | undefined,
-  range: (from: string, to: string) => number,
-): (term: OracleTerm) => number {
-  return (term) => {
-    const { from, to } = indexRange(term);
-    return to === undefined ? (exact(from) ?? 0) : range(from, to);
-  };
-}

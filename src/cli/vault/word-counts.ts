@@ -1,20 +1,15 @@
-// How many rows of one of the vault's FTS5 indexes (entries, note chunks, code chunks) hold a term,
-// from the index's fts5vocab table: the Oracle's statistics and the any-word search's (anyWords).
-import { documentCounts, type FtsIndex } from '../../shared/fts5.js';
-import { vocabularyCounter, type OracleTerm } from '../../shared/oracle.js';
+// How many rows of one of the vault's FTS5 indexes (entries, note chunks, code chunks) hold a term
+// (shared/fts5.ts termCounter): the Oracle's statistics and a search's any-word fallback (anyFallbacks).
+import { termCounter as counter, type FtsIndex } from '../../shared/fts5.js';
+import type { OracleTerm } from '../../shared/oracle.js';
 import { countedWord, type WordCounts } from '../../shared/search-query.js';
 import type { Sqlite } from './open.js';
 
 /** A term's number of rows in `index`. */
-export function termCounter(sqlite: Sqlite, index: FtsIndex): (term: OracleTerm) => number {
-  const counts = documentCounts(index);
-  return vocabularyCounter(
-    (term) => (sqlite.prepare(counts.exact).get(term) as { n: number } | undefined)?.n,
-    (from, to) => (sqlite.prepare(counts.range).get(from, to) as { n: number }).n,
-  );
-}
+export const termCounter = (sqlite: Sqlite, index: FtsIndex): ((term: OracleTerm) => number) =>
+  counter(index, (text) => sqlite.prepare(text));
 
-/** For anyWords: each word's number of rows in `index`, and `total()`, the rows it has. */
+/** For anyFallbacks: each word's number of rows in `index`, and `total()`, the rows it has. */
 export function wordCounts(sqlite: Sqlite, index: FtsIndex, total: () => number): WordCounts {
   const count = termCounter(sqlite, index);
   return (words) => ({ counts: words.map((w) => count(countedWord(w))), total: total() });

@@ -9,7 +9,6 @@ import {
   deleteRows,
   insertRows,
   ENTRY_SHAPE,
-  documentCounts,
   dropThread,
   hitsCte,
   insertEntries,
@@ -17,13 +16,14 @@ import {
   ORACLE_CANDIDATES,
   taggedCte,
   taggedIn,
+  termCounter,
   type EntryIndex,
   type FtsIndex,
   type IndexedEntry,
   type IndexedRow,
   type Statement,
 } from '../../shared/fts5.js';
-import { indexRange, matchFor, type OracleTerm } from '../../shared/oracle.js';
+import { matchFor, type OracleTerm } from '../../shared/oracle.js';
 import type {
   CandidateRow,
   ChunkNeighbour,
@@ -244,13 +244,7 @@ export function sqliteSearch(
         )?.n ?? 0;
       const index = total > 0 ? await forReading(userId) : undefined;
       if (!index) return { counts: terms.map(() => 0), total };
-      const { exact, range } = documentCounts(index);
-      const counts = terms.map((term) => {
-        const { from, to } = indexRange(term);
-        const row = (to === undefined ? prepared(exact).get(from) : prepared(range).get(from, to)) as
-          { n: number } | undefined;
-        return row?.n ?? 0;
-      });
+      const counts = terms.map(termCounter(index, prepared));
       return { counts, total };
     },
   };
@@ -351,13 +345,7 @@ export function sqliteSearch(
         const total = (
           prepared(`SELECT count(*) AS n FROM ${spec.rows} WHERE user_id = ?`).get(userId) as { n: number }
         ).n;
-        const { exact, range } = documentCounts(index);
-        const counts = terms.map((term) => {
-          const { from, to } = indexRange(term);
-          const row = (to === undefined ? prepared(exact).get(from) : prepared(range).get(from, to)) as
-            { n: number } | undefined;
-          return row?.n ?? 0;
-        });
+        const counts = terms.map(termCounter(index, prepared));
         return { counts, total };
       },
     };
