@@ -18,11 +18,10 @@ fail() {
 }
 
 # `npm pack` runs `prepare`, the build (about 7 s here). Where dist/ is already the build of these
-# sources (its stamp newer than every input, as test/global-setup.ts decides: after `npm ci` in CI),
-# the tarball packs it as it is.
+# sources (scripts/build-fresh.mjs, as the test setup decides: after `npm ci` in CI), the tarball
+# packs it as it is.
 pack_flags=()
-if [ -f "$root/dist/.built" ] && [ -z "$(cd "$root" && find src drizzle scripts/build.mjs vite.config.ts \
-  package.json package-lock.json -newer dist/.built 2>/dev/null | head -1)" ]; then
+if node "$root/scripts/build-fresh.mjs"; then
   pack_flags=(--ignore-scripts)
 fi
 cd "$root" && tarball=$(npm pack --silent "${pack_flags[@]}" --pack-destination "$work" 2>"$work/pack.log" | tail -1) ||
