@@ -12,6 +12,7 @@ import { createDeps, type ServerDeps } from '../context.js';
 import { DEFAULT_LIMITS } from '../limits.js';
 import { openServerDb } from './index.js';
 import { userIndex } from './sqlite-search.js';
+import { RANKED_MATCHES } from '../../shared/fts5.js';
 
 const thread = { projectId: 'app', threadId: 'auth', status: 'active' as const, createdAt: new Date() };
 
@@ -67,6 +68,39 @@ describe.skipIf(TEST_ENGINE !== 'sqlite')('search indexes on SQLite', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it(`ranks the newest ${RANKED_MATCHES} matches of an unscoped search, all of a scoped one`, async () => {
+    const alice = await userCaller(deps, 'alice');
+    // Five old entries that bm25 ranks best (the word alone), then RANKED_MATCHES newer ones
+    // that hold it among other words, in another project.
+    await alice.caller.threads.push({
+      ...thread,
+      projectId: 'old',
+      entries: entriesFor(0, 4, 'frequent').map((e) => ({ ...e, content: 'frequent frequent' })),
+    });
+    for (let from = 0; from < RANKED_MATCHES; from += 100) {
+      await alice.caller.threads.push({
+        ...thread,
+        entries: entriesFor(from, from + 99, 'x').map((e) => ({
+          ...e,
+          content: `frequent among many other words of a longer entry, number ${e.sequenceId}`,
+        })),
+      });
+    }
+    const unscoped = await alice.caller.threads.search({ query: 'frequent', limit: 10 });
+    expect(unscoped.results).toHaveLength(10);
+    expect(unscoped.results.every((r) => r.projectId === 'app')).toBe(true);
+    const scoped = await alice.caller.threads.search({ query: 'frequent', projectId: 'old', limit: 10 });
+    expect(scoped.results.map((r) => r.sequenceId).sort()).toEqual([0, 1, 2, 3, 4]);
+    // One match fewer than the cap: all are ranked, the old ones first.
+    await alice.caller.threads.delete({ projectId: 'app', threadId: 'auth' });
+    await alice.caller.threads.push({
+      ...thread,
+      entries: entriesFor(0, 0, 'x').map((e) => ({ ...e, content: 'frequent among other words' })),
+    });
+    const all = await alice.caller.threads.search({ query: 'frequent', limit: 5 });
+    expect(all.results.map((r) => r.projectId)).toEqual(['old', 'old', 'old', 'old', 'old']);
   });
 
   it('follows a move and a delete', async () => {
