@@ -53,6 +53,16 @@ describe.skipIf(TEST_ENGINE === 'sqlite')('lexeme counts on PostgreSQL', () => {
     await alice.caller.threads.push({ ...thread, threadId: 'cafe', entries: entriesFor(0, 1, 'café crème') });
     expect((await read('café', true)).counts).toEqual([2]);
     expect((await read('caf', true)).counts).toEqual([2]);
+    // Several terms at once (the words in one statement, a phrase apart), each in its place.
+    const together = await deps.db.search.documentCounts(alice.user.id, [
+      { text: 'the', prefix: false },
+      { text: 'token', prefix: true },
+      { text: 'token rotation', prefix: false },
+      { text: 'absent', prefix: false },
+      { text: 'café', prefix: false },
+      { text: 'token', prefix: false },
+    ]);
+    expect(together.counts).toEqual([0, 6, 4, 0, 2, 4]);
 
     // An edit takes its old words away and adds the new; a deletion takes them all.
     await alice.caller.threads.editEntry({

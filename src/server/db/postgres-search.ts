@@ -95,6 +95,8 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
           ORDER BY e.pk DESC LIMIT ${scope.limit}`);
       }
       if (withTags) filters.push(sql`m.pk IN ${withTags}`);
+      // The threads are joined only to filter by them.
+      const byThread = Boolean(scope.projectId || scope.threadId);
       const plain = wordsQuery(words, mode);
       // The index match first, whatever the planner's statistics say, then the filters and the
       // ranking over the matches only.
@@ -106,7 +108,7 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
         ),
         hits AS (
           SELECT m.pk, m.rank
-          FROM matches m JOIN threads t ON t.pk = m.thread_pk
+          FROM matches m${byThread ? sql` JOIN threads t ON t.pk = m.thread_pk` : sql``}
           WHERE ${sql.join(filters, sql` AND `)}
           ORDER BY rank, m.pk LIMIT ${scope.limit}
         )
@@ -131,7 +133,7 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
         ),
         hits AS (
           SELECT m.pk, m.rank
-          FROM matches m JOIN threads t ON t.pk = m.thread_pk
+          FROM matches m${projectId ? sql` JOIN threads t ON t.pk = m.thread_pk` : sql``}
           WHERE ${sql.join(filters, sql` AND `)}
           ORDER BY rank, m.pk LIMIT ${limit}
         )
@@ -164,28 +166,36 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
       // it with its last character's successor, in the column's byte order), as SQLite's FTS5
       // vocabulary answers. A phrase is counted in the entries, up to where it is common anyway.
       const cap = countCap(total);
-      const counts = await Promise.all(
-        terms.map(async (term) => {
-          if (isPhrase(term)) {
-            const row = await db.get<{ n: number }>(sql`
-              SELECT CAST(count(*) AS INTEGER) AS n FROM (
-                SELECT 1 FROM entries
-                WHERE content_tsv @@ ${tagged(userId, termQuery(term))} AND user_id = ${userId} LIMIT ${cap}
-              ) x`);
-            return row?.n ?? 0;
-          }
-          const word = termWord(term);
-          const row = await db.get<{ n: number }>(sql`
-            WITH w AS (SELECT (tsvector_to_array(to_tsvector('english', ${word})))[1] AS lexeme)
-            SELECT CAST(coalesce(sum(t.df), 0) AS INTEGER) AS n FROM entry_terms t, w
-            WHERE t.user_id = ${userId} AND ${
-              term.prefix
-                ? sql`t.lexeme >= w.lexeme AND t.lexeme < left(w.lexeme, -1) || chr(ascii(right(w.lexeme, 1)) + 1)`
-                : sql`t.lexeme = w.lexeme`
-            }`);
-          return row?.n ?? 0;
-        }),
+      const counts: number[] = terms.map(() => 0);
+      const words = terms.flatMap((term, i) =>
+        isPhrase(term) ? [] : [{ i, word: termWord(term), prefix: term.prefix }],
       );
+      const phrases = terms.flatMap((term, i) => (isPhrase(term) ? [{ i, term }] : []));
+      await Promise.all([
+        // The words in one statement, each a lexeme's count, or a prefix's sum (an index range).
+        (async () => {
+          if (words.length === 0) return;
+          const rows = await db.all<{ i: number; n: number }>(sql`
+            WITH w AS (
+              SELECT x.i, x.prefix, (tsvector_to_array(to_tsvector('english', x.word)))[1] AS lexeme
+              FROM jsonb_to_recordset(${JSON.stringify(words)}::jsonb) AS x(i int, word text, prefix boolean)
+            )
+            SELECT w.i, CAST(coalesce(CASE
+              WHEN w.prefix THEN (SELECT sum(t.df) FROM entry_terms t WHERE t.user_id = ${userId}
+                AND t.lexeme >= w.lexeme AND t.lexeme < left(w.lexeme, -1) || chr(ascii(right(w.lexeme, 1)) + 1))
+              ELSE (SELECT sum(t.df) FROM entry_terms t WHERE t.user_id = ${userId} AND t.lexeme = w.lexeme)
+            END, 0) AS INTEGER) AS n FROM w`);
+          for (const row of rows) counts[row.i] = row.n;
+        })(),
+        ...phrases.map(async ({ i, term }) => {
+          const row = await db.get<{ n: number }>(sql`
+            SELECT CAST(count(*) AS INTEGER) AS n FROM (
+              SELECT 1 FROM entries
+              WHERE content_tsv @@ ${tagged(userId, termQuery(term))} AND user_id = ${userId} LIMIT ${cap}
+            ) x`);
+          counts[i] = row?.n ?? 0;
+        }),
+      ]);
       return { counts, total };
     },
   };
@@ -255,8 +265,7 @@ function rankedChunks(
     ),
     hits AS (
       SELECT m.pk, m.rank
-      FROM matches m JOIN ${files} f ON f.pk = m.file_pk
-      ${scope.projectId ? sql`WHERE f.project_id = ${scope.projectId}` : sql``}
+      FROM matches m${scope.projectId ? sql` JOIN ${files} f ON f.pk = m.file_pk WHERE f.project_id = ${scope.projectId}` : sql``}
       ORDER BY rank, m.pk LIMIT ${scope.limit}
     )
     SELECT ${select}

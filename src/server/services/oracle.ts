@@ -93,6 +93,8 @@ export class Oracle {
       }
     }
     // Counts, candidates and neighbours come from the user's own entries only.
+    // A kind the user has none of (counted first) is not asked for candidates.
+    const has = { notes: true, code: true };
     const { terms, sources } = await retrieve(
       {
         // Entries, note chunks and code chunks are counted together: one set of statistics for
@@ -103,6 +105,8 @@ export class Oracle {
             this.db.noteSearch.documentCounts(userId, terms),
             this.db.codeSearch.documentCounts(userId, terms),
           ]);
+          has.notes = kinds[1].total > 0;
+          has.code = kinds[2].total > 0;
           return {
             counts: terms.map((_, i) => kinds.reduce((sum, kind) => sum + (kind.counts[i] ?? 0), 0)),
             total: kinds.reduce((sum, kind) => sum + kind.total, 0),
@@ -113,13 +117,13 @@ export class Oracle {
         entriesAt: (places) => this.db.search.entriesAt(userId, places),
         // With a tag, entries only: notes carry no entry tags.
         noteCandidates: (terms, limit) =>
-          options.tag === undefined
+          options.tag === undefined && has.notes
             ? this.db.noteSearch.candidates(userId, terms, options.projectId, limit)
             : Promise.resolve([]),
         chunksAt: (places) => this.db.noteSearch.chunksAt(userId, places),
         // With a tag, entries only: code carries no entry tags.
         codeCandidates: (terms, limit) =>
-          options.tag === undefined
+          options.tag === undefined && has.code
             ? this.db.codeSearch.candidates(userId, terms, options.projectId, limit)
             : Promise.resolve([]),
         codeChunksAt: (places) => this.db.codeSearch.chunksAt(userId, places),
