@@ -33,3 +33,24 @@ export function corpus(count: number, seed = 11): string[] {
   }
   return out;
 }
+
+/** The projects the growth rows spread their threads over. */
+export const PROJECTS = ['web', 'infra', 'data', 'mobile'];
+/** A word in one entry of every 20,000 of `texts`. */
+export const RARE = 'zanzibar';
+/** The growth rows' searches: a rare word, common ones, one alone, some in a project. */
+export const SEARCHES: { query: string; projectId?: string }[] = [
+  { query: RARE },
+  { query: 'token cache' },
+  { query: 'deploy' },
+  { query: 'retry backoff timeout' },
+  { query: 'migration schema', projectId: 'infra' },
+  { query: 'release branch merge', projectId: 'web' },
+];
+
+/** The growth rows' entries: the corpus, with RARE in one entry of every 20,000. */
+export function texts(size: number): string[] {
+  const list = corpus(size);
+  for (let i = 7; i < list.length; i += 20_000) list[i] += ` ${RARE}`;
+  return list;
+}

@@ -27,7 +27,7 @@ import { uuidv7 } from '../src/shared/uuidv7.js';
 import { fixtureEntries, QUESTIONS } from '../eval/fixture.js';
 import { newDataDir, ROOT, startServer, userWithToken, type RunningServer } from '../test/net-helpers.js';
 import { databaseFor } from '../test/pg-helpers.js';
-import { corpus } from './corpus.js';
+import { corpus, PROJECTS, RARE, SEARCHES, texts } from './corpus.js';
 import { benchNotes } from './notes.js';
 import { benchCode } from './code.js';
 import { updateReadme, type BenchResults } from './readme.js';
@@ -242,8 +242,8 @@ async function benchDrain() {
   const threads = 10;
   const template = scratch('drain');
   const db = openVault(template.vault, { create: true })!;
-  const texts = corpus(drainEntries, 5);
-  texts.forEach((content, i) => {
+  const queued = corpus(drainEntries, 5);
+  queued.forEach((content, i) => {
     const input = { project: 'drain', slug: `queue-${i % threads}`, content, author: 'bench', server: null };
     if (i < threads) createThread(db, { ...input, projectName: 'drain' });
     else pushEntry(db, input);
@@ -303,22 +303,6 @@ async function benchDrain() {
 }
 
 // ---- growth: the server and the CLI at 10k, 100k (and 1M) entries -----------------------------
-const PROJECTS = ['web', 'infra', 'data', 'mobile'];
-const RARE = 'zanzibar';
-const SEARCHES: { query: string; projectId?: string }[] = [
-  { query: RARE },
-  { query: 'token cache' },
-  { query: 'deploy' },
-  { query: 'retry backoff timeout' },
-  { query: 'migration schema', projectId: 'infra' },
-  { query: 'release branch merge', projectId: 'web' },
-];
-
-function texts(size: number): string[] {
-  const list = corpus(size);
-  for (let i = 7; i < list.length; i += 20_000) list[i] += ` ${RARE}`;
-  return list;
-}
 
 /** Pushes `list` through `threads.push` from 4 clients in batches of 100; seconds taken. */
 async function ingest(
