@@ -180,6 +180,36 @@ describe('composeExtractive', () => {
   it('splits sentences on punctuation, lines and bullets', () => {
     expect(splitSentences('One. Two!\n- three; four')).toEqual(['One.', 'Two!', 'three', 'four']);
   });
+
+  it('leaves fenced code out of the sentences, unless the text is nothing else', () => {
+    const text =
+      'Set the flag.\n```js\nconst pool = new Pool({ user: "x" });\npool.end();\n```\nThen restart.';
+    expect(splitSentences(text)).toEqual(['Set the flag.', 'Then restart.']);
+    // A fence left open runs to the end of the text.
+    expect(splitSentences('Before.\n```\nopen(); fence')).toEqual(['Before.']);
+    expect(splitSentences('```sh\nnpm install\nnpm test\n```')).toEqual([
+      '```sh',
+      'npm install',
+      'npm test',
+      '```',
+    ]);
+  });
+
+  it('answers with the prose of a long source, not a line of its code', () => {
+    const pool =
+      'The pool emits an error event whenever an idle client in it meets an error, for example when ' +
+      'the database restarts and drops the connection.\n```js\nconst pool = new Pool({ database: "postgres", ' +
+      'user: "brianc" });\npool.on("error", (error, client) => { /* the idle client dropped: log it */ });\n' +
+      'pool.on("drop", (event) => log(event)); // each idle client drop fires this event: its error\n' +
+      'pool.connect().then((client) => client.release());\npool.query("SELECT 1").then(() => pool.end());\n```\n' +
+      'Listen for it, or the process exits.';
+    const answer = composeExtractive(termsOf('which event fires when an idle client drops?'), [
+      source('pool', pool),
+    ]);
+    expect(answer).toMatch(/^The pool emits an error event whenever an idle client/);
+    expect(pool.length).toBeGreaterThan(400); // longer than a source quoted whole
+    expect(answer).not.toContain('brianc');
+  });
 });
 
 describe('support', () => {

@@ -98,11 +98,19 @@ export function indexRange(term: OracleTerm): { from: string; to: string | undef
 }
 
 export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+|;\s+|\s+[-–—]\s+/)
-    .map((s) => s.trim().replace(/^[-*•]\s*/, ''))
-    .filter((s) => s.length > 0);
+  const split = (prose: string) =>
+    prose
+      .split(/(?<=[.!?])\s+|\n+|;\s+|\s+[-–—]\s+/)
+      .map((s) => s.trim().replace(/^[-*•]\s*/, ''))
+      .filter((s) => s.length > 0);
+  // A fenced code block is not prose: its lines cut at dots and semicolons are no sentences. It
+  // is left out, unless the text is nothing else.
+  const prose = split(text.replace(FENCED_BLOCK, '\n'));
+  return prose.length > 0 ? prose : split(text);
 }
+
+/** A fenced code block of markdown (``` to ```, or to the end of the text when left open). */
+const FENCED_BLOCK = /^```[^\n]*\n[\s\S]*?(^```[^\n]*$|(?![\s\S]))/gm;
 
 /** A term of an answer: its stem, how it matches, and how much it counts (its weight × idf). */
 export interface AnswerTerm {
