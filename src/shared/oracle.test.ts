@@ -181,6 +181,21 @@ describe('composeExtractive', () => {
     expect(splitSentences('One. Two!\n- three; four')).toEqual(['One.', 'Two!', 'three', 'four']);
   });
 
+  it('reads a single line break inside a paragraph as a space (hard-wrapped markdown)', () => {
+    const text =
+      'Prereleases are allowed if they are greater than or\nequal to beta.2. So `1.2.4-beta.2` is not.\n\n' +
+      'Next paragraph\nwrapped.\n- an item\n  continued\n1. a step\n# A heading\n| a | row |';
+    expect(splitSentences(text)).toEqual([
+      'Prereleases are allowed if they are greater than or equal to beta.2.',
+      'So `1.2.4-beta.2` is not.',
+      'Next paragraph wrapped.',
+      'an item continued',
+      'a step',
+      '# A heading',
+      '| a | row |',
+    ]);
+  });
+
   it('leaves fenced code out of the sentences, unless the text is nothing else', () => {
     const text =
       'Set the flag.\n```js\nconst pool = new Pool({ user: "x" });\npool.end();\n```\nThen restart.';

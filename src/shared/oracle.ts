@@ -98,15 +98,22 @@ export function indexRange(term: OracleTerm): { from: string; to: string | undef
 }
 
 export function splitSentences(text: string): string[] {
-  const split = (prose: string) =>
-    prose
+  const split = (lines: string) =>
+    lines
       .split(/(?<=[.!?])\s+|\n+|;\s+|\s+[-–—]\s+/)
       .map((s) => s.trim().replace(/^[-*•]\s*/, ''))
       .filter((s) => s.length > 0);
   // A fenced code block is not prose: its lines cut at dots and semicolons are no sentences. It
-  // is left out, unless the text is nothing else.
-  const prose = split(text.replace(FENCED_BLOCK, '\n'));
-  return prose.length > 0 ? prose : split(text);
+  // is left out, unless the text is nothing else (then its lines are the sentences).
+  const prose = text
+    .replace(FENCED_BLOCK, '\n')
+    // A single line break inside a paragraph is markdown's soft break (hard-wrapped text), not the
+    // end of a sentence; a blank line, a list item, a quote, a heading or a table row is.
+    .replace(/\n[ \t]*(?![ \t]|\n|[-*•+>|#]|\d+[.)]\s)/g, ' ')
+    // A numbered item's number is no sentence of its own.
+    .replace(/^[ \t]*\d+[.)][ \t]+/gm, '');
+  const sentences = split(prose);
+  return sentences.length > 0 ? sentences : split(text);
 }
 
 /** A fenced code block of markdown (``` to ```, or to the end of the text when left open). */
