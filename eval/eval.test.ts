@@ -21,7 +21,7 @@ const FLOORS: Record<string, Floor> = {
     recallAt5: 0.6,
     mrrAt10: 0.38,
     threadAt5: 0.7,
-    answerHasFact: 0.28,
+    answerHasFact: 0.33,
     saysNoAnswer: 0.2,
     wrongNoAnswer: 0.05,
   },
