@@ -192,11 +192,21 @@ export function support(
   terms: AnswerTerm[],
   source: Parameters<typeof sourceLabel>[0] & { content: string },
 ): number {
+  return askedShare(terms, indexTerms(`${sourceLabel(source)} ${searchedText(source)}`));
+}
+
+/**
+ * The share of the question's own words (by weight) that `tokens` hold: a source's support (its
+ * label and text), or a long source's best passage's (the Oracle's coverage ranking).
+ */
+export function askedShare(
+  terms: { stem: string; prefix: boolean; phrase?: boolean; weight: number; asked: boolean }[],
+  tokens: string[],
+): number {
   const asked = terms.filter((t) => t.asked);
   const total = asked.reduce((sum, t) => sum + t.weight, 0);
   if (total === 0) return 0;
-  const held = matchedTerms(`${sourceLabel(source)} ${searchedText(source)}`, asked);
-  return held.reduce((sum, t) => sum + t.weight, 0) / total;
+  return asked.filter((t) => termFrequency(tokens, t) > 0).reduce((sum, t) => sum + t.weight, 0) / total;
 }
 
 interface SourceCommon {

@@ -8,6 +8,7 @@
 // Each mechanism can be switched off (RetrievalSettings): docs/retrieval.md has what each does.
 import type { Lexicon } from './lexicon.js';
 import {
+  askedShare,
   groupByThread,
   makeSnippet,
   NO_ANSWER_SUPPORT,
@@ -672,13 +673,8 @@ function fuse(
   const passages = new Map(
     settings.notePassages ? scored.flatMap((s) => (s.passage ? [[idOf(s.row), s]] : [])) : [],
   );
-  const asked = terms.filter((t) => t.asked);
-  const askedWeight = asked.reduce((sum, t) => sum + t.weight, 0);
-  const passageSupport = ({ row, passage }: Scored) => {
-    const tokens = [...passage!.tokens, ...tokenize(sourceLabel(row))];
-    const held = asked.filter((t) => termFrequency(tokens, t) > 0);
-    return askedWeight === 0 ? 0 : held.reduce((sum, t) => sum + t.weight, 0) / askedWeight;
-  };
+  const passageSupport = ({ row, passage }: Scored) =>
+    askedShare(terms, [...passage!.tokens, ...tokenize(sourceLabel(row))]);
   if (settings.coverage > 0) {
     rankings.push({
       scores: new Map(
