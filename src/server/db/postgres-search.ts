@@ -177,8 +177,11 @@ export function postgresEntrySearch(db: Executor): EntrySearch {
           if (words.length === 0) return;
           const rows = await db.all<{ i: number; n: number }>(sql`
             WITH w AS (
-              SELECT x.i, x.prefix, (tsvector_to_array(to_tsvector('english', x.word)))[1] AS lexeme
-              FROM jsonb_to_recordset(${JSON.stringify(words)}::jsonb) AS x(i int, word text, prefix boolean)
+              -- A word the parser splits (refresh_token: two lexemes) is counted 0, as FTS5's
+              -- vocabulary answers for it on SQLite.
+              SELECT x.i, x.prefix, CASE WHEN cardinality(l.lexemes) = 1 THEN l.lexemes[1] END AS lexeme
+              FROM jsonb_to_recordset(${JSON.stringify(words)}::jsonb) AS x(i int, word text, prefix boolean),
+                LATERAL (SELECT tsvector_to_array(to_tsvector('english', x.word)) AS lexemes) l
             )
             SELECT w.i, CAST(coalesce(CASE
               WHEN w.prefix THEN (SELECT sum(t.df) FROM entry_terms t WHERE t.user_id = ${userId}
