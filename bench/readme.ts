@@ -47,6 +47,9 @@ export interface BenchResults {
     seconds: number;
     entriesPerSecond: number;
     cliPeakRssMb: number | null;
+    /** CPU time of one more drain, not timed: the CLI's, and the server's over it. */
+    cliCpuMs?: number;
+    serverCpuMs?: number;
   };
   growth: {
     entries: number;
@@ -181,7 +184,7 @@ export function renderPerformance(r: BenchResults): string {
         : []),
       [
         `drain of ${n(drain.entries)} queued entries in ${drain.threads} threads (\`vlt sync retry\`, median of ${drain.runs})`,
-        `${drain.seconds.toFixed(2)} s: **${n(drain.entriesPerSecond)} entries/s**`,
+        `${drain.seconds.toFixed(2)} s: **${n(drain.entriesPerSecond)} entries/s**${drain.cliCpuMs === undefined ? '' : `; CPU time of one more drain: CLI ${n(drain.cliCpuMs)} ms, server ${n(drain.serverCpuMs ?? 0)} ms`}`,
         '',
       ],
       [

@@ -82,14 +82,27 @@ function run(args: string[], box: Pick<Box, 'cwd' | 'env'>, expect?: RegExp) {
 
 /** Peak resident memory of one whole process, in MB, through /usr/bin/time. */
 function peakRssMb(args: string[], box: Pick<Box, 'cwd' | 'env'>): number | null {
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], {
+  return measured(args, box)?.peakRssMb ?? null;
+}
+
+/** One whole process through /usr/bin/time: its peak resident memory (MB) and CPU time (ms). */
+function measured(args: string[], box: Pick<Box, 'cwd' | 'env'>) {
+  const result = spawnSync('/usr/bin/time', ['-f', '%M %U %S', process.execPath, ...args], {
     cwd: box.cwd,
     env: box.env,
     encoding: 'utf8',
   });
   if (result.error || result.status !== 0) return null;
-  const kb = Number(result.stderr.trim().split('\n').at(-1));
-  return Number.isFinite(kb) ? round(kb / 1024) : null;
+  const [kb, user, system] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  if (!Number.isFinite(kb) || !Number.isFinite(user) || !Number.isFinite(system)) return null;
+  return { peakRssMb: round(kb! / 1024), cpuMs: Math.round((user! + system!) * 1000) };
+}
+
+/** CPU time (user and system) a running process has used so far, in ms, from /proc. */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime, the 14th and 15th fields, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function serverPeakRssMb(server: RunningServer): number {
@@ -253,6 +266,7 @@ async function benchDrain() {
   log(`drain: vlt sync retry of ${drainEntries} queued entries in ${threads} threads, ${drainRuns} runs`);
   const seconds: number[] = [];
   let cliPeakRssMb: number | null = null;
+  let cpu: { cliMs: number; serverMs: number } | null = null;
   try {
     for (let r = 0; r < drainRuns + 1; r++) {
       const world = await serverWithUser();
@@ -268,9 +282,14 @@ async function benchDrain() {
         },
       };
       const expect = new RegExp(`^sent ${drainEntries} entries from ${threads} threads`);
-      // The last run is under /usr/bin/time, for the CLI's peak memory, and is not timed.
-      if (r === drainRuns) cliPeakRssMb = peakRssMb([VLT, 'sync', 'retry'], box);
-      else
+      // The last run is under /usr/bin/time, for the CLI's peak memory and CPU time (and the
+      // server's CPU time over it, from /proc), and is not timed.
+      if (r === drainRuns) {
+        const serverBefore = cpuMsOf(world.server.child.pid!);
+        const cli = measured([VLT, 'sync', 'retry'], box);
+        cliPeakRssMb = cli?.peakRssMb ?? null;
+        if (cli) cpu = { cliMs: cli.cpuMs, serverMs: cpuMsOf(world.server.child.pid!) - serverBefore };
+      } else
         seconds.push(
           run(
             [
@@ -299,6 +318,7 @@ async function benchDrain() {
     seconds: round(s, 2),
     entriesPerSecond: Math.round(drainEntries / s),
     cliPeakRssMb,
+    ...(cpu ? { cliCpuMs: cpu.cliMs, serverCpuMs: cpu.serverMs } : {}),
   };
 }
 
@@ -888,7 +908,7 @@ async function tenantsOnly() {
 async function drainOnly() {
   const drain = await benchDrain();
   console.log(
-    `drain: ${drain.entries} entries in ${drain.threads} threads in ${drain.seconds} s (median of ${drain.runs})`,
+    `drain: ${drain.entries} entries in ${drain.threads} threads in ${drain.seconds} s (median of ${drain.runs}); CPU of one more: CLI ${drain.cliCpuMs ?? '?'} ms, server ${drain.serverCpuMs ?? '?'} ms`,
   );
 }
 
@@ -908,7 +928,9 @@ async function main() {
   const pushSync = await benchPushSync();
   log(`  floor ${pushSync.floorMs} ms, push ${pushSync.pushMs} ms: ${pushSync.ratio}x`);
   const drain = await benchDrain();
-  log(`  ${drain.seconds} s, ${drain.entriesPerSecond} entries/s`);
+  log(
+    `  ${drain.seconds} s, ${drain.entriesPerSecond} entries/s; CPU of one more: CLI ${drain.cliCpuMs ?? '?'} ms, server ${drain.serverCpuMs ?? '?'} ms`,
+  );
   const growth = [];
   for (const size of sizes) {
     log(`growth: ${size} entries`);
