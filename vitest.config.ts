@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 /** The server's suites that run in this process through the router: they run on every engine. */
 export const SERVER_SUITES = ['src/server/**/*.test.ts', 'test/authorization.test.ts'];
 
+/** The files that run each in a fresh module state (the `isolated` project). */
+const ISOLATED = ['src/shared/uuidv7.test.ts'];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -22,9 +25,21 @@ export default defineConfig({
         test: {
           name: 'default',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'eval/**/*.test.ts'],
-          // The stress runs have their own command, `npm run test:stress`.
-          exclude: ['test/stress/**', 'node_modules/**'],
+          // The stress runs have their own command, `npm run test:stress`; ISOLATED below.
+          exclude: ['test/stress/**', 'node_modules/**', ...ISOLATED],
+          // The files of a worker share its module state (each imports the CLI, the server or the
+          // test helpers once a worker rather than once a file: seconds a file). No file here
+          // mocks a module, stubs the environment or a global, or changes the working directory;
+          // threads.test.ts restores its fake timers.
+          isolate: false,
         },
+      },
+      {
+        // The files that need a module state of their own: uuidv7.test.ts checks the first id of
+        // a process (the generator keeps the last millisecond it used) and leaves that a minute
+        // ahead of the clock.
+        extends: true,
+        test: { name: 'isolated', include: ISOLATED },
       },
       {
         // The in-process server suites again on PostgreSQL, in this process (PGlite): `npm test`

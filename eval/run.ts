@@ -11,7 +11,7 @@ import { createThread, pushEntry } from '../src/cli/vault/append.js';
 import { openVault } from '../src/cli/vault/open.js';
 import { Vault } from '../src/cli/vault/vault.js';
 import { createDeps } from '../src/server/context.js';
-import { openServerDb } from '../src/server/db/index.js';
+import { openServerDb, type ServerDb } from '../src/server/db/index.js';
 import { DEFAULT_LIMITS } from '../src/server/limits.js';
 import type { EmbeddingsConfig } from '../src/server/services/embeddings.js';
 import type { LlmConfig } from '../src/server/services/llm.js';
@@ -161,10 +161,13 @@ const sourceIds = (list: SentSource[]) =>
 async function openServer(options: {
   llm?: LlmConfig | undefined;
   embeddings?: EmbeddingsConfig | undefined;
-  database: string;
+  /** A database URL, or a function that opens one (a test's copy of a migrated PGlite). */
+  database: string | (() => Promise<ServerDb>);
   settings?: Partial<RetrievalSettings> | undefined;
 }) {
-  const deps = createDeps(await openServerDb(options.database), DEFAULT_LIMITS, {
+  const db =
+    typeof options.database === 'string' ? await openServerDb(options.database) : await options.database();
+  const deps = createDeps(db, DEFAULT_LIMITS, {
     secret: randomBytes(32),
     llm: options.llm,
     embeddings: options.embeddings,
@@ -279,7 +282,13 @@ export type EvalMode = 'extractive' | 'extractive (pg)' | 'local';
 export async function runEval(
   llm?: LlmConfig,
   embeddings?: EmbeddingsConfig,
-  options: { sets?: EvalSet[]; settings?: Partial<RetrievalSettings>; modes?: EvalMode[] } = {},
+  options: {
+    sets?: EvalSet[];
+    settings?: Partial<RetrievalSettings>;
+    modes?: EvalMode[];
+    /** Opens the PostgreSQL database of 'extractive (pg)'; by default a new `pglite:memory`. */
+    openPostgres?: () => Promise<ServerDb>;
+  } = {},
 ): Promise<SetResult[]> {
   const sets = options.sets ?? [fixtureSet(), devSet()];
   const { settings } = options;
@@ -293,7 +302,9 @@ export async function runEval(
   // The same server on PostgreSQL (PGlite, in this process): tsvector search instead of FTS5.
   if (modes.includes('extractive (pg)')) {
     results.push(
-      ...(await measure('extractive (pg)', sets, () => openServer({ database: 'pglite:memory', settings }))),
+      ...(await measure('extractive (pg)', sets, () =>
+        openServer({ database: options.openPostgres ?? 'pglite:memory', settings }),
+      )),
     );
   }
   if (modes.includes('local')) results.push(...(await measure('local', sets, local(settings))));

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOneLineError, sandbox, vlt, vltAsync, type Sandbox } from './helpers.js';
+import { isOneLineError, sandbox, vlt, vltAsync, vltInProcess, type Sandbox } from './helpers.js';
 import { ROOT } from './net-helpers.js';
 
 let box: Sandbox;
@@ -208,7 +208,7 @@ describe('vlt code', () => {
     );
   });
 
-  it('refuses a repository of more files than the limit, and project files that say too much, with one line', () => {
+  it('refuses a repository of more files than the limit, and project files that say too much, with one line', async () => {
     const many = join(box.base, 'many');
     mkdirSync(join(many, 'src'), { recursive: true });
     writeFileSync(join(many, 'vlt.toml'), '[project]\nid = "many"\n');
@@ -240,8 +240,9 @@ describe('vlt code', () => {
       const result = vlt({ ...box, cwd: odd }, ['code', 'index']);
       expect(isOneLineError(result), result.stderr).toBe(true);
       expect(result.stderr).toMatch(message);
-      // Only the code commands read [code]: threads are still recorded in such a repository.
-      const thread = vlt({ ...box, cwd: odd }, [
+      // Only the code commands read [code]: threads are still recorded in such a repository (the
+      // CLI in this process: what is checked is that the thread commands go on, not the process).
+      const thread = await vltInProcess({ ...box, cwd: odd }, [
         'thread',
         'new',
         `notes-${++made}`,
@@ -249,7 +250,7 @@ describe('vlt code', () => {
         '--no-sync',
       ]);
       expect(thread.code, thread.stderr).toBe(0);
-      expect(vlt({ ...box, cwd: odd }, ['thread', 'list', '--json']).code).toBe(0);
+      expect((await vltInProcess({ ...box, cwd: odd }, ['thread', 'list', '--json'])).code).toBe(0);
     }
     writeFileSync(join(odd, 'vlt.toml'), '[project]\nid = "odd"\n');
     const outside = vlt({ ...box, cwd: odd }, ['code', 'index', '..']);

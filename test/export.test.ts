@@ -1,8 +1,8 @@
 // `vlt export` and `vlt import` as real processes: round trips into fresh VLT_HOMEs, idempotence,
 // markdown, a refused conflict, hostile files (each refused with its line, nothing written), and
-// imported entries reaching a real server. What only sets up or reads back runs cheaper: the filled
-// machine is filled once (twelve `vlt` starts) and copied for each test, and the vaults are
-// compared through `thread read` in this process.
+// imported entries reaching a real server. What only sets up or reads back runs in this process
+// (the CLI's `runCli`): the filled machine is filled once and copied for each test, the vaults are
+// compared through `thread read`, and the syncs and queues read after an import.
 import Database from 'better-sqlite3';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,29 +64,45 @@ function entryCount(box: Sandbox): number {
   return n;
 }
 
-/** Two projects, several threads: tags, links, a status, markdown, unicode, CRLF and stdin content. */
-function fill(box: Sandbox) {
-  ok(vlt(box, ['init', '--project', 'My App']));
-  ok(vlt(box, ['thread', 'new', 'auth-refactor', 'Goal: JWT with 90-day expiry']));
-  ok(vlt(box, ['thread', 'push', 'auth-refactor', '-'], '- tried cookies\n- blocked by CORS\n'));
-  ok(vlt(box, ['thread', 'push', 'auth-refactor', 'décidé: **JWT** ✓ 🎉', '--author', 'alice']));
-  ok(vlt(box, ['thread', 'push', 'auth-refactor', '-'], '```ts\nconst a = 1;\r\n```'));
-  ok(vlt(box, ['thread', 'new', 'infra/ci-cache', 'cache keys by lockfile hash']));
-  ok(vlt(box, ['thread', 'push', 'infra/ci-cache', 'second']));
-  ok(vlt(box, ['thread', 'new', 'notes', 'archived thread']));
-  ok(vlt(box, ['thread', 'status', 'notes', 'archived']));
-  ok(vlt(box, ['thread', 'tag', 'auth-refactor/2', 'decision']));
-  ok(vlt(box, ['thread', 'tag', 'auth-refactor/2', 'jwt']));
-  ok(vlt(box, ['thread', 'link', 'auth-refactor/1', 'infra/ci-cache', '--note', 'same CORS proxy']));
+/**
+ * Two projects, several threads: tags, links, a status, markdown, unicode, CRLF and stdin content;
+ * written with the CLI in this process (the vault the tests export, not what they test).
+ */
+async function fill(box: Sandbox) {
+  ok(await vltInProcess(box, ['init', '--project', 'My App']));
+  ok(await vltInProcess(box, ['thread', 'new', 'auth-refactor', 'Goal: JWT with 90-day expiry']));
+  ok(
+    await vltInProcess(box, ['thread', 'push', 'auth-refactor', '-'], '- tried cookies\n- blocked by CORS\n'),
+  );
+  ok(
+    await vltInProcess(box, ['thread', 'push', 'auth-refactor', 'décidé: **JWT** ✓ 🎉', '--author', 'alice']),
+  );
+  ok(await vltInProcess(box, ['thread', 'push', 'auth-refactor', '-'], '```ts\nconst a = 1;\r\n```'));
+  ok(await vltInProcess(box, ['thread', 'new', 'infra/ci-cache', 'cache keys by lockfile hash']));
+  ok(await vltInProcess(box, ['thread', 'push', 'infra/ci-cache', 'second']));
+  ok(await vltInProcess(box, ['thread', 'new', 'notes', 'archived thread']));
+  ok(await vltInProcess(box, ['thread', 'status', 'notes', 'archived']));
+  ok(await vltInProcess(box, ['thread', 'tag', 'auth-refactor/2', 'decision']));
+  ok(await vltInProcess(box, ['thread', 'tag', 'auth-refactor/2', 'jwt']));
+  ok(
+    await vltInProcess(box, [
+      'thread',
+      'link',
+      'auth-refactor/1',
+      'infra/ci-cache',
+      '--note',
+      'same CORS proxy',
+    ]),
+  );
 }
 
 // fill() once, for every test: each takes a copy of its vault and project file.
 let template: Sandbox;
-beforeAll(() => {
+beforeAll(async () => {
   template = sandbox();
   template.env.VLT_SERVER_URL = 'http://127.0.0.1:9';
   template.env.VLT_NO_RETRIER = '1';
-  fill(template);
+  await fill(template);
 });
 afterAll(() => template.cleanup());
 
@@ -128,7 +144,7 @@ describe('vlt export and vlt import', () => {
     const body = (text: string) => text.split('\n').slice(1).join('\n');
     expect(body(ok(vlt(b, ['export'])).stdout)).toBe(body(exported.stdout));
     // The imported entries wait in the outbox like any written entry.
-    const queue = json<{ items: unknown[] }>(b, ['sync', 'queue']);
+    const queue = await jsonHere<{ items: unknown[] }>(b, ['sync', 'queue']);
     expect(queue.items).toHaveLength(7);
   });
 
@@ -169,7 +185,7 @@ describe('vlt export and vlt import', () => {
     const a = filled();
     const early = join(a.base, 'early.jsonl');
     writeFileSync(early, ok(vlt(a, ['export', '-p', 'infra'])).stdout);
-    ok(vlt(a, ['thread', 'push', 'infra/ci-cache', 'third']));
+    ok(await vltInProcess(a, ['thread', 'push', 'infra/ci-cache', 'third']));
     const late = join(a.base, 'late.jsonl');
     writeFileSync(late, ok(vlt(a, ['export', '-p', 'infra'])).stdout);
 
@@ -188,8 +204,8 @@ describe('vlt export and vlt import', () => {
     const file = join(a.base, 'all.jsonl');
     writeFileSync(file, ok(vlt(a, ['export'])).stdout);
     const b = machine();
-    ok(vlt(b, ['thread', 'new', 'infra/other', 'mine']));
-    ok(vlt(b, ['thread', 'new', 'my-app/notes', 'not the same entry 0']));
+    ok(await vltInProcess(b, ['thread', 'new', 'infra/other', 'mine']));
+    ok(await vltInProcess(b, ['thread', 'new', 'my-app/notes', 'not the same entry 0']));
     const before = await everything(b);
     const refused = vlt(b, ['import', file]);
     expect(isOneLineError(refused), refused.stderr).toBe(true);
@@ -390,13 +406,16 @@ describe('imported entries sync', () => {
       () => rmSync(data, { recursive: true, force: true }),
       () => server.stop(),
     );
+    // The vault to export, and every read-back and sync, with the CLI in this process; `vlt
+    // export` and `vlt import` are the processes.
+    const here = async (box: Sandbox, args: string[]) => ok(await vltInProcess(box, args));
     const a = machine();
-    ok(vlt(a, ['init', '--project', 'app']));
-    ok(vlt(a, ['thread', 'new', 'log', 'first']));
-    for (const text of ['second, tagged', 'thrid', 'fourth']) ok(vlt(a, ['thread', 'push', 'log', text]));
-    ok(vlt(a, ['thread', 'tag', 'log/1', 'gone']));
-    ok(vlt(a, ['thread', 'rm', 'log/1']));
-    ok(vlt(a, ['thread', 'edit', 'log/2', 'third']));
+    await here(a, ['init', '--project', 'app']);
+    await here(a, ['thread', 'new', 'log', 'first']);
+    for (const text of ['second, tagged', 'thrid', 'fourth']) await here(a, ['thread', 'push', 'log', text]);
+    await here(a, ['thread', 'tag', 'log/1', 'gone']);
+    await here(a, ['thread', 'rm', 'log/1']);
+    await here(a, ['thread', 'edit', 'log/2', 'third']);
     const exported = ok(vlt(a, ['export'])).stdout;
     expect(exported).toContain('"deleted":true');
     expect(exported).not.toContain('second, tagged');
@@ -407,34 +426,36 @@ describe('imported entries sync', () => {
     const b = syncMachine(server.url, token, cleanups, { retrier: false });
     ok(vlt(b, ['import', file]));
     const read = (box: Sandbox) =>
-      json<{ entries: { seq: number; content: string }[] }>(box, ['thread', 'read', 'app/log', '--all']);
+      jsonHere<{ entries: { seq: number; content: string }[] }>(box, ['thread', 'read', 'app/log', '--all']);
     // The same but for `synced` (a never syncs).
     const unsynced = (r: { entries: object[] }) => ({
       ...r,
       entries: r.entries.map((e) => ({ ...e, synced: false })),
     });
-    expect(unsynced(read(b))).toEqual(unsynced(read(a)));
-    expect(read(b).entries.map((e) => [e.seq, e.content])).toEqual([
+    expect(unsynced(await read(b))).toEqual(unsynced(await read(a)));
+    expect((await read(b)).entries.map((e) => [e.seq, e.content])).toEqual([
       [0, 'first'],
       [2, 'third'],
       [3, 'fourth'],
     ]);
-    expect(json<{ pending: number }>(b, ['sync', 'status']).pending).toBe(0);
+    expect((await jsonHere<{ pending: number }>(b, ['sync', 'status'])).pending).toBe(0);
     expect(json<{ added: number }>(b, ['import', file]).added).toBe(0);
     // Its server has the tombstone: a third machine pulls the same, and a push after it follows on.
     const c = syncMachine(server.url, token, cleanups, { retrier: false });
-    ok(vlt(c, ['sync', 'pull']));
-    expect(read(c)).toEqual(read(b));
-    ok(vlt(c, ['thread', 'push', 'app/log', 'fifth']));
-    expect(json<{ threads: { syncedSeq: number }[] }>(c, ['thread', 'list']).threads[0]!.syncedSeq).toBe(4);
-    ok(vlt(b, ['sync', 'pull']));
-    expect(read(b).entries.map((e) => e.seq)).toEqual([0, 2, 3, 4]);
+    await here(c, ['sync', 'pull']);
+    expect(await read(c)).toEqual(await read(b));
+    await here(c, ['thread', 'push', 'app/log', 'fifth']);
+    expect(
+      (await jsonHere<{ threads: { syncedSeq: number }[] }>(c, ['thread', 'list'])).threads[0]!.syncedSeq,
+    ).toBe(4);
+    await here(b, ['sync', 'pull']);
+    expect((await read(b)).entries.map((e) => e.seq)).toEqual([0, 2, 3, 4]);
     // Exported again after the pull, it imports into a fourth vault the same.
     const d = machine();
     const download = ok(vlt(b, ['export'])).stdout;
     writeFileSync(join(d.base, 'b.jsonl'), download);
     ok(vlt(d, ['import', join(d.base, 'b.jsonl')]));
-    expect(unsynced(read(d))).toEqual(unsynced(read(b)));
+    expect(unsynced(await read(d))).toEqual(unsynced(await read(b)));
   });
 
   it('reach the server like written ones', async () => {
@@ -451,16 +472,15 @@ describe('imported entries sync', () => {
     const b = syncMachine(server.url, token, cleanups, { retrier: false });
     const imported = ok(vlt(b, ['import', file]));
     expect(imported.stdout.split('\n')[1]).toBe('synced');
-    expect(json<{ pending: number }>(b, ['sync', 'status']).pending).toBe(0);
-    const listed = json<{ threads: { localSeq: number; syncedSeq: number }[] }>(b, [
-      'thread',
-      'list',
-    ]).threads;
+    expect((await jsonHere<{ pending: number }>(b, ['sync', 'status'])).pending).toBe(0);
+    const listed = (
+      await jsonHere<{ threads: { localSeq: number; syncedSeq: number }[] }>(b, ['thread', 'list'])
+    ).threads;
     expect(listed).toHaveLength(3);
     for (const t of listed) expect(t.syncedSeq).toBe(t.localSeq);
     // A third machine pulls exactly what was exported.
     const c = syncMachine(server.url, token, cleanups, { retrier: false });
-    ok(vlt(c, ['sync', 'pull']));
+    ok(await vltInProcess(c, ['sync', 'pull']));
     const pulled = (await everything(c)) as Record<string, { entries: { id: string; content: string }[] }>;
     const original = (await everything(a)) as Record<string, { entries: { id: string; content: string }[] }>;
     for (const name of Object.keys(original)) {
@@ -519,7 +539,8 @@ describe('imported entries sync', () => {
     expect(imported.stdout).toBe(
       'IMPORTED: 1 thread (1 new), 2 entries (2 added, 0 already here)\nqueued: 1 entry of these threads set aside by the server: see `vlt sync queue`\n',
     );
-    const queue = json<{ items: { state: string; lastError: string }[] }>(b, ['sync', 'queue']).items;
+    const queue = (await jsonHere<{ items: { state: string; lastError: string }[] }>(b, ['sync', 'queue']))
+      .items;
     expect(queue.map((e) => [e.state, e.lastError])).toEqual([
       ['failed', expect.stringMatching(/over the content limit of 30 bytes/)],
     ]);

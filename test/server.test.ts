@@ -1,6 +1,6 @@
 // The real vlt-server process on port 0, called over HTTP and through the typed tRPC client.
 import { createTRPCClient, httpSubscriptionLink, TRPCClientError } from '@trpc/client';
-import { apiFor } from './sync-helpers.js';
+import { apiFor, tokenOverApi } from './sync-helpers.js';
 import { EventSource } from 'eventsource';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -229,18 +229,10 @@ describe('vlt-server', () => {
 
   it('exits on SIGTERM even with an event stream open, cutting it after the grace period', async () => {
     const own = mkdtempSync(join(tmpdir(), 'vlt-server-sse-'));
-    await ensureDatabase(own);
-    const ownToken =
-      spawnSync(process.execPath, [SERVER_BIN, 'user', 'add', 'sse', '--password-stdin', '--data', own], {
-        input: 'long enough pw\n',
-        env: serverEnv(own),
-      }).status === 0
-        ? spawnSync(process.execPath, [SERVER_BIN, 'token', 'issue', 'sse', '--data', own], {
-            encoding: 'utf8',
-            env: serverEnv(own),
-          }).stdout.trim()
-        : '';
     const other = await startServer(own);
+    // The account through the API: `user add` and `token issue` are tested above (two `vlt-server`
+    // starts more).
+    const ownToken = await tokenOverApi(other.url, 'sse');
     const client = clientFor(other.url, ownToken);
     await client.threads.push.mutate({
       projectId: 'app',

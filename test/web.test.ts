@@ -70,8 +70,9 @@ const nav = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
 /** The thread page's history (the summary above it quotes entries too). */
 const history = (page: Page) => page.locator('ol.entries');
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** A screenshot of the whole page; with `fullPage: false`, of the window (pages thousands of rows long). */
+const shot = (page: Page, name: string, { fullPage = true } = {}) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 /** The page is no wider than the window: nothing scrolls sideways. */
 async function noSidewaysScroll(page: Page, where = page.url()) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({
@@ -915,12 +916,12 @@ describe.skipIf(!available)('web UI', () => {
     await page.goto(server.url);
     await page.getByRole('link', { name: /p0\/long-history/ }).waitFor();
     const threadsMs = Date.now() - started;
-    await shot(page, '08-threads-1000');
+    await shot(page, '08-threads-1000', { fullPage: false });
     started = Date.now();
     await page.goto(`${server.url}/t/p0/long-history`);
     await history(page).getByText('step 99 of a long agent session').waitFor();
     const threadMs = Date.now() - started;
-    await shot(page, '09-thread-5000');
+    await shot(page, '09-thread-5000', { fullPage: false });
     console.log(
       `web: Threads page with 1,000 threads usable in ${threadsMs} ms; 5,000-entry thread in ${threadMs} ms`,
     );

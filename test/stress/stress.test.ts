@@ -7,7 +7,7 @@
 // three machines behind the faulty proxy, whose subject is what goes over the wire, and the checks
 // after each run, run the CLI's commands in this process (`vltHere`).
 import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openVault } from '../../src/cli/vault/open.js';
@@ -39,6 +39,24 @@ async function world(env: Record<string, string> = {}) {
     () => current.server.stop(),
   );
   return { data, token, current };
+}
+
+/** Linux: a process's open files are links in /proc/<pid>/fd. */
+const PROC = existsSync('/proc/self/fd');
+
+/** Whether the process `pid` has a vault (vault.db) open now. */
+function hasVaultOpen(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).endsWith('/vault.db');
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }
 
 const machine = (serverUrl: string, token: string): Sandbox =>
@@ -331,8 +349,12 @@ describe('stress', () => {
     expect((await vltHere(box, ['thread', 'new', 'c', 'c 0'])).code).toBe(0);
     for (let i = 1; i < 12; i++) expect((await vltHere(box, ['thread', 'push', 'c', `c ${i}`])).code).toBe(0);
     const acknowledged = ['a 0', 'b 0', ...queueEntries(box, 'crash', 2, 300)];
+    // A kill counts as cutting when the process had the vault open at that moment: it dies in the
+    // middle of its work. The rounds stop once 20 kills have been cutting (at most 12 rounds).
     let killed = 0;
-    for (let round = 0; round < 12; round++) {
+    let cutting = 0;
+    let rounds = 0;
+    for (let round = 0; round < 12 && cutting < 20; round++, rounds++) {
       const children = [
         ...Array.from({ length: 6 }, (_, i) => {
           const content = `${i % 2 ? 'a' : 'b'} round ${round} push ${i}`;
@@ -349,13 +371,32 @@ describe('stress', () => {
         },
         { content: '', run: vltAsync(box, ['thread', 'rm', `c/${6 + (round % 6)}`]) },
       ];
-      await sleep(between(20, 400));
-      for (const child of children) {
-        if (random() < 0.5 && child.run.child.exitCode === null) {
-          child.run.child.kill('SIGKILL');
+      // Each process is killed or not, at even odds, at a random moment once it has the vault open
+      // (a Node start is 0.5-2.5 s with eleven at once on two cores, and a process keeps its vault
+      // open a few hundred ms: a kill at a moment counted from the start landed before the vault
+      // was opened nearly every time). Without /proc, at 20-400 ms after the start.
+      const plan = children.map(() => ({
+        kill: random() < 0.5,
+        after: between(PROC ? 0 : 20, PROC ? 300 : 400),
+      }));
+      await Promise.all(
+        children.map(async ({ run }, i) => {
+          if (!plan[i]!.kill) return;
+          let exited = false;
+          void run.done.then(() => (exited = true));
+          if (PROC)
+            await until(() => exited || hasVaultOpen(run.child.pid!), 'the process to open the vault', {
+              timeoutMs: 60_000,
+              everyMs: 5,
+            });
+          await sleep(plan[i]!.after);
+          if (exited || run.child.exitCode !== null) return;
+          const open = PROC && hasVaultOpen(run.child.pid!);
+          run.child.kill('SIGKILL');
           killed++;
-        }
-      }
+          if (open) cutting++;
+        }),
+      );
       for (const { content, run } of children) {
         const result = await run.done;
         // Acknowledged: OK was printed. A killed push may also have committed before it died.
@@ -363,8 +404,11 @@ describe('stress', () => {
         if (result.signal === null && content !== null) expect(result.code, result.stderr).toBe(0);
       }
     }
-    console.log(`${killed} vault processes killed; ${acknowledged.length} entries acknowledged`);
+    console.log(
+      `${killed} vault processes killed in ${rounds} rounds, ${cutting} of them with the vault open; ${acknowledged.length} entries acknowledged`,
+    );
     expect(killed).toBeGreaterThan(5);
+    if (PROC) expect(cutting).toBeGreaterThanOrEqual(20);
     await drain(box);
     // Entries committed by pushes killed before printing OK are in the vault too; they must reach
     // the server like the rest, so the server is compared with the whole vault.
