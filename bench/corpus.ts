@@ -1,4 +1,6 @@
 // Realistic-looking engineering notes for benchmarks: deterministic, Zipf-distributed words.
+import type { ServerDeps } from '../src/server/context.js';
+import { uuidv7 } from '../src/shared/uuidv7.js';
 const WORDS = `the a to of and in for on is with that we it this be as was at by not are from or have an but
 all they which one you were her would there their what so up out if about who get go me when make can
 like time no just him know take people into year your good some could them see other than then now look
@@ -53,4 +55,37 @@ export function texts(size: number): string[] {
   const list = corpus(size);
   for (let i = 7; i < list.length; i += 20_000) list[i] += ` ${RARE}`;
   return list;
+}
+
+/**
+ * `list` pushed for a user through the service (in process, no HTTP) as the growth rows spread it:
+ * a thread per 500 entries (at least 10), the threads over PROJECTS, batches of 100.
+ */
+export async function pushInProcess(
+  deps: ServerDeps,
+  userId: string,
+  list: string[],
+  progress?: (pushed: number) => void,
+): Promise<void> {
+  const threads = Math.max(10, Math.round(list.length / 500));
+  const per = Math.ceil(list.length / threads);
+  for (let t = 0; t < threads; t++) {
+    const slice = list.slice(t * per, (t + 1) * per);
+    for (let from = 0; from < slice.length; from += 100) {
+      await deps.threads.push(userId, {
+        projectId: PROJECTS[t % PROJECTS.length]!,
+        threadId: `thread-${t}`,
+        status: 'active',
+        createdAt: new Date(),
+        entries: slice.slice(from, from + 100).map((content, i) => ({
+          entryId: uuidv7(),
+          sequenceId: from + i,
+          content,
+          author: 'bench',
+          timestamp: new Date(),
+        })),
+      });
+    }
+    progress?.(Math.min(list.length, (t + 1) * per));
+  }
 }

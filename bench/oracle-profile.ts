@@ -16,7 +16,7 @@ import { openServerDb } from '../src/server/db/index.js';
 import { DEFAULT_LIMITS } from '../src/server/limits.js';
 import { uuidv7 } from '../src/shared/uuidv7.js';
 import { fixtureEntries, QUESTIONS } from '../eval/fixture.js';
-import { corpus } from './corpus.js';
+import { corpus, pushInProcess } from './corpus.js';
 
 const size = Number(process.argv[2] ?? 100_000);
 const quantiles = (label: string, times: number[]) => {
@@ -29,27 +29,7 @@ const quantiles = (label: string, times: number[]) => {
 async function server(database: string, label: string) {
   const deps = createDeps(await openServerDb(database), DEFAULT_LIMITS, { secret: randomBytes(32) });
   const user = await deps.accounts.signup('bench', 'benchmark password');
-  const texts = corpus(size);
-  const threads = Math.max(10, Math.round(size / 500));
-  const per = Math.ceil(size / threads);
-  for (let t = 0; t < threads; t++) {
-    const slice = texts.slice(t * per, (t + 1) * per);
-    for (let from = 0; from < slice.length; from += 100) {
-      await deps.threads.push(user.id, {
-        projectId: ['web', 'infra', 'data', 'mobile'][t % 4]!,
-        threadId: `thread-${t}`,
-        status: 'active',
-        createdAt: new Date(),
-        entries: slice.slice(from, from + 100).map((content, i) => ({
-          entryId: uuidv7(),
-          sequenceId: from + i,
-          content,
-          author: 'bench',
-          timestamp: new Date(),
-        })),
-      });
-    }
-  }
+  await pushInProcess(deps, user.id, corpus(size));
   for (const [i, e] of fixtureEntries()
     .filter((e) => e.key)
     .entries()) {

@@ -10,9 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { createDeps } from '../src/server/context.js';
 import { openServerDb } from '../src/server/db/index.js';
 import { DEFAULT_LIMITS } from '../src/server/limits.js';
-import { uuidv7 } from '../src/shared/uuidv7.js';
 import { QUESTIONS } from '../eval/fixture.js';
-import { PROJECTS, SEARCHES, texts } from './corpus.js';
+import { pushInProcess, SEARCHES, texts } from './corpus.js';
 
 const [action, ...args] = process.argv.slice(2);
 const usage = () => {
@@ -25,28 +24,7 @@ if (action === 'build') {
   if (!(size > 0) || !args[1]) usage();
   const deps = createDeps(await openServerDb(args[1]!), DEFAULT_LIMITS, { secret: randomBytes(32) });
   const user = await deps.accounts.signup('bench', 'benchmark password');
-  const list = texts(size);
-  const threads = Math.max(10, Math.round(size / 500));
-  const per = Math.ceil(size / threads);
-  for (let t = 0; t < threads; t++) {
-    const slice = list.slice(t * per, (t + 1) * per);
-    for (let from = 0; from < slice.length; from += 100) {
-      await deps.threads.push(user.id, {
-        projectId: PROJECTS[t % PROJECTS.length]!,
-        threadId: `thread-${t}`,
-        status: 'active',
-        createdAt: new Date(),
-        entries: slice.slice(from, from + 100).map((content, i) => ({
-          entryId: uuidv7(),
-          sequenceId: from + i,
-          content,
-          author: 'bench',
-          timestamp: new Date(),
-        })),
-      });
-    }
-    process.stderr.write(`\r  ${Math.min(size, (t + 1) * per)}/${size}`);
-  }
+  await pushInProcess(deps, user.id, texts(size), (pushed) => process.stderr.write(`\r  ${pushed}/${size}`));
   process.stderr.write('\n');
   console.log(user.id);
   await deps.db.close();
