@@ -21,10 +21,10 @@ export const ORACLE_CANDIDATES = 40;
  * parent or tags: the newest (the highest rowids: the latest written). A query that matches more
  * (a common word in a million entries) ranks only these, so no query ranks more than a vault of
  * 10,000 entries could hold, whatever the vault's size; one that matches fewer ranks them all.
- * Finding the cut walks the matches' rowids only (about 1 ms), never their ranks. A narrowed query ranks all its matches: its
- * filters are columns FTS5 reads row by row (about 5 µs a row), so a cut among the rows that pass
- * them would cost more than the ranking it saves, and a cut among all the matches could leave a
- * project's older matches out altogether.
+ * Finding the cut walks the matches' rowids only (about 1 ms), never their ranks. A narrowed
+ * query ranks all its matches: its filters are columns FTS5 reads row by row (about 5 µs a row),
+ * so a cut among the rows that pass them would cost more than the ranking it saves, and a cut
+ * among all the matches could leave a project's older matches out altogether.
  */
 export const RANKED_MATCHES = 10_000;
 
