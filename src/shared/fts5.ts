@@ -245,20 +245,16 @@ export function hitsCte(
   const snippet = options.snippet
     ? `snippet(${table}, ${Math.max(0, shape.searched.indexOf('content'))}, '${HIGHLIGHT.open}', '${HIGHLIGHT.close}', '…', ${SNIPPET_TOKENS})`
     : 'NULL';
-  if (where.text !== '') {
-    return {
-      text: `hits AS (
-        SELECT rowid AS pk, rank, ${snippet} AS snippet FROM ${table}
-        WHERE ${table} MATCH ?${where.text} ORDER BY rank LIMIT ?)`,
-      params: [match, ...where.params, limit],
-    };
-  }
-  const cut = `SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?`;
+  // Unscoped: only the matches from the RANKED_MATCHES-th newest on.
+  const cut =
+    where.text === ''
+      ? ` AND rowid >= coalesce((SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?), 0)`
+      : '';
   return {
     text: `hits AS (
       SELECT rowid AS pk, rank, ${snippet} AS snippet FROM ${table}
-      WHERE ${table} MATCH ? AND rowid >= coalesce((${cut}), 0) ORDER BY rank LIMIT ?)`,
-    params: [match, match, RANKED_MATCHES - 1, limit],
+      WHERE ${table} MATCH ?${where.text}${cut} ORDER BY rank LIMIT ?)`,
+    params: [match, ...where.params, ...(cut ? [match, RANKED_MATCHES - 1] : []), limit],
   };
 }
 
