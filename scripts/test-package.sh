@@ -29,14 +29,8 @@ cd "$root" && tarball=$(npm pack --silent "${pack_flags[@]}" --pack-destination 
 # better-sqlite3's install (prebuild-install, else a compile of about 90 s here) is given the binary
 # this checkout's `npm ci` built, as a local prebuild: the same install step a user whose machine can
 # reach better-sqlite3's prebuilt binaries takes. VLT_TEST_PACKAGE_COMPILE=1 compiles it instead.
-binary="$root/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
-if [ -z "${VLT_TEST_PACKAGE_COMPILE:-}" ] && [ -f "$binary" ]; then
-  prebuilds="$work/prebuilds"
-  mkdir -p "$prebuilds/build/Release" && cp "$binary" "$prebuilds/build/Release/"
-  name=$(node -p "'better-sqlite3-v' + require('$root/node_modules/better-sqlite3/package.json').version +
-    '-node-v' + process.versions.modules + '-' + process.platform + '-' + process.arch + '.tar.gz'")
-  tar -czf "$prebuilds/$name" -C "$prebuilds" build/Release/better_sqlite3.node
-  export npm_config_better_sqlite3_local_prebuilds="$prebuilds"
+if [ -z "${VLT_TEST_PACKAGE_COMPILE:-}" ] && "$root/scripts/sqlite-prebuild.sh" pack "$work/prebuilds" 2>/dev/null; then
+  export npm_config_better_sqlite3_local_prebuilds="$work/prebuilds"
 fi
 npm install -g --prefix "$work/prefix" --prefer-offline --no-audit --no-fund "$work/$tarball" \
   >"$work/install.log" 2>&1 || fail "npm install -g (see $work/install.log)"
