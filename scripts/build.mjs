@@ -1,6 +1,7 @@
 // Builds the `vlt` CLI bundle and the `vlt-server` bundle with esbuild (run by `npm install`).
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildLexicon } from './build-lexicon.mjs';
 
 const started = Date.now();
@@ -11,7 +12,28 @@ const banner = {
   js: "#!/usr/bin/env node\nimport { createRequire as __vltCreateRequire } from 'node:module'; const require = __vltCreateRequire(import.meta.url);",
 };
 
+// zod's `z` namespace re-exports its 40-odd message locales (260 KB of the bundle, read and compiled
+// by every command that validates anything); vlt never calls `z.config(z.locales.…)`, and zod
+// registers English itself (zod/v4/classic/schemas.js). Its locales' index is bundled as English
+// alone, so `z.locales` holds `en` only.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '../locales/index.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: "export { default as en } from './en.js';\n",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
+  plugins: [zodEnglishOnly],
   bundle: true,
   platform: 'node',
   format: 'esm',
