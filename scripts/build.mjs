@@ -32,6 +32,25 @@ const zodEnglishOnly = {
   },
 };
 
+// iconv-lite (under express's body-parser) carries the tables of forty-odd legacy code pages, 246 KB
+// of JSON and generated code that every start of the server reads. The server decodes no request
+// body through it (tRPC reads JSON as UTF-8, and body-parser's JSON parser refuses other
+// charsets): the server bundle leaves the single-byte and the CJK code pages out, so iconv-lite
+// knows the encodings Node itself has (UTF-8, UTF-16, Latin-1, ASCII…) and calls the others
+// unknown.
+const iconvWithoutCodePages = {
+  name: 'iconv-without-code-pages',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]iconv-lite[\\/]encodings[\\/](sbcs-data-generated|dbcs-data)\.js$/ },
+      () => ({
+        contents: 'module.exports = {};\n',
+        loader: 'js',
+      }),
+    );
+  },
+};
+
 const common = {
   plugins: [zodEnglishOnly],
   bundle: true,
@@ -93,6 +112,7 @@ await build({
   // pg-native) are loaded from node_modules; typanion as for the CLI. The rest is inlined: a start
   // then reads a few files rather than hundreds from node_modules (zod, drizzle, express).
   external: ['better-sqlite3', '@electric-sql/pglite', 'pg', 'typanion'],
+  plugins: [zodEnglishOnly, iconvWithoutCodePages],
   // A command loads what it needs with import() (the database, the services, express and tRPC for
   // `start`; PGlite or pg only for a PostgreSQL URL): each lands in a chunk that `--version`, `--help`
   // and the other commands never read (test/server-bundle.test.ts).
