@@ -144,6 +144,36 @@ describe('vlt notes sync against the real server', () => {
     expect(JSON.parse(seek.stdout)).toEqual({ results: [] });
   }, 180_000);
 
+  it('a folder whose manifest is over the request limit syncs in ranges of paths, a move across them included', async () => {
+    // 3,200 notes at paths of about 250 characters: a manifest of about 1.15 MB, two ranges.
+    const big = { ...box, cwd: join(box.base, 'big') };
+    const dir = join(big.cwd, 'docs', 'd'.repeat(180));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(big.cwd, 'vlt.toml'), '[project]\nid = "big"\n');
+    const name = (i: number) => `${String(i).padStart(4, '0')}-${'n'.repeat(60)}.md`;
+    for (let i = 0; i < 3200; i++) writeFileSync(join(dir, name(i)), `# Note ${i}\nmarker${i}word\n`);
+    const bigSync = async () => json(await vlt(big, ['notes', 'sync', '--json']));
+    const first = await bigSync();
+    expect([first.files, first.server.uploaded, first.server.unchanged]).toEqual([3200, 3200, 0]);
+    const again = await bigSync();
+    expect([again.server.uploaded, again.server.unchanged, again.server.deleted]).toEqual([0, 3200, []]);
+
+    // Note 5 (in the first range) renamed to sort last (in the second), note 3100 deleted.
+    renameSync(join(dir, name(5)), join(dir, name(9999)));
+    rmSync(join(dir, name(3100)));
+    const changed = await bigSync();
+    const shown = (n: number) => `docs/${'d'.repeat(180)}/${name(n)}`;
+    // The first range deletes note 5's old path; the second, which never held its text, asks for it.
+    expect(changed.server.deleted.sort()).toEqual([shown(5), shown(3100)]);
+    expect([changed.server.uploaded, changed.server.unchanged]).toEqual([1, 3198]);
+    const api = apiFor(server.url, token);
+    const found = await api.notes.search.query({ query: 'marker5word', projectId: 'big' });
+    expect(found.results.map((r) => r.path)).toEqual([shown(9999)]);
+    expect((await api.notes.search.query({ query: 'marker3100word', projectId: 'big' })).results).toEqual([]);
+    const last = await bigSync();
+    expect([last.server.uploaded, last.server.unchanged, last.server.deleted]).toEqual([0, 3199, []]);
+  }, 120_000);
+
   it('refuses an oversize, binary or non-UTF-8 file with one line, and sends and indexes nothing', async () => {
     const before = (await apiFor(server.url, token).notes.list.query({ projectId: 'handbook', limit: 1 }))
       .notes;

@@ -1,7 +1,7 @@
 // The limits that protect the server (SPEC "Limits"), read once from the environment.
 import { z } from 'zod';
 import { MAX_CODE_FILE_BYTES, MAX_CODE_FILES } from '../shared/code.js';
-import { MAX_NOTE_BYTES } from '../shared/notes.js';
+import { MAX_NOTE_BYTES, MAX_NOTES } from '../shared/notes.js';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -21,7 +21,7 @@ const LimitsSchema = z.object({
   VLT_LIMIT_SEARCH_PER_MINUTE: positive(600),
   VLT_LIMIT_ORACLE_PER_MINUTE: positive(120),
   VLT_LIMIT_NOTE_BYTES: positive(MAX_NOTE_BYTES),
-  VLT_LIMIT_NOTES_PER_PROJECT: positive(10_000),
+  VLT_LIMIT_NOTES_PER_PROJECT: positive(MAX_NOTES),
   VLT_LIMIT_CODE_FILE_BYTES: positive(MAX_CODE_FILE_BYTES),
   VLT_LIMIT_CODE_FILES_PER_PROJECT: positive(MAX_CODE_FILES),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planManifest } from './manifest.js';
+import { inRange, manifestRanges, planManifest } from './manifest.js';
 
 describe('planManifest', () => {
   const f = (path: string, sha: string) => ({ path, sha256: sha.repeat(64).slice(0, 64), size: 1 });
@@ -42,5 +42,35 @@ describe('planManifest', () => {
   it('uploads a new text once per path, and deletes everything when the manifest is empty', () => {
     expect(planManifest([], [f('a.md', 'n'), f('b.md', 'n')]).missing).toHaveLength(2);
     expect(planManifest([e('a.md', 'a')], []).deletes).toEqual(['a.md']);
+  });
+});
+
+describe('manifestRanges and inRange', () => {
+  // Sorted as JavaScript orders strings (é after z).
+  const files = ['a.md', 'b/x.md', 'b/y.md', 'c.md', 'z.md', 'é.md'].map((path) => ({ path }));
+  const sizeOf = (group: { path: string }[]) => JSON.stringify(group).length;
+
+  it('one range of everything when it fits, else ranges that cover every path once, in order', () => {
+    expect(manifestRanges(files, sizeOf, 10_000)).toEqual([{ range: { from: '', to: null }, files }]);
+    const ranges = manifestRanges(files, sizeOf, sizeOf(files.slice(0, 2)));
+    expect(ranges.length).toBeGreaterThan(1);
+    expect(ranges.flatMap((r) => r.files)).toEqual(files);
+    expect(ranges[0]!.range.from).toBe('');
+    expect(ranges.at(-1)!.range.to).toBeNull();
+    for (const [i, { range, files: mine }] of ranges.entries()) {
+      expect(mine.every((f) => sizeOf([f]) <= sizeOf(files.slice(0, 2)))).toBe(true);
+      if (i > 0) expect(range.from).toBe(ranges[i - 1]!.range.to);
+      // Each file is in its own range and in no other; so is any path between them.
+      for (const f of files) expect(inRange(f.path, range)).toBe(mine.includes(f));
+    }
+    for (const path of ['', 'b', 'b/z.md', 'd.md', 'zz.md', '\u{1F600}.md']) {
+      expect(ranges.filter((r) => inRange(path, r.range))).toHaveLength(1);
+    }
+  });
+
+  it('no range is every path', () => {
+    expect(inRange('anything.md', undefined)).toBe(true);
+    expect(inRange('b.md', { from: 'a.md', to: 'b.md' })).toBe(false);
+    expect(inRange('a.md', { from: 'a.md', to: 'b.md' })).toBe(true);
   });
 });

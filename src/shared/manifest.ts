@@ -13,6 +13,54 @@ export interface ManifestFile {
 }
 
 /**
+ * The paths a manifest speaks for: from `from` (included) up to `to` (excluded; null: no end), in
+ * JavaScript's string order. A folder whose manifest does not fit in one request sends it in
+ * ranges that together cover every path; each is applied alone (moves and copies within it, what
+ * is gone from it deleted). Both sides compare paths here, never in SQL, whose collation may order
+ * them otherwise.
+ */
+export interface PathRange {
+  from: string;
+  to: string | null;
+}
+
+export const inRange = (path: string, range: PathRange | undefined): boolean =>
+  range === undefined || (path >= range.from && (range.to === null || path < range.to));
+
+/**
+ * Ranges of a folder's files (sorted by path, as JavaScript orders strings) whose manifests each
+ * take at most `budget` bytes by `sizeOf`: the first from '', the last to no end, each starting
+ * at its first file. One range of everything when it all fits.
+ */
+export function manifestRanges<F extends { path: string }>(
+  sorted: F[],
+  sizeOf: (files: F[]) => number,
+  budget: number,
+): { range: PathRange; files: F[] }[] {
+  const groups: F[][] = [];
+  let group: F[] = [];
+  let size = 0;
+  for (const file of sorted) {
+    const bytes = sizeOf([file]);
+    if (group.length > 0 && size + bytes > budget) {
+      groups.push(group);
+      group = [];
+      size = 0;
+    }
+    group.push(file);
+    size += bytes;
+  }
+  groups.push(group);
+  return groups.map((files, i) => ({
+    range: {
+      from: i === 0 ? '' : files[0]!.path,
+      to: i === groups.length - 1 ? null : groups[i + 1]![0]!.path,
+    },
+    files,
+  }));
+}
+
+/**
  * What it takes to make a set of files (`existing`, by path) match a folder's manifest, decided
  * by content alone (qmd's and basic-memory's rule): a path whose hash is the same is unchanged; a
  * hash that leaves one path (gone, or holding other text now) and turns up at another is a move

@@ -4,6 +4,8 @@ import { relativePathProblem, textProblem } from './file-paths.js';
 
 /** A note's text is at most this many UTF-8 bytes: under the 1 MiB request body, with room for the upload's framing. */
 export const MAX_NOTE_BYTES = 1_000_000;
+/** Notes in one project: the server's default (VLT_LIMIT_NOTES_PER_PROJECT), and the most a folder's sync takes. */
+export const MAX_NOTES = 10_000;
 /** A chunk aims at this many tokens (about 4 characters each), and goes over only to keep a fence whole. */
 export const CHUNK_TOKENS = 900;
 /** A section shorter than this is merged with the sections after it, while the chunk stays under CHUNK_TOKENS. */

@@ -10,7 +10,7 @@ import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'no
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { usageError, VltError } from '../../shared/errors.js';
-import { MAX_NOTE_BYTES, noteContentProblem, notePathProblem } from '../../shared/notes.js';
+import { MAX_NOTE_BYTES, MAX_NOTES, noteContentProblem, notePathProblem } from '../../shared/notes.js';
 import type { ProjectFile } from '../settings.js';
 import type { NoteFile } from '../vault/notes.js';
 
@@ -25,9 +25,6 @@ export interface RepoFolder {
   exclude: string[];
 }
 export type NotesFolder = RepoFolder;
-
-/** At most this many files in a folder: a manifest of them fits in one request. */
-export const MAX_NOTES = 8_000;
 
 const toPosix = (path: string) => path.split(sep).join('/');
 

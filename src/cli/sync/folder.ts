@@ -1,11 +1,17 @@
 // The server half of `vlt notes sync` and `vlt code sync`, one protocol for both: the manifest of
 // the folder ({path, sha256, size} of every file) goes to the server, which applies moves, copies
-// and deletions and answers the hashes it lacks; only the files with those hashes are uploaded, in
+// and deletions and answers the hashes it lacks (a manifest over the body limit goes in ranges of
+// paths, each applied alone: manifest.ts PathRange); only the files with those hashes are uploaded, in
 // requests under the 1 MiB body limit (a request the server still finds too large is split in two).
 // Every file's request size is known before the first upload is sent, so a file too large for any
 // request stops the sync before anything is sent.
 import { VltError } from '../../shared/errors.js';
-import { MAX_UPLOAD_FILES, type ManifestFile } from '../../shared/manifest.js';
+import {
+  manifestRanges,
+  MAX_UPLOAD_FILES,
+  type ManifestFile,
+  type PathRange,
+} from '../../shared/manifest.js';
 import type { CodeFile } from '../code/folder.js';
 import type { VaultCode } from '../vault/code.js';
 import type { Api } from './client.js';
@@ -37,7 +43,7 @@ export interface ManifestAnswer {
 
 /** One kind of synced folder: its procedures, and a file as it is uploaded. */
 export interface FolderKind<F extends ManifestFile, U> {
-  manifest(files: ManifestFile[], dryRun: boolean): Promise<ManifestAnswer>;
+  manifest(files: ManifestFile[], dryRun: boolean, range: PathRange | undefined): Promise<ManifestAnswer>;
   upload(batch: U[]): Promise<{ bytes: number }>;
   /** A file as uploaded (its text read again when the batch is sent). */
   toUpload(file: F): U;
@@ -86,14 +92,23 @@ export async function syncFolder<F extends ManifestFile, U>(
   kind: FolderKind<F, U>,
   options: { dryRun: boolean; onProgress?: (done: number, total: number) => void },
 ): Promise<ServerSync> {
-  const manifest = files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size }));
-  const manifestBytes = encodedSize(manifest);
-  if (manifestBytes > UPLOAD_BUDGET) {
-    throw new VltError(
-      `the manifest of ${files.length} files takes ${manifestBytes} bytes, over the 1 MiB request limit: sync a smaller folder, or leave some out with ${kind.exclude} in vlt.toml`,
-    );
+  const manifest = files
+    .map((f) => ({ path: f.path, sha256: f.sha256, size: f.size }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // One request when it fits (no range), else one a range of paths, in order.
+  const parts =
+    encodedSize(manifest) <= UPLOAD_BUDGET
+      ? [{ range: undefined, files: manifest }]
+      : manifestRanges(manifest, encodedSize, UPLOAD_BUDGET);
+  const answer: ManifestAnswer = { missing: [], unchanged: 0, moved: [], copied: [], deleted: [] };
+  for (const part of parts) {
+    const got = await callServer(conn, () => kind.manifest(part.files, options.dryRun, part.range));
+    answer.missing.push(...got.missing);
+    answer.unchanged += got.unchanged;
+    answer.moved.push(...got.moved);
+    answer.copied.push(...got.copied);
+    answer.deleted.push(...got.deleted);
   }
-  const answer = await callServer(conn, () => kind.manifest(manifest, options.dryRun));
   const missing = new Set(answer.missing);
   const toSend = files.filter((f) => missing.has(f.sha256));
   // Every file is measured before anything is sent.
@@ -138,8 +153,13 @@ export function notesKind(
   project: string,
 ): FolderKind<ManifestFile & { text(): string }, { path: string; sha256: string; content: string }> {
   return {
-    manifest: (files, dryRun) =>
-      api.notes.manifest.mutate({ projectId: project, files, ...(dryRun ? { dryRun: true } : {}) }),
+    manifest: (files, dryRun, range) =>
+      api.notes.manifest.mutate({
+        projectId: project,
+        files,
+        ...(range ? { range } : {}),
+        ...(dryRun ? { dryRun: true } : {}),
+      }),
     upload: (batch) => api.notes.upload.mutate({ projectId: project, files: batch }),
     toUpload: (file) => ({ path: file.path, sha256: file.sha256, content: file.text() }),
     exclude: '[notes] exclude',
@@ -158,10 +178,11 @@ export function codeKind(
   vault: VaultCode | undefined,
 ) {
   const kind: FolderKind<CodeFile, Parameters<Api['code']['upload']['mutate']>[0]['files'][number]> = {
-    manifest: (files, dryRun) =>
+    manifest: (files, dryRun, range) =>
       api.code.manifest.mutate({
         projectId: project,
         files,
+        ...(range ? { range } : {}),
         ...(url === undefined ? {} : { url }),
         ...(dryRun ? { dryRun: true } : {}),
       }),

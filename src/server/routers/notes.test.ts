@@ -54,6 +54,58 @@ describe('notes.*', () => {
     ]);
   });
 
+  it('a manifest in ranges of paths: each changes only the paths it covers, and lists no other', async () => {
+    const { caller } = await synced();
+    // docs/README.md < docs/auth.md < docs/ops/deploy.md. The first range: up to docs/b.
+    const first = { from: '', to: 'docs/b' };
+    const answer = await caller.notes.manifest({ projectId: 'app', files: [line(README)], range: first });
+    // docs/auth.md is gone from its range; docs/ops/deploy.md is outside it and stays.
+    expect(answer).toEqual({ missing: [], unchanged: 1, moved: [], copied: [], deleted: ['docs/auth.md'] });
+    const rest = { from: 'docs/b', to: null };
+    const moved = { ...line(DEPLOY), path: 'docs/ops/deploying.md' };
+    expect(await caller.notes.manifest({ projectId: 'app', files: [moved], range: rest })).toEqual({
+      missing: [],
+      unchanged: 0,
+      moved: [{ from: 'docs/ops/deploy.md', to: 'docs/ops/deploying.md' }],
+      copied: [],
+      deleted: [],
+    });
+    expect((await caller.notes.list({ projectId: 'app' })).notes.map((n) => n.path)).toEqual([
+      'docs/README.md',
+      'docs/ops/deploying.md',
+    ]);
+    // A file outside the range it came with, and a range that ends before it starts: refused.
+    expect(
+      await codeOf(caller.notes.manifest({ projectId: 'app', files: [line(AUTH)], range: rest })),
+    ).toMatch(/^BAD_REQUEST: the manifest lists docs\/auth\.md, outside its range/);
+    expect(
+      await codeOf(caller.notes.manifest({ projectId: 'app', files: [], range: { from: 'b', to: 'a' } })),
+    ).toMatch(/^BAD_REQUEST: [\s\S]*a range's end comes after its start/);
+    expect((await caller.notes.list({ projectId: 'app' })).notes).toHaveLength(2);
+  });
+
+  it('counts the files outside a range against the project limit', async () => {
+    const deps = await memoryDeps({ notesPerProject: 3 });
+    const { caller } = await userCaller(deps, 'alice');
+    await caller.notes.manifest({
+      projectId: 'app',
+      files: [AUTH, DEPLOY].map(line),
+      range: { from: 'docs/a', to: null },
+    });
+    await caller.notes.upload({ projectId: 'app', files: [AUTH, DEPLOY] });
+    // Two more below docs/a: four in the project.
+    const more = [file('docs/0.md', '# Zero\n'), file('docs/1.md', '# One\n')];
+    expect(
+      await codeOf(
+        caller.notes.manifest({ projectId: 'app', files: more.map(line), range: { from: '', to: 'docs/a' } }),
+      ),
+    ).toMatch(/^PAYLOAD_TOO_LARGE: project app would have more than 3 notes \(VLT_LIMIT_NOTES_PER_PROJECT\)/);
+    expect((await caller.notes.list({ projectId: 'app' })).notes.map((n) => n.path)).toEqual([
+      'docs/auth.md',
+      'docs/ops/deploy.md',
+    ]);
+  });
+
   it('applies an edit, a rename (a move: no upload), a copy and a deletion from one manifest', async () => {
     const { caller } = await synced();
     const edited = file('docs/README.md', '# Docs\n\nThe handbook of the payments and billing team.\n');

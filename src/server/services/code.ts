@@ -8,7 +8,7 @@ import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { codeIndexColumns, codeUrl, type ChunkPlace } from '../../shared/code.js';
 import { scoreOf } from '../../shared/fts5.js';
-import type { ManifestFile } from '../../shared/manifest.js';
+import type { ManifestFile, PathRange } from '../../shared/manifest.js';
 import { utf8Length } from '../../shared/names.js';
 import { allThenAny, searchWords } from '../../shared/search-query.js';
 import type { Executor, IndexedCodeChunk, ServerDb } from '../db/index.js';
@@ -40,7 +40,13 @@ export class Code extends SyncedFiles<CodeUpload> {
   /** The manifest (synced-files.ts), and the repository's web address that came with it. */
   codeManifest(
     userId: string,
-    input: { projectId: string; files: ManifestFile[]; url?: string | null | undefined; dryRun?: boolean },
+    input: {
+      projectId: string;
+      files: ManifestFile[];
+      range?: PathRange | undefined;
+      url?: string | null | undefined;
+      dryRun?: boolean;
+    },
   ) {
     const { url } = input;
     return this.manifest(userId, input, async (tx) => {

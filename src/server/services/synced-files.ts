@@ -8,7 +8,13 @@
 import { TRPCError } from '@trpc/server';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { planManifest, type ManifestFile, type ManifestPlan } from '../../shared/manifest.js';
+import {
+  inRange,
+  planManifest,
+  type ManifestFile,
+  type ManifestPlan,
+  type PathRange,
+} from '../../shared/manifest.js';
 import { utf8Length } from '../../shared/names.js';
 import type { Executor, ServerDb } from '../db/index.js';
 import type { Limits } from '../limits.js';
@@ -114,10 +120,15 @@ export abstract class SyncedFiles<Stored extends UploadedFile> {
    */
   async manifest(
     userId: string,
-    input: { projectId: string; files: ManifestFile[]; dryRun?: boolean | undefined },
+    input: {
+      projectId: string;
+      files: ManifestFile[];
+      range?: PathRange | undefined;
+      dryRun?: boolean | undefined;
+    },
     also?: (tx: Executor) => Promise<void>,
   ) {
-    const { projectId, files } = input;
+    const { projectId, files, range } = input;
     const { nouns, perProject, perProjectSetting } = this.kind;
     if (files.length > perProject) {
       throw new TRPCError({
@@ -132,10 +143,24 @@ export abstract class SyncedFiles<Stored extends UploadedFile> {
       }
       seen.add(file.path);
       if (file.size > this.kind.bytes) throw this.tooLarge(file.path, file.size);
+      if (!inRange(file.path, range)) {
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `the manifest lists ${file.path}, outside its range: list each file in the range that holds it`,
+        });
+      }
     }
     const apply = async (tx: Executor) => {
-      const existing = await tx.all<{ path: string; sha256: string }>(sql`
+      const all = await tx.all<{ path: string; sha256: string }>(sql`
         SELECT path, sha256 FROM ${this.files} WHERE user_id = ${userId} AND project_id = ${projectId}`);
+      // A range speaks for its own paths only: the others stay as they are (and still count).
+      const existing = range ? all.filter((f) => inRange(f.path, range)) : all;
+      if (all.length - existing.length + files.length > perProject) {
+        throw new TRPCError({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `project ${projectId} would have more than ${perProject} ${nouns} (${perProjectSetting}): sync a smaller folder`,
+        });
+      }
       const plan = planManifest(existing, files);
       if (!input.dryRun) {
         await this.applyPlan(tx, userId, projectId, plan);
