@@ -338,6 +338,20 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
     });
     expect(await codeOf(w.bob.caller.notes.get({ ...A_NOTE, path: 'docs/stolen.md' }))).toBe('NOT_FOUND');
   },
+  'notes.manifestRange': async (w) => {
+    // A range of everything in Bob's view: Alice's note is never his to keep, move or delete.
+    const range = { from: '', to: null };
+    const answer = await w.bob.caller.notes.manifestRange({
+      projectId: A_NOTE.projectId,
+      files: [{ path: 'docs/stolen.md', sha256: A_NOTE.sha256, size: 10 }],
+      range,
+    });
+    expect(answer).toEqual({ missing: [A_NOTE.sha256], unchanged: 0, moved: [], copied: [], deleted: [] });
+    expect(
+      await w.bob.caller.notes.manifestRange({ projectId: A_NOTE.projectId, files: [], range }),
+    ).toMatchObject({ deleted: [] });
+    expect(await codeOf(w.bob.caller.notes.get({ ...A_NOTE, path: 'docs/stolen.md' }))).toBe('NOT_FOUND');
+  },
   'notes.upload': async (w) => {
     const text = 'bob overwrites';
     await w.bob.caller.notes.upload({
@@ -378,6 +392,18 @@ const asOtherUser: Record<string, (w: World) => Promise<void>> = {
     expect(await codeOf(w.bob.caller.code.get({ ...A_CODE, path: 'src/stolen.ts', line: 1 }))).toBe(
       'NOT_FOUND',
     );
+  },
+  'code.manifestRange': async (w) => {
+    const range = { from: '', to: null };
+    const answer = await w.bob.caller.code.manifestRange({
+      projectId: A_CODE.projectId,
+      files: [{ path: 'src/stolen.ts', sha256: A_CODE.sha256, size: 10 }],
+      range,
+    });
+    expect(answer).toEqual({ missing: [A_CODE.sha256], unchanged: 0, moved: [], copied: [], deleted: [] });
+    expect(
+      await w.bob.caller.code.manifestRange({ projectId: A_CODE.projectId, files: [], range }),
+    ).toMatchObject({ deleted: [] });
   },
   'code.upload': async (w) => {
     const text = 'bob overwrites\n';
@@ -456,6 +482,8 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'projects.list': (c) => c.projects.list(),
   'oracle.ask': (c) => c.oracle.ask({ question: 'anything?' }),
   'notes.manifest': (c) => c.notes.manifest({ projectId: A_NOTE.projectId, files: [] }),
+  'notes.manifestRange': (c) =>
+    c.notes.manifestRange({ projectId: A_NOTE.projectId, files: [], range: { from: '', to: null } }),
   'notes.upload': (c) =>
     c.notes.upload({ projectId: A_NOTE.projectId, files: [{ ...A_NOTE, content: A_NOTE_TEXT }] }),
   'notes.list': (c) => c.notes.list({}),
@@ -463,6 +491,8 @@ const anyCall: Record<string, (c: World['anonymous']) => Promise<unknown>> = {
   'notes.search': (c) => c.notes.search({ query: MARKER }),
   'notes.delete': (c) => c.notes.delete(A_NOTE),
   'code.manifest': (c) => c.code.manifest({ projectId: A_CODE.projectId, files: [] }),
+  'code.manifestRange': (c) =>
+    c.code.manifestRange({ projectId: A_CODE.projectId, files: [], range: { from: '', to: null } }),
   'code.upload': (c) => c.code.upload({ projectId: A_CODE.projectId, files: [A_CODE_UPLOAD] }),
   'code.list': (c) => c.code.list({}),
   'code.get': (c) => c.code.get({ ...A_CODE, line: 1 }),

@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeServer } from './fake-server.js';
 import {
   isOneLineError,
   vlt as vltProcess,
@@ -161,17 +162,40 @@ describe('vlt notes sync against the real server', () => {
     // Note 5 (in the first range) renamed to sort last (in the second), note 3100 deleted.
     renameSync(join(dir, name(5)), join(dir, name(9999)));
     rmSync(join(dir, name(3100)));
+    // A new note in the second range with the text of note 0, unchanged in the first: only the
+    // new one is sent.
+    writeFileSync(join(dir, name(9998)), readFileSync(join(dir, name(0))));
     const changed = await bigSync();
     const shown = (n: number) => `docs/${'d'.repeat(180)}/${name(n)}`;
     // The first range deletes note 5's old path; the second, which never held its text, asks for it.
     expect(changed.server.deleted.sort()).toEqual([shown(5), shown(3100)]);
-    expect([changed.server.uploaded, changed.server.unchanged]).toEqual([1, 3198]);
+    expect([changed.server.uploaded, changed.server.unchanged]).toEqual([2, 3198]);
     const api = apiFor(server.url, token);
     const found = await api.notes.search.query({ query: 'marker5word', projectId: 'big' });
     expect(found.results.map((r) => r.path)).toEqual([shown(9999)]);
     expect((await api.notes.search.query({ query: 'marker3100word', projectId: 'big' })).results).toEqual([]);
     const last = await bigSync();
-    expect([last.server.uploaded, last.server.unchanged, last.server.deleted]).toEqual([0, 3199, []]);
+    expect([last.server.uploaded, last.server.unchanged, last.server.deleted]).toEqual([0, 3200, []]);
+
+    // A server older than ranges (no notes.manifestRange: NOT_FOUND, as tRPC answers an unknown
+    // procedure): one line saying so, and no manifest sent that it could take for the whole folder.
+    const old = new FakeServer();
+    old.answer('notes.manifestRange', {
+      error: { code: 'NOT_FOUND', message: 'No procedure found on path "notes.manifestRange"' },
+    });
+    await old.start();
+    try {
+      const refused = await vlt({ ...big, env: { ...big.env, VLT_SERVER_URL: old.url } }, ['notes', 'sync']);
+      // The local index went first (stdout says so); the server's part is the one line.
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr.trimEnd().split('\n'), refused.stderr).toHaveLength(1);
+      expect(refused.stderr).toMatch(
+        /^vlt: .* takes a manifest of at most about 8,000 files and this folder has 3200: upgrade vlt-server, or sync a smaller folder/,
+      );
+      expect(old.calls.map((c) => c.path)).toEqual(['notes.manifestRange']);
+    } finally {
+      await old.stop();
+    }
   }, 120_000);
 
   it('refuses an oversize, binary or non-UTF-8 file with one line, and sends and indexes nothing', async () => {

@@ -186,7 +186,11 @@ export const noteText = z.string().superRefine((text, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `the note's text cannot be stored: ${problem}` });
 });
 
-/** The part of the folder a manifest speaks for (manifest.ts PathRange); none: all of it. */
+/**
+ * The part of the folder a manifest speaks for (manifest.ts PathRange), for `*.manifestRange`: a
+ * procedure of its own, so that a server older than ranges refuses it (NOT_FOUND) rather than take
+ * one range for the whole folder.
+ */
 const pathRange = z
   .object({ from: z.string().max(4096), to: z.string().max(4096).nullable() })
   .refine((r) => r.to === null || r.from < r.to, { message: "a range's end comes after its start" });
@@ -194,10 +198,10 @@ const pathRange = z
 export const notesManifestInput = z.object({
   projectId,
   files: z.array(z.object({ path: notePath, sha256, size: count(0) })).max(100_000),
-  range: pathRange.optional(),
   /** Answer what would change, and change nothing. */
   dryRun: z.boolean().optional(),
 });
+export const notesManifestRangeInput = notesManifestInput.extend({ range: pathRange });
 export const notesUploadInput = z.object({
   projectId,
   files: z
@@ -248,11 +252,11 @@ export const codeText = z.string().superRefine((text, ctx) => {
 export const codeManifestInput = z.object({
   projectId,
   files: z.array(z.object({ path: codePath, sha256, size: count(0) })).max(100_000),
-  range: pathRange.optional(),
   /** The repository's web address (`[code] url`), for links to a chunk's lines; null: none. */
   url: codeUrl.nullable().optional(),
   dryRun: z.boolean().optional(),
 });
+export const codeManifestRangeInput = codeManifestInput.extend({ range: pathRange });
 export const codeUploadInput = z.object({
   projectId,
   files: z

@@ -142,6 +142,13 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
           (i: InputOf<T['notes']['manifest']['mutate']>) => trpc.notes.manifest.mutate(i),
         ),
       },
+      manifestRange: {
+        mutate: checked(
+          notesManifestAnswer,
+          'nothing was uploaded',
+          (i: InputOf<T['notes']['manifestRange']['mutate']>) => trpc.notes.manifestRange.mutate(i),
+        ),
+      },
       upload: {
         mutate: checked(
           notesUploadAnswer,
@@ -156,6 +163,13 @@ export function createApi(serverUrl: string, token: string | undefined, timeoutM
           codeManifestAnswer,
           'nothing was uploaded',
           (i: InputOf<T['code']['manifest']['mutate']>) => trpc.code.manifest.mutate(i),
+        ),
+      },
+      manifestRange: {
+        mutate: checked(
+          codeManifestAnswer,
+          'nothing was uploaded',
+          (i: InputOf<T['code']['manifestRange']['mutate']>) => trpc.code.manifestRange.mutate(i),
         ),
       },
       upload: {

@@ -100,17 +100,34 @@ export async function syncFolder<F extends ManifestFile, U>(
     encodedSize(manifest) <= UPLOAD_BUDGET
       ? [{ range: undefined, files: manifest }]
       : manifestRanges(manifest, encodedSize, UPLOAD_BUDGET);
-  const answer: ManifestAnswer = { missing: [], unchanged: 0, moved: [], copied: [], deleted: [] };
+  const answer: Omit<ManifestAnswer, 'missing'> = { unchanged: 0, moved: [], copied: [], deleted: [] };
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const toSend: F[] = [];
   for (const part of parts) {
-    const got = await callServer(conn, () => kind.manifest(part.files, options.dryRun, part.range));
-    answer.missing.push(...got.missing);
+    const got = await callServer(conn, async () => {
+      try {
+        return await kind.manifest(part.files, options.dryRun, part.range);
+      } catch (error) {
+        const { classify } = await import('./client.js');
+        const failure = classify(error);
+        // A server older than ranges has no `*.manifestRange`: say so (it never took one range
+        // for the whole folder).
+        if (part.range && failure.kind === 'rejected' && failure.code === 'NOT_FOUND') {
+          throw new VltError(
+            `${conn.url} takes a manifest of at most about 8,000 files and this folder has ${files.length}: upgrade vlt-server, or sync a smaller folder`,
+          );
+        }
+        throw error;
+      }
+    });
     answer.unchanged += got.unchanged;
     answer.moved.push(...got.moved);
     answer.copied.push(...got.copied);
     answer.deleted.push(...got.deleted);
+    // Each range's own files with the hashes it lacks (a text may be held in one range and lack in another).
+    const lacking = new Set(got.missing);
+    for (const file of part.files) if (lacking.has(file.sha256)) toSend.push(byPath.get(file.path)!);
   }
-  const missing = new Set(answer.missing);
-  const toSend = files.filter((f) => missing.has(f.sha256));
   // Every file is measured before anything is sent.
   const batches = uploadBatches(options.dryRun ? [] : toSend, kind.toUpload, kind.exclude);
   const result: ServerSync = {
@@ -153,13 +170,10 @@ export function notesKind(
   project: string,
 ): FolderKind<ManifestFile & { text(): string }, { path: string; sha256: string; content: string }> {
   return {
-    manifest: (files, dryRun, range) =>
-      api.notes.manifest.mutate({
-        projectId: project,
-        files,
-        ...(range ? { range } : {}),
-        ...(dryRun ? { dryRun: true } : {}),
-      }),
+    manifest: (files, dryRun, range) => {
+      const input = { projectId: project, files, ...(dryRun ? { dryRun: true } : {}) };
+      return range ? api.notes.manifestRange.mutate({ ...input, range }) : api.notes.manifest.mutate(input);
+    },
     upload: (batch) => api.notes.upload.mutate({ projectId: project, files: batch }),
     toUpload: (file) => ({ path: file.path, sha256: file.sha256, content: file.text() }),
     exclude: '[notes] exclude',
@@ -178,14 +192,15 @@ export function codeKind(
   vault: VaultCode | undefined,
 ) {
   const kind: FolderKind<CodeFile, Parameters<Api['code']['upload']['mutate']>[0]['files'][number]> = {
-    manifest: (files, dryRun, range) =>
-      api.code.manifest.mutate({
+    manifest: (files, dryRun, range) => {
+      const input = {
         projectId: project,
         files,
-        ...(range ? { range } : {}),
         ...(url === undefined ? {} : { url }),
         ...(dryRun ? { dryRun: true } : {}),
-      }),
+      };
+      return range ? api.code.manifestRange.mutate({ ...input, range }) : api.code.manifest.mutate(input);
+    },
     upload: (batch) => api.code.upload.mutate({ projectId: project, files: batch }),
     toUpload: (file) => {
       const chunks = vault?.chunkPlaces(project, file.path, file.sha256);

@@ -4,6 +4,7 @@ import {
   codeKey,
   codeListInput,
   codeManifestInput,
+  codeManifestRangeInput,
   codeSearchInput,
   codeUploadInput,
 } from '../../shared/schemas.js';
@@ -12,6 +13,12 @@ import { protectedProcedure, router, takeCall, takeSync } from '../trpc.js';
 export const codeRouter = router({
   /** Which of the manifest's hashes the server lacks; moves, copies, deletions and the url applied (not with dryRun). */
   manifest: protectedProcedure.input(codeManifestInput).mutation(({ ctx, input }) => {
+    takeSync(ctx);
+    return ctx.deps.code.codeManifest(ctx.user.id, input);
+  }),
+
+  /** The same for the paths of one range (a manifest too large for one request goes in ranges). */
+  manifestRange: protectedProcedure.input(codeManifestRangeInput).mutation(({ ctx, input }) => {
     takeSync(ctx);
     return ctx.deps.code.codeManifest(ctx.user.id, input);
   }),

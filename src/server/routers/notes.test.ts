@@ -58,12 +58,16 @@ describe('notes.*', () => {
     const { caller } = await synced();
     // docs/README.md < docs/auth.md < docs/ops/deploy.md. The first range: up to docs/b.
     const first = { from: '', to: 'docs/b' };
-    const answer = await caller.notes.manifest({ projectId: 'app', files: [line(README)], range: first });
+    const answer = await caller.notes.manifestRange({
+      projectId: 'app',
+      files: [line(README)],
+      range: first,
+    });
     // docs/auth.md is gone from its range; docs/ops/deploy.md is outside it and stays.
     expect(answer).toEqual({ missing: [], unchanged: 1, moved: [], copied: [], deleted: ['docs/auth.md'] });
     const rest = { from: 'docs/b', to: null };
     const moved = { ...line(DEPLOY), path: 'docs/ops/deploying.md' };
-    expect(await caller.notes.manifest({ projectId: 'app', files: [moved], range: rest })).toEqual({
+    expect(await caller.notes.manifestRange({ projectId: 'app', files: [moved], range: rest })).toEqual({
       missing: [],
       unchanged: 0,
       moved: [{ from: 'docs/ops/deploy.md', to: 'docs/ops/deploying.md' }],
@@ -76,33 +80,44 @@ describe('notes.*', () => {
     ]);
     // A file outside the range it came with, and a range that ends before it starts: refused.
     expect(
-      await codeOf(caller.notes.manifest({ projectId: 'app', files: [line(AUTH)], range: rest })),
+      await codeOf(caller.notes.manifestRange({ projectId: 'app', files: [line(AUTH)], range: rest })),
     ).toMatch(/^BAD_REQUEST: the manifest lists docs\/auth\.md, outside its range/);
     expect(
-      await codeOf(caller.notes.manifest({ projectId: 'app', files: [], range: { from: 'b', to: 'a' } })),
+      await codeOf(
+        caller.notes.manifestRange({ projectId: 'app', files: [], range: { from: 'b', to: 'a' } }),
+      ),
     ).toMatch(/^BAD_REQUEST: [\s\S]*a range's end comes after its start/);
     expect((await caller.notes.list({ projectId: 'app' })).notes).toHaveLength(2);
   });
 
-  it('counts the files outside a range against the project limit', async () => {
+  it('holds a project at its limit across ranges: copies count, a file moved to another range does not twice', async () => {
     const deps = await memoryDeps({ notesPerProject: 3 });
     const { caller } = await userCaller(deps, 'alice');
-    await caller.notes.manifest({
-      projectId: 'app',
-      files: [AUTH, DEPLOY].map(line),
-      range: { from: 'docs/a', to: null },
-    });
-    await caller.notes.upload({ projectId: 'app', files: [AUTH, DEPLOY] });
-    // Two more below docs/a: four in the project.
-    const more = [file('docs/0.md', '# Zero\n'), file('docs/1.md', '# One\n')];
+    await caller.notes.manifest({ projectId: 'app', files: [AUTH, DEPLOY, README].map(line) });
+    await caller.notes.upload({ projectId: 'app', files: [AUTH, DEPLOY, README] });
+    const first = { from: '', to: 'docs/b' };
+    const rest = { from: 'docs/b', to: null };
+    // A copy of docs/auth.md in its range: four notes in the project.
+    const copies = [AUTH, { ...AUTH, path: 'docs/a1.md' }, README].map(line);
     expect(
-      await codeOf(
-        caller.notes.manifest({ projectId: 'app', files: more.map(line), range: { from: '', to: 'docs/a' } }),
-      ),
+      await codeOf(caller.notes.manifestRange({ projectId: 'app', files: copies, range: first })),
     ).toMatch(/^PAYLOAD_TOO_LARGE: project app would have more than 3 notes \(VLT_LIMIT_NOTES_PER_PROJECT\)/);
+    // docs/ops/deploy.md renamed docs/a-deploy.md, from the second range to the first: asked for by
+    // the first, deleted by the second, then uploaded: three notes all along.
+    const renamed = { ...DEPLOY, path: 'docs/a-deploy.md' };
+    const one = await caller.notes.manifestRange({
+      projectId: 'app',
+      files: [AUTH, renamed, README].map(line),
+      range: first,
+    });
+    expect([one.missing, one.deleted]).toEqual([[DEPLOY.sha256], []]);
+    const two = await caller.notes.manifestRange({ projectId: 'app', files: [], range: rest });
+    expect(two.deleted).toEqual(['docs/ops/deploy.md']);
+    await caller.notes.upload({ projectId: 'app', files: [renamed] });
     expect((await caller.notes.list({ projectId: 'app' })).notes.map((n) => n.path)).toEqual([
+      'docs/README.md',
+      'docs/a-deploy.md',
       'docs/auth.md',
-      'docs/ops/deploy.md',
     ]);
   });
 

@@ -3,6 +3,7 @@ import {
   noteKey,
   notesListInput,
   notesManifestInput,
+  notesManifestRangeInput,
   notesSearchInput,
   notesUploadInput,
 } from '../../shared/schemas.js';
@@ -11,6 +12,12 @@ import { protectedProcedure, router, takeCall, takeSync } from '../trpc.js';
 export const notesRouter = router({
   /** Which of the manifest's hashes the server lacks; moves, copies and deletions applied (not with dryRun). */
   manifest: protectedProcedure.input(notesManifestInput).mutation(({ ctx, input }) => {
+    takeSync(ctx);
+    return ctx.deps.notes.manifest(ctx.user.id, input);
+  }),
+
+  /** The same for the paths of one range (a manifest too large for one request goes in ranges). */
+  manifestRange: protectedProcedure.input(notesManifestRangeInput).mutation(({ ctx, input }) => {
     takeSync(ctx);
     return ctx.deps.notes.manifest(ctx.user.id, input);
   }),

@@ -155,13 +155,15 @@ export abstract class SyncedFiles<Stored extends UploadedFile> {
         SELECT path, sha256 FROM ${this.files} WHERE user_id = ${userId} AND project_id = ${projectId}`);
       // A range speaks for its own paths only: the others stay as they are (and still count).
       const existing = range ? all.filter((f) => inRange(f.path, range)) : all;
-      if (all.length - existing.length + files.length > perProject) {
+      const plan = planManifest(existing, files);
+      // What the plan leaves (moves keep their count); the files still to upload are counted when
+      // they arrive (store), after the other ranges have deleted what left them.
+      if (all.length - plan.deletes.length + plan.copies.length > perProject) {
         throw new TRPCError({
           code: 'PAYLOAD_TOO_LARGE',
           message: `project ${projectId} would have more than ${perProject} ${nouns} (${perProjectSetting}): sync a smaller folder`,
         });
       }
-      const plan = planManifest(existing, files);
       if (!input.dryRun) {
         await this.applyPlan(tx, userId, projectId, plan);
         await also?.(tx);
