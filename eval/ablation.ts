@@ -36,6 +36,7 @@ const VARIANTS: [string, Partial<RetrievalSettings>][] = [
   ['no "no answer"', { noAnswer: 0, unknownNames: false }],
   ['"no answer" on support only', { unknownNames: false }],
   ['"no answer" support 0.3', { noAnswer: 0.3 }],
+  ['"no answer": unknown words too', { unknownWords: true }],
   [
     'none of them (plain BM25)',
     {

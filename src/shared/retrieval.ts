@@ -85,6 +85,8 @@ export interface RetrievalSettings {
    * word the lexicon knows (a product, a person, a project: "Kubernetes") is answered "no answer".
    */
   unknownNames: boolean;
+  /** An unknown word counts whether written with a capital or not (experiment). */
+  unknownWords: boolean;
 }
 
 export const RETRIEVAL: RetrievalSettings = {
@@ -109,6 +111,7 @@ export const RETRIEVAL: RetrievalSettings = {
   fusion: 'sum',
   noAnswer: NO_ANSWER_SUPPORT,
   unknownNames: true,
+  unknownWords: false,
 };
 
 /** A candidate as the engines return it: an entry with its thread's key, for its neighbours. */
@@ -418,7 +421,7 @@ export async function retrieve(
     settings.unknownNames &&
     t.source === 'question' &&
     !t.phrase &&
-    capitalised.has(t.text) &&
+    (settings.unknownWords || capitalised.has(t.text)) &&
     (df.get(t) ?? 0) === 0 &&
     /^\p{L}{3,}$/u.test(t.text) &&
     options.lexicon?.senses(t.stem) === 0;
