@@ -92,27 +92,23 @@ export async function syncFolder<F extends ManifestFile, U>(
   kind: FolderKind<F, U>,
   options: { dryRun: boolean; onProgress?: (done: number, total: number) => void },
 ): Promise<ServerSync> {
-  const manifest = files
-    .map((f) => ({ path: f.path, sha256: f.sha256, size: f.size }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  // One request when it fits (no range), else one a range of paths, in order.
-  const parts =
-    encodedSize(manifest) <= UPLOAD_BUDGET
-      ? [{ range: undefined, files: manifest }]
-      : manifestRanges(manifest, encodedSize, UPLOAD_BUDGET);
+  const entry = (f: F): ManifestFile => ({ path: f.path, sha256: f.sha256, size: f.size });
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // Ranges of paths whose manifests each fit a request; one (sent without a range) when all fit.
+  const parts = manifestRanges(sorted, (group) => encodedSize(group.map(entry)), UPLOAD_BUDGET);
   const answer: Omit<ManifestAnswer, 'missing'> = { unchanged: 0, moved: [], copied: [], deleted: [] };
-  const byPath = new Map(files.map((f) => [f.path, f]));
   const toSend: F[] = [];
   for (const part of parts) {
+    const range = parts.length > 1 ? part.range : undefined;
     const got = await callServer(conn, async () => {
       try {
-        return await kind.manifest(part.files, options.dryRun, part.range);
+        return await kind.manifest(part.files.map(entry), options.dryRun, range);
       } catch (error) {
         const { classify } = await import('./client.js');
         const failure = classify(error);
         // A server older than ranges has no `*.manifestRange`: say so (it never took one range
         // for the whole folder).
-        if (part.range && failure.kind === 'rejected' && failure.code === 'NOT_FOUND') {
+        if (range && failure.kind === 'rejected' && failure.code === 'NOT_FOUND') {
           throw new VltError(
             `${conn.url} takes a manifest of at most about 8,000 files and this folder has ${files.length}: upgrade vlt-server, or sync a smaller folder`,
           );
@@ -126,7 +122,7 @@ export async function syncFolder<F extends ManifestFile, U>(
     answer.deleted.push(...got.deleted);
     // Each range's own files with the hashes it lacks (a text may be held in one range and lack in another).
     const lacking = new Set(got.missing);
-    for (const file of part.files) if (lacking.has(file.sha256)) toSend.push(byPath.get(file.path)!);
+    toSend.push(...part.files.filter((file) => lacking.has(file.sha256)));
   }
   // Every file is measured before anything is sent.
   const batches = uploadBatches(options.dryRun ? [] : toSend, kind.toUpload, kind.exclude);
